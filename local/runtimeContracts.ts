@@ -32,3 +32,17 @@ export interface DurableEngineHandle {
   start(): Promise<void>;
   stop(): Promise<void>;
 }
+
+export interface DurableEngineOptions {
+  invoker: DurableFunctionInvoker;
+  /** Azurite (or any Table endpoint) connection string; task-hub tables live there. */
+  storageConnectionString: string;
+  taskHub: string;
+  /** Public base of the host, e.g. http://127.0.0.1:7071 — used to build management URLs. */
+  baseUrl: string;
+  /** The host's system key: appended as `code=` to management URLs, as the Durable extension does. */
+  systemKey: string;
+  /** "skip": durable timers fire as soon as nothing else is runnable (tests only). */
+  clock: "real" | "skip";
+  log: (line: string) => void;
+}

@@ -65,4 +65,15 @@ export interface CaptureRequest {
   watcher?: WatcherRef;
   /** Status query URL without any key, for people reading the notification. */
   statusUrl?: string;
+  /** Orchestration tunables fixed at start (so replays never read settings); defaults apply when absent. */
+  policy?: Partial<OrchestrationPolicy>;
+}
+
+export interface OrchestrationPolicy {
+  /** How long to keep re-checking a full regional quota before failing. */
+  quotaWaitSeconds: number;
+  quotaRecheckSeconds: number;
+  /** Past timeLimit + this, the orchestrator stops the capture itself. */
+  deadlineGraceSeconds: number;
+  summarize: boolean;
 }
