@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the system tools the local runtime and the tests need: tcpdump (the Network Watcher
+# emulator's capture agent) and tshark/capinfos (the reference the pcap summary is checked against).
+# Runs apt-get only when something is missing and we are root; otherwise says how to get them.
+set -euo pipefail
+missing=()
+command -v tcpdump >/dev/null 2>&1 || missing+=(tcpdump)
+command -v tshark >/dev/null 2>&1 || missing+=(tshark)
+command -v capinfos >/dev/null 2>&1 || missing+=(wireshark-common)
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "install-system-deps: missing ${missing[*]}; install them with: sudo apt-get install -y ${missing[*]}" >&2
+  exit 0
+fi
+echo "install-system-deps: apt-get install ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer it up front so the install never blocks.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
