@@ -80,6 +80,9 @@ export interface CaptureStatusOutput {
   captureStartTime?: string;
 }
 
+export interface VerifyBlobInput {
+  capture: CaptureRef;
+}
 export interface VerifyBlobOutput {
   storagePath: string;
   sizeBytes: number;
@@ -98,7 +101,11 @@ export interface SummarizeOutput {
   skippedReason?: string;
 }
 
-export type CaptureOutcome = "succeeded" | "stoppedEarly" | "cancelled" | "failed";
+/**
+ * succeeded: ran its full time. stoppedEarly: Network Watcher stopped it first (byte limit).
+ * cancelled: an operator's `cancel` event. overran: still running past its deadline, so we stopped it.
+ */
+export type CaptureOutcome = "succeeded" | "stoppedEarly" | "cancelled" | "overran" | "failed";
 
 /** Everything a notification channel renders; also the orchestration's output. */
 export interface CaptureReport {
@@ -114,6 +121,12 @@ export interface CaptureReport {
   summary?: SummarizeOutput;
   failure?: PermanentFailure & { phase: string };
   pollCount: number;
+  /** Set when notify itself failed after its retries; the capture is still good. */
+  notifyError?: string;
+}
+
+export interface NotifyInput {
+  report: CaptureReport;
 }
 
 export interface NotifyOutput {

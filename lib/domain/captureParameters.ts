@@ -1,0 +1,110 @@
+/**
+ * Capture settings from, highest first: the alert rule's custom properties, the app settings,
+ * built-in defaults. Azure Monitor sends custom property values as strings, so numbers arrive
+ * as "600"; a value out of Network Watcher's range is refused, never clamped, so the alert rule
+ * author learns about the typo instead of getting a different capture than asked for.
+ */
+import { z } from "zod";
+import { parseStorageAccountId } from "./armId";
+import { captureFiltersSchema } from "./captureFilters";
+import type { CaptureSettings } from "./types";
+
+export const OVERRIDE_KEYS = {
+  timeLimit: "captureTimeLimitSeconds",
+  totalBytes: "captureTotalBytes",
+  bytesPerPacket: "captureBytesPerPacket",
+  filters: "captureFilters",
+  storageAccount: "captureStorageAccountId",
+} as const;
+
+/** Network Watcher's documented limits (PacketCaptureParameters). */
+export const LIMITS = {
+  timeLimitInSeconds: { min: 1, max: 18000 },
+  totalBytesPerSession: { min: 0, max: 4294967295 },
+  bytesToCapturePerPacket: { min: 0, max: 4294967295 },
+} as const;
+
+export const BUILT_IN_DEFAULTS = {
+  timeLimitInSeconds: 300,
+  totalBytesPerSession: 1073741824,
+  bytesToCapturePerPacket: 0,
+} as const;
+
+export interface CaptureDefaults {
+  timeLimitInSeconds: number;
+  totalBytesPerSession: number;
+  bytesToCapturePerPacket: number;
+  storageAccountId?: string;
+}
+
+export type SettingsResult = { ok: true; settings: CaptureSettings } | { ok: false; key: string; message: string };
+
+function integerIn(range: { min: number; max: number }) {
+  return z
+    .union([z.number(), z.string().trim().regex(/^\d+$/, "must be a whole number").transform(Number)])
+    .pipe(z.number().int("must be a whole number").min(range.min).max(range.max));
+}
+
+const filtersValue = z
+  .union([z.string().max(64 * 1024), z.array(z.unknown())])
+  .transform((value, ctx) => {
+    if (Array.isArray(value)) return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be a JSON array of filter objects" });
+      return z.NEVER;
+    }
+  })
+  .pipe(captureFiltersSchema);
+
+const storageAccountValue = z
+  .string()
+  .refine((id) => parseStorageAccountId(id) !== undefined, "must be the ARM ID of a storage account");
+
+/** Looks a key up the way Azure Monitor users type them: case-insensitively. */
+function lookup(overrides: Record<string, unknown>, key: string): unknown {
+  const wanted = key.toLowerCase();
+  const found = Object.keys(overrides).find((k) => k.toLowerCase() === wanted);
+  return found === undefined ? undefined : overrides[found];
+}
+
+function readOverride<T>(overrides: Record<string, unknown>, key: string, schema: z.ZodType<T>, fallback: T): { ok: true; value: T } | { ok: false; key: string; message: string } {
+  const raw = lookup(overrides, key);
+  if (raw === undefined || raw === null || raw === "") return { ok: true, value: fallback };
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length ? ` (at ${issue.path.join(".")})` : "";
+  return { ok: false, key, message: `${key}: ${issue?.message ?? "invalid value"}${where}` };
+}
+
+export function resolveCaptureSettings(overrides: Record<string, unknown>, defaults: CaptureDefaults): SettingsResult {
+  const timeLimit = readOverride(overrides, OVERRIDE_KEYS.timeLimit, integerIn(LIMITS.timeLimitInSeconds), defaults.timeLimitInSeconds);
+  if (!timeLimit.ok) return timeLimit;
+  const totalBytes = readOverride(overrides, OVERRIDE_KEYS.totalBytes, integerIn(LIMITS.totalBytesPerSession), defaults.totalBytesPerSession);
+  if (!totalBytes.ok) return totalBytes;
+  const perPacket = readOverride(overrides, OVERRIDE_KEYS.bytesPerPacket, integerIn(LIMITS.bytesToCapturePerPacket), defaults.bytesToCapturePerPacket);
+  if (!perPacket.ok) return perPacket;
+  const filters = readOverride(overrides, OVERRIDE_KEYS.filters, filtersValue, []);
+  if (!filters.ok) return filters;
+  const storage = readOverride<string | undefined>(overrides, OVERRIDE_KEYS.storageAccount, storageAccountValue, defaults.storageAccountId);
+  if (!storage.ok) return storage;
+  if (!storage.value) {
+    return {
+      ok: false,
+      key: OVERRIDE_KEYS.storageAccount,
+      message: `${OVERRIDE_KEYS.storageAccount}: no storage account for the capture; set the app setting CAPTURE_STORAGE_ACCOUNT_ID or the alert rule's custom property`,
+    };
+  }
+  return {
+    ok: true,
+    settings: {
+      timeLimitInSeconds: timeLimit.value,
+      totalBytesPerSession: totalBytes.value,
+      bytesToCapturePerPacket: perPacket.value,
+      filters: filters.value,
+      storageAccountId: storage.value,
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * Names derived from the target. Both are stable per target (lower-cased ARM ID), so a webhook
+ * retry, a second alert and a re-run all land on the same orchestration and the same capture.
+ */
+import { createHash } from "node:crypto";
+import { canonicalId } from "./armId";
+import type { CaptureTarget } from "./types";
+
+function shortHash(target: CaptureTarget): string {
+  return createHash("sha256").update(canonicalId(target.resourceId)).digest("hex").slice(0, 10);
+}
+
+/** A readable VM name keeps the ID recognisable in lists; the hash keeps it unique across resource groups. */
+function readableName(target: CaptureTarget, maxLength: number): string {
+  return target.name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, maxLength) || "vm";
+}
+
+/** Durable instance ID: one orchestration per target at a time. */
+export function instanceIdFor(target: CaptureTarget): string {
+  return `capture-${readableName(target, 40)}-${shortHash(target)}`;
+}
+
+/** Packet-capture resource name under the watcher (Azure documents no rule; we stay within networkWatchers' 1-80 alphanumerics/-/_). */
+export function captureNameFor(target: CaptureTarget): string {
+  return `alertcap-${readableName(target, 50)}-${shortHash(target)}`;
+}
+
+/** A second name for when ours is taken by a capture of another target. */
+export function suffixedCaptureName(base: string, attempt: number): string {
+  return `${base}-${attempt}`;
+}

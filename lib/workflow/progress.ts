@@ -1,0 +1,48 @@
+/**
+ * The orchestration's custom status: what ops see in the status query URL while a capture
+ * runs. Derived only from replay-safe values, so it is identical on every replay.
+ */
+import type { OrchestrationContext } from "durable-functions";
+import type { CaptureRequest } from "../domain/types";
+import type { CaptureStatusOutput, ResolveNameOutput } from "./contracts";
+
+export interface CaptureProgress {
+  phase: string;
+  target: string;
+  captureName?: string;
+  resolution?: ResolveNameOutput["resolution"];
+  startedAt?: string;
+  expectedEnd?: string;
+  polls: number;
+  lastStatus?: string;
+}
+
+export class ProgressReporter {
+  private state: CaptureProgress;
+
+  constructor(
+    private readonly context: OrchestrationContext,
+    private readonly request: CaptureRequest,
+  ) {
+    this.state = { phase: "accepted", target: request.target.resourceId, captureName: request.captureName, polls: 0 };
+  }
+
+  get polls(): number {
+    return this.state.polls;
+  }
+
+  update(change: Partial<CaptureProgress>): void {
+    this.state = { ...this.state, ...change };
+    this.context.df.setCustomStatus(this.state);
+  }
+
+  capturing(startedAt: Date, resolution: ResolveNameOutput["resolution"]): void {
+    const end = new Date(startedAt.getTime() + this.request.settings.timeLimitInSeconds * 1000);
+    this.update({ phase: "capturing", resolution, startedAt: startedAt.toISOString(), expectedEnd: end.toISOString() });
+  }
+
+  poll(status: CaptureStatusOutput): void {
+    const detail = status.stopReason ? `${status.status} (${status.stopReason})` : status.status;
+    this.update({ polls: this.state.polls + 1, lastStatus: detail });
+  }
+}

@@ -1,0 +1,267 @@
+import captureOrchestrator from "../../orchestrators/captureOrchestrator";
+import { plannedPolls } from "../../lib/domain/pollSchedule";
+import type { CaptureRequest } from "../../lib/domain/types";
+import type { CaptureReport } from "../../lib/workflow/contracts";
+import { replay, type ScriptedActivity } from "../support/replayHarness";
+
+const START = new Date("2026-01-01T02:00:00Z");
+const WATCHER = { subscriptionId: "sub", resourceGroup: "NetworkWatcherRG", name: "NetworkWatcher_westeurope" };
+
+function request(timeLimitInSeconds = 300, policy: CaptureRequest["policy"] = {}): CaptureRequest {
+  return {
+    target: { resourceId: "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1", subscriptionId: "sub", resourceGroup: "rg", name: "vm1", kind: "virtualMachine" },
+    settings: { timeLimitInSeconds, totalBytesPerSession: 1073741824, bytesToCapturePerPacket: 0, filters: [], storageAccountId: "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps" },
+    alert: { schema: "common", ruleName: "tcp-out" },
+    captureName: "alertcap-vm1-abc",
+    policy: { quotaWaitSeconds: 600, quotaRecheckSeconds: 60, deadlineGraceSeconds: 120, summarize: true, ...policy },
+  };
+}
+
+const ok = (value: unknown = {}) => ({ ok: true, value });
+const fail = (code: string) => ({ ok: false, failure: { code, message: `${code} happened`, action: "do something" } });
+const secondsFromStart = (at: Date) => (at.getTime() - START.getTime()) / 1000;
+
+/** A capture that runs until a few seconds past its time limit, then reports Stopped/TimeExceeded, as Network Watcher does. */
+function activities(overrides: Record<string, ScriptedActivity> = {}, timeLimit = 300): Record<string, ScriptedActivity> {
+  let startedAt = 0;
+  return {
+    checkQuota: () => ok({ region: "westeurope", watcher: WATCHER, running: 3, limit: 10000, available: true }),
+    resolveCaptureName: (input) => ok({ name: (input as { desiredName: string }).desiredName, resolution: "new" }),
+    startCapture: (_input, { at }) => {
+      startedAt = secondsFromStart(at);
+      return ok({ name: "alertcap-vm1-abc", id: "pc-id" });
+    },
+    getCaptureStatus: (_input, { at }) =>
+      ok(secondsFromStart(at) - startedAt >= timeLimit + 5 ? { status: "Stopped", stopReason: "TimeExceeded", errors: [] } : { status: "Running", errors: [] }),
+    stopCapture: () => ok(),
+    deleteCapture: () => ok(),
+    verifyCaptureBlob: () => ok({ storagePath: "https://caps.blob.core.windows.net/network-watcher-logs/x.cap", sizeBytes: 4096, format: "pcap" }),
+    summarizeCapture: () => ok({ highlights: ["10.0.0.4:443 ⇄ 10.0.0.9:51000 1200 packets"] }),
+    notify: () => ok({ delivered: ["webhook"] }),
+    ...overrides,
+  };
+}
+
+function names(run: { calls: Array<{ name: string }> }): string[] {
+  return run.calls.map((c) => c.name);
+}
+
+function notified(run: { calls: Array<{ name: string; input: unknown }> }): CaptureReport {
+  const call = run.calls.filter((c) => c.name === "notify").pop();
+  if (!call) throw new Error("notify was never called");
+  return (call.input as { report: CaptureReport }).report;
+}
+
+describe("captureOrchestrator (durable-functions replay)", () => {
+  test("happy path: quota → name → start → polls on the schedule → blob → summary → notify", async () => {
+    const run = await replay(captureOrchestrator, { input: request(300), activities: activities(), start: START });
+    expect(run.error).toBeUndefined();
+    const report = run.output as CaptureReport;
+    expect(report.outcome).toBe("succeeded");
+    const polls = run.calls.filter((c) => c.name === "getCaptureStatus");
+    expect(polls.map((c) => secondsFromStart(c.at))).toEqual(plannedPolls(300));
+    expect(names(run).filter((n) => n !== "getCaptureStatus")).toEqual([
+      "checkQuota", "resolveCaptureName", "startCapture", "verifyCaptureBlob", "summarizeCapture", "notify",
+    ]);
+    expect(report.pollCount).toBe(polls.length);
+    expect(report.summary?.highlights).toHaveLength(1);
+    expect(notified(run).outcome).toBe("succeeded");
+    expect(run.customStatus).toMatchObject({ phase: "done", polls: polls.length, captureName: "alertcap-vm1-abc" });
+  });
+
+  test("custom status shows progress while capturing", async () => {
+    const run = await replay(captureOrchestrator, { input: request(300), activities: activities(), start: START });
+    const capturing = run.statuses.filter((s) => (s as { phase?: string })?.phase === "capturing") as Array<{ polls: number; expectedEnd: string }>;
+    expect(capturing.length).toBeGreaterThan(3);
+    expect(capturing[0]!.expectedEnd).toBe(new Date(START.getTime() + 300_000).toISOString());
+    expect(Math.max(...capturing.map((s) => s.polls))).toBeGreaterThan(1);
+  });
+
+  test("early stop (byte limit) is noticed within about twice the elapsed time", async () => {
+    const stopAt = 100;
+    const run = await replay(captureOrchestrator, {
+      input: request(3600),
+      start: START,
+      activities: activities({
+        getCaptureStatus: (_i, { at }) =>
+          ok(secondsFromStart(at) >= stopAt ? { status: "Stopped", stopReason: "TotalBytesExceeded", errors: [] } : { status: "Running", errors: [] }),
+      }),
+    });
+    const report = run.output as CaptureReport;
+    expect(report.outcome).toBe("stoppedEarly");
+    const seenAt = secondsFromStart(run.calls.filter((c) => c.name === "getCaptureStatus").pop()!.at);
+    expect(seenAt).toBeGreaterThanOrEqual(stopAt);
+    expect(seenAt).toBeLessThanOrEqual(2 * stopAt + 10);
+    expect(names(run)).not.toContain("stopCapture");
+  });
+
+  test("agent missing at start: compensates, notifies the failure, and fails with an actionable reason", async () => {
+    const run = await replay(captureOrchestrator, { input: request(), start: START, activities: activities({ startCapture: () => fail("AgentMissing") }) });
+    expect(run.error).toContain("AgentMissing");
+    expect(run.error).toContain("do something");
+    expect(names(run)).toEqual(["checkQuota", "resolveCaptureName", "startCapture", "stopCapture", "deleteCapture", "notify"]);
+    const report = notified(run);
+    expect(report.outcome).toBe("failed");
+    expect(report.failure).toMatchObject({ code: "AgentMissing", phase: "startCapture" });
+  });
+
+  test("immediate capture error is seen within ~30 s", async () => {
+    const run = await replay(captureOrchestrator, {
+      input: request(18000),
+      start: START,
+      activities: activities({ getCaptureStatus: () => ok({ status: "Error", errors: ["AgentStopped"], stopReason: "" }) }),
+    });
+    expect(run.error).toContain("CaptureFailed");
+    expect(run.error).toContain("AgentStopped");
+    const poll = run.calls.find((c) => c.name === "getCaptureStatus")!;
+    expect(secondsFromStart(poll.at)).toBeLessThanOrEqual(30);
+    expect(names(run).slice(-3)).toEqual(["stopCapture", "deleteCapture", "notify"]);
+  });
+
+  test("quota full, then freed: re-checks on durable timers, then captures", async () => {
+    let checks = 0;
+    const run = await replay(captureOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities({
+        checkQuota: () => ok({ region: "westeurope", watcher: WATCHER, running: 10000, limit: 10000, available: ++checks >= 3 }),
+      }),
+    });
+    expect((run.output as CaptureReport).outcome).toBe("succeeded");
+    const quotaCalls = run.calls.filter((c) => c.name === "checkQuota").map((c) => secondsFromStart(c.at));
+    expect(quotaCalls).toEqual([0, 60, 120]);
+    expect(run.statuses.some((s) => (s as { phase?: string })?.phase === "waitingForQuota")).toBe(true);
+  });
+
+  test("quota never frees: fails with QuotaExceeded after the bounded wait, nothing started", async () => {
+    const run = await replay(captureOrchestrator, {
+      input: request(300, { quotaWaitSeconds: 300 }),
+      start: START,
+      activities: activities({ checkQuota: () => ok({ region: "westeurope", watcher: WATCHER, running: 10000, limit: 10000, available: false }) }),
+    });
+    expect(run.error).toContain("QuotaExceeded");
+    expect(names(run)).not.toContain("startCapture");
+    expect(names(run)).not.toContain("deleteCapture");
+    expect(run.calls.filter((c) => c.name === "checkQuota")).toHaveLength(6);
+    expect(notified(run).failure?.code).toBe("QuotaExceeded");
+  });
+
+  test("name conflict, our target's capture already running: adopts it instead of starting another", async () => {
+    const run = await replay(captureOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities({ resolveCaptureName: () => ok({ name: "alertcap-vm1-abc", resolution: "adopted" }) }),
+    });
+    expect(names(run)).not.toContain("startCapture");
+    expect((run.output as CaptureReport).outcome).toBe("succeeded");
+  });
+
+  test("name conflict, stale capture replaced: starts under the resolved name", async () => {
+    const run = await replay(captureOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities({ resolveCaptureName: () => ok({ name: "alertcap-vm1-abc-2", resolution: "suffixed" }) }),
+    });
+    const start = run.calls.find((c) => c.name === "startCapture")!;
+    expect((start.input as { name: string }).name).toBe("alertcap-vm1-abc-2");
+    expect((run.output as CaptureReport).captureName).toBe("alertcap-vm1-abc-2");
+  });
+
+  test("cancel event: stops gracefully, still verifies the partial file and notifies", async () => {
+    const run = await replay(captureOrchestrator, {
+      input: request(3600),
+      start: START,
+      events: [{ name: "cancel", atSecond: 45 }],
+      activities: activities(),
+    });
+    const report = run.output as CaptureReport;
+    expect(report.outcome).toBe("cancelled");
+    const stop = run.calls.find((c) => c.name === "stopCapture")!;
+    expect(secondsFromStart(stop.at)).toBe(45);
+    expect(names(run).slice(-4)).toEqual(["stopCapture", "verifyCaptureBlob", "summarizeCapture", "notify"]);
+  });
+
+  test("deadline overrun: stops the capture itself past time limit + grace, verifies and notifies", async () => {
+    const run = await replay(captureOrchestrator, {
+      input: request(300, { deadlineGraceSeconds: 120 }),
+      start: START,
+      activities: activities({ getCaptureStatus: () => ok({ status: "Running", errors: [] }) }),
+    });
+    const report = run.output as CaptureReport;
+    expect(report.outcome).toBe("overran");
+    const stop = run.calls.find((c) => c.name === "stopCapture")!;
+    expect(secondsFromStart(stop.at)).toBeGreaterThanOrEqual(420);
+    expect(secondsFromStart(stop.at)).toBeLessThanOrEqual(420 + 20);
+    expect(names(run)).toContain("verifyCaptureBlob");
+    expect(notified(run).outcome).toBe("overran");
+  });
+
+  test("blob never appears: retried while uploading, then BlobMissing with compensation and failure notification", async () => {
+    const run = await replay(captureOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities({
+        verifyCaptureBlob: () => {
+          throw new Error("BlobNotFound: still uploading");
+        },
+      }),
+    });
+    expect(run.error).toContain("BlobMissing");
+    expect(run.calls.filter((c) => c.name === "verifyCaptureBlob")).toHaveLength(7);
+    expect(names(run).slice(-2)).toEqual(["deleteCapture", "notify"]);
+    expect(names(run)).not.toContain("stopCapture");
+    expect(notified(run).failure?.phase).toBe("verifyCaptureBlob");
+  });
+
+  test("transient failure retried, then a permanent one: compensates and fails once", async () => {
+    const run = await replay(captureOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities({
+        startCapture: (_i, { attempt }) => {
+          if (attempt === 1) throw new Error("ARM 503 ServiceUnavailable");
+          return fail("InvalidStorage");
+        },
+      }),
+    });
+    const starts = run.calls.filter((c) => c.name === "startCapture");
+    expect(starts.map((c) => c.attempt)).toEqual([1, 2]);
+    expect(secondsFromStart(starts[1]!.at) - secondsFromStart(starts[0]!.at)).toBe(5);
+    expect(run.error).toContain("InvalidStorage");
+    expect(names(run).slice(-3)).toEqual(["stopCapture", "deleteCapture", "notify"]);
+  });
+
+  test("transient failures past the retry budget fail the instance with RetriesExhausted", async () => {
+    const run = await replay(captureOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities({
+        getCaptureStatus: () => {
+          throw new Error("ARM 429 TooManyRequests");
+        },
+      }),
+    });
+    expect(run.calls.filter((c) => c.name === "getCaptureStatus")).toHaveLength(5);
+    expect(run.error).toContain("RetriesExhausted");
+    expect(run.error).toContain("TooManyRequests");
+    expect(notified(run).failure?.phase).toBe("getCaptureStatus");
+  });
+
+  test("a failing summary degrades the notification, never the capture", async () => {
+    const run = await replay(captureOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities({ summarizeCapture: () => fail("TooLarge") }),
+    });
+    const report = run.output as CaptureReport;
+    expect(report.outcome).toBe("succeeded");
+    expect(report.summary).toEqual({ highlights: [], skippedReason: "TooLarge happened" });
+  });
+
+  test("a 5-hour capture keeps history bounded", async () => {
+    const run = await replay(captureOrchestrator, { input: request(18000), activities: activities({}, 18000), start: START });
+    expect((run.output as CaptureReport).outcome).toBe("succeeded");
+    expect(run.calls.filter((c) => c.name === "getCaptureStatus").length).toBeLessThanOrEqual(30);
+    expect(run.history.length).toBeLessThan(400);
+  });
+});
