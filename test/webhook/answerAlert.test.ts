@@ -40,7 +40,6 @@ class FakeEngine implements CaptureStarter {
       terminatePostUri: `${base}/terminate?reason={text}&code=SYSTEMKEY`,
       rewindPostUri: `${base}/rewind?code=SYSTEMKEY`,
       purgeHistoryDeleteUri: `${base}?code=SYSTEMKEY`,
-      restartPostUri: `${base}/restart?code=SYSTEMKEY`,
       suspendPostUri: `${base}/suspend?code=SYSTEMKEY`,
       resumePostUri: `${base}/resume?code=SYSTEMKEY`,
     };
