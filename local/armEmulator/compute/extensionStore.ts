@@ -1,0 +1,74 @@
+// LOCAL DEV/TEST INFRASTRUCTURE — not used in production.
+/**
+ * VM and scale-set extensions. A machine starts with the Network Watcher agent installed (as
+ * `AzureNetworkWatcherExtension`) unless the inventory says otherwise; the agent is recognised by
+ * publisher and type, never by name, because Azure lets it be installed under any name.
+ */
+import type { ComputeTarget } from "../armIds";
+import type { AgentRegistry } from "../faults";
+import type { Inventory } from "../inventory";
+
+export interface ExtensionRecord {
+  name: string;
+  publisher: string;
+  type: string;
+  typeHandlerVersion?: string;
+  autoUpgradeMinorVersion?: boolean;
+  enableAutomaticUpgrade?: boolean;
+  settings?: unknown;
+  provisioningState: "Creating" | "Updating" | "Succeeded";
+}
+
+export const AGENT_PUBLISHER = "Microsoft.Azure.NetworkWatcher";
+const AGENT_TYPES = ["networkwatcheragentlinux", "networkwatcheragentwindows"];
+
+export function isNetworkWatcherAgent(ext: Pick<ExtensionRecord, "publisher" | "type">): boolean {
+  return ext.publisher.toLowerCase() === AGENT_PUBLISHER.toLowerCase() && AGENT_TYPES.includes(ext.type.toLowerCase());
+}
+
+export class ExtensionStore implements AgentRegistry {
+  private readonly byTarget = new Map<string, Map<string, ExtensionRecord>>();
+
+  constructor(private readonly inventory: Inventory) {}
+
+  list(target: ComputeTarget): ExtensionRecord[] {
+    return [...this.extensions(target).values()];
+  }
+
+  get(target: ComputeTarget, name: string): ExtensionRecord | undefined {
+    return this.extensions(target).get(name.toLowerCase());
+  }
+
+  put(target: ComputeTarget, record: ExtensionRecord): void {
+    this.extensions(target).set(record.name.toLowerCase(), record);
+  }
+
+  hasAgent(target: ComputeTarget): boolean {
+    return this.list(target).some((e) => isNetworkWatcherAgent(e) && e.provisioningState === "Succeeded");
+  }
+
+  uninstallAgent(target: ComputeTarget): void {
+    const extensions = this.extensions(target);
+    for (const [key, ext] of extensions) if (isNetworkWatcherAgent(ext)) extensions.delete(key);
+  }
+
+  private extensions(target: ComputeTarget): Map<string, ExtensionRecord> {
+    let extensions = this.byTarget.get(target.key);
+    if (!extensions) {
+      extensions = new Map();
+      if (this.inventory.agentInitiallyInstalled(target)) {
+        const agent: ExtensionRecord = {
+          name: "AzureNetworkWatcherExtension",
+          publisher: AGENT_PUBLISHER,
+          type: "NetworkWatcherAgentLinux",
+          typeHandlerVersion: "1.4",
+          autoUpgradeMinorVersion: true,
+          provisioningState: "Succeeded",
+        };
+        extensions.set(agent.name.toLowerCase(), agent);
+      }
+      this.byTarget.set(target.key, extensions);
+    }
+    return extensions;
+  }
+}

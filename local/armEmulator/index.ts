@@ -1,0 +1,113 @@
+// LOCAL DEV/TEST INFRASTRUCTURE — not used in production.
+/**
+ * An ARM-compatible Network Watcher emulator on HTTPS: `networkWatchers` and `packetCaptures` with real
+ * LRO headers, the Compute calls an agent check makes, a tcpdump-backed capture agent that uploads the
+ * `.cap` to Azurite at Network Watcher's blob layout, and run-time fault injection. See README.md.
+ */
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { adminRoutes } from "./adminRoutes";
+import { listenArmServer } from "./armServer";
+import { CaptureService, type SessionSummary } from "./capture/captureService";
+import { CaptureBlobStore } from "./capture/captureStorage";
+import { COMPUTE_LRO_OPERATIONS, computeRoutes } from "./compute/computeRoutes";
+import { ExtensionStore } from "./compute/extensionStore";
+import { FaultController } from "./faults";
+import { Inventory } from "./inventory";
+import { NETWORK_LRO_OPERATIONS, networkRoutes } from "./networkRoutes";
+import { operationRoutes } from "./operationRoutes";
+import { OperationRegistry } from "./operations";
+import { ensureTlsMaterial } from "./tlsMaterial";
+
+export type { FaultSpec, PendingFault } from "./faults";
+export type { FaultController } from "./faults";
+export type { SessionSummary } from "./capture/captureService";
+export type { InventoryFile } from "./inventory";
+
+export interface ArmEmulatorOptions {
+  /** 0 (default) = any free port. */
+  port?: number;
+  /** TLS material and capture files live here. */
+  stateDir: string;
+  /** The bearer token every request must carry. */
+  token: string;
+  /** Azurite connection string; every `storageAccounts/{name}` maps to its account. */
+  storageConnectionString: string;
+  /** Region of VMs not in the inventory; default `westeurope`. */
+  region?: string;
+  /** Running sessions allowed per subscription and region; default 10000 (Azure's documented limit). */
+  sessionLimit?: number;
+  /** JSON overrides: see inventory.ts. */
+  inventoryFile?: string;
+  /** Items per list page before a `nextLink`; default 50. */
+  pageSize?: number;
+  log?: (line: string) => void;
+}
+
+export interface ArmEmulator {
+  /** `https://127.0.0.1:PORT` — use as the SDK clients' `endpoint`. */
+  url: string;
+  /** PEM of the CA that signed the server certificate (NODE_EXTRA_CA_CERTS, or `tlsOptions.ca`). */
+  caCertPath: string;
+  faults: FaultController;
+  /** Sessions still running (NotStarted, Running, or uploading). */
+  sessions(): SessionSummary[];
+  /** Stops the server and every tcpdump. */
+  stop(): Promise<void>;
+}
+
+export async function startArmEmulator(opts: ArmEmulatorOptions): Promise<ArmEmulator> {
+  const log = opts.log ?? (() => undefined);
+  const pageSize = opts.pageSize ?? 50;
+  const tls = await ensureTlsMaterial(opts.stateDir);
+  await mkdir(path.join(opts.stateDir, "captures"), { recursive: true });
+
+  const inventory = await Inventory.load({
+    ...(opts.inventoryFile && { inventoryFile: opts.inventoryFile }),
+    ...(opts.region && { region: opts.region }),
+  });
+  const extensions = new ExtensionStore(inventory);
+  const operations = new OperationRegistry(log);
+  // Filled from the route table below; faults naming an unknown operation are refused.
+  const knownOperations = new Set<string>();
+  const faults = new FaultController(knownOperations, new Set([...NETWORK_LRO_OPERATIONS, ...COMPUTE_LRO_OPERATIONS]), extensions);
+  const captures = new CaptureService({
+    inventory,
+    extensions,
+    faults,
+    blobStore: new CaptureBlobStore(opts.storageConnectionString),
+    stateDir: opts.stateDir,
+    sessionLimit: opts.sessionLimit ?? 10000,
+    log,
+  });
+
+  const armRoutes = [
+    ...networkRoutes({ inventory, captures, operations, faults, pageSize }),
+    ...computeRoutes({ inventory, extensions, operations, faults, pageSize }),
+    ...operationRoutes(operations),
+  ];
+  for (const r of armRoutes) knownOperations.add(r.operation);
+
+  const server = await listenArmServer({
+    key: tls.key,
+    cert: tls.cert,
+    port: opts.port ?? 0,
+    token: opts.token,
+    armRoutes,
+    adminRoutes: adminRoutes(faults, captures),
+    faults,
+    log,
+  });
+  log(`ARM emulator listening on ${server.url} (region ${inventory.defaultRegion})`);
+
+  return {
+    url: server.url,
+    caCertPath: tls.caCertPath,
+    faults,
+    sessions: () => captures.activeSessions(),
+    async stop() {
+      await server.close();
+      await captures.shutdown();
+    },
+  };
+}

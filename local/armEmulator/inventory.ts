@@ -1,0 +1,128 @@
+// LOCAL DEV/TEST INFRASTRUCTURE — not used in production.
+/**
+ * What the emulated subscription contains. By default it behaves like a fresh subscription: every VM
+ * or scale-set ID exists, in the default region, captured on loopback, and each subscription has one
+ * auto-created watcher per region, `NetworkWatcher_<region>` in `NetworkWatcherRG`. An inventory file
+ * overrides per VM (interface, network namespace, region, agent missing) and may replace a region's
+ * watcher with a differently named one, so discovery code cannot get away with guessing names:
+ *
+ *   { "region": "westeurope",
+ *     "vms": { "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1":
+ *              { "netns": "capns", "interface": "veth-vm1", "region": "eastus", "agentInstalled": false } },
+ *     "networkWatchers": [ { "resourceGroup": "rg-net", "name": "eastus-watcher", "region": "eastus" } ] }
+ */
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { parseComputeTargetId, type ComputeTarget } from "./armIds";
+
+const inventoryFile = z
+  .object({
+    region: z.string().min(1).optional(),
+    vms: z
+      .record(
+        z.string(),
+        z.strictObject({
+          interface: z.string().min(1).optional(),
+          netns: z.string().min(1).optional(),
+          region: z.string().min(1).optional(),
+          agentInstalled: z.boolean().optional(),
+        }),
+      )
+      .optional(),
+    networkWatchers: z
+      .array(z.strictObject({ subscriptionId: z.string().optional(), resourceGroup: z.string().min(1), name: z.string().min(1), region: z.string().min(1) }))
+      .optional(),
+  })
+  .strict();
+
+export type InventoryFile = z.infer<typeof inventoryFile>;
+
+export interface Placement {
+  region: string;
+  interface: string;
+  netns?: string;
+}
+
+export interface NetworkWatcherRecord {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  region: string;
+  id: string;
+}
+
+interface VmOverride {
+  placement: Placement;
+  agentInstalled: boolean;
+}
+
+export const DEFAULT_REGION = "westeurope";
+const LOOPBACK = "lo";
+
+export class Inventory {
+  private readonly vms = new Map<string, VmOverride>();
+  private readonly explicitWatchers: Array<Omit<NetworkWatcherRecord, "id" | "subscriptionId"> & { subscriptionId?: string }>;
+
+  private constructor(
+    readonly defaultRegion: string,
+    file: InventoryFile,
+  ) {
+    for (const [id, vm] of Object.entries(file.vms ?? {})) {
+      const target = parseComputeTargetId(id);
+      if (!target) throw new Error(`inventory: '${id}' is not a VM or scale-set resource ID`);
+      this.vms.set(target.key, {
+        placement: {
+          region: normalizeRegion(vm.region ?? defaultRegion),
+          interface: vm.interface ?? LOOPBACK,
+          ...(vm.netns && { netns: vm.netns }),
+        },
+        agentInstalled: vm.agentInstalled ?? true,
+      });
+    }
+    this.explicitWatchers = (file.networkWatchers ?? []).map((w) => ({ ...w, region: normalizeRegion(w.region) }));
+  }
+
+
+  static async load(opts: { inventoryFile?: string; region?: string }): Promise<Inventory> {
+    const file = opts.inventoryFile ? inventoryFile.parse(JSON.parse(await readFile(opts.inventoryFile, "utf8"))) : {};
+    return new Inventory(normalizeRegion(opts.region ?? file.region ?? DEFAULT_REGION), file);
+  }
+
+  placement(target: ComputeTarget): Placement {
+    return this.vms.get(target.key)?.placement ?? { region: this.defaultRegion, interface: LOOPBACK };
+  }
+
+  agentInitiallyInstalled(target: ComputeTarget): boolean {
+    return this.vms.get(target.key)?.agentInstalled ?? true;
+  }
+
+  /** One watcher per region the subscription has resources in: the default region and every configured one. */
+  watchers(subscriptionId: string): NetworkWatcherRecord[] {
+    const regions = new Set([this.defaultRegion, ...[...this.vms.values()].map((v) => v.placement.region)]);
+    for (const w of this.explicitWatchers) if (appliesTo(w, subscriptionId)) regions.add(w.region);
+    return [...regions].map((region) => {
+      const explicit = this.explicitWatchers.find((w) => w.region === region && appliesTo(w, subscriptionId));
+      return watcherRecord(subscriptionId, explicit?.resourceGroup ?? "NetworkWatcherRG", explicit?.name ?? `NetworkWatcher_${region}`, region);
+    });
+  }
+
+  watcher(subscriptionId: string, resourceGroup: string, name: string): NetworkWatcherRecord | undefined {
+    return this.watchers(subscriptionId).find(
+      (w) => w.resourceGroup.toLowerCase() === resourceGroup.toLowerCase() && w.name.toLowerCase() === name.toLowerCase(),
+    );
+  }
+}
+
+function appliesTo(w: { subscriptionId?: string }, subscriptionId: string): boolean {
+  return w.subscriptionId === undefined || w.subscriptionId.toLowerCase() === subscriptionId.toLowerCase();
+}
+
+function watcherRecord(subscriptionId: string, resourceGroup: string, name: string, region: string): NetworkWatcherRecord {
+  const id = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/networkWatchers/${name}`;
+  return { subscriptionId, resourceGroup, name, region, id };
+}
+
+/** ARM location names are lower-case without spaces ("West Europe" → "westeurope"). */
+function normalizeRegion(region: string): string {
+  return region.replace(/\s+/g, "").toLowerCase();
+}

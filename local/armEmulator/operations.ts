@@ -1,0 +1,96 @@
+// LOCAL DEV/TEST INFRASTRUCTURE — not used in production.
+/**
+ * Long-running operations as ARM exposes them. Each operation is backed by a promise of its outcome
+ * and reachable at two URLs under the region:
+ *   .../providers/{provider}/locations/{region}/operations/{id}        — `Azure-AsyncOperation`: always 200,
+ *        body `{status: InProgress|Succeeded|Failed, error?}`;
+ *   .../providers/{provider}/locations/{region}/operationResults/{id}  — `Location`: 202 while running,
+ *        then the operation's own final response (or its error status).
+ * Polls wait briefly for the outcome (long poll) so clients honouring `Retry-After: 0` do not spin.
+ */
+import { randomUUID } from "node:crypto";
+import { ArmError, type ArmResponse } from "./armHttp";
+
+export type OperationOutcome =
+  | { outcome: "succeeded"; response: ArmResponse }
+  | { outcome: "failed"; code: string; message: string };
+
+export interface OperationScope {
+  subscriptionId: string;
+  region: string;
+  provider: "Microsoft.Network" | "Microsoft.Compute";
+  apiVersion: string;
+}
+
+interface OperationRecord {
+  id: string;
+  scope: OperationScope;
+  startTime: Date;
+  endTime?: Date;
+  result?: OperationOutcome;
+  settled: Promise<void>;
+}
+
+export interface StartedOperation {
+  asyncOperationUrl: string;
+  locationUrl: string;
+}
+
+const LONG_POLL_MS = 500;
+
+export class OperationRegistry {
+  private readonly records = new Map<string, OperationRecord>();
+
+  constructor(private readonly log: (line: string) => void) {}
+
+  start(baseUrl: string, scope: OperationScope, work: Promise<OperationOutcome>): StartedOperation {
+    const id = randomUUID();
+    const record: OperationRecord = { id, scope, startTime: new Date(), settled: Promise.resolve() };
+    record.settled = work
+      .catch((err: unknown): OperationOutcome => {
+        this.log(`operation ${id} crashed: ${err instanceof Error ? err.message : String(err)}`);
+        return { outcome: "failed", code: "InternalServerError", message: "An internal error occurred." };
+      })
+      .then((result) => {
+        record.result = result;
+        record.endTime = new Date();
+      });
+    this.records.set(id, record);
+    const base = `${baseUrl}/subscriptions/${scope.subscriptionId}/providers/${scope.provider}/locations/${scope.region}`;
+    const query = `?api-version=${encodeURIComponent(scope.apiVersion)}`;
+    return { asyncOperationUrl: `${base}/operations/${id}${query}`, locationUrl: `${base}/operationResults/${id}${query}` };
+  }
+
+  /** `Azure-AsyncOperation` poll. */
+  async asyncOperationStatus(params: Readonly<Record<string, string>>): Promise<ArmResponse> {
+    const record = await this.settledWithin(params);
+    const result = record.result;
+    const body: Record<string, unknown> = { id: record.id, name: record.id, startTime: record.startTime.toISOString() };
+    if (!result) return { status: 200, headers: { "retry-after": "0" }, body: { ...body, status: "InProgress" } };
+    body["endTime"] = record.endTime?.toISOString();
+    if (result.outcome === "succeeded") return { status: 200, body: { ...body, status: "Succeeded" } };
+    return { status: 200, body: { ...body, status: "Failed", error: { code: result.code, message: result.message } } };
+  }
+
+  /** `Location` poll: 202 until done, then the final response. A failure answers 400 with the error. */
+  async operationResult(params: Readonly<Record<string, string>>, selfUrl: string): Promise<ArmResponse> {
+    const result = (await this.settledWithin(params)).result;
+    if (!result) return { status: 202, headers: { location: selfUrl, "retry-after": "0" } };
+    if (result.outcome === "succeeded") return result.response;
+    return new ArmError(400, result.code, result.message).toResponse();
+  }
+
+  private async settledWithin(params: Readonly<Record<string, string>>): Promise<OperationRecord> {
+    const record = this.records.get(params["operationId"] ?? "");
+    const matches =
+      record &&
+      record.scope.subscriptionId.toLowerCase() === params["subscriptionId"]?.toLowerCase() &&
+      record.scope.provider.toLowerCase() === params["provider"]?.toLowerCase() &&
+      record.scope.region.toLowerCase() === params["region"]?.toLowerCase();
+    if (!record || !matches) throw new ArmError(404, "OperationNotFound", `Operation '${params["operationId"]}' was not found.`);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([record.settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, LONG_POLL_MS)))]);
+    clearTimeout(timer);
+    return record;
+  }
+}

@@ -1,0 +1,57 @@
+// LOCAL DEV/TEST INFRASTRUCTURE — not used in production.
+/**
+ * The real SDK clients pointed at the emulator. Jest runs in-process, where NODE_EXTRA_CA_CERTS can no
+ * longer be set, so the emulator's CA is given through the pipeline's own `tlsOptions.ca`:
+ * certificates are still verified, against that CA.
+ */
+import { readFileSync } from "node:fs";
+import { request } from "node:https";
+import type { TokenCredential } from "@azure/core-auth";
+import { ComputeManagementClient } from "@azure/arm-compute";
+import { NetworkManagementClient } from "@azure/arm-network";
+import type { ArmEmulator } from "../../../../local/armEmulator";
+
+export const SUBSCRIPTION = "00000000-0000-0000-0000-0000000000aa";
+export const TOKEN = "test-token-not-a-secret";
+
+export function staticToken(token: string): TokenCredential {
+  return { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3600_000 }) };
+}
+
+export function sdkClients(emulator: ArmEmulator, token = TOKEN): { network: NetworkManagementClient; compute: ComputeManagementClient } {
+  const options = {
+    endpoint: emulator.url,
+    tlsOptions: { ca: readFileSync(emulator.caCertPath, "utf8") },
+    // Keep SDK retries quick but real: the throttling strategy still honours Retry-After.
+    retryOptions: { retryDelayInMs: 50, maxRetryDelayInMs: 200 },
+  };
+  return {
+    network: new NetworkManagementClient(staticToken(token), SUBSCRIPTION, options),
+    compute: new ComputeManagementClient(staticToken(token), SUBSCRIPTION, options),
+  };
+}
+
+/** A raw HTTPS call to the emulator (admin API, malformed requests the SDK would never send). */
+export function rawRequest(
+  emulator: ArmEmulator,
+  method: string,
+  pathAndQuery: string,
+  opts: { token?: string | null; body?: unknown } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: unknown }> {
+  const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+  const headers: Record<string, string> = payload ? { "content-type": "application/json" } : {};
+  if (opts.token !== null) headers["authorization"] = `Bearer ${opts.token ?? TOKEN}`;
+  return new Promise((resolve, reject) => {
+    const req = request(`${emulator.url}${pathAndQuery}`, { method, headers, ca: readFileSync(emulator.caCertPath), timeout: 10_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : undefined });
+      });
+    });
+    req.on("timeout", () => req.destroy(new Error("request timed out")));
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
