@@ -1,0 +1,355 @@
+// LOCAL DEV/TEST INFRASTRUCTURE — not used in production.
+/**
+ * The durable engine: client operations (start, raise, terminate, purge, restart, status, list),
+ * dispatch (one episode at a time per instance, activities with a concurrency limit, durable
+ * timers) and recovery. Everything it must not lose is in the task hub (taskHubStore); what it
+ * keeps in memory (armed timers, running activities) is re-derived from history on start, so a
+ * SIGKILL at any point only costs re-running in-flight activities — at least once, as in Azure.
+ */
+import type {
+  DurableClientBinding,
+  DurableEngineHandle,
+  DurableEngineOptions,
+  EngineHttpRequest,
+  EngineHttpResponse,
+  InstanceStats,
+} from "../runtimeContracts";
+import { durableClientBinding, type LinkSettings } from "./clientBinding";
+import { DurableClock } from "./durableClock";
+import { type EpisodeReport, runEpisode, startMessage } from "./episode";
+import { EventType, events, type HistoryEvent, type RuntimeStatus, terminalStatuses, toJsonText } from "./historyEvents";
+import { handleDurableHttp } from "./httpApi";
+import { instanceIdProblem, newExecutionId, newInstanceId } from "./ids";
+import type { ScheduledWork } from "./replay";
+import { statusPayload, type StatusOptions, type StatusPayload } from "./statusPayload";
+import { CommitConflictError, type InstancePage, type InstanceQuery, type InstanceRecord, TaskHubStore } from "./taskHubStore";
+
+/** A client request the extension refuses with an ArgumentException (HTTP 400). */
+export class InvalidRequestError extends Error {}
+/** OrchestrationAlreadyExistsException: an InvalidOperationException (HTTP 500 from the HTTP API). */
+export class InstanceAlreadyExistsError extends Error {}
+
+/** overridableExistingInstanceStates: NonRunningStates — these may not be started over. */
+const runningStatuses: ReadonlySet<RuntimeStatus> = new Set(["Pending", "Running", "Suspended", "ContinuedAsNew"]);
+
+interface ActivityWork {
+  instanceId: string;
+  executionId: string;
+  id: number;
+  name: string;
+  input: string;
+}
+
+export class DurableEngine implements DurableEngineHandle {
+  readonly clock: DurableClock;
+  private store: TaskHubStore | undefined;
+  private readonly links: LinkSettings;
+  /** Instances with an episode loop running; `true` = run again when it ends. */
+  private readonly episodeLoops = new Map<string, boolean>();
+  private readonly activityQueue: ActivityWork[] = [];
+  private readonly activitiesInFlight = new Set<string>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private stopped = false;
+
+  constructor(private readonly options: DurableEngineOptions) {
+    this.clock = new DurableClock(options.clock);
+    this.links = { taskHub: options.taskHub, systemKey: options.systemKey, connectionName: "Storage" };
+  }
+
+  async start(): Promise<void> {
+    this.store = await TaskHubStore.open(this.options.storageConnectionString, this.options.taskHub);
+    await this.recover();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.clock.stop();
+    this.activityQueue.length = 0;
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  clientBinding(): DurableClientBinding {
+    return durableClientBinding(this.options.baseUrl, this.options.rpcBaseUrl, this.links);
+  }
+
+  handleHttp(request: EngineHttpRequest): Promise<EngineHttpResponse> {
+    return handleDurableHttp(this, this.links, request);
+  }
+
+  get orchestratorNames(): string[] {
+    return this.options.invoker.orchestrationNames();
+  }
+
+  // ---- client operations --------------------------------------------------------------------
+
+  /** StartNewAsync: refuses to start over a Pending/Running instance; overwrites a finished one. */
+  async startNew(name: string, instanceId: string | undefined, input: string | null): Promise<string> {
+    if (!this.orchestratorNames.some((n) => n.toLowerCase() === name.toLowerCase())) {
+      throw new InvalidRequestError(`The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+    }
+    const canonicalName = this.orchestratorNames.find((n) => n.toLowerCase() === name.toLowerCase()) as string;
+    const id = instanceId || newInstanceId();
+    const problem = instanceIdProblem(id);
+    if (problem) throw new InvalidRequestError(problem);
+    const store = this.requireStore();
+    const existing = await store.loadInstance(id);
+    if (existing && runningStatuses.has(existing.record.runtimeStatus)) {
+      throw new InstanceAlreadyExistsError(`An Orchestration instance with the status ${existing.record.runtimeStatus} already exists.`);
+    }
+    const now = this.clock.nowIso();
+    const record: InstanceRecord = {
+      instanceId: id,
+      executionId: newExecutionId(),
+      name: canonicalName,
+      runtimeStatus: "Pending",
+      historyCount: 0,
+      createdTime: now,
+      lastUpdatedTime: now,
+      input,
+      output: null,
+      customStatus: null,
+    };
+    // Leftover messages of the replaced execution go in the same transaction (≤ 98 of them; older ones are dropped on delivery).
+    const leftovers = (existing?.inbox ?? []).slice(0, 98).map((m) => m.rowKey);
+    try {
+      await store.commit(record, existing?.etag, leftovers, [startMessage(record, now)]);
+    } catch (error) {
+      if (error instanceof CommitConflictError) throw new InstanceAlreadyExistsError(`An Orchestration instance with the ID ${id} was created concurrently.`);
+      throw error;
+    }
+    this.afterCommit(record);
+    if (existing) this.track(this.deleteStaleHistory(id, record.executionId));
+    this.kick(id);
+    return id;
+  }
+
+  async raiseEvent(instanceId: string, eventName: string, data: string | null): Promise<void> {
+    await this.deliver(instanceId, "", events.eventRaised(this.clock.nowIso(), eventName, data));
+  }
+
+  async terminate(instanceId: string, reason: string | null): Promise<void> {
+    await this.deliver(instanceId, "", events.executionTerminated(this.clock.nowIso(), reason));
+  }
+
+  /** RestartAsync: starts the instance's orchestrator again with its original input. */
+  async restart(instanceId: string, withNewInstanceId: boolean): Promise<string> {
+    const stored = await this.requireStore().readRecord(instanceId);
+    if (!stored) throw new InvalidRequestError(`An orchestrastion with the instanceId ${instanceId} was not found.`);
+    return this.startNew(stored.record.name, withNewInstanceId ? undefined : instanceId, stored.record.input);
+  }
+
+  async purge(instanceId: string): Promise<boolean> {
+    const store = this.requireStore();
+    if (!(await store.readRecord(instanceId))) return false;
+    this.clock.disarmWhere((key) => key.startsWith(`${instanceId}|`));
+    await store.purge(instanceId);
+    return true;
+  }
+
+  async purgeWhere(query: InstanceQuery): Promise<number> {
+    let deleted = 0;
+    let token: string | undefined;
+    for (let page = 0; page < 10_000; page++) {
+      const result: InstancePage = await this.requireStore().queryInstances(query, 100, token);
+      for (const record of result.records) if (await this.purge(record.instanceId)) deleted++;
+      token = result.continuationToken;
+      if (!token) break;
+    }
+    return deleted;
+  }
+
+  async status(instanceId: string, options: StatusOptions): Promise<StatusPayload | undefined> {
+    const loaded = await this.requireStore().loadInstance(instanceId);
+    return loaded ? statusPayload(loaded.record, options, loaded.history) : undefined;
+  }
+
+  async list(query: InstanceQuery, options: StatusOptions, pageSize: number | undefined, continuationToken: string | undefined): Promise<{ statuses: StatusPayload[]; continuationToken?: string }> {
+    const page = await this.requireStore().queryInstances(query, pageSize, continuationToken);
+    return { statuses: page.records.map((r) => statusPayload(r, { ...options, showHistory: false })), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) };
+  }
+
+  async stats(instanceId: string): Promise<InstanceStats | undefined> {
+    const loaded = await this.requireStore().loadInstance(instanceId);
+    if (!loaded) return undefined;
+    const count = (type: EventType): number => loaded.history.filter((e) => e.EventType === type).length;
+    return {
+      instanceId,
+      runtimeStatus: loaded.record.runtimeStatus,
+      historyEvents: loaded.history.length,
+      activities: count(EventType.TaskScheduled),
+      timers: count(EventType.TimerCreated),
+      episodes: count(EventType.OrchestratorStarted),
+    };
+  }
+
+  // ---- dispatch ---------------------------------------------------------------------------------
+
+  /** Puts a message in an instance's inbox and runs an episode for it. */
+  private async deliver(instanceId: string, executionId: string, event: HistoryEvent): Promise<void> {
+    await this.requireStore().enqueue(instanceId, { executionId, event });
+    this.kick(instanceId);
+  }
+
+  private kick(instanceId: string): void {
+    if (this.stopped) return;
+    if (this.episodeLoops.has(instanceId)) {
+      this.episodeLoops.set(instanceId, true);
+      return;
+    }
+    this.episodeLoops.set(instanceId, true);
+    this.track(this.episodeLoop(instanceId));
+  }
+
+  private async episodeLoop(instanceId: string): Promise<void> {
+    try {
+      for (let round = 0; this.episodeLoops.get(instanceId) === true && !this.stopped; round++) {
+        this.episodeLoops.set(instanceId, false);
+        const report = await this.runOneEpisode(instanceId);
+        if (report?.again) this.episodeLoops.set(instanceId, true);
+      }
+    } finally {
+      this.episodeLoops.delete(instanceId);
+    }
+  }
+
+  private async runOneEpisode(instanceId: string): Promise<EpisodeReport | undefined> {
+    const started = Date.now();
+    try {
+      const report = await runEpisode({ store: this.requireStore(), invoker: this.options.invoker, clock: this.clock }, instanceId);
+      if (report.record) {
+        this.afterCommit(report.record);
+        this.dispatch(report.record, report.newWork, report.cancelledTimerIds);
+        const work = report.newWork.map((w) => (w.kind === "activity" ? w.name : `timer@${w.fireAt}`)).join(", ");
+        this.options.log(`orchestrator ${report.record.name} instance=${instanceId} status=${report.record.runtimeStatus}${work ? ` scheduled=[${work}]` : ""} ${Date.now() - started}ms`);
+      }
+      return report;
+    } catch (error) {
+      if (error instanceof CommitConflictError) return { newWork: [], cancelledTimerIds: [], again: true };
+      this.options.log(`orchestrator episode for instance=${instanceId} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      return undefined;
+    }
+  }
+
+  /** Hands the committed episode's work out: activities to the pool, timers to the clock. */
+  private dispatch(record: InstanceRecord, work: readonly ScheduledWork[], cancelledTimerIds: readonly number[]): void {
+    const timerKey = (id: number): string => `${record.instanceId}|${record.executionId}|${id}`;
+    if (terminalStatuses.has(record.runtimeStatus)) this.clock.disarmWhere((key) => key.startsWith(`${record.instanceId}|`));
+    for (const id of cancelledTimerIds) this.clock.disarm(timerKey(id));
+    for (const item of work) {
+      if (item.kind === "activity") this.enqueueActivity({ instanceId: record.instanceId, executionId: record.executionId, id: item.id, name: item.name, input: item.input });
+      else if (!cancelledTimerIds.includes(item.id)) this.armTimer(record.instanceId, record.executionId, item.id, item.fireAt);
+    }
+  }
+
+  private armTimer(instanceId: string, executionId: string, id: number, fireAt: string): void {
+    this.clock.arm(`${instanceId}|${executionId}|${id}`, Date.parse(fireAt), () => {
+      this.track(this.deliver(instanceId, executionId, events.timerFired(this.clock.nowIso(), id, fireAt)));
+    });
+  }
+
+  private enqueueActivity(work: ActivityWork): void {
+    const key = `${work.instanceId}|${work.executionId}|${work.id}`;
+    if (this.activitiesInFlight.has(key)) return;
+    this.activitiesInFlight.add(key);
+    this.activityQueue.push(work);
+    this.pumpActivities();
+  }
+
+  private pumpActivities(): void {
+    while (!this.stopped && this.activityQueue.length > 0 && this.runningActivities() < this.options.maxConcurrentActivities) {
+      const work = this.activityQueue.shift() as ActivityWork;
+      this.track(this.runActivity(work));
+    }
+  }
+
+  private runningActivities(): number {
+    return this.activitiesInFlight.size - this.activityQueue.length;
+  }
+
+  private async runActivity(work: ActivityWork): Promise<void> {
+    const started = Date.now();
+    let event: HistoryEvent;
+    try {
+      const result = await this.options.invoker.invokeActivity(work.name, JSON.parse(work.input) as unknown, work.instanceId);
+      event = events.taskCompleted(this.clock.nowIso(), work.id, toJsonText(result));
+      this.options.log(`activity ${work.name} instance=${work.instanceId} task=${work.id} status=Completed ${Date.now() - started}ms`);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const details = JSON.stringify({ ClassName: "System.Exception", Message: message, StackTrace: error instanceof Error ? (error.stack ?? null) : null });
+      event = events.taskFailed(this.clock.nowIso(), work.id, `Activity function '${work.name}' failed: ${message}`, details);
+      this.options.log(`activity ${work.name} instance=${work.instanceId} task=${work.id} status=Failed ${Date.now() - started}ms: ${message}`);
+    }
+    try {
+      if (!this.stopped) await this.deliver(work.instanceId, work.executionId, event);
+    } finally {
+      this.activitiesInFlight.delete(`${work.instanceId}|${work.executionId}|${work.id}`);
+      this.pumpActivities();
+    }
+  }
+
+  private afterCommit(record: InstanceRecord): void {
+    // The Instances row is a query copy; if this write is lost, recovery rewrites it from the sentinel.
+    this.track(this.requireStore().upsertInstanceRow(record));
+  }
+
+  private async deleteStaleHistory(instanceId: string, currentExecutionId: string): Promise<void> {
+    const store = this.requireStore();
+    await store.deleteRows(instanceId, await store.staleHistoryKeys(instanceId, currentExecutionId));
+  }
+
+  /** Counts work in flight; in skip mode, an idle engine fires its next timer. */
+  private track(promise: Promise<unknown>): void {
+    const tracked = promise.catch((error: unknown) => this.options.log(`engine task failed: ${error instanceof Error ? error.stack : String(error)}`));
+    this.inFlight.add(tracked);
+    void tracked.finally(() => {
+      this.inFlight.delete(tracked);
+      if (this.clock.mode === "skip") setImmediate(() => this.fireTimerIfIdle());
+    });
+  }
+
+  private fireTimerIfIdle(): void {
+    if (this.inFlight.size === 0 && this.activitiesInFlight.size === 0 && this.episodeLoops.size === 0) this.clock.fireNextWhenIdle();
+  }
+
+  /**
+   * Resumes every Pending/Running instance from what the task hub holds: repairs its Instances
+   * row, re-runs activities scheduled without a result, re-arms timers not yet fired, and runs an
+   * episode for waiting messages.
+   */
+  private async recover(): Promise<void> {
+    const store = this.requireStore();
+    const ids = await store.unfinishedInstanceIds();
+    let activities = 0;
+    let timers = 0;
+    for (const instanceId of ids) {
+      const loaded = await store.loadInstance(instanceId);
+      if (!loaded) continue;
+      const { record, history, inbox } = loaded;
+      this.clock.advanceTo(Date.parse(record.lastUpdatedTime));
+      await store.upsertInstanceRow(record);
+      const settled = new Set<number>();
+      for (const e of [...history, ...inbox.filter((m) => m.executionId === record.executionId).map((m) => m.event)]) {
+        if (e.EventType === EventType.TaskCompleted || e.EventType === EventType.TaskFailed) settled.add(e.TaskScheduledId ?? -1);
+        if (e.EventType === EventType.TimerFired) settled.add(e.TimerId ?? -1);
+      }
+      for (const e of history) {
+        if (settled.has(e.EventId)) continue;
+        if (e.EventType === EventType.TaskScheduled) {
+          activities++;
+          this.enqueueActivity({ instanceId, executionId: record.executionId, id: e.EventId, name: e.Name ?? "", input: e.Input ?? "null" });
+        } else if (e.EventType === EventType.TimerCreated) {
+          timers++;
+          this.armTimer(instanceId, record.executionId, e.EventId, e.FireAt ?? e.Timestamp);
+        }
+      }
+      if (inbox.length > 0) this.kick(instanceId);
+    }
+    if (ids.length > 0) this.options.log(`recovered ${ids.length} unfinished instance(s): ${activities} activity(ies) re-run, ${timers} timer(s) re-armed`);
+    if (this.clock.mode === "skip") setImmediate(() => this.fireTimerIfIdle());
+  }
+
+  private requireStore(): TaskHubStore {
+    if (!this.store) throw new Error("durable engine not started");
+    return this.store;
+  }
+}
