@@ -1,0 +1,2 @@
+export { summarizeStream } from "./summarize";
+export type * from "./types";

@@ -1,0 +1,231 @@
+import type { Diagnostics } from "./diagnostics";
+import { FlowTable } from "./flow-table";
+import { PacketDecoder } from "./packet-decoder";
+import type { PacketSink } from "./packet-sink";
+import { IpProtocol, PROTOCOL_NAMES } from "./protocols";
+import { TimelineBuilder } from "./timeline";
+
+export interface StatsLimits {
+  maxHosts: number;
+  maxConversations: number;
+  maxTimelineBuckets: number;
+}
+
+/** Host table: key [ip version, address words ×4]; counters below. */
+export const HOST_KEY_WORDS = 5;
+export const HostField = { txPackets: 0, txBytes: 1, rxPackets: 2, rxBytes: 3 } as const;
+const HOST_FIELDS = 4;
+
+/**
+ * Conversation table: key [ip version << 8 | protocol, lower endpoint's address ×4, higher endpoint's
+ * address ×4, lower port << 16 | higher port]. Ordering the endpoints makes both directions one key;
+ * `aIsLow` remembers which one sent first, as tshark's "A" side is the first packet's source.
+ */
+export const CONVERSATION_KEY_WORDS = 10;
+export const ConversationField = {
+  packetsAtoB: 0,
+  bytesAtoB: 1,
+  packetsBtoA: 2,
+  bytesBtoA: 3,
+  aIsLow: 4,
+  firstTime: 5,
+  lastTime: 6,
+  syn: 7,
+  synAck: 8,
+  rst: 9,
+  retransmissions: 10,
+  zeroWindow: 11,
+  /** Next expected TCP sequence number from the lower / higher endpoint; NaN until seen. */
+  nextSequenceLow: 12,
+  nextSequenceHigh: 13,
+} as const;
+const CONVERSATION_FIELDS = 14;
+
+const TcpFlag = { fin: 0x01, syn: 0x02, rst: 0x04, ack: 0x10 } as const;
+const MAX_LINK_TYPES = 64;
+
+/** Accumulates everything the summary reports, packet by packet, in bounded memory. */
+export class TrafficStats implements PacketSink {
+  packets = 0;
+  bytes = 0;
+  capturedBytes = 0;
+  readonly linkTypes = new Set<number>();
+  /** [packets, bytes] per entry of PROTOCOL_NAMES. */
+  readonly protocolCounters = new Float64Array(PROTOCOL_NAMES.length * 2);
+  readonly hosts: FlowTable;
+  readonly conversations: FlowTable;
+  readonly timeline: TimelineBuilder;
+  readonly untracked = { hostPackets: 0, conversationPackets: 0, conversationBytes: 0 };
+  readonly tcp = { syn: 0, synAck: 0, rst: 0, retransmissions: 0, zeroWindow: 0 };
+  /** Earliest and latest timestamps; NaN until a timed packet. */
+  firstSeconds = NaN;
+  firstNanoseconds = NaN;
+  lastSeconds = NaN;
+  lastNanoseconds = NaN;
+
+  private readonly decoder: PacketDecoder;
+  private readonly key = new Int32Array(CONVERSATION_KEY_WORDS);
+
+  constructor(
+    limits: StatsLimits,
+    private readonly diagnostics: Diagnostics,
+  ) {
+    this.decoder = new PacketDecoder(diagnostics);
+    this.hosts = new FlowTable(HOST_KEY_WORDS, HOST_FIELDS, limits.maxHosts);
+    this.conversations = new FlowTable(CONVERSATION_KEY_WORDS, CONVERSATION_FIELDS, limits.maxConversations);
+    this.timeline = new TimelineBuilder(limits.maxTimelineBuckets);
+  }
+
+  addLinkType(linkType: number): void {
+    if (this.linkTypes.size < MAX_LINK_TYPES) this.linkTypes.add(linkType);
+  }
+
+  packet(
+    linkType: number,
+    data: Buffer,
+    offset: number,
+    capturedLength: number,
+    originalLength: number,
+    seconds: number,
+    nanoseconds: number,
+  ): void {
+    this.packets++;
+    this.bytes += originalLength;
+    this.capturedBytes += capturedLength;
+    const timed = !Number.isNaN(seconds);
+    if (timed) {
+      this.trackTimeRange(seconds, nanoseconds);
+      this.timeline.add(seconds, originalLength);
+    }
+    const d = this.decoder;
+    d.decode(linkType, data, offset, capturedLength, originalLength);
+    for (let layers = d.layers; layers !== 0; layers &= layers - 1) {
+      const index = 31 - Math.clz32(layers & -layers);
+      this.protocolCounters[index * 2]! += 1;
+      this.protocolCounters[index * 2 + 1]! += originalLength;
+    }
+    if (d.ipVersion === 0) return;
+    this.countHosts(d, originalLength);
+    if (d.hasTransport) this.countConversation(d, originalLength, timed ? seconds + nanoseconds / 1e9 : NaN);
+  }
+
+  private trackTimeRange(seconds: number, nanoseconds: number): void {
+    const first = this.firstSeconds;
+    if (Number.isNaN(first) || seconds < first || (seconds === first && nanoseconds < this.firstNanoseconds)) {
+      this.firstSeconds = seconds;
+      this.firstNanoseconds = nanoseconds;
+    }
+    const last = this.lastSeconds;
+    if (Number.isNaN(last) || seconds > last || (seconds === last && nanoseconds > this.lastNanoseconds)) {
+      this.lastSeconds = seconds;
+      this.lastNanoseconds = nanoseconds;
+    }
+  }
+
+  private countHosts(d: PacketDecoder, bytes: number): void {
+    const source = this.hostEntry(d.ipVersion, d.source);
+    if (source >= 0) this.bumpHost(source, HostField.txPackets, bytes);
+    const destination = this.hostEntry(d.ipVersion, d.destination);
+    if (destination >= 0) this.bumpHost(destination, HostField.rxPackets, bytes);
+    if (source < 0 || destination < 0) this.untracked.hostPackets++;
+  }
+
+  private hostEntry(ipVersion: number, address: Int32Array): number {
+    const key = this.key;
+    key[0] = ipVersion;
+    key.set(address, 1);
+    const entry = this.hosts.upsert(key);
+    if (entry < 0) this.diagnostics.note(`more than ${this.hosts.maxEntries} hosts; the rest are counted as untracked`);
+    return entry;
+  }
+
+  private bumpHost(entry: number, packetsField: number, bytes: number): void {
+    const c = this.hosts.counters;
+    const base = entry * HOST_FIELDS + packetsField;
+    c[base]! += 1;
+    c[base + 1]! += bytes;
+  }
+
+  private countConversation(d: PacketDecoder, bytes: number, time: number): void {
+    const sourceIsLow = compareEndpoints(d.source, d.sourcePort, d.destination, d.destinationPort) <= 0;
+    const key = this.key;
+    key[0] = (d.ipVersion << 8) | d.ipProtocol;
+    key.set(sourceIsLow ? d.source : d.destination, 1);
+    key.set(sourceIsLow ? d.destination : d.source, 5);
+    key[9] = sourceIsLow ? (d.sourcePort << 16) | d.destinationPort : (d.destinationPort << 16) | d.sourcePort;
+    const table = this.conversations;
+    const entry = table.upsert(key);
+    if (entry < 0) {
+      this.untracked.conversationPackets++;
+      this.untracked.conversationBytes += bytes;
+      this.diagnostics.note(`more than ${table.maxEntries} conversations; the rest are counted as untracked`);
+      return;
+    }
+    const c = table.counters;
+    const base = entry * CONVERSATION_FIELDS;
+    if (table.created) {
+      c[base + ConversationField.aIsLow] = sourceIsLow ? 1 : 0;
+      c[base + ConversationField.firstTime] = time;
+      c[base + ConversationField.lastTime] = time;
+      c[base + ConversationField.nextSequenceLow] = NaN;
+      c[base + ConversationField.nextSequenceHigh] = NaN;
+    } else if (!Number.isNaN(time)) {
+      const first = c[base + ConversationField.firstTime]!;
+      if (Number.isNaN(first) || time < first) c[base + ConversationField.firstTime] = time;
+      if (!(time <= c[base + ConversationField.lastTime]!)) c[base + ConversationField.lastTime] = time;
+    }
+    const aToB = (c[base + ConversationField.aIsLow] === 1) === sourceIsLow;
+    const field = base + (aToB ? ConversationField.packetsAtoB : ConversationField.packetsBtoA);
+    c[field]! += 1;
+    c[field + 1]! += bytes;
+    if (d.ipProtocol === IpProtocol.tcp) this.analyseTcp(d, c, base, sourceIsLow);
+  }
+
+  private analyseTcp(d: PacketDecoder, c: Float64Array, base: number, fromLow: boolean): void {
+    const flags = d.tcpFlags;
+    const tcp = this.tcp;
+    if (flags & TcpFlag.syn) {
+      const field = flags & TcpFlag.ack ? ConversationField.synAck : ConversationField.syn;
+      c[base + field]! += 1;
+      if (flags & TcpFlag.ack) tcp.synAck++;
+      else tcp.syn++;
+    }
+    if (flags & TcpFlag.rst) {
+      c[base + ConversationField.rst]! += 1;
+      tcp.rst++;
+    }
+    const control = flags & (TcpFlag.syn | TcpFlag.fin | TcpFlag.rst);
+    if (d.tcpWindow === 0 && control === 0) {
+      c[base + ConversationField.zeroWindow]! += 1;
+      tcp.zeroWindow++;
+    }
+    // SYN and FIN each take one sequence number, so their retransmissions count like data's.
+    const segmentLength = d.tcpPayloadLength + (flags & TcpFlag.syn ? 1 : 0) + (flags & TcpFlag.fin ? 1 : 0);
+    if (segmentLength === 0) return;
+    // Remembering every (seq, len) pair would be unbounded; the highest sequence sent per direction is
+    // enough: a segment starting below it resends bytes already sent (tshark's test, minus its timing heuristics).
+    const nextField = base + (fromLow ? ConversationField.nextSequenceLow : ConversationField.nextSequenceHigh);
+    const next = c[nextField]!;
+    const seq = d.tcpSequence;
+    if (!Number.isNaN(next)) {
+      const keepAlive = segmentLength === 1 && control === 0 && seq === ((next - 1) >>> 0);
+      if (!keepAlive && sequenceBefore(seq, next)) {
+        c[base + ConversationField.retransmissions]! += 1;
+        tcp.retransmissions++;
+      }
+    }
+    const end = (seq + segmentLength) >>> 0;
+    if (Number.isNaN(next) || sequenceBefore(next, end)) c[nextField] = end;
+  }
+}
+
+/** Sequence-space comparison modulo 2^32 (RFC 793). */
+function sequenceBefore(a: number, b: number): boolean {
+  return ((a - b) | 0) < 0;
+}
+
+/** Any total order on (address, port) works: it only has to put both directions under one key. */
+function compareEndpoints(a: Int32Array, aPort: number, b: Int32Array, bPort: number): number {
+  for (let i = 0; i < 4; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return aPort - bPort;
+}

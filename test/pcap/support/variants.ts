@@ -1,0 +1,54 @@
+/** Every container, byte order, timestamp resolution and link type the reader supports, over the same known traffic. */
+import { type CapturedPacket, writePcap, writePcapng } from "./capture-writer";
+import { frameFor, LinkTypes, mixedTraffic, type ScenarioPacket } from "./scenarios";
+
+export interface CaptureVariant {
+  name: string;
+  bytes: Buffer;
+}
+
+function framed(linkType: number, traffic: ScenarioPacket[], interfaceId?: number): CapturedPacket[] {
+  return traffic.flatMap((p) => {
+    const data = frameFor(linkType, p);
+    return data ? [{ timeNs: p.timeNs, data, ...(interfaceId === undefined ? {} : { interfaceId }) }] : [];
+  });
+}
+
+function byTime(a: CapturedPacket, b: CapturedPacket): number {
+  return a.timeNs < b.timeNs ? -1 : a.timeNs > b.timeNs ? 1 : 0;
+}
+
+export function captureVariants(): CaptureVariant[] {
+  const traffic = mixedTraffic();
+  const pcap = (name: string, linkType: number, nanosecond: boolean, bigEndian: boolean): CaptureVariant => ({
+    name,
+    bytes: writePcap(framed(linkType, traffic), { linkType, nanosecond, bigEndian }),
+  });
+  // Three interfaces with different link types and resolutions, their packets interleaved in time.
+  const later = mixedTraffic(1_700_000_100_000_000_000n, 1);
+  const interleaved = [
+    ...framed(LinkTypes.ethernet, traffic, 0),
+    ...framed(LinkTypes.linuxSll2, later, 1),
+    ...framed(LinkTypes.rawIp, mixedTraffic(1_700_000_000_500_000_000n, 2), 2),
+  ].sort(byTime);
+  const interfaces = [
+    { linkType: LinkTypes.ethernet, tsresol: 9 },
+    { linkType: LinkTypes.linuxSll2 },
+    { linkType: LinkTypes.rawIp, tsresol: 0x80 | 20 },
+  ];
+  return [
+    pcap("pcap ethernet µs little-endian", LinkTypes.ethernet, false, false),
+    pcap("pcap ethernet ns big-endian", LinkTypes.ethernet, true, true),
+    pcap("pcap linux-sll µs big-endian", LinkTypes.linuxSll, false, true),
+    pcap("pcap linux-sll2 ns little-endian", LinkTypes.linuxSll2, true, false),
+    pcap("pcap raw-ip (101) µs little-endian", LinkTypes.rawIp, false, false),
+    pcap("pcap ipv4 (228) ns big-endian", LinkTypes.ipv4, true, true),
+    pcap("pcap ipv6 (229) µs little-endian", LinkTypes.ipv6, false, false),
+    { name: "pcapng three interfaces little-endian", bytes: writePcapng(interfaces, interleaved) },
+    { name: "pcapng three interfaces big-endian", bytes: writePcapng(interfaces, interleaved, { bigEndian: true }) },
+    {
+      name: "pcapng linux-sll millisecond resolution big-endian",
+      bytes: writePcapng([{ linkType: LinkTypes.linuxSll, tsresol: 3 }], framed(LinkTypes.linuxSll, traffic), { bigEndian: true }),
+    },
+  ];
+}
