@@ -221,7 +221,8 @@ function* compensate(context: OrchestrationContext, capture: CaptureRef, mayBeRu
 function* notify(context: OrchestrationContext, report: CaptureReport, progress: ProgressReporter): Flow<void> {
   progress.update({ phase: "notifying" });
   try {
-    yield context.df.callActivityWithRetry(ActivityNames.notify, notifyRetry, { report });
+    const result = (yield context.df.callActivityWithRetry(ActivityNames.notify, notifyRetry, { report })) as ActivityResult<unknown>;
+    if (!result.ok) report.notifyError = result.failure.message;
   } catch (error) {
     report.notifyError = error instanceof Error ? error.message.split("\n")[0] : String(error);
   }

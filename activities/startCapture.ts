@@ -1,0 +1,43 @@
+/**
+ * Starts the Network Watcher capture. The agent extension is checked first (by publisher and
+ * type) because without it ARM accepts the PUT and the session fails minutes later. The PUT is
+ * made idempotent: if a retry finds our capture already created, that is success.
+ */
+import { findAgent } from "../lib/domain/agentExtension";
+import { canonicalId } from "../lib/domain/armId";
+import { failed, ok, permanentOrThrow, statusOf } from "../lib/azure/armErrors";
+import { createCapture, getCapture, getTarget, installAgent, listExtensions } from "../lib/azure/networkWatcher";
+import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
+import { ActivityNames, type ActivityResult, type StartCaptureInput, type StartCaptureOutput } from "../lib/workflow/contracts";
+
+export async function startCapture(input: StartCaptureInput, { clients, settings, log }: ActivityEnv): Promise<ActivityResult<StartCaptureOutput>> {
+  const { watcher, target, name } = input;
+  try {
+    const agent = findAgent(await listExtensions(clients, target));
+    if (!agent) {
+      if (!settings.CAPTURE_INSTALL_AGENT) {
+        return failed("AgentMissing", `the Network Watcher agent extension is not installed on ${target.name}`, "Install AzureNetworkWatcherExtension (publisher Microsoft.Azure.NetworkWatcher) on the VM, or set CAPTURE_INSTALL_AGENT=true, then re-run.");
+      }
+      log(`installing the Network Watcher agent on ${target.name}`);
+      await installAgent(clients, target, await getTarget(clients, target));
+    } else if (agent.provisioningState && agent.provisioningState.toLowerCase() === "failed") {
+      return failed("AgentFailed", `the Network Watcher agent extension ${agent.name ?? ""} on ${target.name} is in state Failed`, "Reinstall the extension on the VM, then re-run.");
+    }
+  } catch (error) {
+    return permanentOrThrow(error, "AgentCheckFailed", "Grant the identity Microsoft.Compute/virtualMachines/extensions/read (and write to install the agent).");
+  }
+
+  try {
+    const created = await createCapture(clients, watcher, target, name, input.settings);
+    log(`started ${name} on ${target.name} for ${input.settings.timeLimitInSeconds} s`);
+    return ok({ name, id: created.id ?? name, provisioningState: created.provisioningState });
+  } catch (error) {
+    if (statusOf(error) === 409) {
+      const existing = await getCapture(clients, watcher, name);
+      if (existing?.target && canonicalId(existing.target) === canonicalId(target.resourceId)) return ok({ name, id: name, provisioningState: existing.provisioningState });
+    }
+    return permanentOrThrow(error, "CaptureRejected", "Read the ARM message: check the storage account (not premium, same subscription), the filters and the limits.");
+  }
+}
+
+defineActivity(ActivityNames.startCapture, startCapture);

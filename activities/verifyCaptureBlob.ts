@@ -1,0 +1,54 @@
+/**
+ * Proves the capture landed: the blob at the storagePath Network Watcher reported exists, holds
+ * more than a pcap header, and starts with pcap or pcapng magic. "Not there yet" throws, so
+ * durable retries wait for the upload that follows a stop; anything else is a verdict.
+ */
+import { detectCaptureFormat, PCAP_HEADER_BYTES } from "../lib/domain/captureFile";
+import { failed, isNotFound, ok, permanentOrThrow } from "../lib/azure/armErrors";
+import { getCapture } from "../lib/azure/networkWatcher";
+import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
+import { ActivityNames, type ActivityResult, type VerifyBlobInput, type VerifyBlobOutput } from "../lib/workflow/contracts";
+
+export class BlobNotYetUploaded extends Error {
+  constructor(path: string) {
+    super(`BlobNotYetUploaded: ${redactSas(path)} does not exist yet`);
+    this.name = "BlobNotYetUploaded";
+  }
+}
+
+/** storagePath may carry a SAS; its signature must not reach logs or history. */
+export function redactSas(url: string): string {
+  return url.replace(/([?&]sig=)[^&]+/i, "$1REDACTED");
+}
+
+export async function verifyCaptureBlob({ capture }: VerifyBlobInput, { clients, log }: ActivityEnv): Promise<ActivityResult<VerifyBlobOutput>> {
+  let storagePath: string | undefined;
+  try {
+    storagePath = (await getCapture(clients, capture.watcher, capture.name))?.storagePath;
+  } catch (error) {
+    return permanentOrThrow(error, "CaptureUnreadable", "Grant the identity packetCaptures/read.");
+  }
+  if (!storagePath) {
+    return failed("NoStoragePath", `Network Watcher reports no storagePath for ${capture.name}`, "The capture was saved to the VM's disk only; fetch it from there.");
+  }
+  const blob = clients.blob(storagePath);
+  let size: number;
+  try {
+    size = (await blob.getProperties()).contentLength ?? 0;
+  } catch (error) {
+    if (isNotFound(error)) throw new BlobNotYetUploaded(storagePath);
+    return permanentOrThrow(error, "BlobUnreadable", "Grant the function app's identity Storage Blob Data Reader on the capture storage account.");
+  }
+  if (size <= PCAP_HEADER_BYTES) {
+    return failed("EmptyCapture", `${redactSas(storagePath)} is ${size} bytes: no packets were captured`, "Check the capture filters and that the VM had the expected traffic, then re-run.");
+  }
+  const head = await blob.downloadToBuffer(0, 4);
+  const format = detectCaptureFormat(head);
+  if (!format) {
+    return failed("NotACapture", `${redactSas(storagePath)} does not start with pcap or pcapng magic (${head.toString("hex")})`, "Inspect the blob; it may have been overwritten.");
+  }
+  log(`verified ${redactSas(storagePath)}: ${size} bytes, ${format}`);
+  return ok({ storagePath: redactSas(storagePath), sizeBytes: size, format });
+}
+
+defineActivity(ActivityNames.verifyCaptureBlob, verifyCaptureBlob);

@@ -1,0 +1,28 @@
+/**
+ * The Network Watcher agent VM extension is found by publisher and type, never by name:
+ * Microsoft notes it may be installed under a name other than AzureNetworkWatcherExtension.
+ */
+export const AGENT_PUBLISHER = "Microsoft.Azure.NetworkWatcher";
+export const AGENT_TYPES = { Linux: "NetworkWatcherAgentLinux", Windows: "NetworkWatcherAgentWindows" } as const;
+export const AGENT_DEFAULT_NAME = "AzureNetworkWatcherExtension";
+export const AGENT_TYPE_HANDLER_VERSION = "1.4";
+
+export interface ExtensionInfo {
+  name?: string;
+  publisher?: string;
+  type?: string;
+  provisioningState?: string;
+}
+
+export function findAgent(extensions: ExtensionInfo[]): ExtensionInfo | undefined {
+  const types: string[] = Object.values(AGENT_TYPES).map((t) => t.toLowerCase());
+  return extensions.find(
+    (e) => e.publisher?.toLowerCase() === AGENT_PUBLISHER.toLowerCase() && types.includes((e.type ?? "").toLowerCase()),
+  );
+}
+
+/** Azure reports regions in two spellings ("West Europe" from some APIs, "westeurope" from others). */
+export function sameRegion(a: string | undefined, b: string | undefined): boolean {
+  const norm = (r: string | undefined) => (r ?? "").replace(/\s+/g, "").toLowerCase();
+  return norm(a) !== "" && norm(a) === norm(b);
+}

@@ -1,0 +1,32 @@
+/**
+ * Registers an activity with what every activity needs — validated settings and the Azure
+ * clients built from them — so each activity file holds only its own logic. A settings problem
+ * is permanent (retrying will not fix a typo in the portal) and names the setting.
+ */
+import type { InvocationContext } from "@azure/functions";
+import * as df from "durable-functions";
+import { readActivitySettings, type ActivitySettings } from "../config/appSettings";
+import { azureClients, type AzureClients } from "../azure/clients";
+import type { ActivityResult } from "./contracts";
+
+export interface ActivityEnv {
+  settings: ActivitySettings;
+  clients: AzureClients;
+  log: (message: string) => void;
+}
+
+export type ActivityLogic<I, O> = (input: I, env: ActivityEnv) => Promise<ActivityResult<O>>;
+
+export function defineActivity<I, O>(name: string, logic: ActivityLogic<I, O>): ActivityLogic<I, O> {
+  df.app.activity(name, {
+    handler: async (input: unknown, context: InvocationContext): Promise<ActivityResult<O>> => {
+      const settings = readActivitySettings();
+      if (!settings.ok) {
+        return { ok: false, failure: { code: "Misconfigured", message: settings.message, action: "Fix the function app's application settings, then re-run." } };
+      }
+      const env: ActivityEnv = { settings: settings.value, clients: azureClients(settings.value), log: (m) => context.log(`${name}: ${m}`) };
+      return logic(input as I, env);
+    },
+  });
+  return logic;
+}
