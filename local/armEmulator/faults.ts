@@ -96,10 +96,10 @@ export class FaultController {
   }
 
   takeCaptureFault<K extends CaptureFaultKind>(kind: K, capture: { name: string; target: ComputeTarget }): CaptureFault<K> | undefined {
+    const isCaptureFault = (s: QueuedFault): s is CaptureFault => s.kind === kind;
     const spec = this.take(
       (s) =>
-        s.kind === kind &&
-        "captureName" in s &&
+        isCaptureFault(s) &&
         (s.captureName === undefined || s.captureName.toLowerCase() === capture.name.toLowerCase()) &&
         (s.target === undefined || parseComputeTargetId(s.target)?.key === capture.target.key),
     );
