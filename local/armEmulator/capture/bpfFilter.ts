@@ -26,7 +26,7 @@ function filterExpression(f: CaptureFilter): string {
   const protocol = f.protocol === "TCP" ? "tcp" : f.protocol === "UDP" ? "udp" : undefined;
   const sent = oriented(f, "src", "dst");
   const received = oriented(f, "dst", "src");
-  const direction = sent.length === 0 ? undefined : `((${sent.join(" and ")}) or (${received.join(" and ")}))`;
+  const direction = sent.length === 0 ? undefined : `(${allOf(sent)} or ${allOf(received)})`;
   return [protocol, direction].filter((x) => x !== undefined).join(" and ");
 }
 
@@ -50,4 +50,8 @@ function ports(set: PortSet, dir: Direction): string {
 
 function anyOf(terms: string[]): string {
   return terms.length === 1 ? (terms[0] as string) : `(${terms.join(" or ")})`;
+}
+
+function allOf(terms: string[]): string {
+  return terms.length === 1 ? (terms[0] as string) : `(${terms.join(" and ")})`;
 }

@@ -60,8 +60,8 @@ export function computeRoutes(deps: ComputeRouteDeps): Route[] {
         const failure = deps.faults.takeLroFailure(`${extensionOp}_CreateOrUpdate`);
         const installed = new Promise<OperationOutcome>((resolve) =>
           setImmediate(() => {
+            record.provisioningState = failure ? "Failed" : "Succeeded";
             if (failure) return resolve({ outcome: "failed", ...failure });
-            record.provisioningState = "Succeeded";
             resolve({ outcome: "succeeded", response: { status: 200 } });
           }),
         );

@@ -16,7 +16,7 @@ export interface ExtensionRecord {
   autoUpgradeMinorVersion?: boolean;
   enableAutomaticUpgrade?: boolean;
   settings?: unknown;
-  provisioningState: "Creating" | "Updating" | "Succeeded";
+  provisioningState: "Creating" | "Updating" | "Succeeded" | "Failed";
 }
 
 export const AGENT_PUBLISHER = "Microsoft.Azure.NetworkWatcher";
