@@ -1,2 +1,4 @@
+export { highlights } from "./highlights";
+export { renderMarkdown } from "./markdown";
 export { summarizeStream } from "./summarize";
 export type * from "./types";

@@ -45,7 +45,7 @@ export function buildSummary(stats: TrafficStats, context: ReportContext): Captu
     capturedBytes: stats.capturedBytes,
     firstPacketTime: timed ? formatTimestamp(stats.firstSeconds, stats.firstNanoseconds) : null,
     lastPacketTime: timed ? formatTimestamp(stats.lastSeconds, stats.lastNanoseconds) : null,
-    durationSeconds: timed ? stats.lastSeconds - stats.firstSeconds + (stats.lastNanoseconds - stats.firstNanoseconds) / 1e9 : 0,
+    durationSeconds: timed ? nanoseconds(stats.lastSeconds - stats.firstSeconds + (stats.lastNanoseconds - stats.firstNanoseconds) / 1e9) : 0,
     protocols: protocolRows(stats.protocolCounters),
     hostCount: hosts.length,
     topHostsByBytes: [...hosts].sort((a, b) => b.bytes - a.bytes || b.packets - a.packets).slice(0, topN),
@@ -142,8 +142,8 @@ function conversationStat(table: FlowTable, entry: number, captureStart: number)
     bytesBtoA: c[base + F.bytesBtoA]!,
     packets: c[base + F.packetsAtoB]! + c[base + F.packetsBtoA]!,
     bytes: c[base + F.bytesAtoB]! + c[base + F.bytesBtoA]!,
-    relativeStartSeconds: Number.isNaN(first) || Number.isNaN(captureStart) ? 0 : first - captureStart,
-    durationSeconds: Number.isNaN(first) ? 0 : last - first,
+    relativeStartSeconds: Number.isNaN(first) || Number.isNaN(captureStart) ? 0 : microseconds(first - captureStart),
+    durationSeconds: Number.isNaN(first) ? 0 : microseconds(last - first),
   };
   if (protocol === IpProtocol.tcp) {
     stat.tcp = {
@@ -155,4 +155,14 @@ function conversationStat(table: FlowTable, entry: number, captureStart: number)
     };
   }
   return stat;
+}
+
+/** Epoch seconds in a double carry about 0.2 µs of noise; do not print digits beyond it. */
+function microseconds(s: number): number {
+  return Math.round(s * 1e6) / 1e6;
+}
+
+/** The capture's own duration is exact to the nanosecond; drop the float noise of the sum. */
+function nanoseconds(s: number): number {
+  return Math.round(s * 1e9) / 1e9;
 }

@@ -14,7 +14,7 @@ export interface CaptureSummary {
   firstPacketTime: string | null;
   lastPacketTime: string | null;
   durationSeconds: number;
-  /** Packets and bytes per protocol layer, largest first; a frame counts once for each layer it carries. */
+  /** Packets and bytes per protocol layer, largest first; a frame counts once for each layer whose header it holds whole. */
   protocols: ProtocolStat[];
   hostCount: number;
   topHostsByBytes: HostStat[];

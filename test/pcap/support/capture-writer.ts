@@ -10,6 +10,8 @@ export interface CapturedPacket {
   interfaceId?: number;
   /** pcapng: write a simple packet block (no timestamp, interface 0). */
   simple?: boolean;
+  /** pcapng: write the obsolete packet block (type 2) instead of an enhanced one. */
+  obsolete?: boolean;
 }
 
 export interface PcapOptions {
@@ -38,8 +40,16 @@ class Fields {
     return this.raw(b);
   }
 
-  u64(value: bigint): this {
-    return this.u32(Number(value >> 32n)).u32(Number(value & 0xffffffffn));
+  /** pcapng timestamps: the high 32 bits first, whatever the byte order. */
+  timestamp(units: bigint): this {
+    return this.u32(Number(units >> 32n)).u32(Number(units & 0xffffffffn));
+  }
+
+  i64(value: bigint): this {
+    const b = Buffer.alloc(8);
+    if (this.bigEndian) b.writeBigInt64BE(value);
+    else b.writeBigInt64LE(value);
+    return this.raw(b);
   }
 
   raw(b: Buffer): this {
@@ -89,6 +99,8 @@ export interface PcapngInterface {
   linkType: number;
   /** if_tsresol byte: 6 = microseconds (the default), 9 = nanoseconds, 0x80 | n = 2^-n seconds. */
   tsresol?: number;
+  /** if_tsoffset: seconds added to every timestamp of the interface. */
+  tsoffset?: bigint;
   snapLength?: number;
 }
 
@@ -109,6 +121,7 @@ function sectionHeader(bigEndian: boolean): Buffer {
 function interfaceDescription(i: PcapngInterface, bigEndian: boolean): Buffer {
   const body = new Fields(bigEndian).u16(i.linkType).u16(0).u32(i.snapLength ?? 262144);
   if (i.tsresol !== undefined) body.u16(9).u16(1).padded(Buffer.from([i.tsresol]));
+  if (i.tsoffset !== undefined) body.u16(14).u16(8).i64(i.tsoffset);
   body.u16(0).u16(0);
   return block(1, body.bytes(), bigEndian);
 }
@@ -124,8 +137,11 @@ function packetBlock(p: CapturedPacket, interfaces: PcapngInterface[], bigEndian
   if (p.simple) return block(3, new Fields(bigEndian).u32(originalLength).padded(p.data).bytes(), bigEndian);
   const interfaceId = p.interfaceId ?? 0;
   const units = timestampUnits(p.timeNs, interfaces[interfaceId]?.tsresol ?? 6);
-  const body = new Fields(bigEndian).u32(interfaceId).u64(units).u32(p.data.length).u32(originalLength).padded(p.data);
-  return block(6, body.bytes(), bigEndian);
+  const body = new Fields(bigEndian);
+  if (p.obsolete) body.u16(interfaceId).u16(0);
+  else body.u32(interfaceId);
+  body.timestamp(units).u32(p.data.length).u32(originalLength).padded(p.data);
+  return block(p.obsolete ? 2 : 6, body.bytes(), bigEndian);
 }
 
 /** One section: header, interface descriptions, then the packets (plus a statistics-like block readers must skip). */

@@ -5,6 +5,8 @@ import { frameFor, LinkTypes, mixedTraffic, type ScenarioPacket } from "./scenar
 export interface CaptureVariant {
   name: string;
   bytes: Buffer;
+  /** What the summary should warn about; none for the well-formed variants. */
+  warnings?: string[];
 }
 
 function framed(linkType: number, traffic: ScenarioPacket[], interfaceId?: number): CapturedPacket[] {
@@ -36,6 +38,9 @@ export function captureVariants(): CaptureVariant[] {
     { linkType: LinkTypes.linuxSll2 },
     { linkType: LinkTypes.rawIp, tsresol: 0x80 | 20 },
   ];
+  // Cuts every payload but no header (IPv6 + destination options + TCP needs 82 bytes).
+  const snapLength = 96;
+  const cut = framed(LinkTypes.ethernet, traffic).map((p) => ({ ...p, data: p.data.subarray(0, snapLength), originalLength: p.data.length }));
   return [
     pcap("pcap ethernet µs little-endian", LinkTypes.ethernet, false, false),
     pcap("pcap ethernet ns big-endian", LinkTypes.ethernet, true, true),
@@ -46,6 +51,24 @@ export function captureVariants(): CaptureVariant[] {
     pcap("pcap ipv6 (229) µs little-endian", LinkTypes.ipv6, false, false),
     { name: "pcapng three interfaces little-endian", bytes: writePcapng(interfaces, interleaved) },
     { name: "pcapng three interfaces big-endian", bytes: writePcapng(interfaces, interleaved, { bigEndian: true }) },
+    {
+      name: "pcapng two sections of opposite byte orders",
+      bytes: Buffer.concat([
+        writePcapng([{ linkType: LinkTypes.ethernet }], framed(LinkTypes.ethernet, traffic)),
+        writePcapng([{ linkType: LinkTypes.rawIp, tsresol: 9 }], framed(LinkTypes.rawIp, later), { bigEndian: true }),
+      ]),
+    },
+    {
+      name: "pcapng obsolete packet blocks and an if_tsoffset",
+      bytes: writePcapng(
+        [{ linkType: LinkTypes.linuxSll2, tsoffset: 1000n }],
+        framed(LinkTypes.linuxSll2, traffic).map((p) => ({ ...p, obsolete: true })),
+      ),
+    },
+    {
+      name: `pcap ethernet cut to a ${snapLength}-byte snap length`,
+      bytes: writePcap(cut, { linkType: LinkTypes.ethernet, snapLength }),
+    },
     {
       name: "pcapng linux-sll millisecond resolution big-endian",
       bytes: writePcapng([{ linkType: LinkTypes.linuxSll, tsresol: 3 }], framed(LinkTypes.linuxSll, traffic), { bigEndian: true }),
