@@ -67,6 +67,27 @@ export function captureDefaults(settings: WebhookSettings): CaptureDefaults {
   };
 }
 
+const authSchema = z.object({
+  /** key: function keys on /api/alerts. entra: Entra ID tokens on /api/alerts/secure. both: either. */
+  WEBHOOK_AUTH_MODE: z.enum(["key", "entra", "both"]).default("key"),
+  ENTRA_TENANT_ID: z.string().optional(),
+  /** The app registration's application ID and/or identifier URI. */
+  ENTRA_AUDIENCES: list,
+  /** Defaults to the tenant's v2.0 discovery keys; tests point it at a local JWKS. */
+  ENTRA_JWKS_URL: z.url().optional(),
+  ENTRA_REQUIRED_ROLE: z.string().default("ActionGroupsSecureWebhook"),
+});
+
+export type WebhookAuthSettings = z.infer<typeof authSchema>;
+
+export function readWebhookAuthSettings(env: NodeJS.ProcessEnv = process.env): SettingsRead<WebhookAuthSettings> {
+  const result = read(authSchema, env);
+  if (result.ok && result.value.WEBHOOK_AUTH_MODE !== "key" && (!result.value.ENTRA_TENANT_ID || result.value.ENTRA_AUDIENCES.length === 0)) {
+    return { ok: false, message: "app settings ENTRA_TENANT_ID and ENTRA_AUDIENCES: required when WEBHOOK_AUTH_MODE is entra or both" };
+  }
+  return result;
+}
+
 const activitySchema = z.object({
   /** ARM endpoint; the local runtime points it at its emulator. */
   AZURE_ARM_ENDPOINT: z.url().default("https://management.azure.com"),

@@ -1,0 +1,66 @@
+/**
+ * Azure Monitor's "secure webhook": the action group calls us with a Microsoft Entra ID bearer
+ * token issued to the AZNS AAD Webhook service principal for our app registration. We accept it
+ * only if jose verifies the signature against the tenant's JWKS (RS256 only, so `alg: none` and
+ * HMAC confusion cannot pass), the issuer is the tenant's (v1 or v2 form), the audience is our
+ * app (ID or identifier URI), it is within its lifetime (small skew), and it carries the
+ * `ActionGroupsSecureWebhook` app role.
+ */
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from "jose";
+
+export interface EntraSettings {
+  tenantId: string;
+  audiences: string[];
+  jwksUrl: string;
+  requiredRole: string;
+  clockToleranceSeconds: number;
+}
+
+export type TokenCheck = { ok: true; claims: JWTPayload } | { ok: false; status: 401 | 403; message: string };
+
+export function issuersFor(tenantId: string): string[] {
+  return [`https://login.microsoftonline.com/${tenantId}/v2.0`, `https://sts.windows.net/${tenantId}/`];
+}
+
+export function defaultJwksUrl(tenantId: string): string {
+  return `https://login.microsoftonline.com/${tenantId}/discovery/v2.0/keys`;
+}
+
+const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+
+/** One key set per URL for the process: jose caches keys and refetches on an unknown `kid`. */
+function keySet(url: string): ReturnType<typeof createRemoteJWKSet> {
+  let set = keySets.get(url);
+  if (!set) keySets.set(url, (set = createRemoteJWKSet(new URL(url))));
+  return set;
+}
+
+export async function checkEntraToken(authorization: string | null, settings: EntraSettings): Promise<TokenCheck> {
+  const match = /^Bearer\s+([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)$/.exec(authorization ?? "");
+  if (!match) return { ok: false, status: 401, message: "a Microsoft Entra ID bearer token is required" };
+  try {
+    const { payload } = await jwtVerify(match[1]!, keySet(settings.jwksUrl), {
+      algorithms: ["RS256"],
+      issuer: issuersFor(settings.tenantId),
+      audience: settings.audiences,
+      clockTolerance: settings.clockToleranceSeconds,
+      requiredClaims: ["exp", "iat"],
+    });
+    const roles = Array.isArray(payload.roles) ? payload.roles : [];
+    if (!roles.includes(settings.requiredRole)) {
+      return { ok: false, status: 403, message: `the token lacks the ${settings.requiredRole} app role` };
+    }
+    return { ok: true, claims: payload };
+  } catch (error) {
+    return { ok: false, status: 401, message: `invalid token: ${describe(error)}` };
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return "expired";
+  if (error instanceof errors.JWTClaimValidationFailed) return `${error.claim} claim rejected`;
+  if (error instanceof errors.JOSEAlgNotAllowed) return "algorithm not allowed";
+  if (error instanceof errors.JWSSignatureVerificationFailed) return "signature does not verify";
+  if (error instanceof errors.JOSEError) return error.code;
+  return "unreadable";
+}
