@@ -1,0 +1,78 @@
+// LOCAL DEV/TEST INFRASTRUCTURE — not used in production.
+/**
+ * Host process configuration: environment variables (as App Service passes them) plus the app's
+ * host.json, read the way the Functions host reads it.
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import type { HostKeys } from "./hostKeys";
+
+/** Environment variables the host process reads. App settings are the rest of process.env, as in Azure. */
+export const hostEnv = {
+  appDir: "LOCAL_FUNCTIONS_APP_DIR",
+  port: "LOCAL_FUNCTIONS_PORT",
+  masterKey: "LOCAL_FUNCTIONS_MASTER_KEY",
+  functionKey: "LOCAL_FUNCTIONS_FUNCTION_KEY",
+  systemKey: "LOCAL_FUNCTIONS_SYSTEM_KEY",
+  taskHub: "LOCAL_FUNCTIONS_TASK_HUB",
+  clock: "LOCAL_FUNCTIONS_CLOCK",
+  maxRequestBytes: "LOCAL_FUNCTIONS_MAX_REQUEST_BYTES",
+  storage: "AzureWebJobsStorage",
+} as const;
+
+export interface HostConfig {
+  appDir: string;
+  /** 0 = any free port (reported to a parent process over IPC). */
+  port: number;
+  keys: HostKeys;
+  storageConnectionString: string;
+  taskHub: string;
+  clock: "real" | "skip";
+  maxRequestBodyBytes: number;
+  routePrefix: string;
+  maxConcurrentActivities: number;
+}
+
+/** Azure's limit on an HTTP trigger request (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT default). */
+export const azureMaxRequestBodyBytes = 104_857_600;
+
+interface HostJson {
+  extensions?: {
+    http?: { routePrefix?: string };
+    durableTask?: { hubName?: string; maxConcurrentActivityFunctions?: number };
+  };
+}
+
+export function readHostConfig(env: NodeJS.ProcessEnv): HostConfig {
+  const appDir = path.resolve(env[hostEnv.appDir] ?? process.cwd());
+  const hostJson = readHostJson(appDir);
+  const required = (name: string): string => {
+    const value = env[name];
+    if (!value) throw new Error(`${name} must be set`);
+    return value;
+  };
+  const clock = env[hostEnv.clock] ?? "real";
+  if (clock !== "real" && clock !== "skip") throw new Error(`${hostEnv.clock} must be "real" or "skip"`);
+  const taskHub = env[hostEnv.taskHub] ?? hostJson.extensions?.durableTask?.hubName ?? "TestHubName";
+  if (!/^[A-Za-z][A-Za-z0-9]{2,44}$/.test(taskHub)) throw new Error(`task hub name "${taskHub}" must be 3–45 letters/digits starting with a letter`);
+  return {
+    appDir,
+    port: Number(env[hostEnv.port] ?? 7071),
+    keys: { master: required(hostEnv.masterKey), function: required(hostEnv.functionKey), system: required(hostEnv.systemKey) },
+    storageConnectionString: required(hostEnv.storage),
+    taskHub,
+    clock,
+    maxRequestBodyBytes: Number(env[hostEnv.maxRequestBytes] ?? azureMaxRequestBodyBytes),
+    routePrefix: hostJson.extensions?.http?.routePrefix ?? "api",
+    maxConcurrentActivities: hostJson.extensions?.durableTask?.maxConcurrentActivityFunctions ?? 10,
+  };
+}
+
+function readHostJson(appDir: string): HostJson {
+  try {
+    return JSON.parse(readFileSync(path.join(appDir, "host.json"), "utf8")) as HostJson;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
+    throw error;
+  }
+}
