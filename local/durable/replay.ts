@@ -104,7 +104,8 @@ class ShimReplay {
     if (this.problem !== undefined) return decide({ kind: "failed", output: this.problem });
     // Like the extension, an outcome only counts once every returned action has been replayed to completion.
     if (!this.finished) return decide({ kind: "running" });
-    const error = outcome.failureMessage ?? outcome.state.error;
+    // The extension reads the error from the returned state; durable-functions' thrown message is not the user's.
+    const error = outcome.state.error ?? outcome.failureMessage;
     if (error !== undefined) return decide({ kind: "failed", output: `Orchestrator function '${orchestratorName}' failed: ${error}` });
     if (!outcome.state.isDone) return decide({ kind: "running" });
     if (this.continueAsNewInput !== undefined) return decide({ kind: "continuedAsNew", input: this.continueAsNewInput });

@@ -1,7 +1,8 @@
 // LOCAL DEV/TEST INFRASTRUCTURE — not used in production.
 /**
  * The host's HTTP front door: `/api/*` HTTP triggers (key-authorized, size-limited),
- * `/admin/host/status`, and the Durable extension webhooks at `/runtime/webhooks/durabletask/*`.
+ * `/admin/host/status`, the Durable extension webhooks at `/runtime/webhooks/durabletask/*`, and
+ * the local engine's `/admin/durable/stats/{instanceId}`.
  * One log line per request, keys redacted.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
@@ -69,6 +70,16 @@ async function handlePublic(options: HostServerOptions, req: IncomingMessage, re
   if (path.toLowerCase() === "/admin/host/status") {
     if (!authorizes("admin", key, options.keys)) return reply(res, 401);
     writeJson(res, 200, { id: "local", state: options.engine() ? "Running" : "Initialized", version: "4.0.0-local", processUptime: Math.round(process.uptime() * 1000) });
+    return { status: 200 };
+  }
+
+  // Not an Azure endpoint: the local engine's size counters (history events, activities, timers) for tests and benchmarks.
+  const stats = /^\/admin\/durable\/stats\/([^/]+)$/i.exec(path);
+  if (stats && method === "GET") {
+    if (!authorizes("admin", key, options.keys)) return reply(res, 401);
+    const found = await options.engine()?.stats(decodeURIComponent(stats[1] as string));
+    if (!found) return reply(res, 404);
+    writeJson(res, 200, found);
     return { status: 200 };
   }
 
