@@ -7,8 +7,9 @@ const TENANT = "11111111-2222-3333-4444-555555555555";
 const AUDIENCE = "api://alert-capture";
 let server: Server;
 let settings: EntraSettings;
-let signingKey: CryptoKey;
-let strangerKey: CryptoKey;
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
+let signingKey: PrivateKey;
+let strangerKey: PrivateKey;
 
 beforeAll(async () => {
   const pair = await generateKeyPair("RS256");
@@ -33,7 +34,7 @@ interface TokenSpec {
   iss?: string;
   roles?: string[];
   expiresIn?: number;
-  key?: CryptoKey;
+  key?: PrivateKey;
 }
 
 async function token(spec: TokenSpec = {}): Promise<string> {

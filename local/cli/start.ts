@@ -1,0 +1,49 @@
+// LOCAL DEV/TEST INFRASTRUCTURE — not used in production.
+/**
+ * `npm start`: the function app on the local runtime, in the foreground. Ctrl-C stops every
+ * piece; running captures and orchestrations resume on the next start (state is in .local/).
+ */
+import * as path from "node:path";
+import { PROJECT_ROOT, startStack, writeEndpoints, type Stack } from "../stack";
+
+const stateDir = process.env.LOCAL_STATE_DIR ?? path.join(PROJECT_ROOT, ".local");
+
+/** Secrets never reach the console: keys in URLs and headers are masked. */
+function redact(line: string): string {
+  return line.replace(/([?&](?:code|sig)=)[^&\s"]+/gi, "$1***").replace(/(x-functions-key|authorization)(["':\s]+)[^"'\s,]+/gi, "$1$2***");
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const stack: Stack = await startStack({ stateDir, log: (source, line) => process.stdout.write(`${source.padEnd(5)} │ ${redact(line)}\n`) });
+  const file = writeEndpoints(stateDir, stack.endpoints);
+  const e = stack.endpoints;
+  process.stdout.write(
+    [
+      "",
+      `ready in ${((Date.now() - started) / 1000).toFixed(1)} s — endpoints (with keys) in ${path.relative(process.cwd(), file)}`,
+      `  alert webhook   POST ${e.functionsUrl}/api/alerts?code=<functionKey>`,
+      `  durable API     ${e.durableBaseUrl}`,
+      `  ARM emulator    ${e.armEndpoint}`,
+      `  blob storage    ${e.blobEndpoint}`,
+      `  notifications   ${e.sinkUrl}/notifications`,
+      "  try it: npm run demo    (Ctrl-C stops everything)",
+      "",
+    ].join("\n"),
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping…\n`);
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
