@@ -7,12 +7,13 @@
  *   GET    /_emulator/captures  sessions still running (tests assert none are left)
  */
 import type { CaptureService } from "./capture/captureService";
-import type { FaultController } from "./faults";
+import type { FaultController, FaultSpec } from "./faults";
 import { route, type Route } from "./router";
 
 export function adminRoutes(faults: FaultController, captures: CaptureService): Route[] {
   return [
-    route("POST", "/_emulator/faults", "Emulator_AddFault", (ctx) => ({ status: 201, body: { id: faults.add(ctx.body) } })),
+    // Untrusted JSON: FaultController.add validates it with the same schema the type comes from.
+    route("POST", "/_emulator/faults", "Emulator_AddFault", (ctx) => ({ status: 201, body: { id: faults.add(ctx.body as FaultSpec) } })),
     route("GET", "/_emulator/faults", "Emulator_ListFaults", () => ({ status: 200, body: { value: faults.pending() } })),
     route("DELETE", "/_emulator/faults", "Emulator_ClearFaults", () => {
       faults.clear();

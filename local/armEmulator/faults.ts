@@ -50,22 +50,22 @@ export class FaultController {
     private readonly agents: AgentRegistry,
   ) {}
 
-  /** Validates and arms a fault; returns its id. Throws ArmError 400 on a malformed spec. */
-  add(input: FaultSpec | unknown): string {
-    const parsed = faultSpec.safeParse(input);
+  /** Validates (the admin API passes untrusted JSON here) and arms a fault; returns its id. Throws ArmError 400 on a malformed spec. */
+  add(spec: FaultSpec): string {
+    const parsed = faultSpec.safeParse(spec);
     if (!parsed.success) throw new ArmError(400, "InvalidFault", z.prettifyError(parsed.error));
-    const spec = parsed.data;
+    const fault = parsed.data;
     const id = `fault-${this.nextId++}`;
-    if (spec.kind === "agentMissing") {
-      this.agents.uninstallAgent(this.requireTarget(spec.target));
+    if (fault.kind === "agentMissing") {
+      this.agents.uninstallAgent(this.requireTarget(fault.target));
       return id;
     }
-    if ("operation" in spec) {
-      const known = spec.kind === "lroFailure" ? this.lroOperations : this.operations;
-      if (!known.has(spec.operation)) throw new ArmError(400, "InvalidFault", `Unknown operation '${spec.operation}'; known: ${[...known].join(", ")}.`);
+    if ("operation" in fault) {
+      const known = fault.kind === "lroFailure" ? this.lroOperations : this.operations;
+      if (!known.has(fault.operation)) throw new ArmError(400, "InvalidFault", `Unknown operation '${fault.operation}'; known: ${[...known].join(", ")}.`);
     }
-    if ("target" in spec && spec.target !== undefined) this.requireTarget(spec.target);
-    this.queue.push({ id, remaining: spec.count, spec });
+    if ("target" in fault && fault.target !== undefined) this.requireTarget(fault.target);
+    this.queue.push({ id, remaining: fault.count, spec: fault });
     return id;
   }
 
