@@ -6,6 +6,11 @@ export function count(n: number): string {
   return n.toLocaleString("en-US");
 }
 
+/** "1 packet", "2 packets". */
+export function counted(n: number, noun: string): string {
+  return `${count(n)} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 const UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];
 
 export function byteSize(n: number): string {
