@@ -110,6 +110,15 @@ describe("activities", () => {
     expect(await stats(id as string)).toMatchObject({ activities: 25, timers: 0 });
   });
 
+  it("stays within Azure Table limits: 150 parallel activities (> 100 rows per batch) and a 200 000-character payload", async () => {
+    const { id } = await startViaClient("fanOut", 150);
+    expect((await waitFor(id as string, "Completed")).output).toBe(150);
+    expect(await stats(id as string)).toMatchObject({ activities: 150 });
+    const big = "x".repeat(200_000);
+    const large = await startViaClient("sequence", [big]);
+    expect((await waitFor(large.id as string, "Completed")).output).toEqual([`Hello ${big}!`]);
+  });
+
   it("fails the orchestration with the extension's message; GET is 200, or 500 when asked", async () => {
     const { id } = await startViaClient("failing");
     const failed = await waitFor(id as string, "Failed");
