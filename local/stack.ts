@@ -12,7 +12,15 @@ import { startAzurite, type RunningAzurite } from "./azurite/startAzurite";
 import { startHost, type StartedHost } from "./host/startHost";
 import { startNotificationSink, type NotificationSink } from "./notificationSink";
 
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+/** The function app's root, whether this runs compiled (dist/local) or from source (tests). */
+function findProjectRoot(start: string): string {
+  for (let dir = start, depth = 0; depth < 6; dir = path.dirname(dir), depth++) {
+    if (existsSync(path.join(dir, "host.json")) && existsSync(path.join(dir, "package.json"))) return dir;
+  }
+  throw new Error(`no function app (host.json + package.json) above ${start}`);
+}
+
+export const PROJECT_ROOT = findProjectRoot(__dirname);
 /** A subscription that looks real to the app; the emulator accepts any. */
 export const LOCAL_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 export const LOCAL_STORAGE_ACCOUNT_ID = `/subscriptions/${LOCAL_SUBSCRIPTION}/resourceGroups/capture-rg/providers/Microsoft.Storage/storageAccounts/devstoreaccount1`;
@@ -106,6 +114,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       CAPTURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
       NOTIFY_WEBHOOK_URL: sink.url,
       NOTIFY_WEBHOOK_SECRET: secrets.sinkSecret,
+      NOTIFY_TEAMS_URL: `${sink.url}/teams`,
+      NOTIFY_SLACK_URL: `${sink.url}/slack`,
       // Trust the emulator's CA the way a real deployment trusts public CAs: verification stays on.
       NODE_EXTRA_CA_CERTS: arm.caCertPath,
       ...options.appSettings,
@@ -118,6 +128,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       keys: { master: secrets.masterKey, function: secrets.functionKey, system: secrets.systemKey },
       env: appSettings,
       log: (line: string) => log("host", line),
+      // Always the compiled host: it loads the compiled app, as the Node worker would.
+      entry: path.join(PROJECT_ROOT, "dist", "local", "host", "main.js"),
     } as const;
     let host = await startHost(hostOptions);
     const hostRef = { stop: () => host.stop() };

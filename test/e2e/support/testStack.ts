@@ -1,0 +1,92 @@
+/**
+ * The local stack for end-to-end tests: free ports, a throwaway state dir, and the helpers a
+ * test needs to act like Azure Monitor (post an alert), like a VM (make traffic) and like ops
+ * (read the durable status).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { createConnection, createServer, type AddressInfo, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { startStack, type Stack, type StackOptions } from "../../../local/stack";
+import { firedCommonAlert } from "../../support/fixtures";
+
+export const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+
+export function vmId(name: string, resourceGroup = "prod-rg"): string {
+  return `/subscriptions/${SUBSCRIPTION}/resourceGroups/${resourceGroup}/providers/Microsoft.Compute/virtualMachines/${name}`;
+}
+
+export interface TestStack extends Stack {
+  lines: string[];
+  dispose(): Promise<void>;
+}
+
+export async function startTestStack(options: Partial<StackOptions> = {}): Promise<TestStack> {
+  const stateDir = mkdtempSync(path.join(tmpdir(), "apc-e2e-"));
+  const lines: string[] = [];
+  const stack = await startStack({
+    stateDir,
+    ports: { functions: 0, blob: 0, queue: 0, table: 0, arm: 0, sink: 0 },
+    log: (source, line) => lines.push(`${source} ${line}`),
+    ...options,
+  });
+  return Object.assign(stack, {
+    lines,
+    async dispose() {
+      await stack.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  });
+}
+
+export async function postAlert(stack: Stack, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(stack.endpoints.webhookUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+export function alertFor(vm: string, customProperties: Record<string, string> = {}): Record<string, unknown> {
+  return firedCommonAlert(customProperties, vmId(vm));
+}
+
+export interface InstanceStatus {
+  runtimeStatus: string;
+  output?: unknown;
+  customStatus?: unknown;
+  historyEvents?: unknown[];
+}
+
+/** Polls the status query URL the webhook returned, as an operator's tooling would. Bounded. */
+export async function waitForEnd(statusUrl: string, timeoutMs: number): Promise<InstanceStatus> {
+  const deadline = Date.now() + timeoutMs;
+  let last: InstanceStatus | undefined;
+  while (Date.now() < deadline) {
+    const response = await fetch(statusUrl);
+    last = (await response.json()) as InstanceStatus;
+    if (["Completed", "Failed", "Terminated"].includes(last.runtimeStatus)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`instance still ${last?.runtimeStatus ?? "unknown"} after ${timeoutMs} ms`);
+}
+
+/** A TCP echo server on loopback and a client that talks to it every `intervalMs` until stopped. */
+export async function loopbackTraffic(intervalMs = 100): Promise<{ port: number; sent(): number; stop(): Promise<void> }> {
+  const server: Server = createServer((socket) => socket.on("data", (data) => socket.write(data)));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  const client = createConnection({ host: "127.0.0.1", port });
+  client.on("data", () => undefined);
+  await new Promise<void>((resolve) => client.once("connect", resolve));
+  let sent = 0;
+  const timer = setInterval(() => {
+    client.write(`ping ${++sent}\n`);
+  }, intervalMs);
+  return {
+    port,
+    sent: () => sent,
+    async stop() {
+      clearInterval(timer);
+      client.end();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
