@@ -31,6 +31,7 @@ export class InstanceAlreadyExistsError extends Error {}
 
 /** overridableExistingInstanceStates: NonRunningStates — these may not be started over. */
 const runningStatuses: ReadonlySet<RuntimeStatus> = new Set(["Pending", "Running", "Suspended", "ContinuedAsNew"]);
+const episodeRetryMs = 2000;
 
 interface ActivityWork {
   instanceId: string;
@@ -225,7 +226,9 @@ export class DurableEngine implements DurableEngineHandle {
       return report;
     } catch (error) {
       if (error instanceof CommitConflictError) return { newWork: [], cancelledTimerIds: [], again: true };
-      this.options.log(`orchestrator episode for instance=${instanceId} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      // Storage trouble: the messages are still in the inbox, so try again later rather than leave the instance stuck.
+      this.options.log(`orchestrator episode for instance=${instanceId} failed, retrying in ${episodeRetryMs} ms: ${error instanceof Error ? error.stack : String(error)}`);
+      setTimeout(() => this.kick(instanceId), episodeRetryMs).unref();
       return undefined;
     }
   }

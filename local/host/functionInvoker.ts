@@ -37,9 +37,10 @@ export class FunctionInvoker implements DurableFunctionInvoker {
    * `input` is the scheduled input as the extension deserializes it once: durable-functions sends
    * string inputs pre-serialized, so a string arrives as JSON text the library parses again.
    */
-  async invokeActivity(name: string, input: unknown, _instanceId: string): Promise<unknown> {
+  async invokeActivity(name: string, input: unknown, instanceId: string): Promise<unknown> {
     const data = input === null || input === undefined ? {} : { string: typeof input === "string" ? input : JSON.stringify(input) };
-    const response = await this.invoke(this.find(name, "activityTrigger"), data);
+    // The extension's activity binding data: the input and the calling orchestration's instance id.
+    const response = await this.invoke(this.find(name, "activityTrigger"), data, { instanceId: { string: instanceId }, data });
     return fromTypedData(response.returnValue);
   }
 
@@ -56,7 +57,7 @@ export class FunctionInvoker implements DurableFunctionInvoker {
     return fn;
   }
 
-  private async invoke(fn: RegisteredFunction, triggerData: RpcTypedData): Promise<RpcInvocationResponse> {
+  private async invoke(fn: RegisteredFunction, triggerData: RpcTypedData, triggerMetadata: Record<string, RpcTypedData> = {}): Promise<RpcInvocationResponse> {
     const model = this.registry.programmingModel;
     if (!model) throw new Error("@azure/functions did not set a programming model (was it loaded before the core API was installed?)");
     const trigger = triggerOf(fn);
@@ -71,7 +72,7 @@ export class FunctionInvoker implements DurableFunctionInvoker {
     const name = fn.metadata.name;
     const coreContext: CoreInvocationContext & { state?: InvocationState } = {
       invocationId,
-      request: { invocationId, functionId: fn.metadata.functionId ?? name, inputData, triggerMetadata: {} },
+      request: { invocationId, functionId: fn.metadata.functionId ?? name, inputData, triggerMetadata },
       metadata: { name, bindings: fn.metadata.bindings },
       log: (level, category, message) => this.log(name, invocationId, level, category, message),
     };

@@ -77,7 +77,12 @@ it(`survives ${runs} SIGKILLs at random points: every instance completes exactly
     await host.kill();
   }
 
-  const executions = readFileSync(executionsFile, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as { instanceId: string; step: number });
+  const executions = readFileSync(executionsFile, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { instanceId: string; step: number; boundInstanceId: string });
+  // Activities see their orchestration's instance id in the trigger metadata, as the extension binds it.
+  expect(executions.every((e) => e.boundInstanceId === e.instanceId)).toBe(true);
   for (let run = 0; run < runs; run++) {
     for (let step = 0; step < steps; step++) {
       expect(executions.filter((e) => e.instanceId === `crash-${run}` && e.step === step).length).toBeGreaterThanOrEqual(1);
