@@ -5,20 +5,17 @@
  */
 import { detectCaptureFormat, PCAP_HEADER_BYTES } from "../lib/domain/captureFile";
 import { failed, isNotFound, ok, permanentOrThrow } from "../lib/azure/armErrors";
+import { redactSecrets } from "../lib/logging/redact";
 import { getCapture } from "../lib/azure/networkWatcher";
 import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
 import { ActivityNames, type ActivityResult, type VerifyBlobInput, type VerifyBlobOutput } from "../lib/workflow/contracts";
 
 export class BlobNotYetUploaded extends Error {
   constructor(path: string) {
-    super(`BlobNotYetUploaded: ${redactSas(path)} does not exist yet`);
+    // storagePath may carry a SAS; its signature must not reach logs or history.
+    super(`BlobNotYetUploaded: ${redactSecrets(path)} does not exist yet`);
     this.name = "BlobNotYetUploaded";
   }
-}
-
-/** storagePath may carry a SAS; its signature must not reach logs or history. */
-export function redactSas(url: string): string {
-  return url.replace(/([?&]sig=)[^&]+/i, "$1REDACTED");
 }
 
 export async function verifyCaptureBlob({ capture }: VerifyBlobInput, { clients, log }: ActivityEnv): Promise<ActivityResult<VerifyBlobOutput>> {
@@ -40,15 +37,15 @@ export async function verifyCaptureBlob({ capture }: VerifyBlobInput, { clients,
     return permanentOrThrow(error, "BlobUnreadable", "Grant the function app's identity Storage Blob Data Reader on the capture storage account.");
   }
   if (size <= PCAP_HEADER_BYTES) {
-    return failed("EmptyCapture", `${redactSas(storagePath)} is ${size} bytes: no packets were captured`, "Check the capture filters and that the VM had the expected traffic, then re-run.");
+    return failed("EmptyCapture", `${redactSecrets(storagePath)} is ${size} bytes: no packets were captured`, "Check the capture filters and that the VM had the expected traffic, then re-run.");
   }
   const head = await blob.downloadToBuffer(0, 4);
   const format = detectCaptureFormat(head);
   if (!format) {
-    return failed("NotACapture", `${redactSas(storagePath)} does not start with pcap or pcapng magic (${head.toString("hex")})`, "Inspect the blob; it may have been overwritten.");
+    return failed("NotACapture", `${redactSecrets(storagePath)} does not start with pcap or pcapng magic (${head.toString("hex")})`, "Inspect the blob; it may have been overwritten.");
   }
-  log(`verified ${redactSas(storagePath)}: ${size} bytes, ${format}`);
-  return ok({ storagePath: redactSas(storagePath), sizeBytes: size, format });
+  log(`verified ${redactSecrets(storagePath)}: ${size} bytes, ${format}`);
+  return ok({ storagePath: redactSecrets(storagePath), sizeBytes: size, format });
 }
 
 defineActivity(ActivityNames.verifyCaptureBlob, verifyCaptureBlob);

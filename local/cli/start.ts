@@ -4,18 +4,15 @@
  * piece; running captures and orchestrations resume on the next start (state is in .local/).
  */
 import * as path from "node:path";
+import { redactSecrets } from "../../lib/logging/redact";
 import { PROJECT_ROOT, startStack, writeEndpoints, type Stack } from "../stack";
 
 const stateDir = process.env.LOCAL_STATE_DIR ?? path.join(PROJECT_ROOT, ".local");
 
-/** Secrets never reach the console: keys in URLs and headers are masked. */
-function redact(line: string): string {
-  return line.replace(/([?&](?:code|sig)=)[^&\s"]+/gi, "$1***").replace(/(x-functions-key|authorization)(["':\s]+)[^"'\s,]+/gi, "$1$2***");
-}
-
 async function main(): Promise<void> {
   const started = Date.now();
-  const stack: Stack = await startStack({ stateDir, log: (source, line) => process.stdout.write(`${source.padEnd(5)} │ ${redact(line)}\n`) });
+  // Secrets never reach the console: every piece's lines pass the one redaction helper.
+  const stack: Stack = await startStack({ stateDir, log: (source, line) => process.stdout.write(`${source.padEnd(5)} │ ${redactSecrets(line)}\n`) });
   const file = writeEndpoints(stateDir, stack.endpoints);
   const e = stack.endpoints;
   process.stdout.write(

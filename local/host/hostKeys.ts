@@ -48,8 +48,3 @@ export function authorizes(level: AuthLevel, presented: string | undefined, keys
 export function authorizesSystem(presented: string | undefined, keys: HostKeys): boolean {
   return same(presented, keys.system) || same(presented, keys.master);
 }
-
-/** A URL (path + query) safe to log: key and SAS signature values replaced. */
-export function redactUrl(url: string): string {
-  return url.replace(/([?&](?:code|sig|x-functions-key)=)[^&#]*/gi, "$1***");
-}

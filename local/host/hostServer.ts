@@ -7,7 +7,8 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { DurableEngineHandle } from "../runtimeContracts";
-import { type HostKeys, authorizes, authorizesSystem, presentedKey, redactUrl } from "./hostKeys";
+import { redactSecrets } from "../../lib/logging/redact";
+import { type HostKeys, authorizes, authorizesSystem, presentedKey } from "./hostKeys";
 import { readBody, toRpcRequest, writeJson, writeRpcResponse } from "./httpMessages";
 import { findRoute, type HttpFunctionRoute } from "./httpRoutes";
 import type { FunctionInvoker } from "./functionInvoker";
@@ -39,7 +40,7 @@ export function publicRequestListener(options: HostServerOptions): RequestListen
         return { status: 500, detail: error instanceof Error ? error.message : String(error) };
       })
       .then((outcome) => {
-        options.log(`${req.method} ${redactUrl(url.pathname + url.search)} -> ${outcome.status}${outcome.detail ? ` ${outcome.detail}` : ""} ${Date.now() - started}ms`);
+        options.log(`${req.method} ${redactSecrets(url.pathname + url.search)} -> ${outcome.status}${outcome.detail ? ` ${outcome.detail}` : ""} ${Date.now() - started}ms`);
       });
   };
 }

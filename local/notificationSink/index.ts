@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { redactSecrets } from "../../lib/logging/redact";
 import { NotificationStore, type Channel, type StoredNotification } from "./notificationStore";
 import { SIGNATURE_HEADER, verifySignature } from "./signature";
 
@@ -174,8 +175,8 @@ function summarize(body: unknown): string {
   return oneLine(JSON.stringify(body));
 }
 
-/** One line, bounded, with SAS signatures blanked: notifications often carry blob links. */
+/** One line, bounded, with secrets blanked: notifications often carry SAS blob links. */
 function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, " ").replace(/([?&]sig=)[^&\s"]+/gi, "$1REDACTED").trim();
+  const flat = redactSecrets(text.replace(/\s+/g, " ")).trim();
   return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
 }
