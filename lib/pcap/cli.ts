@@ -62,11 +62,12 @@ function parseArguments(argv: string[]): { file: string; json: boolean; top: num
   return { file: positionals[0]!, json: values.json ?? false, top };
 }
 
-/** Whole percents, rewritten in place on a terminal and one per line elsewhere (a log stays readable). */
+/** Whole percents rewritten in place on a terminal; elsewhere every tenth, one per line, so a log stays short. */
 function progressReporter(stderr: Io["stderr"], size: number): (bytesRead: number) => void {
+  const step = stderr.isTTY ? 1 : 10;
   let shown = -1;
   return (bytesRead) => {
-    const percent = size > 0 ? Math.floor((100 * bytesRead) / size) : 100;
+    const percent = size > 0 ? Math.floor((100 * bytesRead) / size / step) * step : 100;
     if (percent === shown) return;
     shown = percent;
     stderr.write(stderr.isTTY ? `\rreading: ${percent}%` : `reading: ${percent}%\n`);
