@@ -47,6 +47,12 @@ export interface SessionDeps {
 
 const START_TIMEOUT_MS = 15_000;
 const SIZE_POLL_MS = 100;
+/**
+ * tcpdump drops what is still in the kernel ring when SIGTERM breaks its loop, so a stop waits this
+ * long first: packets that were on the wire before the stop request end up in the file even when
+ * tcpdump has not been scheduled since they arrived.
+ */
+const STOP_DRAIN_MS = 300;
 
 export class CaptureSession {
   status: SessionStatus = "NotStarted";
@@ -143,6 +149,7 @@ export class CaptureSession {
 
   private async stopAndUpload(reason: StopReason): Promise<void> {
     this.clearTimers();
+    await sleep(STOP_DRAIN_MS);
     await this.proc?.stop();
     if (this.finished) return;
     const { plan, deps } = this;

@@ -1,5 +1,6 @@
 // LOCAL DEV/TEST INFRASTRUCTURE — not used in production.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { signatureHeader, startNotificationSink, verifySignature, type NotificationSink } from "../../../local/notificationSink";
@@ -20,9 +21,32 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function post(pathname: string, body: string, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${sink.url}${pathname}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body, signal: AbortSignal.timeout(5000) });
+interface Reply {
+  status: number;
+  text: string;
+  json(): unknown;
 }
+
+/** One connection per call (`agent: false`): a pooled keep-alive socket could point at a previous test's sink on a reused port. */
+function call(method: string, pathname: string, body?: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${sink.url}${pathname}`, { method, headers, agent: false, timeout: 5000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        resolve({ status: res.statusCode ?? 0, text, json: () => JSON.parse(text) });
+      });
+    });
+    req.on("timeout", () => req.destroy(new Error("request timed out")));
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+const post = (pathname: string, body: string, headers: Record<string, string> = {}): Promise<Reply> =>
+  call("POST", pathname, body, { "content-type": "application/json", ...headers });
+const get = (pathname: string): Promise<Reply> => call("GET", pathname);
 
 function signed(body: unknown, extra: Record<string, string> = {}, secret = SECRET, t?: number): [string, Record<string, string>] {
   const raw = JSON.stringify(body);
@@ -33,11 +57,11 @@ test("a signed notification is stored, logged in one line, listed by GET /notifi
   const notification = { status: "Succeeded", summary: "capture pc1 on vm1 done: https://acct/blob.cap?sv=1&sig=SECRETSIG", vm: "vm1" };
   const res = await post("/", ...signed(notification, { "idempotency-key": "k-1" }));
   expect(res.status).toBe(200);
-  expect(await res.json()).toEqual({ status: "stored", seq: 1 });
+  expect(res.json()).toEqual({ status: "stored", seq: 1 });
 
   const [stored] = sink.received();
   expect(stored).toMatchObject({ seq: 1, channel: "generic", signatureVerified: true, headers: { "idempotency-key": "k-1" }, body: notification });
-  expect(await (await fetch(`${sink.url}/notifications`)).json()).toEqual([stored]);
+  expect((await get("/notifications")).json()).toEqual([stored]);
   const lines = (await readFile(path.join(dir, "notifications.jsonl"), "utf8")).trim().split("\n");
   expect(lines.map((l) => JSON.parse(l))).toEqual([stored]);
   const summary = logLines.find((l) => l.includes("generic #1"));
@@ -68,16 +92,16 @@ test("a replay with the same Idempotency-Key answers 200 but is stored once", as
   const replay = await post("/", ...signed({ n: 1 }, { "idempotency-key": "same" }));
   const other = await post("/", ...signed({ n: 2 }, { "idempotency-key": "different" }));
   expect([first.status, replay.status, other.status]).toEqual([200, 200, 200]);
-  expect(await replay.json()).toEqual({ status: "duplicate", seq: 1 });
+  expect(replay.json()).toEqual({ status: "duplicate", seq: 1 });
   expect(sink.received().map((n) => n.body)).toEqual([{ n: 1 }, { n: 2 }]);
 });
 
 test("Teams and Slack posts are accepted unsigned, answered as those services do, and filterable by channel", async () => {
   const teams = await post("/teams", JSON.stringify({ "@type": "MessageCard", summary: "Capture finished", text: "vm1" }));
   const slack = await post("/slack", JSON.stringify({ text: "Capture finished on vm1" }));
-  expect([teams.status, await teams.text()]).toEqual([200, "1"]);
-  expect([slack.status, await slack.text()]).toEqual([200, "ok"]);
-  const onlySlack = (await (await fetch(`${sink.url}/notifications?channel=slack`)).json()) as Array<{ channel: string; signatureVerified: boolean }>;
+  expect([teams.status, teams.text]).toEqual([200, "1"]);
+  expect([slack.status, slack.text]).toEqual([200, "ok"]);
+  const onlySlack = (await get("/notifications?channel=slack")).json();
   expect(onlySlack).toEqual([expect.objectContaining({ channel: "slack", signatureVerified: false, body: { text: "Capture finished on vm1" } })]);
 });
 
@@ -85,7 +109,7 @@ test("non-JSON bodies are 400, unknown paths 404, other methods 405", async () =
   const raw = "{not json";
   expect((await post("/", raw, { "x-capture-signature": signatureHeader(SECRET, raw) })).status).toBe(400);
   expect((await post("/elsewhere", "{}")).status).toBe(404);
-  expect((await fetch(`${sink.url}/teams`)).status).toBe(405);
+  expect((await get("/teams")).status).toBe(405);
   expect(sink.received()).toEqual([]);
 });
 
@@ -103,7 +127,7 @@ test("a restarted sink reloads what it stored and still recognises replays", asy
   sink = await startNotificationSink({ secret: SECRET, dir });
   expect(sink.received().map((n) => n.body)).toEqual([{ n: 1 }]);
   const replay = await post("/", ...signed({ n: 1 }, { "idempotency-key": "persisted" }));
-  expect(await replay.json()).toEqual({ status: "duplicate", seq: 1 });
+  expect(replay.json()).toEqual({ status: "duplicate", seq: 1 });
   expect(sink.received()).toHaveLength(1);
 });
 

@@ -31,7 +31,10 @@ export function sdkClients(emulator: ArmEmulator, token = TOKEN): { network: Net
   };
 }
 
-/** A raw HTTPS call to the emulator (admin API, malformed requests the SDK would never send). */
+/**
+ * A raw HTTPS call to the emulator (admin API, malformed requests the SDK would never send), on its own
+ * connection: a pooled keep-alive socket could lead to an earlier test file's emulator on a reused port.
+ */
 export function rawRequest(
   emulator: ArmEmulator,
   method: string,
@@ -42,7 +45,7 @@ export function rawRequest(
   const headers: Record<string, string> = payload ? { "content-type": "application/json" } : {};
   if (opts.token !== null) headers["authorization"] = `Bearer ${opts.token ?? TOKEN}`;
   return new Promise((resolve, reject) => {
-    const req = request(`${emulator.url}${pathAndQuery}`, { method, headers, ca: readFileSync(emulator.caCertPath), timeout: 10_000 }, (res) => {
+    const req = request(`${emulator.url}${pathAndQuery}`, { method, headers, ca: readFileSync(emulator.caCertPath), timeout: 10_000, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
