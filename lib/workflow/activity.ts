@@ -7,6 +7,7 @@ import type { InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import { readActivitySettings, type ActivitySettings } from "../config/appSettings";
 import { azureClients, type AzureClients } from "../azure/clients";
+import { redactSecrets } from "../logging/redact";
 import type { ActivityResult } from "./contracts";
 
 export interface ActivityEnv {
@@ -24,7 +25,8 @@ export function defineActivity<I, O>(name: string, logic: ActivityLogic<I, O>): 
       if (!settings.ok) {
         return { ok: false, failure: { code: "Misconfigured", message: settings.message, action: "Fix the function app's application settings, then re-run." } };
       }
-      const env: ActivityEnv = { settings: settings.value, clients: azureClients(settings.value), log: (m) => context.log(`${name}: ${m}`) };
+      // Activities log Azure error texts and blob paths that may carry a SAS; in Azure nothing downstream masks them.
+      const env: ActivityEnv = { settings: settings.value, clients: azureClients(settings.value), log: (m) => context.log(`${name}: ${redactSecrets(m)}`) };
       return logic(input as I, env);
     },
   });

@@ -7,8 +7,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { connect, createServer, type AddressInfo } from "node:net";
 import * as path from "node:path";
+import type { Readable } from "node:stream";
 import { TableServiceClient } from "@azure/data-tables";
 import { BlobServiceClient } from "@azure/storage-blob";
+import { redactSecrets } from "../../lib/logging/redact";
 
 export interface StartAzuriteOptions {
   /** Workspace (created if missing), e.g. `.local/azurite`. */
@@ -57,12 +59,14 @@ export async function startAzurite(options: StartAzuriteOptions): Promise<Runnin
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   const output = options.log ? createWriteStream(options.log, { flags: "a" }) : undefined;
   let recent = "";
-  for (const stream of [child.stdout, child.stderr]) {
-    stream.on("data", (chunk: Buffer) => {
-      output?.write(chunk);
-      recent = (recent + chunk.toString()).slice(-2000);
-    });
-  }
+  // Azurite's access log prints request URLs whole, SAS signatures included: redact line by line.
+  const flushes = [child.stdout, child.stderr].map((stream) =>
+    eachLine(stream, (line) => {
+      const safe = `${redactSecrets(line)}\n`;
+      if (output && !output.writableEnded) output.write(safe);
+      recent = (recent + safe).slice(-2000);
+    }),
+  );
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
   const endpoint = (port: number): string => `http://127.0.0.1:${port}/${devAccount.name}`;
@@ -73,7 +77,10 @@ export async function startAzurite(options: StartAzuriteOptions): Promise<Runnin
     connectionString:
       `DefaultEndpointsProtocol=http;AccountName=${devAccount.name};AccountKey=${devAccount.key};` +
       `BlobEndpoint=${endpoint(blobPort)};QueueEndpoint=${endpoint(queuePort)};TableEndpoint=${endpoint(tablePort)};`,
-    stop: () => stopChild(child, exited, output),
+    stop: () => stopChild(child, exited, () => {
+      for (const flush of flushes) flush();
+      output?.end();
+    }),
   };
   try {
     await waitUntilHealthy(running, [blobPort, queuePort, tablePort], exited, options.readyTimeoutMs ?? 30_000);
@@ -128,10 +135,25 @@ export function portOrFree(port: number): Promise<number> {
   });
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<number | null>, output: NodeJS.WritableStream | undefined): Promise<void> {
+async function stopChild(child: ChildProcess, exited: Promise<number | null>, closeLog: () => void): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
   const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
   await exited;
   clearTimeout(timer);
-  output?.end();
+  closeLog();
+}
+
+/** Calls `onLine` per complete line of a text stream; the returned flush hands over a final partial line. */
+function eachLine(stream: Readable, onLine: (line: string) => void): () => void {
+  let pending = "";
+  stream.setEncoding("utf8");
+  stream.on("data", (chunk: string) => {
+    const lines = (pending + chunk).split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) onLine(line);
+  });
+  return () => {
+    if (pending) onLine(pending);
+    pending = "";
+  };
 }

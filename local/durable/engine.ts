@@ -271,6 +271,8 @@ export class DurableEngine implements DurableEngineHandle {
 
   private async runActivity(work: ActivityWork): Promise<void> {
     const started = Date.now();
+    // The moment an activity leaves the queue (the host's line timestamp), for latency benches.
+    this.options.log(`activity ${work.name} instance=${work.instanceId} task=${work.id} status=Started`);
     let event: HistoryEvent;
     try {
       const result = await this.options.invoker.invokeActivity(work.name, JSON.parse(work.input) as unknown, work.instanceId);

@@ -3,11 +3,10 @@
  * The host's HTTP front door: `/api/*` HTTP triggers (key-authorized, size-limited),
  * `/admin/host/status`, the Durable extension webhooks at `/runtime/webhooks/durabletask/*`, and
  * the local engine's `/admin/durable/stats/{instanceId}`.
- * One log line per request, keys redacted.
+ * One log line per request (main.ts redacts keys on the way out).
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { DurableEngineHandle } from "../runtimeContracts";
-import { redactSecrets } from "../../lib/logging/redact";
 import { type HostKeys, authorizes, authorizesSystem, presentedKey } from "./hostKeys";
 import { readBody, toRpcRequest, writeJson, writeRpcResponse } from "./httpMessages";
 import { findRoute, type HttpFunctionRoute } from "./httpRoutes";
@@ -40,7 +39,7 @@ export function publicRequestListener(options: HostServerOptions): RequestListen
         return { status: 500, detail: error instanceof Error ? error.message : String(error) };
       })
       .then((outcome) => {
-        options.log(`${req.method} ${redactSecrets(url.pathname + url.search)} -> ${outcome.status}${outcome.detail ? ` ${outcome.detail}` : ""} ${Date.now() - started}ms`);
+        options.log(`${req.method} ${url.pathname}${url.search} -> ${outcome.status}${outcome.detail ? ` ${outcome.detail}` : ""} ${Date.now() - started}ms`);
       });
   };
 }

@@ -4,6 +4,7 @@
  * environment (see hostConfig.hostEnv). Tells a parent process its URL over IPC once it serves;
  * SIGTERM/SIGINT stop it gracefully, SIGKILL is survivable by design (see local/durable).
  */
+import { redactSecrets } from "../../lib/logging/redact";
 import { readHostConfig } from "./hostConfig";
 import { runHost } from "./functionsHost";
 
@@ -13,8 +14,9 @@ export interface HostReadyMessage {
   rpcBaseUrl: string;
 }
 
+/** The process's one log writer: request lines, engine lines and the app's own logs all pass redaction here. */
 function log(line: string): void {
-  process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  process.stdout.write(`${new Date().toISOString()} ${redactSecrets(line)}\n`);
 }
 
 async function main(): Promise<void> {
