@@ -21,7 +21,7 @@ export async function resolveCaptureName(input: ResolveNameInput, { clients, log
         if (isNotFound(error)) return undefined;
         throw error;
       });
-      const decision = decideOnExisting({ target: existing.target, status: status?.status }, target.resourceId);
+      const decision = decideOnExisting({ target: existing.target, provisioningState: existing.provisioningState, status: status?.status }, target.resourceId);
       if (decision === "adopt") {
         log(`adopting running capture ${name}`);
         return ok({ name, resolution: "adopted" });

@@ -5,10 +5,19 @@
  */
 import { findAgent } from "../lib/domain/agentExtension";
 import { canonicalId } from "../lib/domain/armId";
-import { failed, ok, permanentOrThrow, statusOf } from "../lib/azure/armErrors";
+import { describeError, failed, ok, permanentOrThrow, statusOf } from "../lib/azure/armErrors";
 import { createCapture, getCapture, getTarget, installAgent, listExtensions } from "../lib/azure/networkWatcher";
 import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
 import { ActivityNames, type ActivityResult, type StartCaptureInput, type StartCaptureOutput } from "../lib/workflow/contracts";
+
+/**
+ * Azure documents the 10,000-session limit but not the error code for hitting it, so the
+ * refusal is recognised by code or message naming a limit or quota.
+ */
+function isSessionLimit(error: unknown): boolean {
+  const text = `${(error as { code?: string }).code ?? ""} ${error instanceof Error ? error.message : ""}`;
+  return statusOf(error) !== undefined && statusOf(error)! < 500 && /session.?limit|limit.*reached|quota/i.test(text);
+}
 
 export async function startCapture(input: StartCaptureInput, { clients, settings, log }: ActivityEnv): Promise<ActivityResult<StartCaptureOutput>> {
   const { watcher, target, name } = input;
@@ -35,6 +44,9 @@ export async function startCapture(input: StartCaptureInput, { clients, settings
     if (statusOf(error) === 409) {
       const existing = await getCapture(clients, watcher, name);
       if (existing?.target && canonicalId(existing.target) === canonicalId(target.resourceId)) return ok({ name, id: name, provisioningState: existing.provisioningState });
+    }
+    if (isSessionLimit(error)) {
+      return failed("QuotaExceeded", `ARM refused the capture: the region's session limit is reached (${describeError(error)})`, "Wait for captures to finish or stop some; the orchestration retries within its quota budget.");
     }
     return permanentOrThrow(error, "CaptureRejected", "Read the ARM message: check the storage account (not premium, same subscription), the filters and the limits.");
   }

@@ -9,7 +9,7 @@
 import * as df from "durable-functions";
 import type { OrchestrationContext, OrchestrationHandler, Task } from "durable-functions";
 import { nextPollAt } from "../lib/domain/pollSchedule";
-import type { CaptureRequest, OrchestrationPolicy, WatcherRef } from "../lib/domain/types";
+import type { CaptureRequest, OrchestrationPolicy } from "../lib/domain/types";
 import { asCaptureFailure, CaptureFailure, failureReason } from "../lib/workflow/captureFailure";
 import {
   ActivityNames,
@@ -30,9 +30,18 @@ import { ProgressReporter } from "../lib/workflow/progress";
 
 type Flow<T> = Generator<Task, T, unknown>;
 
+/** Runs one activity with retries; running out of retries becomes a CaptureFailure for this phase. */
+function* callActivity<T>(context: OrchestrationContext, phase: string, name: string, input: unknown, retry = armRetry): Flow<ActivityResult<T>> {
+  try {
+    return (yield context.df.callActivityWithRetry(name, retry, input)) as ActivityResult<T>;
+  } catch (error) {
+    throw asCaptureFailure(error, phase);
+  }
+}
+
 /** Runs one activity; a permanent failure it reports becomes a CaptureFailure for this phase. */
 function* activity<T>(context: OrchestrationContext, phase: string, name: string, input: unknown, retry = armRetry): Flow<T> {
-  const result = (yield context.df.callActivityWithRetry(name, retry, input)) as ActivityResult<T>;
+  const result = yield* callActivity<T>(context, phase, name, input, retry);
   if (!result.ok) throw new CaptureFailure(phase, result.failure);
   return result.value;
 }
@@ -53,22 +62,56 @@ function secondsSince(context: OrchestrationContext, start: Date): number {
   return (context.df.currentUtcDateTime.getTime() - start.getTime()) / 1000;
 }
 
-/** Quota: wait on durable timers while the region is full, for a bounded time. Returns undefined if cancelled meanwhile. */
-function* reserveQuota(context: OrchestrationContext, request: CaptureRequest, policy: OrchestrationPolicy, progress: ProgressReporter): Flow<CheckQuotaOutput | undefined> {
+const QUOTA_ACTION = "Stop unneeded captures in that region (or raise CAPTURE_SESSION_LIMIT if Azure allows more), then re-run the instance.";
+
+/** Waits `quotaRecheckSeconds` for the region to free up; false when out of waiting budget, undefined when cancelled. */
+function* waitForQuota(context: OrchestrationContext, policy: OrchestrationPolicy, since: Date): Flow<boolean | undefined> {
+  if (secondsSince(context, since) >= policy.quotaWaitSeconds) return false;
+  const recheckAt = new Date(context.df.currentUtcDateTime.getTime() + policy.quotaRecheckSeconds * 1000);
+  return (yield* waitOrCancel(context, recheckAt)) ? undefined : true;
+}
+
+/** Where the capture lives once started, and whether cleanup must stop it first. */
+interface RunState {
+  started?: CaptureRef;
+  mayBeRunning: boolean;
+}
+
+/**
+ * Quota → name → start. A full region is waited out on durable timers within one bounded budget,
+ * whether checkQuota saw it or ARM refused the PUT because another capture took the last session
+ * between the check and the start. Returns undefined when cancelled while waiting.
+ */
+function* launchCapture(context: OrchestrationContext, request: CaptureRequest, policy: OrchestrationPolicy, progress: ProgressReporter, report: CaptureReport, run: RunState): Flow<{ ref: CaptureRef; resolution: ResolveNameOutput["resolution"] } | undefined> {
   const since = context.df.currentUtcDateTime;
   for (;;) {
     const quota = yield* activity<CheckQuotaOutput>(context, "checkQuota", ActivityNames.checkQuota, { target: request.target, watcher: request.watcher });
-    if (quota.available) return quota;
-    if (secondsSince(context, since) >= policy.quotaWaitSeconds) {
+    report.watcher = quota.watcher;
+    let refusal = `${quota.running}/${quota.limit} sessions in ${quota.region}`;
+    if (quota.available) {
+      const named = yield* activity<ResolveNameOutput>(context, "resolveCaptureName", ActivityNames.resolveCaptureName, { watcher: quota.watcher, target: request.target, desiredName: request.captureName });
+      const ref: CaptureRef = { watcher: quota.watcher, name: named.name };
+      report.captureName = named.name;
+      // From here on the capture may exist (a PUT can succeed even when its LRO reply is lost), so failures compensate.
+      run.started = ref;
+      run.mayBeRunning = true;
+      if (named.resolution === "adopted") return { ref, resolution: named.resolution };
+      progress.update({ phase: "starting", captureName: named.name });
+      const start = yield* callActivity<StartCaptureOutput>(context, "startCapture", ActivityNames.startCapture, { watcher: quota.watcher, target: request.target, name: named.name, settings: request.settings });
+      if (start.ok) return { ref, resolution: named.resolution };
+      if (start.failure.code !== "QuotaExceeded") throw new CaptureFailure("startCapture", start.failure);
+      refusal = start.failure.message;
+    }
+    progress.update({ phase: "waitingForQuota", lastStatus: refusal });
+    const waited = yield* waitForQuota(context, policy, since);
+    if (waited === undefined) return undefined;
+    if (!waited) {
       throw new CaptureFailure("checkQuota", {
         code: "QuotaExceeded",
-        message: `${quota.running} packet capture sessions are running in ${quota.region} (limit ${quota.limit}) and none finished within ${policy.quotaWaitSeconds} s`,
-        action: "Stop unneeded captures in that region (or raise CAPTURE_SESSION_LIMIT if Azure allows more), then re-run the instance.",
+        message: `the region stayed full for ${policy.quotaWaitSeconds} s (${refusal})`,
+        action: QUOTA_ACTION,
       });
     }
-    progress.update({ phase: "waitingForQuota", lastStatus: `${quota.running}/${quota.limit} sessions in ${quota.region}` });
-    const recheckAt = new Date(context.df.currentUtcDateTime.getTime() + policy.quotaRecheckSeconds * 1000);
-    if (yield* waitOrCancel(context, recheckAt)) return undefined;
   }
 }
 
@@ -115,32 +158,16 @@ const captureOrchestrator: OrchestrationHandler = function* (context: Orchestrat
     pollCount: 0,
   };
   let phase = "checkQuota";
-  let started: CaptureRef | undefined;
-  let mayBeRunning = false;
+  const run: RunState = { mayBeRunning: false };
   try {
     progress.update({ phase: "checkingQuota" });
-    const quota = yield* reserveQuota(context, request, policy, progress);
-    if (!quota) {
+    const launched = yield* launchCapture(context, request, policy, progress, report, run);
+    if (!launched) {
       report.outcome = "cancelled";
     } else {
-      const watcher: WatcherRef = quota.watcher;
-      report.watcher = watcher;
-
-      phase = "resolveCaptureName";
-      const named = yield* activity<ResolveNameOutput>(context, phase, ActivityNames.resolveCaptureName, { watcher, target: request.target, desiredName: request.captureName });
-      const ref: CaptureRef = { watcher, name: named.name };
-      report.captureName = named.name;
-
-      phase = "startCapture";
-      progress.update({ phase: "starting", captureName: named.name });
-      // From here on the capture may exist (a PUT can succeed even when its LRO reply is lost), so failures compensate.
-      started = ref;
-      mayBeRunning = true;
-      if (named.resolution !== "adopted") {
-        yield* activity<StartCaptureOutput>(context, phase, ActivityNames.startCapture, { watcher, target: request.target, name: named.name, settings: request.settings });
-      }
+      const { ref } = launched;
       const startedAt = context.df.currentUtcDateTime;
-      progress.capturing(startedAt, named.resolution);
+      progress.capturing(startedAt, launched.resolution);
 
       phase = "getCaptureStatus";
       const end = yield* watchCapture(context, request, policy, ref, startedAt, progress);
@@ -152,7 +179,7 @@ const captureOrchestrator: OrchestrationHandler = function* (context: Orchestrat
         progress.update({ phase: "stopping", lastStatus: end.outcome });
         yield* activity<void>(context, phase, ActivityNames.stopCapture, ref);
       }
-      mayBeRunning = false;
+      run.mayBeRunning = false;
 
       phase = "verifyCaptureBlob";
       progress.update({ phase: "verifying" });
@@ -170,7 +197,7 @@ const captureOrchestrator: OrchestrationHandler = function* (context: Orchestrat
     report.failure = { ...failure.failure, phase: failure.phase };
     report.pollCount = progress.polls;
     progress.update({ phase: "compensating", lastStatus: failure.failure.code });
-    if (started) yield* compensate(context, started, mayBeRunning);
+    if (run.started) yield* compensate(context, run.started, run.mayBeRunning);
     report.endedAt = context.df.currentUtcDateTime.toISOString();
     yield* notify(context, report, progress);
     progress.update({ phase: "failed", lastStatus: failureReason(failure) });
@@ -184,16 +211,18 @@ const captureOrchestrator: OrchestrationHandler = function* (context: Orchestrat
 
 /** Blob checks retry while Network Watcher finishes the upload; running out of retries means the file never came. */
 function* verifyBlob(context: OrchestrationContext, capture: CaptureRef): Flow<VerifyBlobOutput> {
+  let result: ActivityResult<VerifyBlobOutput>;
   try {
-    return yield* activity<VerifyBlobOutput>(context, "verifyCaptureBlob", ActivityNames.verifyCaptureBlob, { capture }, blobRetry);
+    result = (yield context.df.callActivityWithRetry(ActivityNames.verifyCaptureBlob, blobRetry, { capture })) as ActivityResult<VerifyBlobOutput>;
   } catch (error) {
-    if (error instanceof CaptureFailure) throw error;
     throw new CaptureFailure("verifyCaptureBlob", {
       code: "BlobMissing",
       message: `the capture file never appeared in storage: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
       action: "Check that the storage account exists, is not premium, and that the Network Watcher agent can reach it over 443; then re-run.",
     });
   }
+  if (!result.ok) throw new CaptureFailure("verifyCaptureBlob", result.failure);
+  return result.value;
 }
 
 /** Triage is a bonus: its failure degrades the notification, never the capture. */

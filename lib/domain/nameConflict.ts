@@ -8,6 +8,8 @@ import { canonicalId } from "./armId";
 
 export interface ExistingCapture {
   target?: string;
+  /** A capture whose creation failed holds the name but will never run. */
+  provisioningState?: string;
   /** Session status from queryStatus; undefined when it could not be read. */
   status?: string;
 }
@@ -19,6 +21,7 @@ const LIVE = new Set(["running", "notstarted"]);
 export function decideOnExisting(existing: ExistingCapture, ourTarget: string): NameDecision {
   const ours = existing.target !== undefined && canonicalId(existing.target) === canonicalId(ourTarget);
   if (!ours) return "tryAnotherName";
+  if (existing.provisioningState?.toLowerCase() === "failed") return "replace";
   return LIVE.has((existing.status ?? "").toLowerCase()) ? "adopt" : "replace";
 }
 

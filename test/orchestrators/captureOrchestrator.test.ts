@@ -146,6 +146,34 @@ describe("captureOrchestrator (durable-functions replay)", () => {
     expect(notified(run).failure?.code).toBe("QuotaExceeded");
   });
 
+  test("ARM refuses the start at the session limit (raced past checkQuota): waits, re-checks, captures", async () => {
+    let starts = 0;
+    const run = await replay(captureOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities({
+        startCapture: (_i, { at }) => (++starts === 1 ? fail("QuotaExceeded") : activities().startCapture!(_i, { at, attempt: 1 })),
+      }),
+    });
+    expect((run.output as CaptureReport).outcome).toBe("succeeded");
+    expect(names(run).slice(0, 6)).toEqual(["checkQuota", "resolveCaptureName", "startCapture", "checkQuota", "resolveCaptureName", "startCapture"]);
+    expect(secondsFromStart(run.calls.filter((c) => c.name === "checkQuota")[1]!.at)).toBe(60);
+  });
+
+  test("retries running out in resolveCaptureName fail in that phase", async () => {
+    const run = await replay(captureOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities({
+        resolveCaptureName: () => {
+          throw new Error("ARM 503");
+        },
+      }),
+    });
+    expect(run.error).toContain("[resolveCaptureName] RetriesExhausted");
+    expect(names(run)).not.toContain("startCapture");
+  });
+
   test("name conflict, our target's capture already running: adopts it instead of starting another", async () => {
     const run = await replay(captureOrchestrator, {
       input: request(),

@@ -17,6 +17,7 @@ export function vmId(name: string, resourceGroup = "prod-rg"): string {
 }
 
 export interface TestStack extends Stack {
+  stateDir: string;
   lines: string[];
   dispose(): Promise<void>;
 }
@@ -31,6 +32,7 @@ export async function startTestStack(options: Partial<StackOptions> = {}): Promi
     ...options,
   });
   return Object.assign(stack, {
+    stateDir,
     lines,
     async dispose() {
       await stack.stop();
