@@ -47,8 +47,9 @@ export type WebhookSettings = z.infer<typeof webhookSchema>;
 
 export type SettingsRead<T> = { ok: true; value: T } | { ok: false; message: string };
 
+/** The portal (and local.settings.json) leave unused settings as empty strings: those mean "not set". */
 function read<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): SettingsRead<T> {
-  const parsed = schema.safeParse(env);
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== "")));
   if (parsed.success) return { ok: true, value: parsed.data };
   const issue = parsed.error.issues[0];
   return { ok: false, message: `app setting ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}` };
