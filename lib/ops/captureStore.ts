@@ -1,0 +1,122 @@
+/**
+ * What the ops API needs from Durable Functions, as a port bound to the real DurableClient —
+ * the only door to the task hub, so the same code runs unchanged in Azure. Tests bind the port
+ * to fakes; the end-to-end tests run this binding against the local engine's Durable HTTP API.
+ */
+import type { DurableClient, OrchestrationRuntimeStatus } from "durable-functions";
+import type { CaptureRequest } from "../domain/types";
+import { OrchestratorNames } from "../workflow/contracts";
+import type { InstanceStatus } from "./captureView";
+
+export interface InstanceFilter {
+  createdTimeFrom: Date;
+  createdTimeTo?: Date;
+  /** Empty or absent: any status. */
+  runtimeStatus?: OrchestrationRuntimeStatus[];
+}
+
+export interface InspectedInstance {
+  status: InstanceStatus;
+  /** undefined when neither path returned a history. */
+  history?: unknown[];
+}
+
+export interface CaptureStore {
+  /** Every instance in the window (the client follows the extension's continuation tokens). */
+  list(filter: InstanceFilter): Promise<InstanceStatus[]>;
+  /** With input; undefined when there is no such instance. */
+  get(instanceId: string): Promise<InstanceStatus | undefined>;
+  /** Status with input and output, plus its history. */
+  inspect(instanceId: string): Promise<InspectedInstance | undefined>;
+  /** Rejects when the engine refuses (an instance with this ID is Pending or Running). */
+  start(instanceId: string, input: CaptureRequest): Promise<void>;
+  raise(instanceId: string, eventName: string, data: unknown): Promise<void>;
+  /** The status list is required and non-empty: an empty one would mean "any", running instances included. */
+  purge(filter: { createdTimeFrom: Date; createdTimeTo: Date; runtimeStatus: [OrchestrationRuntimeStatus, ...OrchestrationRuntimeStatus[]] }): Promise<number>;
+}
+
+/** DurableClient reports "no such instance" only as an Error naming the extension's HTTP 404. */
+function isNotFound(error: unknown): boolean {
+  return error instanceof Error && /HTTP 404/.test(error.message);
+}
+
+const HISTORY_TIMEOUT_MS = 30_000;
+
+/**
+ * durable-functions v3 builds DurableOrchestrationStatus from `init.history`, but the extension
+ * answers with `historyEvents` (Azure/azure-functions-durable-js#620), so `status.history` comes
+ * back undefined. The same status endpoint, reached through the management URL the client itself
+ * hands out (system key included), returns the events; that is the fallback.
+ */
+async function historyFromStatusQuery(client: DurableClient, instanceId: string): Promise<unknown[] | undefined> {
+  const url = new URL(client.createHttpManagementPayload(instanceId).statusQueryGetUri);
+  url.searchParams.set("showHistory", "true");
+  url.searchParams.set("showHistoryOutput", "true");
+  url.searchParams.set("showInput", "false");
+  const response = await fetch(url, { signal: AbortSignal.timeout(HISTORY_TIMEOUT_MS) });
+  if (response.status === 404) return undefined;
+  // The URL carries the system key: never put it in an error message.
+  if (!response.ok && response.status !== 202) throw new Error(`history query answered HTTP ${response.status}`);
+  const body = (await response.json()) as { historyEvents?: unknown };
+  return Array.isArray(body.historyEvents) ? body.historyEvents : undefined;
+}
+
+function historyOf(status: unknown): unknown[] | undefined {
+  const { history, historyEvents } = status as { history?: unknown; historyEvents?: unknown };
+  if (Array.isArray(history)) return history;
+  return Array.isArray(historyEvents) ? historyEvents : undefined;
+}
+
+/**
+ * getStatusBy is typed as DurableOrchestrationStatus[] but returns the extension's JSON as is:
+ * its times are strings. Read them as the typed status would have them.
+ */
+function fromListRow(row: unknown): InstanceStatus {
+  const r = row as Record<string, unknown>;
+  return {
+    name: String(r.name),
+    instanceId: String(r.instanceId),
+    runtimeStatus: String(r.runtimeStatus),
+    createdTime: new Date(r.createdTime as string),
+    lastUpdatedTime: new Date(r.lastUpdatedTime as string),
+    input: r.input,
+    output: r.output,
+    customStatus: r.customStatus,
+  };
+}
+
+export function durableCaptureStore(client: DurableClient): CaptureStore {
+  const get = async (instanceId: string, withHistory: boolean) => {
+    try {
+      return await client.getStatus(instanceId, { showInput: true, showHistory: withHistory, showHistoryOutput: withHistory });
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  };
+  return {
+    async list(filter) {
+      const rows = await client.getStatusBy({
+        createdTimeFrom: filter.createdTimeFrom,
+        ...(filter.createdTimeTo && { createdTimeTo: filter.createdTimeTo }),
+        ...(filter.runtimeStatus?.length && { runtimeStatus: filter.runtimeStatus }),
+      });
+      return rows.map(fromListRow);
+    },
+    get: (instanceId) => get(instanceId, false),
+    async inspect(instanceId) {
+      const status = await get(instanceId, true);
+      if (!status) return undefined;
+      const history = historyOf(status) ?? (await historyFromStatusQuery(client, instanceId));
+      return { status, ...(history && { history }) };
+    },
+    async start(instanceId, input) {
+      await client.startNew(OrchestratorNames.capture, { instanceId, input });
+    },
+    raise: (instanceId, eventName, data) => client.raiseEvent(instanceId, eventName, data),
+    async purge(filter) {
+      const result = await client.purgeInstanceHistoryBy({ createdTimeFrom: filter.createdTimeFrom, createdTimeTo: filter.createdTimeTo, runtimeStatus: filter.runtimeStatus });
+      return result.instancesDeleted;
+    },
+  };
+}
