@@ -33,6 +33,8 @@ test("webhook → capture of real loopback packets → .cap in blob storage → 
     const accepted = await postAlert(stack, alertFor("web01", { captureTimeLimitSeconds: "8", captureFilters: filters }));
     expect(accepted.status).toBe(202);
     const statusUrl = String(accepted.body.statusQueryGetUri);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await traffic.reset();
 
     const again = await postAlert(stack, alertFor("web01"));
     expect(again).toMatchObject({ status: 200, body: { deduplicated: true, id: accepted.body.id } });
@@ -61,7 +63,9 @@ test("webhook → capture of real loopback packets → .cap in blob storage → 
     expect(notification.headers["idempotency-key"]).toMatch(/^[0-9a-f]{32}$/);
     const body = notification.body as { outcome: string; highlights: string[]; capture: { downloadUrl: string; sizeBytes: number }; statusUrl: string };
     expect(body.outcome).toBe("succeeded");
+    // The triage: top conversations and TCP health (the reset connection), as the on-call engineer reads them.
     expect(body.highlights.join("\n")).toContain(String(traffic.port));
+    expect(body.highlights.join("\n")).toMatch(/Resets: \d+ RST/);
     expect(body.statusUrl).not.toContain("code=");
     const download = await fetch(body.capture.downloadUrl);
     expect(download.status).toBe(200);

@@ -71,7 +71,7 @@ export async function waitForEnd(statusUrl: string, timeoutMs: number): Promise<
 }
 
 /** A TCP echo server on loopback and a client that talks to it every `intervalMs` until stopped. */
-export async function loopbackTraffic(intervalMs = 100): Promise<{ port: number; sent(): number; stop(): Promise<void> }> {
+export async function loopbackTraffic(intervalMs = 100): Promise<{ port: number; sent(): number; reset(): Promise<void>; stop(): Promise<void> }> {
   const server: Server = createServer((socket) => socket.on("data", (data) => socket.write(data)));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
@@ -85,6 +85,12 @@ export async function loopbackTraffic(intervalMs = 100): Promise<{ port: number;
   return {
     port,
     sent: () => sent,
+    /** A second connection torn down with a TCP RST, for the triage's TCP-health section. */
+    async reset() {
+      const victim = createConnection({ host: "127.0.0.1", port });
+      await new Promise<void>((resolve) => victim.once("connect", resolve));
+      victim.resetAndDestroy();
+    },
     async stop() {
       clearInterval(timer);
       client.end();
