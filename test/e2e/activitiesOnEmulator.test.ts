@@ -1,10 +1,12 @@
 /**
  * The activities' harder paths, through the real app on the local stack (the SDK clients in
- * the host talk HTTPS to the ARM emulator): the regional quota, every name-conflict resolution,
- * and installing a missing agent when the app settings allow it. The test sets the scene with
+ * the host talk HTTPS to the ARM emulator): watcher discovery by region under a non-default
+ * name, the regional quota, every name-conflict resolution, and installing a missing agent when
+ * the app settings allow it. The test sets the scene with
  * its own real SDK client, as another operator in the subscription would.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { captureNameFor } from "../../lib/domain/naming";
@@ -15,12 +17,15 @@ import { alertFor, postAlert, startTestStack, SUBSCRIPTION, vmId, waitForEnd, ty
 
 jest.setTimeout(240_000);
 
-const WATCHER = { resourceGroup: "NetworkWatcherRG", name: "NetworkWatcher_westeurope" };
+/** Created by `az network watcher configure`, not the portal: discovery must find it by region, not by name. */
+const WATCHER = { resourceGroup: "network-rg", name: "westeurope-watcher" };
 let stack: TestStack;
 let network: NetworkManagementClient;
 
 beforeAll(async () => {
-  stack = await startTestStack({ sessionLimit: 1, appSettings: { CAPTURE_QUOTA_RECHECK_SECONDS: "5", CAPTURE_INSTALL_AGENT: "true" } });
+  const inventoryFile = path.join(mkdtempSync(path.join(tmpdir(), "apc-inventory-")), "inventory.json");
+  writeFileSync(inventoryFile, JSON.stringify({ networkWatchers: [{ ...WATCHER, region: "westeurope" }] }));
+  stack = await startTestStack({ sessionLimit: 1, inventoryFile, appSettings: { CAPTURE_QUOTA_RECHECK_SECONDS: "5", CAPTURE_INSTALL_AGENT: "true" } });
   const secrets = JSON.parse(readFileSync(path.join(stack.stateDir, "secrets.json"), "utf8")) as { armToken: string };
   network = new NetworkManagementClient({ getToken: async () => ({ token: secrets.armToken, expiresOnTimestamp: Date.now() + 3_600_000 }) }, SUBSCRIPTION, {
     endpoint: stack.endpoints.armEndpoint,
@@ -70,6 +75,7 @@ test("our target's capture already running: adopted, not started twice", async (
   expect(end.runtimeStatus).toBe("Completed");
   expect(historyCount(await history(run.statusUrl), "startCapture")).toBe(0);
   expect(end.customStatus).toMatchObject({ resolution: "adopted" });
+  expect((end.output as CaptureReport).watcher).toEqual({ subscriptionId: SUBSCRIPTION, ...WATCHER });
 });
 
 test("our target's finished capture: deleted and replaced under the same name", async () => {
