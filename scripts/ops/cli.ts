@@ -127,8 +127,8 @@ async function rerunOne(connection: Connection, id: string): Promise<RerunOutcom
 }
 
 /** One request per instance, a few at a time: each stays short, and the bar shows real progress. */
-async function rerunAll(connection: Connection, ids: string[]): Promise<RerunOutcome[]> {
-  const bar = ids.length > 1 ? new ProgressBar(ids.length, "rerun") : undefined;
+async function rerunAll(connection: Connection, ids: string[], showProgress: boolean): Promise<RerunOutcome[]> {
+  const bar = showProgress ? new ProgressBar(ids.length, "rerun") : undefined;
   const results: RerunOutcome[] = new Array<RerunOutcome>(ids.length);
   let next = 0;
   const worker = async () => {
@@ -145,7 +145,8 @@ async function rerunAll(connection: Connection, ids: string[]): Promise<RerunOut
 
 async function rerun(connection: Connection, flags: Flags, ids: string[]): Promise<number> {
   let targets = ids;
-  if (flags.failed || flags.terminated) {
+  const bulk = Boolean(flags.failed || flags.terminated);
+  if (bulk) {
     if (ids.length) throw new UsageError("rerun takes instance IDs or --failed/--terminated, not both");
     if (!flags.since) throw new UsageError("rerun --failed needs --since (e.g. --since 1h): re-running every failure ever is never meant");
     const status = [flags.failed && "Failed", flags.terminated && "Terminated"].filter(Boolean).join(",");
@@ -157,7 +158,7 @@ async function rerun(connection: Connection, flags: Flags, ids: string[]): Promi
   } else if (flags.since || flags.until || flags.target) {
     throw new UsageError("--since/--until/--target select captures for --failed/--terminated; with instance IDs they mean nothing");
   }
-  const results = await rerunAll(connection, targets);
+  const results = await rerunAll(connection, targets, bulk || targets.length > 1);
   const started = results.filter((r) => r.result === "started").length;
   if (flags.json) printJson({ matched: targets.length, started, results });
   else if (results.length === 0) print("nothing to re-run");
