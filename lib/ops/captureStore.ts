@@ -19,6 +19,8 @@ export interface InspectedInstance {
   status: InstanceStatus;
   /** undefined when neither path returned a history. */
   history?: unknown[];
+  /** Why there is no history, when reading it failed: the status is still worth showing. */
+  historyError?: string;
 }
 
 export interface CaptureStore {
@@ -107,8 +109,15 @@ export function durableCaptureStore(client: DurableClient): CaptureStore {
     async inspect(instanceId) {
       const status = await get(instanceId, true);
       if (!status) return undefined;
-      const history = historyOf(status) ?? (await historyFromStatusQuery(client, instanceId));
-      return { status, ...(history && { history }) };
+      const direct = historyOf(status);
+      if (direct) return { status, history: direct };
+      try {
+        const history = await historyFromStatusQuery(client, instanceId);
+        return { status, ...(history && { history }) };
+      } catch (error) {
+        // E.g. access restrictions that keep the app from calling its own hostname.
+        return { status, historyError: `history unavailable: ${error instanceof Error ? error.message : String(error)}` };
+      }
     },
     async start(instanceId, input) {
       await client.startNew(OrchestratorNames.capture, { instanceId, input });

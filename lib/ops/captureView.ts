@@ -189,7 +189,8 @@ export function captureRow(status: InstanceStatus, base: LinkBase, now: Date): C
     ...(outcome && { outcome }),
     ...(progress && {
       phase: progress.phase,
-      progress: { polls: progress.polls, lastStatus: progress.lastStatus, startedAt: progress.startedAt, expectedEnd: progress.expectedEnd, ...(percent !== undefined && { percent }) },
+      // A failed run's last status is its failure, shown once as `failure`.
+      progress: { polls: progress.polls, lastStatus: progress.phase === "failed" ? undefined : progress.lastStatus, startedAt: progress.startedAt, expectedEnd: progress.expectedEnd, ...(percent !== undefined && { percent }) },
     }),
     ...(failure && { failure }),
     ...(report?.blob && { sizeBytes: report.blob.sizeBytes }),

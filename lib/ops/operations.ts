@@ -83,7 +83,7 @@ export async function showAnswer(ctx: OpsContext, id: string | undefined): Promi
   return guarded(async () => {
     const found = await ctx.store.inspect(instanceId.value);
     if (!found) return notFound(instanceId.value);
-    const { status, history } = found;
+    const { status, history, historyError } = found;
     return {
       status: 200,
       body: {
@@ -92,6 +92,7 @@ export async function showAnswer(ctx: OpsContext, id: string | undefined): Promi
         input: status.input ?? null,
         output: status.output ?? null,
         history: history ? summarizeHistory(history) : null,
+        ...(historyError && { historyError }),
       },
     };
   });

@@ -140,17 +140,18 @@ function resultCell(row: CaptureRow): Markup {
   return html`${row.outcome ?? ""}${size}`;
 }
 
-function filesCell(row: CaptureRow): Markup {
+/** Our own routes only, with the page's key added by the script: the durable status URL would need the system key. */
+function filesCell(row: CaptureRow, opsPath: string): Markup {
   const links = row.links;
-  const download = (url: string | undefined, label: string) => {
-    const href = safeHref(url ? new URL(url).pathname : undefined);
-    return href ? html`<a data-keyed href="${href}">${label}</a> ` : "";
+  const keyed = (url: string | undefined, label: string, className = "") => {
+    const href = safeHref(url);
+    return href ? html`<a data-keyed href="${href}"${className ? html` class="${className}"` : ""}>${label}</a> ` : "";
   };
-  const status = safeHref(links.status);
-  return html`${download(links.captureDownload, ".cap")}${download(links.summaryDownload, "summary")}${status ? html`<a href="${status}" class="sub">status</a>` : ""}`;
+  const path = (url: string | undefined) => (url ? new URL(url).pathname : undefined);
+  return html`${keyed(path(links.captureDownload), ".cap")}${keyed(path(links.summaryDownload), "summary")}${keyed(`${opsPath}/captures/${encodeURIComponent(row.instanceId)}`, "details", "sub")}`;
 }
 
-function captureRowHtml(row: CaptureRow): Markup {
+function captureRowHtml(row: CaptureRow, opsPath: string): Markup {
   const target = row.target;
   const alert = row.alert;
   const rerunnable = (RERUNNABLE as readonly string[]).includes(row.runtimeStatus);
@@ -161,7 +162,7 @@ function captureRowHtml(row: CaptureRow): Markup {
 <td><time datetime="${row.createdTime}">${utc(row.createdTime)}</time></td>
 <td>${progressCell(row)}</td>
 <td>${resultCell(row)}</td>
-<td>${filesCell(row)}</td>
+<td>${filesCell(row, opsPath)}</td>
 <td>${rerunnable ? html`<button type="button" class="rerun" data-instance-id="${row.instanceId}">Re-run</button>` : ""}</td>
 </tr>`;
 }
@@ -187,7 +188,7 @@ function nextPageLink(input: PageInput): Markup | "" {
 
 export function renderOpsPage(input: PageInput): string {
   const { list } = input;
-  const rows = list.items.map(captureRowHtml);
+  const rows = list.items.map((row) => captureRowHtml(row, input.opsPath));
   const table = rows.length
     ? html`<table>
 <thead><tr><th>Status</th><th>Target</th><th>Alert</th><th>Created (UTC)</th><th>Progress</th><th>Result</th><th>Files</th><th></th></tr></thead>

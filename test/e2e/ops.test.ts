@@ -109,7 +109,10 @@ test("AgentMissing → agent installed → CLI `rerun --failed --since 1h` → C
   const { id, statusUrl } = await capture("ops-agent");
   expect((await waitForEnd(statusUrl, 60_000)).runtimeStatus).toBe("Failed");
   const failureNote = await stack.sink.waitFor((n) => n.channel === "generic" && (n.body as { instanceId?: string }).instanceId === id, 15_000);
-  expect((failureNote.body as { rerun?: { cli: string } }).rerun?.cli).toBe(`npm run ops -- rerun ${id}`);
+  // The failure notification's two re-run commands name this CLI and this API's route.
+  const commands = (failureNote.body as { rerun?: { cli: string; http: string } }).rerun;
+  expect(commands?.cli).toBe(`npm run ops -- rerun ${id}`);
+  expect(commands?.http).toBe(`curl -X POST "${stack.endpoints.functionsUrl}/api/ops/captures/${id}/rerun?code=<admin key>"`);
 
   const listed = await cli("list", "--status", "Failed", "--since", "1h", "--target", "ops-agent");
   expect(listed.code).toBe(0);

@@ -45,6 +45,8 @@ describe("ops page", () => {
     expect(buttons).toEqual(["cap-failed", "cap-term"]);
     expect(doc).toContain('<a data-keyed href="/api/ops/captures/cap-done/files/capture">.cap</a>');
     expect(doc).toContain('<a data-keyed href="/api/ops/captures/cap-done/files/summary">summary</a>');
+    expect(doc).toContain('<a data-keyed href="/api/ops/captures/cap-running" class="sub">details</a>');
+    expect(doc).not.toContain("/runtime/webhooks/durabletask");
     expect(doc.match(/files\/capture/g)).toHaveLength(1);
     expect(doc).toContain('<progress max="100" value="50"');
     expect(doc).toContain('<body data-ops-path="/api/ops">');
