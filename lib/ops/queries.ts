@@ -172,10 +172,11 @@ function defaultSince(now: Date): Date {
   return new Date(now.getTime() - DEFAULT_SINCE_DAYS * 86_400_000);
 }
 
+/** An empty value is no value: the ops page's form submits `target=` when the box is left empty. */
 function singleValues(params: URLSearchParams): Parsed<Record<string, string>> {
   const values: Record<string, string> = {};
   for (const [key, value] of params) {
-    if (HOST_PARAMETERS.has(key)) continue;
+    if (HOST_PARAMETERS.has(key) || value.trim() === "") continue;
     if (key in values) return { ok: false, message: `${key}: given more than once` };
     values[key] = value;
   }

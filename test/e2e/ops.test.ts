@@ -217,6 +217,12 @@ if (!hasChromium) console.warn(`ops page test skipped: ${CHROMIUM} is missing (s
     expect(file.status).toBe(200);
     expect(Buffer.from(await file.arrayBuffer()).byteLength).toBe((end.output as CaptureReport).blob?.sizeBytes);
 
+    // The filter form keeps the key: filtering by this VM shows just its row.
+    await page.locator('#filter input[name="target"]').fill("ops-page");
+    await Promise.all([page.waitForURL(/target=ops-page/), page.locator("#filter button").click()]);
+    expect(await page.locator("tbody tr").count()).toBe(1);
+    expect(await row.locator(".badge").textContent()).toBe("Completed");
+
     const png = await page.screenshot({ fullPage: true });
     if (process.env.OPS_SCREENSHOT) writeFileSync(process.env.OPS_SCREENSHOT, png);
     expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
