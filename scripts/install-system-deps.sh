@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Installs the system tools the local runtime and the tests need: tcpdump (the Network Watcher
-# emulator's capture agent), tshark/capinfos (the reference the pcap summary is checked against) and
-# chromium (the headless browser the ops page test drives).
-# Runs apt-get only when something is missing and we are root; otherwise says how to get them.
+# emulator's capture agent) and tshark (reading captures back) for `run` (npm start, npm run demo);
+# for `test` also capinfos (the pcap benchmark's reference) and chromium (the headless browser the
+# ops page test drives). Runs apt-get only when something is missing and we are root; otherwise says
+# how to get them.
 set -euo pipefail
+purpose="${1:-test}"
 missing=()
 command -v tcpdump >/dev/null 2>&1 || missing+=(tcpdump)
 command -v tshark >/dev/null 2>&1 || missing+=(tshark)
-command -v capinfos >/dev/null 2>&1 || missing+=(wireshark-common)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [ "$purpose" = "test" ]; then
+  command -v capinfos >/dev/null 2>&1 || missing+=(wireshark-common)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "install-system-deps: missing ${missing[*]}; install them with: sudo apt-get install -y ${missing[*]}" >&2
