@@ -89,7 +89,7 @@ export function decoded(value: unknown): unknown {
   }
 }
 
-export function progressOf(status: InstanceStatus): z.infer<typeof progressShape> | undefined {
+function progressOf(status: InstanceStatus): z.infer<typeof progressShape> | undefined {
   const parsed = progressShape.safeParse(decoded(status.customStatus));
   return parsed.success ? parsed.data : undefined;
 }
@@ -140,7 +140,7 @@ function outcomeOf(status: InstanceStatus, report: CaptureReportView | undefined
 }
 
 /** The target's ARM ID: from the input, or (input not shown) the custom status. */
-export function targetIdOf(status: InstanceStatus): string | undefined {
+function targetIdOf(status: InstanceStatus): string | undefined {
   return requestOf(status)?.target.resourceId ?? progressOf(status)?.target;
 }
 
@@ -158,7 +158,7 @@ function nameFromId(resourceId: string): { name: string; resourceGroup?: string 
   return { name: parts[parts.length - 1] || resourceId, ...(rg >= 0 && parts[rg + 1] ? { resourceGroup: parts[rg + 1] } : {}) };
 }
 
-export function statusUrlOf(status: InstanceStatus, base: LinkBase): string {
+function statusUrlOf(status: InstanceStatus, base: LinkBase): string {
   const fromInput = requestOf(status)?.statusUrl;
   // The webhook stores a keyless URL; strip a key anyway should an older input carry one.
   if (fromInput && /^https?:\/\//i.test(fromInput) && URL.canParse(fromInput)) {

@@ -48,7 +48,7 @@ export async function guarded(run: () => Promise<OpsAnswer>): Promise<OpsAnswer>
 }
 
 /** Capture instances created in the query's window, of the asked statuses and target. */
-export async function selectCaptures(store: CaptureStore, query: Pick<CaptureQuery, "statuses" | "since" | "until" | "target">): Promise<InstanceStatus[]> {
+async function selectCaptures(store: CaptureStore, query: Pick<CaptureQuery, "statuses" | "since" | "until" | "target">): Promise<InstanceStatus[]> {
   const all = await store.list({ createdTimeFrom: query.since, ...(query.until && { createdTimeTo: query.until }), runtimeStatus: query.statuses });
   const target = query.target;
   return all.filter((s) => s.name === OrchestratorNames.capture && (!target || matchesTarget(s, target)));
@@ -217,8 +217,6 @@ export async function purgeAnswer(ctx: OpsContext, params: URLSearchParams): Pro
     return { status: 200, body: { instancesDeleted: deleted, createdBefore: createdBefore.toISOString(), statuses: PURGEABLE } };
   });
 }
-
-export type CaptureFileKind = "capture" | "summary";
 
 /** The blob URL of a completed capture's file, for the caller to sign; answers 404 when there is none. */
 export async function captureFileAnswer(ctx: OpsContext, id: string | undefined, kind: string | undefined, sign: (blobUrl: string) => Promise<string>): Promise<OpsAnswer> {

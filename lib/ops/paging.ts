@@ -41,7 +41,7 @@ export function decodeCursor(token: string): Cursor | undefined {
 }
 
 /** Newest first; instance ID breaks ties (created times have one-second precision in the extension's answers). */
-export function newestFirst(a: Pageable, b: Pageable): number {
+function newestFirst(a: Pageable, b: Pageable): number {
   return b.createdTime.getTime() - a.createdTime.getTime() || (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0);
 }
 

@@ -17,11 +17,11 @@ export const RERUNNABLE = [OrchestrationRuntimeStatus.Failed, OrchestrationRunti
 export const PURGEABLE: [OrchestrationRuntimeStatus, ...OrchestrationRuntimeStatus[]] = [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated];
 
 /** Default list window: a week back is what on-call looks at; older needs an explicit `since`. */
-export const DEFAULT_SINCE_DAYS = 7;
-export const DEFAULT_TOP = 50;
-export const MAX_TOP = 500;
-export const DEFAULT_BULK_MAX = 100;
-export const MAX_BULK = 200;
+const DEFAULT_SINCE_DAYS = 7;
+const DEFAULT_TOP = 50;
+const MAX_TOP = 500;
+const DEFAULT_BULK_MAX = 100;
+const MAX_BULK = 200;
 
 /** The host strips nothing: Azure's `code` key parameter reaches the function with the rest. */
 const HOST_PARAMETERS = new Set(["code"]);
@@ -30,7 +30,7 @@ const HOST_PARAMETERS = new Set(["code"]);
  * Durable instance IDs are placed in URL paths by DurableClient without encoding, so only a
  * conservative alphabet is accepted (ours are `capture-<vm>-<hash>`; GUIDs fit too).
  */
-export const instanceIdSchema = z
+const instanceIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,255}$/, "an instance ID is 1-256 letters, digits and . _ : @ - (starting with a letter or digit)");
 
@@ -109,7 +109,7 @@ export function parseCaptureQuery(params: URLSearchParams, now: Date): Parsed<Ca
   const raw = singleValues(params);
   if (!raw.ok) return raw;
   const parsed = listQuerySchema(now).safeParse(raw.value);
-  if (!parsed.success) return { ok: false, message: describe(parsed.error) };
+  if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
   const q = parsed.data;
   return {
     ok: true,
@@ -144,7 +144,7 @@ function bulkRerunSchema(now: Date) {
 /** `POST /ops/captures/rerun` body: { status?: "Failed", since: "1h", until?, target?, max? } */
 export function parseBulkRerun(body: unknown, now: Date): Parsed<BulkRerunRequest> {
   const parsed = bulkRerunSchema(now).safeParse(body);
-  if (!parsed.success) return { ok: false, message: describe(parsed.error) };
+  if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
   const b = parsed.data;
   const statuses = b.status?.length ? b.status : [OrchestrationRuntimeStatus.Failed];
   return { ok: true, value: { statuses, since: b.since, max: b.max, ...(b.target && { target: b.target }), ...(b.until && { until: b.until }) } };
@@ -157,7 +157,7 @@ export function parsePurgeQuery(params: URLSearchParams): Parsed<{ olderThanDays
   const raw = singleValues(params);
   if (!raw.ok) return raw;
   const parsed = purgeSchema.safeParse(raw.value);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: describe(parsed.error) };
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: describeIssues(parsed.error) };
 }
 
 const stopSchema = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
@@ -165,7 +165,7 @@ const stopSchema = z.object({ reason: z.string().trim().min(1).max(500).optional
 /** `POST /ops/captures/{id}/stop` optional body: { reason? } — recorded with the cancel event. */
 export function parseStopBody(body: unknown): Parsed<{ reason?: string }> {
   const parsed = stopSchema.safeParse(body ?? {});
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: describe(parsed.error) };
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: describeIssues(parsed.error) };
 }
 
 function defaultSince(now: Date): Date {
@@ -188,7 +188,7 @@ function firstMessage(error: z.ZodError): string {
 }
 
 /** One line per problem, named by parameter: `since: '3 days' is neither …; top: must be at most 500`. */
-export function describe(error: z.ZodError): string {
+function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
       if (issue.code === "unrecognized_keys") return `unknown parameter${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")}`;
