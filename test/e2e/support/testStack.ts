@@ -72,7 +72,8 @@ export async function waitForEnd(statusUrl: string, timeoutMs: number): Promise<
 
 /** A TCP echo server on loopback and a client that talks to it every `intervalMs` until stopped. */
 export async function loopbackTraffic(intervalMs = 100): Promise<{ port: number; sent(): number; reset(): Promise<void>; stop(): Promise<void> }> {
-  const server: Server = createServer((socket) => socket.on("data", (data) => socket.write(data)));
+  // Resets are part of the traffic (see reset()), so the server side expects ECONNRESET.
+  const server: Server = createServer((socket) => socket.on("data", (data) => socket.write(data)).on("error", () => undefined));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   const client = createConnection({ host: "127.0.0.1", port });
