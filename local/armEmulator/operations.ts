@@ -56,7 +56,8 @@ export class OperationRegistry {
         record.endTime = new Date();
       });
     this.records.set(id, record);
-    const base = `${baseUrl}/subscriptions/${scope.subscriptionId}/providers/${scope.provider}/locations/${scope.region}`;
+    // The scope comes decoded from the request path; unencoded, a hostile subscription ID makes the header invalid.
+    const base = `${baseUrl}/subscriptions/${encodeURIComponent(scope.subscriptionId)}/providers/${scope.provider}/locations/${encodeURIComponent(scope.region)}`;
     const query = `?api-version=${encodeURIComponent(scope.apiVersion)}`;
     return { asyncOperationUrl: `${base}/operations/${id}${query}`, locationUrl: `${base}/operationResults/${id}${query}` };
   }

@@ -17,8 +17,14 @@ export class PayloadTooLargeError extends Error {
 
 export type EntityProps = Record<string, unknown>;
 
-export function writeText(entity: EntityProps, name: string, text: string | null, what = name): void {
-  if (text === null) return;
+/**
+ * `json` must be JSON text (every payload the engine stores is). Azurite's entity-group
+ * transactions lose U+2028/U+2029 (the value vanishes, or the batch fails) where Azure's keep
+ * them; in JSON they can only sit inside strings, where the `\u2028` escape means the same.
+ */
+export function writeText(entity: EntityProps, name: string, json: string | null, what = name): void {
+  if (json === null) return;
+  const text = json.replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
   if (text.length > maxTextChars) throw new PayloadTooLargeError(what, text.length);
   const chunks: string[] = [];
   for (let at = 0; at < text.length || chunks.length === 0; ) {
