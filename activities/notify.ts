@@ -1,16 +1,17 @@
 /**
- * Tells the on-call people: the signed generic webhook, Teams and Slack, whichever are
- * configured. Success and failure alike; the download link is minted here, at send time, so it
- * is fresh when the page arrives.
+ * Tells the on-call people on one channel — the signed generic webhook, Teams or Slack — if it
+ * is configured. Success and failure alike; the download link is minted here, at send time, so
+ * it is fresh when the page arrives.
  */
 import { createHash } from "node:crypto";
-import { buildNotification, type NotificationExtras } from "../lib/notify/notification";
+import { buildNotification, type Notification, type NotificationExtras } from "../lib/notify/notification";
 import { slackMessage, teamsMessage } from "../lib/notify/channels";
-import { postJson, type DeliveryResult } from "../lib/notify/deliver";
+import { postJson } from "../lib/notify/deliver";
 import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signBody } from "../lib/notify/signature";
 import { describeError, failed, ok } from "../lib/azure/armErrors";
 import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
-import { ActivityNames, type ActivityResult, type CaptureReport, type NotifyInput, type NotifyOutput } from "../lib/workflow/contracts";
+import type { ActivitySettings } from "../lib/config/appSettings";
+import { ActivityNames, type ActivityResult, type CaptureReport, type NotifyChannel, type NotifyInput, type NotifyOutput } from "../lib/workflow/contracts";
 
 const LINK_TTL_SECONDS = 24 * 3600;
 
@@ -30,39 +31,28 @@ async function downloadLink(report: CaptureReport, env: ActivityEnv): Promise<No
   }
 }
 
-export async function notify({ report }: NotifyInput, env: ActivityEnv): Promise<ActivityResult<NotifyOutput>> {
-  const { settings, log } = env;
+function channelUrl(channel: NotifyChannel, settings: ActivitySettings): string | undefined {
+  return { webhook: settings.NOTIFY_WEBHOOK_URL, teams: settings.NOTIFY_TEAMS_URL, slack: settings.NOTIFY_SLACK_URL }[channel];
+}
+
+function render(channel: NotifyChannel, notification: Notification, report: CaptureReport, settings: ActivitySettings): { body: string; headers: Record<string, string> } {
+  if (channel === "teams") return { body: JSON.stringify(teamsMessage(notification)), headers: {} };
+  if (channel === "slack") return { body: JSON.stringify(slackMessage(notification)), headers: {} };
+  const body = JSON.stringify(notification);
+  const headers: Record<string, string> = { [IDEMPOTENCY_HEADER]: idempotencyKey(report) };
+  if (settings.NOTIFY_WEBHOOK_SECRET) headers[SIGNATURE_HEADER] = signBody(settings.NOTIFY_WEBHOOK_SECRET, body, Math.floor(Date.now() / 1000));
+  return { body, headers };
+}
+
+export async function notify({ report, channel }: NotifyInput, env: ActivityEnv): Promise<ActivityResult<NotifyOutput>> {
+  const url = channelUrl(channel, env.settings);
+  if (!url) return ok({ delivered: [] });
   const notification = buildNotification(report, await downloadLink(report, env));
-  const sends: Array<[string, () => Promise<DeliveryResult>]> = [];
-  if (settings.NOTIFY_WEBHOOK_URL) {
-    const url = settings.NOTIFY_WEBHOOK_URL;
-    const body = JSON.stringify(notification);
-    const headers: Record<string, string> = { [IDEMPOTENCY_HEADER]: idempotencyKey(report) };
-    if (settings.NOTIFY_WEBHOOK_SECRET) headers[SIGNATURE_HEADER] = signBody(settings.NOTIFY_WEBHOOK_SECRET, body, Math.floor(Date.now() / 1000));
-    sends.push(["webhook", () => postJson("webhook", url, body, headers)]);
-  }
-  if (settings.NOTIFY_TEAMS_URL) {
-    const url = settings.NOTIFY_TEAMS_URL;
-    sends.push(["teams", () => postJson("teams", url, JSON.stringify(teamsMessage(notification)))]);
-  }
-  if (settings.NOTIFY_SLACK_URL) {
-    const url = settings.NOTIFY_SLACK_URL;
-    sends.push(["slack", () => postJson("slack", url, JSON.stringify(slackMessage(notification)))]);
-  }
-  if (sends.length === 0) {
-    log(`no notification channel configured; ${notification.title}`);
-    return ok({ delivered: [] });
-  }
-  const delivered: string[] = [];
-  const refused: string[] = [];
-  for (const [channel, send] of sends) {
-    const result = await send();
-    if (result.delivered) delivered.push(channel);
-    else refused.push(result.reason);
-  }
-  log(`${notification.title}: delivered to ${delivered.join(", ") || "none"}`);
-  if (refused.length) return failed("NotificationRefused", refused.join("; "), "Check the channel URLs in the app settings (NOTIFY_*_URL).");
-  return ok({ delivered });
+  const { body, headers } = render(channel, notification, report, env.settings);
+  const result = await postJson(channel, url, body, headers);
+  if (!result.delivered) return failed("NotificationRefused", result.reason, `Check NOTIFY_${channel.toUpperCase()}_URL in the app settings.`);
+  env.log(`${notification.title}: delivered to ${channel}`);
+  return ok({ delivered: [channel] });
 }
 
 defineActivity(ActivityNames.notify, notify);

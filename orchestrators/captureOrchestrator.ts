@@ -13,6 +13,7 @@ import type { CaptureRequest, OrchestrationPolicy } from "../lib/domain/types";
 import { asCaptureFailure, CaptureFailure, failureReason } from "../lib/workflow/captureFailure";
 import {
   ActivityNames,
+  NotifyChannels,
   OrchestratorNames,
   type ActivityResult,
   type CaptureOutcome,
@@ -247,14 +248,19 @@ function* compensate(context: OrchestrationContext, capture: CaptureRef, mayBeRu
   }
 }
 
+/** Every channel, one activity call each: a channel that is not configured answers at once with nothing delivered. */
 function* notify(context: OrchestrationContext, report: CaptureReport, progress: ProgressReporter): Flow<void> {
   progress.update({ phase: "notifying" });
-  try {
-    const result = (yield context.df.callActivityWithRetry(ActivityNames.notify, notifyRetry, { report })) as ActivityResult<unknown>;
-    if (!result.ok) report.notifyError = result.failure.message;
-  } catch (error) {
-    report.notifyError = error instanceof Error ? error.message.split("\n")[0] : String(error);
+  const errors: string[] = [];
+  for (const channel of NotifyChannels) {
+    try {
+      const result = (yield context.df.callActivityWithRetry(ActivityNames.notify, notifyRetry, { report, channel })) as ActivityResult<unknown>;
+      if (!result.ok) errors.push(result.failure.message);
+    } catch (error) {
+      errors.push(`${channel}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    }
   }
+  if (errors.length) report.notifyError = errors.join("; ");
 }
 
 df.app.orchestration(OrchestratorNames.capture, captureOrchestrator);

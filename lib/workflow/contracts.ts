@@ -125,8 +125,13 @@ export interface CaptureReport {
   notifyError?: string;
 }
 
+/** Each channel is its own activity call, so a retry after one channel's hiccup never re-posts to the others. */
+export const NotifyChannels = ["webhook", "teams", "slack"] as const;
+export type NotifyChannel = (typeof NotifyChannels)[number];
+
 export interface NotifyInput {
   report: CaptureReport;
+  channel: NotifyChannel;
 }
 
 export interface NotifyOutput {

@@ -50,7 +50,7 @@ test("SIGKILL mid-capture: the orchestration resumes after restart and completes
     expect(events.filter((e) => e === "ExecutionCompleted")).toHaveLength(1);
     const completed = (name: string) => history.historyEvents.filter((e) => e.EventType === "TaskCompleted" && e.FunctionName === name).length;
     expect(completed("startCapture")).toBe(1);
-    expect(completed("notify")).toBe(1);
+    expect(completed("notify")).toBe(3); // one per channel: webhook, Teams, Slack
 
     await stack.sink.waitFor((n) => n.channel === "generic" && (n.body as { instanceId?: string }).instanceId === accepted.body.id, 10_000);
     const notices = stack.sink.received().filter((n) => n.channel === "generic" && (n.body as { instanceId?: string }).instanceId === accepted.body.id);

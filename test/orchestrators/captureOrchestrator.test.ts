@@ -42,8 +42,9 @@ function activities(overrides: Record<string, ScriptedActivity> = {}, timeLimit 
   };
 }
 
-function names(run: { calls: Array<{ name: string }> }): string[] {
-  return run.calls.map((c) => c.name);
+/** Activity names in call order; the per-channel notify calls count once (the webhook's). */
+function names(run: { calls: Array<{ name: string; input: unknown }> }): string[] {
+  return run.calls.filter((c) => c.name !== "notify" || (c.input as { channel: string }).channel === "webhook").map((c) => c.name);
 }
 
 function notified(run: { calls: Array<{ name: string; input: unknown }> }): CaptureReport {
@@ -67,6 +68,23 @@ describe("captureOrchestrator (durable-functions replay)", () => {
     expect(report.summary?.highlights).toHaveLength(1);
     expect(notified(run).outcome).toBe("succeeded");
     expect(run.customStatus).toMatchObject({ phase: "done", polls: polls.length, captureName: "alertcap-vm1-abc" });
+  });
+
+  test("every channel is notified by its own activity call, so one channel's retry never re-posts another", async () => {
+    let teamsAttempts = 0;
+    const run = await replay(captureOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities({
+        notify: (input) => {
+          if ((input as { channel: string }).channel === "teams" && ++teamsAttempts === 1) throw new Error("Teams 503");
+          return ok({ delivered: [(input as { channel: string }).channel] });
+        },
+      }),
+    });
+    const notifyCalls = run.calls.filter((c) => c.name === "notify").map((c) => `${(c.input as { channel: string }).channel}#${c.attempt}`);
+    expect(notifyCalls).toEqual(["webhook#1", "teams#1", "teams#2", "slack#1"]);
+    expect((run.output as CaptureReport).notifyError).toBeUndefined();
   });
 
   test("custom status shows progress while capturing", async () => {
