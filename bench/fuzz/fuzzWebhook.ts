@@ -97,10 +97,3 @@ export function formatFuzzReport(report: FuzzReport, options: FuzzOptions): stri
   ];
   return lines.join("\n");
 }
-
-/** Captures the fuzz starts end fast and small: the point is the webhook, not the packets. */
-export const FUZZ_APP_SETTINGS: Record<string, string> = {
-  CAPTURE_TIME_LIMIT_SECONDS: "2",
-  CAPTURE_TOTAL_BYTES: "65536",
-  CAPTURE_SUMMARIZE: "false",
-};

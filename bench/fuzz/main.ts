@@ -4,8 +4,9 @@
  * and exits non-zero on any violation. A reported case replays alone with `--seed S --from I --count 1`.
  */
 import { parseArgs } from "node:util";
-import { startTestStack, vmId } from "../../test/e2e/support/testStack";
-import { FUZZ_APP_SETTINGS, formatFuzzReport, fuzzWebhook } from "./fuzzWebhook";
+import { vmId } from "../../test/e2e/support/testStack";
+import { startBenchStack } from "../support/benchStack";
+import { formatFuzzReport, fuzzWebhook } from "./fuzzWebhook";
 
 function positiveInt(name: string, text: string | undefined, fallback: number): number {
   const value = text === undefined ? fallback : Number(text);
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
     concurrency: Math.max(1, positiveInt("concurrency", values.concurrency, 16)),
     vmResourceId: vmId("fuzz01"),
   };
-  const stack = await startTestStack({ appSettings: FUZZ_APP_SETTINGS });
+  const stack = await startBenchStack();
   try {
     const report = await fuzzWebhook(stack, options);
     console.log(formatFuzzReport(report, options));

@@ -3,15 +3,16 @@
  * alert samples, posted to the webhook of a local stack. Whatever arrives, the answer is never a
  * 5xx, the host survives, and only accepted alerts have an orchestration instance.
  */
-import { FUZZ_APP_SETTINGS, formatFuzzReport, fuzzWebhook, type FuzzOptions } from "../../bench/fuzz/fuzzWebhook";
+import { formatFuzzReport, fuzzWebhook, type FuzzOptions } from "../../bench/fuzz/fuzzWebhook";
 import { firedAlertFor } from "../../bench/support/alerts";
-import { postAlert, startTestStack, vmId, waitForEnd, type TestStack } from "./support/testStack";
+import { startBenchStack } from "../../bench/support/benchStack";
+import { postAlert, vmId, waitForEnd, type TestStack } from "./support/testStack";
 
 jest.setTimeout(120_000);
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack({ appSettings: FUZZ_APP_SETTINGS });
+  stack = await startBenchStack();
 });
 afterAll(async () => {
   await stack?.dispose();
