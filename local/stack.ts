@@ -59,12 +59,14 @@ export interface Stack {
   arm: ArmEmulator;
   sink: NotificationSink;
   host: StartedHost;
+  /** The local-only keys and tokens (tests scan logs for them, or act as another ARM client). */
+  secrets: LocalSecrets;
   /** SIGKILL the Functions host (a crash) and start a fresh one on the same port, keys and storage. */
   crashAndRestartHost(): Promise<void>;
   stop(): Promise<void>;
 }
 
-interface LocalSecrets {
+export interface LocalSecrets {
   masterKey: string;
   functionKey: string;
   systemKey: string;
@@ -152,6 +154,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       azurite,
       arm,
       sink,
+      secrets,
       get host() {
         return host;
       },

@@ -26,8 +26,7 @@ beforeAll(async () => {
   const inventoryFile = path.join(mkdtempSync(path.join(tmpdir(), "apc-inventory-")), "inventory.json");
   writeFileSync(inventoryFile, JSON.stringify({ networkWatchers: [{ ...WATCHER, region: "westeurope" }] }));
   stack = await startTestStack({ sessionLimit: 1, inventoryFile, appSettings: { CAPTURE_QUOTA_RECHECK_SECONDS: "5", CAPTURE_INSTALL_AGENT: "true" } });
-  const secrets = JSON.parse(readFileSync(path.join(stack.stateDir, "secrets.json"), "utf8")) as { armToken: string };
-  network = new NetworkManagementClient({ getToken: async () => ({ token: secrets.armToken, expiresOnTimestamp: Date.now() + 3_600_000 }) }, SUBSCRIPTION, {
+  network = new NetworkManagementClient({ getToken: async () => ({ token: stack.secrets.armToken, expiresOnTimestamp: Date.now() + 3_600_000 }) }, SUBSCRIPTION, {
     endpoint: stack.endpoints.armEndpoint,
     tlsOptions: { ca: readFileSync(stack.arm.caCertPath, "utf8") },
   });

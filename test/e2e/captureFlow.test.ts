@@ -9,20 +9,14 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { BlobClient, BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import type { CaptureReport } from "../../lib/workflow/contracts";
-import { alertFor, loopbackTraffic, postAlert, startTestStack, waitForEnd, type TestStack } from "./support/testStack";
+import { alertFor, loopbackTraffic, postAlert, useTestStack, waitForEnd } from "./support/testStack";
 
 jest.setTimeout(180_000);
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(async () => {
-  await stack?.dispose();
-});
+const stack = useTestStack();
 
 function blobClient(url: string): BlobClient {
-  const credential = BlobServiceClient.fromConnectionString(stack.endpoints.storageConnectionString).credential as StorageSharedKeyCredential;
+  const credential = BlobServiceClient.fromConnectionString(stack().endpoints.storageConnectionString).credential as StorageSharedKeyCredential;
   return new BlobClient(url, credential);
 }
 
@@ -30,13 +24,13 @@ test("webhook → capture of real loopback packets → .cap in blob storage → 
   const traffic = await loopbackTraffic(50);
   try {
     const filters = JSON.stringify([{ protocol: "TCP", localPort: String(traffic.port) }]);
-    const accepted = await postAlert(stack, alertFor("web01", { captureTimeLimitSeconds: "8", captureFilters: filters }));
+    const accepted = await postAlert(stack(), alertFor("web01", { captureTimeLimitSeconds: "8", captureFilters: filters }));
     expect(accepted.status).toBe(202);
     const statusUrl = String(accepted.body.statusQueryGetUri);
     await new Promise((resolve) => setTimeout(resolve, 3000));
     await traffic.reset();
 
-    const again = await postAlert(stack, alertFor("web01"));
+    const again = await postAlert(stack(), alertFor("web01"));
     expect(again).toMatchObject({ status: 200, body: { deduplicated: true, id: accepted.body.id } });
 
     const end = await waitForEnd(statusUrl, 120_000);
@@ -58,7 +52,7 @@ test("webhook → capture of real loopback packets → .cap in blob storage → 
     const summary = JSON.parse((await summaryBlob.downloadToBuffer()).toString("utf8")) as { packets: number };
     expect(summary.packets).toBeGreaterThanOrEqual(payloadPackets);
 
-    const notification = await stack.sink.waitFor((n) => n.channel === "generic" && (n.body as { instanceId?: string }).instanceId === accepted.body.id, 10_000);
+    const notification = await stack().sink.waitFor((n) => n.channel === "generic" && (n.body as { instanceId?: string }).instanceId === accepted.body.id, 10_000);
     expect(notification.signatureVerified).toBe(true);
     expect(notification.headers["idempotency-key"]).toMatch(/^[0-9a-f]{32}$/);
     const body = notification.body as { outcome: string; highlights: string[]; capture: { downloadUrl: string; sizeBytes: number }; statusUrl: string };
@@ -72,9 +66,9 @@ test("webhook → capture of real loopback packets → .cap in blob storage → 
     expect((await download.arrayBuffer()).byteLength).toBe(body.capture.sizeBytes);
 
     for (const channel of ["teams", "slack"] as const) {
-      await stack.sink.waitFor((n) => n.channel === channel && JSON.stringify(n.body).includes("web01"), 10_000);
+      await stack().sink.waitFor((n) => n.channel === channel && JSON.stringify(n.body).includes("web01"), 10_000);
     }
-    expect(stack.arm.sessions()).toEqual([]);
+    expect(stack().arm.sessions()).toEqual([]);
   } finally {
     await traffic.stop();
   }

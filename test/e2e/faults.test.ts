@@ -5,38 +5,32 @@
  */
 import type { CaptureReport } from "../../lib/workflow/contracts";
 import type { FaultSpec } from "../../local/armEmulator";
-import { alertFor, postAlert, startTestStack, vmId, waitForEnd, type InstanceStatus, type TestStack } from "./support/testStack";
+import { alertFor, postAlert, useTestStack, vmId, waitForEnd, type InstanceStatus } from "./support/testStack";
 
 jest.setTimeout(300_000);
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(async () => {
-  await stack?.dispose();
-});
+const stack = useTestStack();
 
 async function capture(vm: string, props: Record<string, string> = {}): Promise<{ id: string; statusUrl: string; sendEventUrl: string }> {
-  const accepted = await postAlert(stack, alertFor(vm, { captureTimeLimitSeconds: "4", ...props }));
+  const accepted = await postAlert(stack(), alertFor(vm, { captureTimeLimitSeconds: "4", ...props }));
   expect(accepted.status).toBe(202);
   return { id: String(accepted.body.id), statusUrl: String(accepted.body.statusQueryGetUri), sendEventUrl: String(accepted.body.sendEventPostUri) };
 }
 
 async function run(vm: string, fault?: FaultSpec): Promise<InstanceStatus & { id: string }> {
-  if (fault) stack.arm.faults.add(fault);
+  if (fault) stack().arm.faults.add(fault);
   const started = await capture(vm);
   return { ...(await waitForEnd(started.statusUrl, 120_000)), id: started.id };
 }
 
 async function failureNotice(id: string): Promise<{ outcome: string; failure?: { code: string; message: string; action?: string }; rerun?: { cli: string } }> {
-  const n = await stack.sink.waitFor((x) => x.channel === "generic" && (x.body as { instanceId?: string }).instanceId === id, 15_000);
+  const n = await stack().sink.waitFor((x) => x.channel === "generic" && (x.body as { instanceId?: string }).instanceId === id, 15_000);
   return n.body as never;
 }
 
 afterEach(() => {
-  stack.arm.faults.clear();
-  expect(stack.arm.sessions()).toEqual([]);
+  stack().arm.faults.clear();
+  expect(stack().arm.sessions()).toEqual([]);
 });
 
 describe("transient faults are ridden out", () => {

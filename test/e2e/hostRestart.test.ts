@@ -4,17 +4,11 @@
  * Azurite, the capture completes once, and the on-call people are told once.
  */
 import type { CaptureReport } from "../../lib/workflow/contracts";
-import { alertFor, loopbackTraffic, postAlert, startTestStack, waitForEnd, type TestStack } from "./support/testStack";
+import { alertFor, loopbackTraffic, postAlert, useTestStack, waitForEnd } from "./support/testStack";
 
 jest.setTimeout(180_000);
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(async () => {
-  await stack?.dispose();
-});
+const stack = useTestStack();
 
 async function waitForPhase(statusUrl: string, phase: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -29,14 +23,14 @@ async function waitForPhase(statusUrl: string, phase: string, timeoutMs: number)
 test("SIGKILL mid-capture: the orchestration resumes after restart and completes exactly once", async () => {
   const traffic = await loopbackTraffic(50);
   try {
-    const accepted = await postAlert(stack, alertFor("survivor", { captureTimeLimitSeconds: "12", captureFilters: JSON.stringify([{ protocol: "TCP", localPort: String(traffic.port) }]) }));
+    const accepted = await postAlert(stack(), alertFor("survivor", { captureTimeLimitSeconds: "12", captureFilters: JSON.stringify([{ protocol: "TCP", localPort: String(traffic.port) }]) }));
     expect(accepted.status).toBe(202);
     const statusUrl = String(accepted.body.statusQueryGetUri);
     await waitForPhase(statusUrl, "capturing", 30_000);
-    const killedPid = stack.host.pid;
+    const killedPid = stack().host.pid;
 
-    await stack.crashAndRestartHost();
-    expect(stack.host.pid).not.toBe(killedPid);
+    await stack().crashAndRestartHost();
+    expect(stack().host.pid).not.toBe(killedPid);
 
     const end = await waitForEnd(statusUrl, 120_000);
     expect(end.runtimeStatus).toBe("Completed");
@@ -52,10 +46,10 @@ test("SIGKILL mid-capture: the orchestration resumes after restart and completes
     expect(completed("startCapture")).toBe(1);
     expect(completed("notify")).toBe(3); // one per channel: webhook, Teams, Slack
 
-    await stack.sink.waitFor((n) => n.channel === "generic" && (n.body as { instanceId?: string }).instanceId === accepted.body.id, 10_000);
-    const notices = stack.sink.received().filter((n) => n.channel === "generic" && (n.body as { instanceId?: string }).instanceId === accepted.body.id);
+    await stack().sink.waitFor((n) => n.channel === "generic" && (n.body as { instanceId?: string }).instanceId === accepted.body.id, 10_000);
+    const notices = stack().sink.received().filter((n) => n.channel === "generic" && (n.body as { instanceId?: string }).instanceId === accepted.body.id);
     expect(notices).toHaveLength(1);
-    expect(stack.arm.sessions()).toEqual([]);
+    expect(stack().arm.sessions()).toEqual([]);
   } finally {
     await traffic.stop();
   }

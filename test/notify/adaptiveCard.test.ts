@@ -5,7 +5,7 @@
  */
 import { buildNotification } from "../../lib/notify/notification";
 import { teamsMessage } from "../../lib/notify/channels";
-import type { CaptureReport } from "../../lib/workflow/contracts";
+import { captureReport as report } from "../support/reports";
 
 // The package's ESM build uses extensionless imports Node cannot load; its UMD bundle works.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -22,28 +22,10 @@ function cardProblems(card: unknown): string[] {
   return [...parseEvents, ...parsed.validateProperties().validationEvents.map((e) => e.message)];
 }
 
-function report(outcome: CaptureReport["outcome"], extra: Partial<CaptureReport> = {}): CaptureReport {
-  return {
-    instanceId: "capture-vm1-0123456789",
-    outcome,
-    request: {
-      target: { resourceId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1", subscriptionId: "s", resourceGroup: "rg", name: "vm1", kind: "virtualMachine" },
-      settings: { timeLimitInSeconds: 60, totalBytesPerSession: 1, bytesToCapturePerPacket: 0, filters: [], storageAccountId: "x" },
-      alert: { schema: "common", ruleName: "<b>tcp</b>", severity: "Sev1" },
-      captureName: "c",
-      statusUrl: "https://app.azurewebsites.net/runtime/webhooks/durabletask/instances/x",
-    },
-    startedAt: "2026-01-01T00:00:00Z",
-    endedAt: "2026-01-01T00:01:00Z",
-    pollCount: 3,
-    ...extra,
-  };
-}
-
 describe("Teams Adaptive Card (schema 1.5)", () => {
   test.each([
     ["success with highlights and a link", buildNotification(report("succeeded", { summary: { highlights: ["a ⇄ b 10 packets"] }, blob: { storagePath: "https://a/b.cap", sizeBytes: 100, format: "pcap" } }), { downloadUrl: "https://a/b.cap?sig=x" })],
-    ["failure with the re-run command", buildNotification(report("failed", { failure: { phase: "startCapture", code: "AgentMissing", message: "m", action: "a" } }))],
+    ["failure with the re-run command", buildNotification(report("failed", { failure: { phase: "startCapture", code: "AgentMissing", message: "<b>m</b>", action: "a" } }))],
     ["cancelled without a file", buildNotification(report("cancelled"))],
   ])("%s: no unknown element, bad value or missing property", (_name, notification) => {
     const message = teamsMessage(notification) as { attachments: Array<{ content: unknown }> };

@@ -41,6 +41,21 @@ export async function startTestStack(options: Partial<StackOptions> = {}): Promi
   });
 }
 
+/** One stack for the test file: started before its tests, disposed after. */
+export function useTestStack(options: Partial<StackOptions> | (() => Partial<StackOptions>) = {}): () => TestStack {
+  let stack: TestStack | undefined;
+  beforeAll(async () => {
+    stack = await startTestStack(typeof options === "function" ? options() : options);
+  });
+  afterAll(async () => {
+    await stack?.dispose();
+  });
+  return () => {
+    if (!stack) throw new Error("the test stack is not running (did beforeAll fail?)");
+    return stack;
+  };
+}
+
 export async function postAlert(stack: Stack, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(stack.endpoints.webhookUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
