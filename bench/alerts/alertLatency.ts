@@ -4,9 +4,7 @@
  * HTTP server measured in the same run with the same client and the same body. Goal: p99 < 250 ms.
  * Timing goals are reported, not enforced; a missing answer or activity is a violation.
  */
-import { vmId } from "../../test/e2e/support/testStack";
-import { firedAlertFor } from "../support/alerts";
-import { activityStarts, startBenchStack } from "../support/benchStack";
+import { activityStarts, benchAlert, startBenchStack } from "../support/benchStack";
 import { jsonObject, loopbackAgent, send } from "../support/http";
 import { waitUntil } from "../support/stackProbe";
 import { describe, distribution, type Distribution, ms } from "../support/stats";
@@ -14,12 +12,15 @@ import { startBaselineServer } from "./loopbackBaseline";
 
 export interface LatencyOptions {
   alerts: number;
+  /** Alerts posted one at a time, each after the previous one's first activity: the unloaded floor. */
+  isolated: number;
   warmup: number;
   goalP99Ms: number;
 }
 
 export interface LatencyResult {
   firstActivity: Distribution;
+  unloadedFirstActivity: Distribution;
   webhookAnswer: Distribution;
   loopbackRtt: Distribution;
   violations: string[];
@@ -34,11 +35,22 @@ export async function alertLatencyBench(options: LatencyOptions, print: (line: s
   const agent = loopbackAgent(4);
   const violations: string[] = [];
   try {
-    const post = (vm: string) => send(stack.endpoints.webhookUrl, { headers: JSON_HEADERS, body: JSON.stringify(firedAlertFor(vmId(vm))) }, agent);
-    const ping = (vm: string) => send(baseline.url, { headers: JSON_HEADERS, body: JSON.stringify(firedAlertFor(vmId(vm))) }, agent);
+    const post = (vm: string) => send(stack.endpoints.webhookUrl, { headers: JSON_HEADERS, body: JSON.stringify(benchAlert(vm)) }, agent);
+    const ping = (vm: string) => send(baseline.url, { headers: JSON_HEADERS, body: JSON.stringify(benchAlert(vm)) }, agent);
     for (let i = 0; i < options.warmup; i++) {
       await post(`warm${i}`);
       await ping(`warm${i}`);
+    }
+
+    const unloaded: number[] = [];
+    for (let i = 0; i < options.isolated; i++) {
+      const answer = await post(`solo${i}`);
+      const id = jsonObject(answer)?.id;
+      if (typeof id !== "string" || !(await waitUntil(() => activityStarts(stack.lines, FIRST_ACTIVITY).has(id), 10_000, 5))) {
+        violations.push(`isolated alert ${i} did not reach ${FIRST_ACTIVITY}`);
+        continue;
+      }
+      unloaded.push((activityStarts(stack.lines, FIRST_ACTIVITY).get(id) as number) - answer.startedAt);
     }
 
     const posted: Array<{ id: string; startedAt: number }> = [];
@@ -63,11 +75,12 @@ export async function alertLatencyBench(options: LatencyOptions, print: (line: s
     if (!allStarted) violations.push(`${posted.filter((p) => !starts.has(p.id)).length} of ${posted.length} instances never started ${FIRST_ACTIVITY}`);
     const latencies = posted.flatMap((p) => (starts.has(p.id) ? [(starts.get(p.id) as number) - p.startedAt] : []));
 
-    const result: LatencyResult = { firstActivity: distribution(latencies), webhookAnswer: distribution(answers), loopbackRtt: distribution(rtts), violations };
+    const result: LatencyResult = { firstActivity: distribution(latencies), unloadedFirstActivity: distribution(unloaded), webhookAnswer: distribution(answers), loopbackRtt: distribution(rtts), violations };
     const { firstActivity: f, loopbackRtt: r } = result;
-    print(`${options.alerts} alerts for ${options.alerts} VMs, back to back from one client (${options.warmup} warm-up alerts first)`);
+    print(`${options.alerts} alerts for ${options.alerts} VMs, back to back from one client (after ${options.warmup} warm-up and ${options.isolated} one-at-a-time alerts)`);
     print(`  POST → ${FIRST_ACTIVITY} started:   ${describe(f)}`);
     print(`  POST → 202 answered:           ${describe(result.webhookAnswer)}`);
+    print(`  unloaded, one alert at a time: ${describe(result.unloadedFirstActivity)}  (POST → ${FIRST_ACTIVITY} started)`);
     print(`  baseline loopback HTTP RTT:    ${describe(r)}  (trivial node server, same client, same body)`);
     print(`  ratio to baseline:             p50 ${(f.p50 / r.p50).toFixed(1)}×, p99 ${(f.p99 / r.p99).toFixed(1)}×`);
     print(`  goal p99 < ${options.goalP99Ms} ms: ${f.p99 < options.goalP99Ms ? "met" : "NOT met"} (${ms(f.p99)}; timing goals are reported, not enforced)`);

@@ -4,13 +4,23 @@
  * webhook and the orchestration around the capture, not the packets.
  */
 import type { StackOptions } from "../../local/stack";
-import { startTestStack, type TestStack } from "../../test/e2e/support/testStack";
+import { startTestStack, type TestStack, vmId } from "../../test/e2e/support/testStack";
+import { firedAlertFor } from "./alerts";
 
 export const SHORT_CAPTURE_SETTINGS: Record<string, string> = {
   CAPTURE_TIME_LIMIT_SECONDS: "3",
   CAPTURE_TOTAL_BYTES: "65536",
   CAPTURE_SUMMARIZE: "false",
 };
+
+/**
+ * A fired alert for `vm` whose capture filters on the discard port: the emulator runs one tcpdump
+ * per capture on the shared loopback, and unfiltered, each would copy every packet of the bench
+ * itself — load a real capture (on its own VM) never puts on the function app.
+ */
+export function benchAlert(vm: string): Record<string, unknown> {
+  return firedAlertFor(vmId(vm), { captureFilters: JSON.stringify([{ protocol: "TCP", localPort: "9" }]) });
+}
 
 export function startBenchStack(options: Partial<StackOptions> = {}): Promise<TestStack> {
   return startTestStack({ ...options, appSettings: { ...SHORT_CAPTURE_SETTINGS, ...options.appSettings } });
