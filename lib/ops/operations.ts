@@ -4,6 +4,7 @@
  * with a message; a task hub that does not answer is a 503 the caller may retry.
  */
 import { OrchestrationRuntimeStatus } from "durable-functions";
+import { redactSecrets } from "../logging/redact";
 import { CANCEL_EVENT } from "../workflow/policies";
 import { OrchestratorNames } from "../workflow/contracts";
 import type { CaptureStore } from "./captureStore";
@@ -42,7 +43,7 @@ export async function guarded(run: () => Promise<OpsAnswer>): Promise<OpsAnswer>
   try {
     return await run();
   } catch (cause) {
-    const detail = (cause instanceof Error ? cause.message : String(cause)).split("\n")[0]?.replace(/([?&]code=)[^&\s"]+/gi, "$1***");
+    const detail = redactSecrets((cause instanceof Error ? cause.message : String(cause)).split("\n")[0] ?? "");
     return { status: 503, headers: { "Retry-After": "10" }, body: { error: `the durable task hub did not answer: ${detail}` } };
   }
 }

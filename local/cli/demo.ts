@@ -11,6 +11,7 @@ import { createConnection, createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { BlobClient, BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
+import { redactSecrets } from "../../lib/logging/redact";
 import type { CaptureReport } from "../../lib/workflow/contracts";
 import { LOCAL_SUBSCRIPTION, PROJECT_ROOT, readEndpoints, startStack, writeEndpoints, type Endpoints, type Stack } from "../stack";
 
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       [
         `  .cap blob      ${report.blob.storagePath} (${report.blob.sizeBytes} bytes, ${report.blob.format})`,
-        `  status URL     ${accepted.statusQueryGetUri.replace(/code=[^&]+/, "code=***")}`,
+        `  status URL     ${redactSecrets(accepted.statusQueryGetUri)}`,
         `  notification   ${notice.body.title} (signature ${notice.signatureVerified ? "verified" : "NOT verified"})`,
         ...(notice.body.highlights ?? []).map((h) => `                 ${h}`),
         "",
