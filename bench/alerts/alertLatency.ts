@@ -7,7 +7,7 @@
 import { activityStarts, benchAlert, startBenchStack } from "../support/benchStack";
 import { jsonObject, loopbackAgent, send } from "../support/http";
 import { waitUntil } from "../support/stackProbe";
-import { describe, distribution, type Distribution, ms } from "../support/stats";
+import { formatDistribution, distribution, type Distribution, ms } from "../support/stats";
 import { startBaselineServer } from "./loopbackBaseline";
 
 export interface LatencyOptions {
@@ -78,10 +78,10 @@ export async function alertLatencyBench(options: LatencyOptions, print: (line: s
     const result: LatencyResult = { firstActivity: distribution(latencies), unloadedFirstActivity: distribution(unloaded), webhookAnswer: distribution(answers), loopbackRtt: distribution(rtts), violations };
     const { firstActivity: f, loopbackRtt: r } = result;
     print(`${options.alerts} alerts for ${options.alerts} VMs, back to back from one client (after ${options.warmup} warm-up and ${options.isolated} one-at-a-time alerts)`);
-    print(`  POST → ${FIRST_ACTIVITY} started:   ${describe(f)}`);
-    print(`  POST → 202 answered:           ${describe(result.webhookAnswer)}`);
-    print(`  unloaded, one alert at a time: ${describe(result.unloadedFirstActivity)}  (POST → ${FIRST_ACTIVITY} started)`);
-    print(`  baseline loopback HTTP RTT:    ${describe(r)}  (trivial node server, same client, same body)`);
+    print(`  POST → ${FIRST_ACTIVITY} started:   ${formatDistribution(f)}`);
+    print(`  POST → 202 answered:           ${formatDistribution(result.webhookAnswer)}`);
+    print(`  unloaded, one alert at a time: ${formatDistribution(result.unloadedFirstActivity)}  (POST → ${FIRST_ACTIVITY} started)`);
+    print(`  baseline loopback HTTP RTT:    ${formatDistribution(r)}  (trivial node server, same client, same body)`);
     print(`  ratio to baseline:             p50 ${(f.p50 / r.p50).toFixed(1)}×, p99 ${(f.p99 / r.p99).toFixed(1)}×`);
     print(`  goal p99 < ${options.goalP99Ms} ms: ${f.p99 < options.goalP99Ms ? "met" : "NOT met"} (${ms(f.p99)}; timing goals are reported, not enforced)`);
     return result;

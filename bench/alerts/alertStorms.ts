@@ -9,7 +9,7 @@ import { benchAlert, SHORT_CAPTURE_SETTINGS, startBenchStack } from "../support/
 import { jsonObject, loopbackAgent, type RawResponse, send } from "../support/http";
 import { boundedMap } from "../support/pool";
 import { listInstances, waitUntil } from "../support/stackProbe";
-import { describe, distribution, formatTally, tally } from "../support/stats";
+import { formatDistribution, distribution, formatTally, tally } from "../support/stats";
 import { startBaselineServer } from "./loopbackBaseline";
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -81,8 +81,8 @@ export async function oneVmStorm(posts: number, print: (line: string) => void): 
     print(`  answers per status: ${formatTally(tally(responses.map(statusOf)))} — started ${accepted}, deduplicated ${deduplicated}`);
     const answerTimes = distribution(responses.map((r) => r.ms));
     const baseline = distribution(baselineAnswers.map((r) => r.ms));
-    print(`  answer time: ${describe(answerTimes)}`);
-    print(`  baseline, the same burst to a trivial loopback server: ${describe(baseline)}; ratio p50 ${(answerTimes.p50 / baseline.p50).toFixed(1)}×, p99 ${(answerTimes.p99 / baseline.p99).toFixed(1)}×`);
+    print(`  answer time: ${formatDistribution(answerTimes)}`);
+    print(`  baseline, the same burst to a trivial loopback server: ${formatDistribution(baseline)}; ratio p50 ${(answerTimes.p50 / baseline.p50).toFixed(1)}×, p99 ${(answerTimes.p99 / baseline.p99).toFixed(1)}×`);
     print(`  orchestration instances: ${newInstances.length} (${[...new Set(newInstances.map((id) => after.get(id)))].join(", ")}); captures started on the emulator: ${captures}`);
     return violations;
   } finally {
@@ -116,7 +116,7 @@ export async function manyVmStorm(vms: number, sessionLimit: number, print: (lin
     if (peakSessions > sessionLimit) violations.push(`${peakSessions} sessions ran at once; the limit is ${sessionLimit}`);
 
     print(`${vms} VMs alerting together, regional session limit ${sessionLimit}, ${SHORT_CAPTURE_SETTINGS.CAPTURE_TIME_LIMIT_SECONDS} s captures`);
-    print(`  answers per status: ${formatTally(tally(responses.map(statusOf)))}; answer time: ${describe(distribution(responses.map((r) => r.ms)))}`);
+    print(`  answers per status: ${formatTally(tally(responses.map(statusOf)))}; answer time: ${formatDistribution(distribution(responses.map((r) => r.ms)))}`);
     print(`  outcomes: ${formatTally(ends)}; peak concurrent sessions on the emulator: ${peakSessions} (sampled every 200 ms)`);
     print(`  all ${vms} ended ${seconds.toFixed(1)} s after the burst began`);
     return violations;

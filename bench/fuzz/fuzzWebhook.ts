@@ -49,21 +49,21 @@ export async function fuzzWebhook(stack: Stack, options: FuzzOptions): Promise<F
   const before = await listInstances(stack);
   const agent = loopbackAgent(options.concurrency);
   const violations: string[] = [];
-  const describe = (c: FuzzCase): string => `seed=${options.seed} case=${c.index} [${c.seed}] ${c.mutations.join("; ")}`;
+  const replayable = (c: FuzzCase): string => `seed=${options.seed} case=${c.index} [${c.seed}] ${c.mutations.join("; ")}`;
   const started = Date.now();
 
   const outcomes = await boundedMap(options.count, options.concurrency, async (offset): Promise<Outcome> => {
     const c = fuzzCase(options.seed, (options.from ?? 0) + offset, seeds);
     const response = await send(stack.endpoints.webhookUrl, { headers: c.headers, body: c.body, chunked: c.chunked }, agent);
     if (!response.ok) {
-      violations.push(`no answer (${response.error}): ${describe(c)}`);
+      violations.push(`no answer (${response.error}): ${replayable(c)}`);
       return { status: "error", accepted: false };
     }
-    if (response.status >= 500) violations.push(`${response.status} ${response.text.slice(0, 120)}: ${describe(c)}`);
+    if (response.status >= 500) violations.push(`${response.status} ${response.text.slice(0, 120)}: ${replayable(c)}`);
     const body = jsonObject(response);
     const instanceId = typeof body?.id === "string" ? body.id : undefined;
     const accepted = (response.status === 202 || (response.status === 200 && body?.deduplicated === true)) && instanceId !== undefined;
-    if ((response.status === 202 || body?.deduplicated === true) && !instanceId) violations.push(`${response.status} without an instance id: ${describe(c)}`);
+    if ((response.status === 202 || body?.deduplicated === true) && !instanceId) violations.push(`${response.status} without an instance id: ${replayable(c)}`);
     return { status: String(response.status), instanceId, accepted };
   });
   agent.destroy();

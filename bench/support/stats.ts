@@ -17,11 +17,11 @@ export function ms(value: number): string {
   return `${value < 10 ? value.toFixed(2) : value.toFixed(0)} ms`;
 }
 
-export function describe(d: Distribution): string {
+export function formatDistribution(d: Distribution): string {
   return `n=${d.n} p50=${ms(d.p50)} p99=${ms(d.p99)} max=${ms(d.max)}`;
 }
 
-/** Counts of each key, printed in key order: `202×1 200×999`. */
+/** Counts of each key, in key order (formatTally prints `200×999 202×1`). */
 export function tally(keys: Iterable<string | number>): Map<string, number> {
   const counts = new Map<string, number>();
   for (const key of keys) counts.set(String(key), (counts.get(String(key)) ?? 0) + 1);
