@@ -4,7 +4,7 @@
  * HTTP server measured in the same run with the same client and the same body. Goal: p99 < 250 ms.
  * Timing goals are reported, not enforced; a missing answer or activity is a violation.
  */
-import { activityStarts, benchAlert, startBenchStack } from "../support/benchStack";
+import { activityStarts, startBenchStack } from "../support/benchStack";
 import { jsonObject, loopbackAgent, send } from "../support/http";
 import { waitUntil } from "../support/stackProbe";
 import { formatDistribution, distribution, type Distribution, ms } from "../support/stats";
@@ -35,8 +35,8 @@ export async function alertLatencyBench(options: LatencyOptions, print: (line: s
   const agent = loopbackAgent(4);
   const violations: string[] = [];
   try {
-    const post = (vm: string) => send(stack.endpoints.webhookUrl, { headers: JSON_HEADERS, body: JSON.stringify(benchAlert(vm)) }, agent);
-    const ping = (vm: string) => send(baseline.url, { headers: JSON_HEADERS, body: JSON.stringify(benchAlert(vm)) }, agent);
+    const post = (vm: string) => send(stack.endpoints.webhookUrl, { headers: JSON_HEADERS, body: JSON.stringify(stack.alert(vm)) }, agent);
+    const ping = (vm: string) => send(baseline.url, { headers: JSON_HEADERS, body: JSON.stringify(stack.alert(vm)) }, agent);
     for (let i = 0; i < options.warmup; i++) {
       await post(`warm${i}`);
       await ping(`warm${i}`);

@@ -5,7 +5,7 @@
  *   - 100 VMs alerting together under a regional session limit of 120: 100 captures Completed.
  * Counts are goals (violations fail the bench); times and percentiles are printed, not enforced.
  */
-import { benchAlert, SHORT_CAPTURE_SETTINGS, startBenchStack } from "../support/benchStack";
+import { SHORT_CAPTURE_SETTINGS, startBenchStack } from "../support/benchStack";
 import { jsonObject, loopbackAgent, type RawResponse, send } from "../support/http";
 import { boundedMap } from "../support/pool";
 import { listInstances, waitUntil } from "../support/stackProbe";
@@ -56,7 +56,7 @@ export async function oneVmStorm(posts: number, print: (line: string) => void): 
     const vm = "storm01";
     const before = await listInstances(stack);
     const started = Date.now();
-    const bodies = Array.from({ length: posts }, () => benchAlert(vm));
+    const bodies = Array.from({ length: posts }, () => stack.alert(vm));
     const responses = await burst(stack.endpoints.webhookUrl, bodies);
     const burstSeconds = (Date.now() - started) / 1000;
     const baselineAnswers = await baselineBurst(bodies);
@@ -94,7 +94,7 @@ export async function manyVmStorm(vms: number, sessionLimit: number, print: (lin
   const stack = await startBenchStack({ sessionLimit });
   try {
     const started = Date.now();
-    const responses = await burst(stack.endpoints.webhookUrl, Array.from({ length: vms }, (_, i) => benchAlert(`herd${String(i).padStart(3, "0")}`)));
+    const responses = await burst(stack.endpoints.webhookUrl, Array.from({ length: vms }, (_, i) => stack.alert(`herd${String(i).padStart(3, "0")}`)));
     const ids = responses.map((r) => jsonObject(r)?.id).filter((id): id is string => typeof id === "string");
     const violations = answerViolations(responses);
     const accepted = responses.filter((r) => r.ok && r.status === 202).length;

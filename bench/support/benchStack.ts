@@ -4,7 +4,7 @@
  * webhook and the orchestration around the capture, not the packets.
  */
 import type { StackOptions } from "../../local/stack";
-import { startTestStack, type TestStack, vmId } from "../../test/e2e/support/testStack";
+import { loopbackTraffic, startTestStack, type TestStack, vmId } from "../../test/e2e/support/testStack";
 import { firedAlertFor } from "./alerts";
 
 export const SHORT_CAPTURE_SETTINGS: Record<string, string> = {
@@ -13,17 +13,31 @@ export const SHORT_CAPTURE_SETTINGS: Record<string, string> = {
   CAPTURE_SUMMARIZE: "false",
 };
 
-/**
- * A fired alert for `vm` whose capture filters on the discard port: the emulator runs one tcpdump
- * per capture on the shared loopback, and unfiltered, each would copy every packet of the bench
- * itself — load a real capture (on its own VM) never puts on the function app.
- */
-export function benchAlert(vm: string): Record<string, unknown> {
-  return firedAlertFor(vmId(vm), { captureFilters: JSON.stringify([{ protocol: "TCP", localPort: "9" }]) });
+export interface BenchStack extends TestStack {
+  /**
+   * A fired alert for `vm` whose capture filters on the stack's own small loopback conversation.
+   * The emulator runs one tcpdump per capture on the shared loopback; unfiltered, each would copy
+   * every packet of the bench itself (a load a real capture, on its own VM, never puts on the
+   * app), and filtered on a silent port, the capture would rightly fail as empty.
+   */
+  alert(vm: string): Record<string, unknown>;
 }
 
-export function startBenchStack(options: Partial<StackOptions> = {}): Promise<TestStack> {
-  return startTestStack({ ...options, appSettings: { ...SHORT_CAPTURE_SETTINGS, ...options.appSettings } });
+export async function startBenchStack(options: Partial<StackOptions> = {}): Promise<BenchStack> {
+  const stack = await startTestStack({ ...options, appSettings: { ...SHORT_CAPTURE_SETTINGS, ...options.appSettings } });
+  const disposeStack = stack.dispose.bind(stack);
+  const traffic = await loopbackTraffic(100).catch(async (error: unknown) => {
+    await disposeStack();
+    throw error;
+  });
+  const captureFilters = JSON.stringify([{ protocol: "TCP", localPort: String(traffic.port) }]);
+  return Object.assign(stack, {
+    alert: (vm: string) => firedAlertFor(vmId(vm), { captureFilters }),
+    async dispose() {
+      await traffic.stop();
+      await disposeStack();
+    },
+  });
 }
 
 const ACTIVITY_STARTED = /^host (\S+) activity (\S+) instance=(\S+) task=\d+ status=Started$/;
