@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createSocket } from "node:dgram";
 import { type AddressInfo, createServer, connect, type Server } from "node:net";
 import { once } from "node:events";
+import { stat } from "node:fs/promises";
 
 const CAPTURE_PACKET_LIMIT = 2000;
 const TCPDUMP_START_TIMEOUT_MS = 10_000;
@@ -97,6 +98,22 @@ async function startTcpdump(args: string[], file: string, ports: number[]): Prom
   return tcpdump;
 }
 
+async function fileSettled(file: string, quietMs: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let size = -1;
+  let stableSince = Date.now();
+  while (Date.now() < deadline) {
+    const now = (await stat(file).catch(() => undefined))?.size ?? -1;
+    if (now !== size) {
+      size = now;
+      stableSince = Date.now();
+    } else if (Date.now() - stableSince >= quietMs) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /**
  * Captures, with tcpdump `args` (e.g. ["-i", "lo"]), five TCP connections exchanging data, one refused
  * connection and a handful of UDP datagrams, all on 127.0.0.1; resolves when the file is complete.
@@ -116,8 +133,9 @@ export async function captureLoopbackTraffic(args: string[], file: string): Prom
       15_000,
       "loopback traffic",
     );
-    // Let tcpdump see the last packets before asking it to finish the file.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Let tcpdump see the last packets before asking it to finish the file: on a busy machine a
+    // fixed pause lost the tail, so wait until the file has stopped growing (bounded).
+    await fileSettled(file, 500, 5_000);
   } finally {
     await echo.close();
     const exited = once(tcpdump, "exit");
