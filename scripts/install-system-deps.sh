@@ -23,5 +23,12 @@ echo "install-system-deps: apt-get install ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 # tshark asks whether non-root users may capture; answer it up front so the install never blocks.
 echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
-apt-get update -qq >/dev/null
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# One retry: a mirror hiccup should not fail a whole CI run.
+for attempt in 1 2; do
+  if apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+    exit 0
+  fi
+  echo "install-system-deps: apt-get failed (attempt $attempt)" >&2
+  sleep 5
+done
+exit 1
