@@ -39,7 +39,7 @@ function blobCredential(settings: ActivitySettings, credential: TokenCredential)
   return BlobServiceClient.fromConnectionString(settings.CAPTURE_STORAGE_CONNECTION_STRING).credential as StorageSharedKeyCredential;
 }
 
-export function createAzureClients(settings: ActivitySettings): AzureClients {
+function createAzureClients(settings: ActivitySettings): AzureClients {
   const credential = createCredential(settings);
   const options = {
     endpoint: settings.AZURE_ARM_ENDPOINT,

@@ -40,7 +40,7 @@ function ipOrder(a: string, b: string): boolean {
   return true; // IPv6 ranges: order is the agent's business; the notation is valid.
 }
 
-export function ipv4ToNumber(address: string): number {
+function ipv4ToNumber(address: string): number {
   return address.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
 }
 
@@ -61,7 +61,7 @@ const portSpec = z.string().max(1000).superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
-export const captureFilterSchema = z.strictObject({
+const captureFilterSchema = z.strictObject({
   protocol: z.enum(["TCP", "UDP", "Any"]).optional(),
   localIPAddress: ipSpec.optional(),
   remoteIPAddress: ipSpec.optional(),

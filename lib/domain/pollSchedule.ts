@@ -9,11 +9,11 @@
  *   always lands just after the time limit, when the capture should have stopped by itself.
  */
 
-export const EARLY_POLLS_SECONDS = [10, 20, 30] as const;
+const EARLY_POLLS_SECONDS = [10, 20, 30] as const;
 /** Network Watcher needs a moment after the time limit to stop and upload; poll then, not on the dot. */
 export const SETTLE_SECONDS = 10;
 /** Past the time limit, poll often: the capture is due to stop any moment. */
-export const OVERRUN_POLL_SECONDS = 15;
+const OVERRUN_POLL_SECONDS = 15;
 
 function maxDelaySeconds(timeLimitSeconds: number): number {
   return Math.max(60, Math.ceil(timeLimitSeconds / 20));

@@ -5,7 +5,7 @@
  */
 const TIMEOUT_MS = 10_000;
 
-export class ChannelUnavailable extends Error {
+class ChannelUnavailable extends Error {
   constructor(channel: string, detail: string) {
     super(`${channel} unavailable: ${detail}`);
     this.name = "ChannelUnavailable";

@@ -113,7 +113,7 @@ function forbidden(message: string): WebhookAnswer {
 }
 
 /** The status URL as people may see it: without the system key the extension appends. */
-export function withoutKey(url: string): string {
+function withoutKey(url: string): string {
   const parsed = new URL(url);
   parsed.searchParams.delete("code");
   return parsed.toString();

@@ -6,7 +6,7 @@
  * durable retries handle them; a permanent failure is returned as a value the orchestrator
  * can act on without burning retries.
  */
-import type { CaptureFilter, CaptureRequest, CaptureSettings, CaptureTarget, WatcherRef } from "../domain/types";
+import type { CaptureRequest, CaptureSettings, CaptureTarget, WatcherRef } from "../domain/types";
 
 export const ActivityNames = {
   checkQuota: "checkQuota",
@@ -138,4 +138,3 @@ export interface NotifyOutput {
   delivered: string[];
 }
 
-export type { CaptureFilter };
