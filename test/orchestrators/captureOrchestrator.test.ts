@@ -19,6 +19,10 @@ function request(timeLimitInSeconds = 300, policy: CaptureRequest["policy"] = {}
 
 const ok = (value: unknown = {}) => ({ ok: true, value });
 const fail = (code: string) => ({ ok: false, failure: { code, message: `${code} happened`, action: "do something" } });
+/** A transient failure on every attempt, as an activity throws it for durable retries. */
+const failsWith = (message: string) => (): never => {
+  throw new Error(message);
+};
 const secondsFromStart = (at: Date) => (at.getTime() - START.getTime()) / 1000;
 
 /** A capture that runs until a few seconds past its time limit, then reports Stopped/TimeExceeded, as Network Watcher does. */
@@ -183,9 +187,7 @@ describe("captureOrchestrator (durable-functions replay)", () => {
       input: request(),
       start: START,
       activities: activities({
-        resolveCaptureName: () => {
-          throw new Error("ARM 503");
-        },
+        resolveCaptureName: failsWith("ARM 503"),
       }),
     });
     expect(run.error).toContain("[resolveCaptureName] RetriesExhausted");
@@ -247,9 +249,7 @@ describe("captureOrchestrator (durable-functions replay)", () => {
       input: request(),
       start: START,
       activities: activities({
-        verifyCaptureBlob: () => {
-          throw new Error("BlobNotFound: still uploading");
-        },
+        verifyCaptureBlob: failsWith("BlobNotFound: still uploading"),
       }),
     });
     expect(run.error).toContain("BlobMissing");
@@ -282,9 +282,7 @@ describe("captureOrchestrator (durable-functions replay)", () => {
       input: request(),
       start: START,
       activities: activities({
-        getCaptureStatus: () => {
-          throw new Error("ARM 429 TooManyRequests");
-        },
+        getCaptureStatus: failsWith("ARM 429 TooManyRequests"),
       }),
     });
     expect(run.calls.filter((c) => c.name === "getCaptureStatus")).toHaveLength(5);

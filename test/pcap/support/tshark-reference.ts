@@ -1,5 +1,6 @@
 /** What tshark and capinfos say about a capture, parsed for comparison with our summary. */
 import { execFileSync } from "node:child_process";
+import type { HostStat } from "../../../lib/pcap";
 
 /** Defragmentation off: we count fragments without reassembling, and tshark then does the same. */
 const TSHARK_PREFS = ["-n", "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE"];
@@ -17,14 +18,8 @@ export interface TsharkConversation {
   bytesBtoA: PrintedBytes;
 }
 
-export interface TsharkEndpoint {
-  packets: number;
-  bytes: number;
-  txPackets: number;
-  txBytes: number;
-  rxPackets: number;
-  rxBytes: number;
-}
+/** tshark's endpoint row carries the same counts as our HostStat, keyed by address. */
+export type TsharkEndpoint = Omit<HostStat, "address">;
 
 export interface TsharkReference {
   packets: number;
