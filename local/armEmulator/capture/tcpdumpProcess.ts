@@ -2,6 +2,8 @@
 /**
  * One tcpdump child: the emulator's stand-in for the Network Watcher agent's capture engine.
  * `-U --immediate-mode` so every packet reaches the file as it arrives (stop and size checks see it),
+ * `-B 8192` because in immediate mode each ring slot holds a whole snap length, so the default 2 MiB
+ * buffer has room for only 8 packets and a loopback burst overflowed it on a busy machine,
  * `-Z root` because tcpdump would otherwise drop to its own user and fail to write under the state dir,
  * and `setpriv --pdeathsig TERM` so a capture never outlives an emulator that died without cleaning up.
  */
@@ -43,7 +45,7 @@ const STDERR_KEEP = 4096;
 
 export function tcpdumpArgv(spec: TcpdumpSpec): string[] {
   const snap = spec.snapLength === 0 ? 0 : Math.min(spec.snapLength, MAX_SNAPLEN);
-  const tcpdump = ["tcpdump", "-U", "--immediate-mode", "-n", "-Z", "root", "-i", spec.interface, "-s", String(snap), "-w", spec.file];
+  const tcpdump = ["tcpdump", "-U", "--immediate-mode", "-B", "8192", "-n", "-Z", "root", "-i", spec.interface, "-s", String(snap), "-w", spec.file];
   if (spec.bpf) tcpdump.push(spec.bpf);
   const guarded = ["setpriv", "--pdeathsig", "TERM", ...tcpdump];
   return spec.netns ? ["ip", "netns", "exec", spec.netns, ...guarded] : guarded;

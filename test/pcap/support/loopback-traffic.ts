@@ -6,6 +6,12 @@ import { once } from "node:events";
 import { stat } from "node:fs/promises";
 
 const CAPTURE_PACKET_LIMIT = 2000;
+/**
+ * In immediate mode libpcap sizes each ring slot for a whole snap length (256 KiB), so the default
+ * 2 MiB buffer holds only 8 packets and a burst on loopback overflows it before tcpdump runs: a
+ * loaded machine dropped packets mid-capture, mostly with -i any. 32 MiB gives 128 slots.
+ */
+const CAPTURE_BUFFER_KIB = 32768;
 const TCPDUMP_START_TIMEOUT_MS = 10_000;
 const TCPDUMP_STOP_TIMEOUT_MS = 5_000;
 
@@ -82,7 +88,7 @@ async function startTcpdump(args: string[], file: string, ports: number[]): Prom
   const filter = `host 127.0.0.1 and (${ports.map((p) => `port ${p}`).join(" or ")})`;
   // Immediate mode and -U hand every packet to the file at once (else SIGINT can lose the last buffer);
   // -Z root keeps write access to our private temp dir.
-  const tcpdump = spawn("tcpdump", [...args, "-n", "--immediate-mode", "-U", "-Z", "root", "-c", String(CAPTURE_PACKET_LIMIT), "-w", file, filter], { stdio: ["ignore", "ignore", "pipe"] });
+  const tcpdump = spawn("tcpdump", [...args, "-n", "--immediate-mode", "-U", "-B", String(CAPTURE_BUFFER_KIB), "-Z", "root", "-c", String(CAPTURE_PACKET_LIMIT), "-w", file, filter], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   const listening = new Promise<void>((resolve, reject) => {
     tcpdump.stderr!.on("data", (chunk: Buffer) => {
@@ -133,8 +139,8 @@ export async function captureLoopbackTraffic(args: string[], file: string): Prom
       15_000,
       "loopback traffic",
     );
-    // Let tcpdump see the last packets before asking it to finish the file: on a busy machine a
-    // fixed pause lost the tail, so wait until the file has stopped growing (bounded).
+    // Let tcpdump write the last packets before asking it to finish the file: wait until the file
+    // has stopped growing (bounded) rather than a fixed pause.
     await fileSettled(file, 500, 5_000);
   } finally {
     await echo.close();
