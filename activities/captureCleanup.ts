@@ -5,7 +5,10 @@
  */
 import { ok, permanentOrThrow } from "../lib/azure/armErrors";
 import type { AzureClients } from "../lib/azure/clients";
-import { deleteCapture as removeCapture, stopCapture as endCapture } from "../lib/azure/networkWatcher";
+import {
+  deleteCapture as removeCapture,
+  stopCapture as endCapture,
+} from "../lib/azure/networkWatcher";
 import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
 import { ActivityNames, type ActivityResult, type CaptureRef } from "../lib/workflow/contracts";
 import type { WatcherRef } from "../lib/domain/types";
@@ -26,10 +29,20 @@ function cleanup(verb: string, call: CaptureCall, code: string, action: string) 
 
 export const stopCapture = defineActivity(
   ActivityNames.stopCapture,
-  cleanup("stopped", endCapture, "StopFailed", "Stop the capture by hand (az network watcher packet-capture stop) and check the identity's stop/action permission."),
+  cleanup(
+    "stopped",
+    endCapture,
+    "StopFailed",
+    "Stop the capture by hand (az network watcher packet-capture stop) and check the identity's stop/action permission.",
+  ),
 );
 
 export const deleteCapture = defineActivity(
   ActivityNames.deleteCapture,
-  cleanup("deleted", removeCapture, "DeleteFailed", "Delete the capture by hand (az network watcher packet-capture delete)."),
+  cleanup(
+    "deleted",
+    removeCapture,
+    "DeleteFailed",
+    "Delete the capture by hand (az network watcher packet-capture delete).",
+  ),
 );

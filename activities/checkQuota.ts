@@ -6,54 +6,120 @@
  */
 import { sameRegion } from "../lib/domain/agentExtension";
 import { isNotFound, ok, failed, permanentOrThrow } from "../lib/azure/armErrors";
-import { getCaptureStatus, getTarget, getWatcher, listCaptures, listWatchers, type WatcherInfo } from "../lib/azure/networkWatcher";
+import {
+  getCaptureStatus,
+  getTarget,
+  getWatcher,
+  listCaptures,
+  listWatchers,
+  type WatcherInfo,
+} from "../lib/azure/networkWatcher";
 import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
-import { ActivityNames, type ActivityResult, type CheckQuotaInput, type CheckQuotaOutput } from "../lib/workflow/contracts";
+import {
+  ActivityNames,
+  type ActivityResult,
+  type CheckQuotaInput,
+  type CheckQuotaOutput,
+} from "../lib/workflow/contracts";
 
 const STATUS_CHECK_CONCURRENCY = 8;
 
-export async function checkQuota(input: CheckQuotaInput, { clients, settings, log }: ActivityEnv): Promise<ActivityResult<CheckQuotaOutput>> {
+export async function checkQuota(
+  input: CheckQuotaInput,
+  { clients, settings, log }: ActivityEnv,
+): Promise<ActivityResult<CheckQuotaOutput>> {
   const { target } = input;
   let region: string;
   try {
     region = (await getTarget(clients, target)).location;
   } catch (error) {
-    if (isNotFound(error)) return failed("TargetNotFound", `${target.resourceId} does not exist or the function app's identity cannot read it`, "Check the alert's target and grant the identity Microsoft.Compute/virtualMachines/read.");
-    return permanentOrThrow(error, "TargetUnreadable", "Grant the function app's identity read access to the VM.");
+    if (isNotFound(error))
+      return failed(
+        "TargetNotFound",
+        `${target.resourceId} does not exist or the function app's identity cannot read it`,
+        "Check the alert's target and grant the identity Microsoft.Compute/virtualMachines/read.",
+      );
+    return permanentOrThrow(
+      error,
+      "TargetUnreadable",
+      "Grant the function app's identity read access to the VM.",
+    );
   }
 
   let watcher: WatcherInfo | undefined;
   try {
-    watcher = input.watcher ? await getWatcher(clients, input.watcher) : (await listWatchers(clients, target.subscriptionId)).find((w) => sameRegion(w.location, region));
+    watcher = input.watcher
+      ? await getWatcher(clients, input.watcher)
+      : (await listWatchers(clients, target.subscriptionId)).find((w) =>
+          sameRegion(w.location, region),
+        );
   } catch (error) {
     if (isNotFound(error)) watcher = undefined;
-    else return permanentOrThrow(error, "WatcherUnreadable", "Grant the function app's identity Microsoft.Network/networkWatchers/read.");
+    else
+      return permanentOrThrow(
+        error,
+        "WatcherUnreadable",
+        "Grant the function app's identity Microsoft.Network/networkWatchers/read.",
+      );
   }
   if (!watcher) {
-    return failed("WatcherNotFound", `no Network Watcher in region ${region} for subscription ${target.subscriptionId}`, `Enable Network Watcher in ${region} (az network watcher configure -l ${region} -g NetworkWatcherRG --enabled true), then re-run.`);
+    return failed(
+      "WatcherNotFound",
+      `no Network Watcher in region ${region} for subscription ${target.subscriptionId}`,
+      `Enable Network Watcher in ${region} (az network watcher configure -l ${region} -g NetworkWatcherRG --enabled true), then re-run.`,
+    );
   }
   if (!sameRegion(watcher.location, region)) {
-    return failed("WatcherRegionMismatch", `watcher ${watcher.name} is in ${watcher.location}, the VM in ${region}`, "Name the watcher of the VM's region, or leave the watcher out and let it be discovered.");
+    return failed(
+      "WatcherRegionMismatch",
+      `watcher ${watcher.name} is in ${watcher.location}, the VM in ${region}`,
+      "Name the watcher of the VM's region, or leave the watcher out and let it be discovered.",
+    );
   }
 
-  const ref = { subscriptionId: watcher.subscriptionId, resourceGroup: watcher.resourceGroup, name: watcher.name };
+  const ref = {
+    subscriptionId: watcher.subscriptionId,
+    resourceGroup: watcher.resourceGroup,
+    name: watcher.name,
+  };
   try {
     const captures = await listCaptures(clients, ref);
     const limit = settings.CAPTURE_SESSION_LIMIT;
-    const running = captures.length < limit ? captures.length : await countRunning(clients, ref, captures.map((c) => c.name));
+    const running =
+      captures.length < limit
+        ? captures.length
+        : await countRunning(
+            clients,
+            ref,
+            captures.map((c) => c.name),
+          );
     log(`${running}/${limit} sessions under ${watcher.name} (${region})`);
     return ok({ region, watcher: ref, running, limit, available: running < limit });
   } catch (error) {
-    return permanentOrThrow(error, "CapturesUnreadable", "Grant the function app's identity Microsoft.Network/networkWatchers/packetCaptures/read.");
+    return permanentOrThrow(
+      error,
+      "CapturesUnreadable",
+      "Grant the function app's identity Microsoft.Network/networkWatchers/packetCaptures/read.",
+    );
   }
 }
 
 /** A capture whose status cannot be read is counted as running: over-counting delays a capture, under-counting makes ARM refuse it. */
-async function countRunning(clients: ActivityEnv["clients"], watcher: CheckQuotaOutput["watcher"], names: string[]): Promise<number> {
+async function countRunning(
+  clients: ActivityEnv["clients"],
+  watcher: CheckQuotaOutput["watcher"],
+  names: string[],
+): Promise<number> {
   let running = 0;
   for (let i = 0; i < names.length; i += STATUS_CHECK_CONCURRENCY) {
-    const statuses = await Promise.all(names.slice(i, i + STATUS_CHECK_CONCURRENCY).map((name) => getCaptureStatus(clients, watcher, name).catch(() => undefined)));
-    running += statuses.filter((s) => s === undefined || s.status === "Running" || s.status === "NotStarted").length;
+    const statuses = await Promise.all(
+      names
+        .slice(i, i + STATUS_CHECK_CONCURRENCY)
+        .map((name) => getCaptureStatus(clients, watcher, name).catch(() => undefined)),
+    );
+    running += statuses.filter(
+      (s) => s === undefined || s.status === "Running" || s.status === "NotStarted",
+    ).length;
   }
   return running;
 }

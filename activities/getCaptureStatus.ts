@@ -2,14 +2,31 @@
 import { failed, isNotFound, ok, permanentOrThrow } from "../lib/azure/armErrors";
 import { getCaptureStatus as queryStatus } from "../lib/azure/networkWatcher";
 import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
-import { ActivityNames, type ActivityResult, type CaptureRef, type CaptureStatusOutput } from "../lib/workflow/contracts";
+import {
+  ActivityNames,
+  type ActivityResult,
+  type CaptureRef,
+  type CaptureStatusOutput,
+} from "../lib/workflow/contracts";
 
-export async function getCaptureStatus(ref: CaptureRef, { clients }: ActivityEnv): Promise<ActivityResult<CaptureStatusOutput>> {
+export async function getCaptureStatus(
+  ref: CaptureRef,
+  { clients }: ActivityEnv,
+): Promise<ActivityResult<CaptureStatusOutput>> {
   try {
     return ok(await queryStatus(clients, ref.watcher, ref.name));
   } catch (error) {
-    if (isNotFound(error)) return failed("CaptureNotFound", `packet capture ${ref.name} no longer exists under ${ref.watcher.name}`, "Someone deleted it; re-run if a capture is still wanted.");
-    return permanentOrThrow(error, "StatusUnreadable", "Grant the identity Microsoft.Network/networkWatchers/packetCaptures/queryStatus/action.");
+    if (isNotFound(error))
+      return failed(
+        "CaptureNotFound",
+        `packet capture ${ref.name} no longer exists under ${ref.watcher.name}`,
+        "Someone deleted it; re-run if a capture is still wanted.",
+      );
+    return permanentOrThrow(
+      error,
+      "StatusUnreadable",
+      "Grant the identity Microsoft.Network/networkWatchers/packetCaptures/queryStatus/action.",
+    );
   }
 }
 

@@ -4,27 +4,44 @@
  * it is fresh when the page arrives.
  */
 import { createHash } from "node:crypto";
-import { buildNotification, type Notification, type NotificationExtras } from "../lib/notify/notification";
+import {
+  buildNotification,
+  type Notification,
+  type NotificationExtras,
+} from "../lib/notify/notification";
 import { slackMessage, teamsMessage } from "../lib/notify/channels";
 import { postJson } from "../lib/notify/deliver";
 import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signBody } from "../lib/notify/signature";
 import { describeError, failed, ok } from "../lib/azure/armErrors";
 import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
 import type { ActivitySettings } from "../lib/config/appSettings";
-import { ActivityNames, type ActivityResult, type CaptureReport, type NotifyChannel, type NotifyInput, type NotifyOutput } from "../lib/workflow/contracts";
+import {
+  ActivityNames,
+  type ActivityResult,
+  type CaptureReport,
+  type NotifyChannel,
+  type NotifyInput,
+  type NotifyOutput,
+} from "../lib/workflow/contracts";
 
 const LINK_TTL_SECONDS = 24 * 3600;
 
 /** Same capture, same outcome → same key, however often the activity is retried or replayed. */
 export function idempotencyKey(report: CaptureReport): string {
-  return createHash("sha256").update(`${report.instanceId}|${report.startedAt}|${report.outcome}`).digest("hex").slice(0, 32);
+  return createHash("sha256")
+    .update(`${report.instanceId}|${report.startedAt}|${report.outcome}`)
+    .digest("hex")
+    .slice(0, 32);
 }
 
 async function downloadLink(report: CaptureReport, env: ActivityEnv): Promise<NotificationExtras> {
   if (!report.blob) return {};
   try {
     const downloadUrl = await env.clients.downloadLink(report.blob.storagePath, LINK_TTL_SECONDS);
-    return { downloadUrl, downloadExpiresAt: new Date(Date.now() + LINK_TTL_SECONDS * 1000).toISOString() };
+    return {
+      downloadUrl,
+      downloadExpiresAt: new Date(Date.now() + LINK_TTL_SECONDS * 1000).toISOString(),
+    };
   } catch (error) {
     env.log(`no download link: ${describeError(error)}`);
     return {};
@@ -32,25 +49,47 @@ async function downloadLink(report: CaptureReport, env: ActivityEnv): Promise<No
 }
 
 function channelUrl(channel: NotifyChannel, settings: ActivitySettings): string | undefined {
-  return { webhook: settings.NOTIFY_WEBHOOK_URL, teams: settings.NOTIFY_TEAMS_URL, slack: settings.NOTIFY_SLACK_URL }[channel];
+  return {
+    webhook: settings.NOTIFY_WEBHOOK_URL,
+    teams: settings.NOTIFY_TEAMS_URL,
+    slack: settings.NOTIFY_SLACK_URL,
+  }[channel];
 }
 
-function render(channel: NotifyChannel, notification: Notification, report: CaptureReport, settings: ActivitySettings): { body: string; headers: Record<string, string> } {
+function render(
+  channel: NotifyChannel,
+  notification: Notification,
+  report: CaptureReport,
+  settings: ActivitySettings,
+): { body: string; headers: Record<string, string> } {
   if (channel === "teams") return { body: JSON.stringify(teamsMessage(notification)), headers: {} };
   if (channel === "slack") return { body: JSON.stringify(slackMessage(notification)), headers: {} };
   const body = JSON.stringify(notification);
   const headers: Record<string, string> = { [IDEMPOTENCY_HEADER]: idempotencyKey(report) };
-  if (settings.NOTIFY_WEBHOOK_SECRET) headers[SIGNATURE_HEADER] = signBody(settings.NOTIFY_WEBHOOK_SECRET, body, Math.floor(Date.now() / 1000));
+  if (settings.NOTIFY_WEBHOOK_SECRET)
+    headers[SIGNATURE_HEADER] = signBody(
+      settings.NOTIFY_WEBHOOK_SECRET,
+      body,
+      Math.floor(Date.now() / 1000),
+    );
   return { body, headers };
 }
 
-export async function notify({ report, channel }: NotifyInput, env: ActivityEnv): Promise<ActivityResult<NotifyOutput>> {
+export async function notify(
+  { report, channel }: NotifyInput,
+  env: ActivityEnv,
+): Promise<ActivityResult<NotifyOutput>> {
   const url = channelUrl(channel, env.settings);
   if (!url) return ok({ delivered: [] });
   const notification = buildNotification(report, await downloadLink(report, env));
   const { body, headers } = render(channel, notification, report, env.settings);
   const result = await postJson(channel, url, body, headers);
-  if (!result.delivered) return failed("NotificationRefused", result.reason, `Check NOTIFY_${channel.toUpperCase()}_URL in the app settings.`);
+  if (!result.delivered)
+    return failed(
+      "NotificationRefused",
+      result.reason,
+      `Check NOTIFY_${channel.toUpperCase()}_URL in the app settings.`,
+    );
   env.log(`${notification.title}: delivered to ${channel}`);
   return ok({ delivered: [channel] });
 }

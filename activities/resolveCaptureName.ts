@@ -8,9 +8,17 @@ import { suffixedCaptureName } from "../lib/domain/naming";
 import { failed, isNotFound, ok, permanentOrThrow } from "../lib/azure/armErrors";
 import { deleteCapture, getCapture, getCaptureStatus } from "../lib/azure/networkWatcher";
 import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
-import { ActivityNames, type ActivityResult, type ResolveNameInput, type ResolveNameOutput } from "../lib/workflow/contracts";
+import {
+  ActivityNames,
+  type ActivityResult,
+  type ResolveNameInput,
+  type ResolveNameOutput,
+} from "../lib/workflow/contracts";
 
-export async function resolveCaptureName(input: ResolveNameInput, { clients, log }: ActivityEnv): Promise<ActivityResult<ResolveNameOutput>> {
+export async function resolveCaptureName(
+  input: ResolveNameInput,
+  { clients, log }: ActivityEnv,
+): Promise<ActivityResult<ResolveNameOutput>> {
   const { watcher, target, desiredName } = input;
   try {
     for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++) {
@@ -21,21 +29,38 @@ export async function resolveCaptureName(input: ResolveNameInput, { clients, log
         if (isNotFound(error)) return undefined;
         throw error;
       });
-      const decision = decideOnExisting({ target: existing.target, provisioningState: existing.provisioningState, status: status?.status }, target.resourceId);
+      const decision = decideOnExisting(
+        {
+          target: existing.target,
+          provisioningState: existing.provisioningState,
+          status: status?.status,
+        },
+        target.resourceId,
+      );
       if (decision === "adopt") {
         log(`adopting running capture ${name}`);
         return ok({ name, resolution: "adopted" });
       }
       if (decision === "replace") {
-        log(`deleting finished capture ${name} (${status?.status ?? "status unknown"}) to reuse its name`);
+        log(
+          `deleting finished capture ${name} (${status?.status ?? "status unknown"}) to reuse its name`,
+        );
         await deleteCapture(clients, watcher, name);
         return ok({ name, resolution: attempt === 1 ? "replaced" : "suffixed" });
       }
     }
   } catch (error) {
-    return permanentOrThrow(error, "NameUnresolved", "Check the function app's packetCaptures read/delete permissions.");
+    return permanentOrThrow(
+      error,
+      "NameUnresolved",
+      "Check the function app's packetCaptures read/delete permissions.",
+    );
   }
-  return failed("NameConflict", `${desiredName} and ${MAX_NAME_ATTEMPTS - 1} suffixed names are held by other targets' captures under ${watcher.name}`, "Delete stale packet captures under the watcher, then re-run.");
+  return failed(
+    "NameConflict",
+    `${desiredName} and ${MAX_NAME_ATTEMPTS - 1} suffixed names are held by other targets' captures under ${watcher.name}`,
+    "Delete stale packet captures under the watcher, then re-run.",
+  );
 }
 
 defineActivity(ActivityNames.resolveCaptureName, resolveCaptureName);

@@ -6,9 +6,20 @@
 import { findAgent } from "../lib/domain/agentExtension";
 import { canonicalId } from "../lib/domain/armId";
 import { describeError, failed, ok, permanentOrThrow, statusOf } from "../lib/azure/armErrors";
-import { createCapture, getCapture, getTarget, installAgent, listExtensions } from "../lib/azure/networkWatcher";
+import {
+  createCapture,
+  getCapture,
+  getTarget,
+  installAgent,
+  listExtensions,
+} from "../lib/azure/networkWatcher";
 import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
-import { ActivityNames, type ActivityResult, type StartCaptureInput, type StartCaptureOutput } from "../lib/workflow/contracts";
+import {
+  ActivityNames,
+  type ActivityResult,
+  type StartCaptureInput,
+  type StartCaptureOutput,
+} from "../lib/workflow/contracts";
 
 /**
  * Azure documents the 10,000-session limit but not the error code for hitting it, so the
@@ -16,24 +27,43 @@ import { ActivityNames, type ActivityResult, type StartCaptureInput, type StartC
  */
 function isSessionLimit(error: unknown): boolean {
   const text = `${(error as { code?: string }).code ?? ""} ${error instanceof Error ? error.message : ""}`;
-  return statusOf(error) !== undefined && statusOf(error)! < 500 && /session.?limit|limit.*reached|quota/i.test(text);
+  return (
+    statusOf(error) !== undefined &&
+    statusOf(error)! < 500 &&
+    /session.?limit|limit.*reached|quota/i.test(text)
+  );
 }
 
-export async function startCapture(input: StartCaptureInput, { clients, settings, log }: ActivityEnv): Promise<ActivityResult<StartCaptureOutput>> {
+export async function startCapture(
+  input: StartCaptureInput,
+  { clients, settings, log }: ActivityEnv,
+): Promise<ActivityResult<StartCaptureOutput>> {
   const { watcher, target, name } = input;
   try {
     const agent = findAgent(await listExtensions(clients, target));
     if (!agent) {
       if (!settings.CAPTURE_INSTALL_AGENT) {
-        return failed("AgentMissing", `the Network Watcher agent extension is not installed on ${target.name}`, "Install AzureNetworkWatcherExtension (publisher Microsoft.Azure.NetworkWatcher) on the VM, or set CAPTURE_INSTALL_AGENT=true, then re-run.");
+        return failed(
+          "AgentMissing",
+          `the Network Watcher agent extension is not installed on ${target.name}`,
+          "Install AzureNetworkWatcherExtension (publisher Microsoft.Azure.NetworkWatcher) on the VM, or set CAPTURE_INSTALL_AGENT=true, then re-run.",
+        );
       }
       log(`installing the Network Watcher agent on ${target.name}`);
       await installAgent(clients, target, await getTarget(clients, target));
     } else if (agent.provisioningState && agent.provisioningState.toLowerCase() === "failed") {
-      return failed("AgentFailed", `the Network Watcher agent extension ${agent.name ?? ""} on ${target.name} is in state Failed`, "Reinstall the extension on the VM, then re-run.");
+      return failed(
+        "AgentFailed",
+        `the Network Watcher agent extension ${agent.name ?? ""} on ${target.name} is in state Failed`,
+        "Reinstall the extension on the VM, then re-run.",
+      );
     }
   } catch (error) {
-    return permanentOrThrow(error, "AgentCheckFailed", "Grant the identity Microsoft.Compute/virtualMachines/extensions/read (and write to install the agent).");
+    return permanentOrThrow(
+      error,
+      "AgentCheckFailed",
+      "Grant the identity Microsoft.Compute/virtualMachines/extensions/read (and write to install the agent).",
+    );
   }
 
   try {
@@ -43,12 +73,21 @@ export async function startCapture(input: StartCaptureInput, { clients, settings
   } catch (error) {
     if (statusOf(error) === 409) {
       const existing = await getCapture(clients, watcher, name);
-      if (existing?.target && canonicalId(existing.target) === canonicalId(target.resourceId)) return ok({ name, id: name, provisioningState: existing.provisioningState });
+      if (existing?.target && canonicalId(existing.target) === canonicalId(target.resourceId))
+        return ok({ name, id: name, provisioningState: existing.provisioningState });
     }
     if (isSessionLimit(error)) {
-      return failed("QuotaExceeded", `ARM refused the capture: the region's session limit is reached (${describeError(error)})`, "Wait for captures to finish or stop some; the orchestration retries within its quota budget.");
+      return failed(
+        "QuotaExceeded",
+        `ARM refused the capture: the region's session limit is reached (${describeError(error)})`,
+        "Wait for captures to finish or stop some; the orchestration retries within its quota budget.",
+      );
     }
-    return permanentOrThrow(error, "CaptureRejected", "Read the ARM message: check the storage account (not premium, same subscription), the filters and the limits.");
+    return permanentOrThrow(
+      error,
+      "CaptureRejected",
+      "Read the ARM message: check the storage account (not premium, same subscription), the filters and the limits.",
+    );
   }
 }
 

@@ -8,7 +8,12 @@ import { failed, isNotFound, ok, permanentOrThrow } from "../lib/azure/armErrors
 import { redactSecrets } from "../lib/logging/redact";
 import { getCapture } from "../lib/azure/networkWatcher";
 import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
-import { ActivityNames, type ActivityResult, type VerifyBlobInput, type VerifyBlobOutput } from "../lib/workflow/contracts";
+import {
+  ActivityNames,
+  type ActivityResult,
+  type VerifyBlobInput,
+  type VerifyBlobOutput,
+} from "../lib/workflow/contracts";
 
 export class BlobNotYetUploaded extends Error {
   constructor(path: string) {
@@ -18,7 +23,10 @@ export class BlobNotYetUploaded extends Error {
   }
 }
 
-export async function verifyCaptureBlob({ capture }: VerifyBlobInput, { clients, log }: ActivityEnv): Promise<ActivityResult<VerifyBlobOutput>> {
+export async function verifyCaptureBlob(
+  { capture }: VerifyBlobInput,
+  { clients, log }: ActivityEnv,
+): Promise<ActivityResult<VerifyBlobOutput>> {
   let storagePath: string | undefined;
   try {
     storagePath = (await getCapture(clients, capture.watcher, capture.name))?.storagePath;
@@ -26,7 +34,11 @@ export async function verifyCaptureBlob({ capture }: VerifyBlobInput, { clients,
     return permanentOrThrow(error, "CaptureUnreadable", "Grant the identity packetCaptures/read.");
   }
   if (!storagePath) {
-    return failed("NoStoragePath", `Network Watcher reports no storagePath for ${capture.name}`, "The capture was saved to the VM's disk only; fetch it from there.");
+    return failed(
+      "NoStoragePath",
+      `Network Watcher reports no storagePath for ${capture.name}`,
+      "The capture was saved to the VM's disk only; fetch it from there.",
+    );
   }
   const blob = clients.blob(storagePath);
   let size: number;
@@ -34,15 +46,27 @@ export async function verifyCaptureBlob({ capture }: VerifyBlobInput, { clients,
     size = (await blob.getProperties()).contentLength ?? 0;
   } catch (error) {
     if (isNotFound(error)) throw new BlobNotYetUploaded(storagePath);
-    return permanentOrThrow(error, "BlobUnreadable", "Grant the function app's identity Storage Blob Data Reader on the capture storage account.");
+    return permanentOrThrow(
+      error,
+      "BlobUnreadable",
+      "Grant the function app's identity Storage Blob Data Reader on the capture storage account.",
+    );
   }
   if (size <= PCAP_HEADER_BYTES) {
-    return failed("EmptyCapture", `${redactSecrets(storagePath)} is ${size} bytes: no packets were captured`, "Check the capture filters and that the VM had the expected traffic, then re-run.");
+    return failed(
+      "EmptyCapture",
+      `${redactSecrets(storagePath)} is ${size} bytes: no packets were captured`,
+      "Check the capture filters and that the VM had the expected traffic, then re-run.",
+    );
   }
   const head = await blob.downloadToBuffer(0, 4);
   const format = detectCaptureFormat(head);
   if (!format) {
-    return failed("NotACapture", `${redactSecrets(storagePath)} does not start with pcap or pcapng magic (${head.toString("hex")})`, "Inspect the blob; it may have been overwritten.");
+    return failed(
+      "NotACapture",
+      `${redactSecrets(storagePath)} does not start with pcap or pcapng magic (${head.toString("hex")})`,
+      "Inspect the blob; it may have been overwritten.",
+    );
   }
   log(`verified ${redactSecrets(storagePath)}: ${size} bytes, ${format}`);
   return ok({ storagePath: redactSecrets(storagePath), sizeBytes: size, format });

@@ -19,7 +19,9 @@ const print = (line: string): void => console.log(line);
 function pcapBench(sizeMb: string): Promise<string[]> {
   const script = path.join(__dirname, "pcap", "bench.js");
   const child = spawn(process.execPath, [script, "--size-mb", sizeMb], { stdio: "inherit" });
-  return new Promise((resolve) => child.once("exit", (code) => resolve(code === 0 ? [] : [`pcap bench exited with ${code}`])));
+  return new Promise((resolve) =>
+    child.once("exit", (code) => resolve(code === 0 ? [] : [`pcap bench exited with ${code}`])),
+  );
 }
 
 const sections: Section[] = [
@@ -33,11 +35,17 @@ const sections: Section[] = [
       return [];
     },
   },
-  { key: "pcap", title: `capture summariser (bench/pcap, ${process.env.BENCH_PCAP_MB ?? "256"} MB)`, run: () => pcapBench(process.env.BENCH_PCAP_MB ?? "256") },
+  {
+    key: "pcap",
+    title: `capture summariser (bench/pcap, ${process.env.BENCH_PCAP_MB ?? "256"} MB)`,
+    run: () => pcapBench(process.env.BENCH_PCAP_MB ?? "256"),
+  },
   {
     key: "latency",
     title: "alert → first activity latency (issue 3)",
-    run: async () => (await alertLatencyBench({ alerts: 200, isolated: 20, warmup: 10, goalP99Ms: 250 }, print)).violations,
+    run: async () =>
+      (await alertLatencyBench({ alerts: 200, isolated: 20, warmup: 10, goalP99Ms: 250 }, print))
+        .violations,
   },
   {
     key: "storms",
@@ -63,7 +71,11 @@ async function main(): Promise<void> {
     print(`(${section.key}: ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   }
   print(`\n=== summary ===`);
-  print(failures.length === 0 ? "every correctness goal met (timing goals are above, as ratios to their baselines)" : `${failures.length} correctness goal(s) violated:\n${failures.map((f) => `  - ${f}`).join("\n")}`);
+  print(
+    failures.length === 0
+      ? "every correctness goal met (timing goals are above, as ratios to their baselines)"
+      : `${failures.length} correctness goal(s) violated:\n${failures.map((f) => `  - ${f}`).join("\n")}`,
+  );
   process.exitCode = failures.length === 0 ? 0 : 1;
 }
 

@@ -4,17 +4,32 @@
  *   POST /api/alerts/secure  Azure Monitor's "secure webhook": a Microsoft Entra ID bearer token.
  * WEBHOOK_AUTH_MODE picks which of the two is open (key, entra or both).
  */
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import {
+  app,
+  type HttpRequest,
+  type HttpResponseInit,
+  type InvocationContext,
+} from "@azure/functions";
 import * as df from "durable-functions";
-import { readWebhookAuthSettings, readWebhookSettings, type WebhookAuthSettings } from "../lib/config/appSettings";
+import {
+  readWebhookAuthSettings,
+  readWebhookSettings,
+  type WebhookAuthSettings,
+} from "../lib/config/appSettings";
 import { checkEntraToken, defaultJwksUrl } from "../lib/edge/entraToken";
 import { readJsonBody } from "../lib/edge/jsonBody";
 import { answerAlert } from "../lib/webhook/answerAlert";
 import { durableCaptureStarter } from "../lib/webhook/captureStarter";
 
-const MISCONFIGURED: HttpResponseInit = { status: 500, jsonBody: { error: "the function app is misconfigured; see its logs" } };
+const MISCONFIGURED: HttpResponseInit = {
+  status: 500,
+  jsonBody: { error: "the function app is misconfigured; see its logs" },
+};
 
-async function handleAlert(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+async function handleAlert(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   const body = await readJsonBody(request);
   if (!body.ok) return { status: body.status, jsonBody: { error: body.message } };
   const settings = readWebhookSettings();
@@ -22,7 +37,12 @@ async function handleAlert(request: HttpRequest, context: InvocationContext): Pr
     context.error(`alert webhook misconfigured: ${settings.message}`);
     return MISCONFIGURED;
   }
-  const answer = await answerAlert(body.value, settings.value, durableCaptureStarter(df.getClient(context)), new Date());
+  const answer = await answerAlert(
+    body.value,
+    settings.value,
+    durableCaptureStarter(df.getClient(context)),
+    new Date(),
+  );
   context.log(`alert webhook: ${answer.status} ${describe(answer.body)}`);
   return { status: answer.status, headers: answer.headers, jsonBody: answer.body };
 }
@@ -40,20 +60,34 @@ function authSettings(context: InvocationContext): WebhookAuthSettings | undefin
   return undefined;
 }
 
-export async function alertWebhook(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+export async function alertWebhook(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   const auth = authSettings(context);
   if (!auth) return MISCONFIGURED;
   if (auth.WEBHOOK_AUTH_MODE === "entra") {
-    return { status: 403, jsonBody: { error: "function-key alerts are disabled (WEBHOOK_AUTH_MODE=entra); use /api/alerts/secure" } };
+    return {
+      status: 403,
+      jsonBody: {
+        error: "function-key alerts are disabled (WEBHOOK_AUTH_MODE=entra); use /api/alerts/secure",
+      },
+    };
   }
   return handleAlert(request, context);
 }
 
-export async function secureAlertWebhook(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+export async function secureAlertWebhook(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   const auth = authSettings(context);
   if (!auth) return MISCONFIGURED;
   if (auth.WEBHOOK_AUTH_MODE === "key" || !auth.ENTRA_TENANT_ID) {
-    return { status: 404, jsonBody: { error: "the secure webhook is disabled (WEBHOOK_AUTH_MODE=key)" } };
+    return {
+      status: 404,
+      jsonBody: { error: "the secure webhook is disabled (WEBHOOK_AUTH_MODE=key)" },
+    };
   }
   const check = await checkEntraToken(request.headers.get("authorization"), {
     tenantId: auth.ENTRA_TENANT_ID,
@@ -64,7 +98,8 @@ export async function secureAlertWebhook(request: HttpRequest, context: Invocati
   });
   if (!check.ok) {
     context.warn(`secure alert webhook refused: ${check.message}`);
-    const headers: Record<string, string> = check.status === 401 ? { "WWW-Authenticate": 'Bearer error="invalid_token"' } : {};
+    const headers: Record<string, string> =
+      check.status === 401 ? { "WWW-Authenticate": 'Bearer error="invalid_token"' } : {};
     return { status: check.status, headers, jsonBody: { error: check.message } };
   }
   return handleAlert(request, context);

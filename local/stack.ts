@@ -15,7 +15,8 @@ import { startNotificationSink, type NotificationSink } from "./notificationSink
 /** The function app's root, whether this runs compiled (dist/local) or from source (tests). */
 function findProjectRoot(start: string): string {
   for (let dir = start, depth = 0; depth < 6; dir = path.dirname(dir), depth++) {
-    if (existsSync(path.join(dir, "host.json")) && existsSync(path.join(dir, "package.json"))) return dir;
+    if (existsSync(path.join(dir, "host.json")) && existsSync(path.join(dir, "package.json")))
+      return dir;
   }
   throw new Error(`no function app (host.json + package.json) above ${start}`);
 }
@@ -43,7 +44,14 @@ export interface StackOptions {
   /** Everything persistent lives here: Azurite's data, keys, TLS material, notifications. */
   stateDir: string;
   /** 0 picks free ports (tests); defaults are DESIGN.md's. */
-  ports?: { functions?: number; blob?: number; queue?: number; table?: number; arm?: number; sink?: number };
+  ports?: {
+    functions?: number;
+    blob?: number;
+    queue?: number;
+    table?: number;
+    arm?: number;
+    sink?: number;
+  };
   clock?: "real" | "skip";
   /** Extra or overriding app settings for the function app. */
   appSettings?: Record<string, string>;
@@ -79,7 +87,13 @@ function localSecrets(stateDir: string): LocalSecrets {
   const file = path.join(stateDir, "secrets.json");
   if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as LocalSecrets;
   const key = () => randomBytes(24).toString("base64url");
-  const secrets = { masterKey: key(), functionKey: key(), systemKey: key(), armToken: key(), sinkSecret: key() };
+  const secrets = {
+    masterKey: key(),
+    functionKey: key(),
+    systemKey: key(),
+    armToken: key(),
+    sinkSecret: key(),
+  };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
@@ -87,12 +101,20 @@ function localSecrets(stateDir: string): LocalSecrets {
 export async function startStack(options: StackOptions): Promise<Stack> {
   const stateDir = path.resolve(options.stateDir);
   mkdirSync(stateDir, { recursive: true });
-  const log = options.log ?? ((source: string, line: string) => process.stdout.write(`[${source}] ${line}\n`));
+  const log =
+    options.log ??
+    ((source: string, line: string) => process.stdout.write(`[${source}] ${line}\n`));
   const ports = options.ports ?? {};
   const secrets = localSecrets(stateDir);
   const started: Array<{ stop(): Promise<void> }> = [];
   try {
-    const azurite = await startAzurite({ dir: path.join(stateDir, "azurite"), blobPort: ports.blob, queuePort: ports.queue, tablePort: ports.table, log: path.join(stateDir, "azurite.log") });
+    const azurite = await startAzurite({
+      dir: path.join(stateDir, "azurite"),
+      blobPort: ports.blob,
+      queuePort: ports.queue,
+      tablePort: ports.table,
+      log: path.join(stateDir, "azurite.log"),
+    });
     started.push(azurite);
     log("azurite", `blob ${azurite.blobEndpoint}, table ${azurite.tableEndpoint}`);
     const arm = await startArmEmulator({
@@ -105,7 +127,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       log: (line) => log("arm", line),
     });
     started.push(arm);
-    const sink = await startNotificationSink({ port: ports.sink ?? 7075, secret: secrets.sinkSecret, dir: path.join(stateDir, "notifications"), log: (line) => log("sink", line) });
+    const sink = await startNotificationSink({
+      port: ports.sink ?? 7075,
+      secret: secrets.sinkSecret,
+      dir: path.join(stateDir, "notifications"),
+      log: (line) => log("sink", line),
+    });
     started.push(sink);
 
     const appSettings: Record<string, string> = {

@@ -29,14 +29,23 @@ export interface LatencyResult {
 const FIRST_ACTIVITY = "checkQuota";
 const JSON_HEADERS = { "content-type": "application/json" };
 
-export async function alertLatencyBench(options: LatencyOptions, print: (line: string) => void): Promise<LatencyResult> {
+export async function alertLatencyBench(
+  options: LatencyOptions,
+  print: (line: string) => void,
+): Promise<LatencyResult> {
   const stack = await startBenchStack();
   const baseline = await startBaselineServer();
   const agent = loopbackAgent(4);
   const violations: string[] = [];
   try {
-    const post = (vm: string) => send(stack.endpoints.webhookUrl, { headers: JSON_HEADERS, body: JSON.stringify(stack.alert(vm)) }, agent);
-    const ping = (vm: string) => send(baseline.url, { headers: JSON_HEADERS, body: JSON.stringify(stack.alert(vm)) }, agent);
+    const post = (vm: string) =>
+      send(
+        stack.endpoints.webhookUrl,
+        { headers: JSON_HEADERS, body: JSON.stringify(stack.alert(vm)) },
+        agent,
+      );
+    const ping = (vm: string) =>
+      send(baseline.url, { headers: JSON_HEADERS, body: JSON.stringify(stack.alert(vm)) }, agent);
     for (let i = 0; i < options.warmup; i++) {
       await post(`warm${i}`);
       await ping(`warm${i}`);
@@ -46,11 +55,16 @@ export async function alertLatencyBench(options: LatencyOptions, print: (line: s
     for (let i = 0; i < options.isolated; i++) {
       const answer = await post(`solo${i}`);
       const id = jsonObject(answer)?.id;
-      if (typeof id !== "string" || !(await waitUntil(() => activityStarts(stack.lines, FIRST_ACTIVITY).has(id), 10_000, 5))) {
+      if (
+        typeof id !== "string" ||
+        !(await waitUntil(() => activityStarts(stack.lines, FIRST_ACTIVITY).has(id), 10_000, 5))
+      ) {
         violations.push(`isolated alert ${i} did not reach ${FIRST_ACTIVITY}`);
         continue;
       }
-      unloaded.push((activityStarts(stack.lines, FIRST_ACTIVITY).get(id) as number) - answer.startedAt);
+      unloaded.push(
+        (activityStarts(stack.lines, FIRST_ACTIVITY).get(id) as number) - answer.startedAt,
+      );
     }
 
     const posted: Array<{ id: string; startedAt: number }> = [];
@@ -70,20 +84,45 @@ export async function alertLatencyBench(options: LatencyOptions, print: (line: s
       if (rtt.ok) rtts.push(rtt.ms);
     }
 
-    const allStarted = await waitUntil(() => posted.every((p) => activityStarts(stack.lines, FIRST_ACTIVITY).has(p.id)), 120_000, 500);
+    const allStarted = await waitUntil(
+      () => posted.every((p) => activityStarts(stack.lines, FIRST_ACTIVITY).has(p.id)),
+      120_000,
+      500,
+    );
     const starts = activityStarts(stack.lines, FIRST_ACTIVITY);
-    if (!allStarted) violations.push(`${posted.filter((p) => !starts.has(p.id)).length} of ${posted.length} instances never started ${FIRST_ACTIVITY}`);
-    const latencies = posted.flatMap((p) => (starts.has(p.id) ? [(starts.get(p.id) as number) - p.startedAt] : []));
+    if (!allStarted)
+      violations.push(
+        `${posted.filter((p) => !starts.has(p.id)).length} of ${posted.length} instances never started ${FIRST_ACTIVITY}`,
+      );
+    const latencies = posted.flatMap((p) =>
+      starts.has(p.id) ? [(starts.get(p.id) as number) - p.startedAt] : [],
+    );
 
-    const result: LatencyResult = { firstActivity: distribution(latencies), unloadedFirstActivity: distribution(unloaded), webhookAnswer: distribution(answers), loopbackRtt: distribution(rtts), violations };
+    const result: LatencyResult = {
+      firstActivity: distribution(latencies),
+      unloadedFirstActivity: distribution(unloaded),
+      webhookAnswer: distribution(answers),
+      loopbackRtt: distribution(rtts),
+      violations,
+    };
     const { firstActivity: f, loopbackRtt: r } = result;
-    print(`${options.alerts} alerts for ${options.alerts} VMs, back to back from one client (after ${options.warmup} warm-up and ${options.isolated} one-at-a-time alerts)`);
+    print(
+      `${options.alerts} alerts for ${options.alerts} VMs, back to back from one client (after ${options.warmup} warm-up and ${options.isolated} one-at-a-time alerts)`,
+    );
     print(`  POST → ${FIRST_ACTIVITY} started:   ${formatDistribution(f)}`);
     print(`  POST → 202 answered:           ${formatDistribution(result.webhookAnswer)}`);
-    print(`  unloaded, one alert at a time: ${formatDistribution(result.unloadedFirstActivity)}  (POST → ${FIRST_ACTIVITY} started)`);
-    print(`  baseline loopback HTTP RTT:    ${formatDistribution(r)}  (trivial node server, same client, same body)`);
-    print(`  ratio to baseline:             p50 ${(f.p50 / r.p50).toFixed(1)}×, p99 ${(f.p99 / r.p99).toFixed(1)}×`);
-    print(`  goal p99 < ${options.goalP99Ms} ms: ${f.p99 < options.goalP99Ms ? "met" : "NOT met"} (${ms(f.p99)}; timing goals are reported, not enforced)`);
+    print(
+      `  unloaded, one alert at a time: ${formatDistribution(result.unloadedFirstActivity)}  (POST → ${FIRST_ACTIVITY} started)`,
+    );
+    print(
+      `  baseline loopback HTTP RTT:    ${formatDistribution(r)}  (trivial node server, same client, same body)`,
+    );
+    print(
+      `  ratio to baseline:             p50 ${(f.p50 / r.p50).toFixed(1)}×, p99 ${(f.p99 / r.p99).toFixed(1)}×`,
+    );
+    print(
+      `  goal p99 < ${options.goalP99Ms} ms: ${f.p99 < options.goalP99Ms ? "met" : "NOT met"} (${ms(f.p99)}; timing goals are reported, not enforced)`,
+    );
     return result;
   } finally {
     agent.destroy();

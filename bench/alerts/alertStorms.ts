@@ -20,7 +20,9 @@ const SETTLE_MS = 240_000;
 async function burst(url: string, bodies: readonly unknown[]): Promise<RawResponse[]> {
   const agent = loopbackAgent(bodies.length);
   try {
-    return await boundedMap(bodies.length, bodies.length, (i) => send(url, { headers: JSON_HEADERS, body: JSON.stringify(bodies[i]) }, agent, 120_000));
+    return await boundedMap(bodies.length, bodies.length, (i) =>
+      send(url, { headers: JSON_HEADERS, body: JSON.stringify(bodies[i]) }, agent, 120_000),
+    );
   } finally {
     agent.destroy();
   }
@@ -42,12 +44,19 @@ function statusOf(response: RawResponse): string {
 
 function answerViolations(responses: readonly RawResponse[]): string[] {
   const bad = responses.filter((r) => !r.ok || r.status < 200 || r.status >= 300);
-  return bad.length === 0 ? [] : [`${bad.length} answer(s) not 2xx: ${formatTally(tally(bad.map(statusOf)))}`];
+  return bad.length === 0
+    ? []
+    : [`${bad.length} answer(s) not 2xx: ${formatTally(tally(bad.map(statusOf)))}`];
 }
 
 /** Captures the emulator started: one `tcpdump <pid> on …` line per capture session. */
 function capturesStarted(stack: { lines: readonly string[] }, captureNamePart: string): number {
-  return stack.lines.filter((line) => line.startsWith("arm capture ") && line.includes(captureNamePart) && / tcpdump \d+ on /.test(line)).length;
+  return stack.lines.filter(
+    (line) =>
+      line.startsWith("arm capture ") &&
+      line.includes(captureNamePart) &&
+      / tcpdump \d+ on /.test(line),
+  ).length;
 }
 
 export async function oneVmStorm(posts: number, print: (line: string) => void): Promise<string[]> {
@@ -60,64 +69,109 @@ export async function oneVmStorm(posts: number, print: (line: string) => void): 
     const responses = await burst(stack.endpoints.webhookUrl, bodies);
     const burstSeconds = (Date.now() - started) / 1000;
     const baselineAnswers = await baselineBurst(bodies);
-    const ids = new Set(responses.map((r) => jsonObject(r)?.id).filter((id): id is string => typeof id === "string"));
+    const ids = new Set(
+      responses.map((r) => jsonObject(r)?.id).filter((id): id is string => typeof id === "string"),
+    );
     const violations = answerViolations(responses);
 
     const instance = [...ids][0];
-    const finished = instance !== undefined && (await waitUntil(async () => TERMINAL.has((await listInstances(stack)).get(instance) ?? ""), SETTLE_MS, 500));
+    const finished =
+      instance !== undefined &&
+      (await waitUntil(
+        async () => TERMINAL.has((await listInstances(stack)).get(instance) ?? ""),
+        SETTLE_MS,
+        500,
+      ));
     const after = await listInstances(stack);
     const newInstances = [...after.keys()].filter((id) => !before.has(id));
     const captures = capturesStarted(stack, `-${vm}-`);
     const accepted = responses.filter((r) => r.ok && r.status === 202).length;
-    const deduplicated = responses.filter((r) => r.ok && r.status === 200 && jsonObject(r)?.deduplicated === true).length;
+    const deduplicated = responses.filter(
+      (r) => r.ok && r.status === 200 && jsonObject(r)?.deduplicated === true,
+    ).length;
 
-    if (accepted !== 1) violations.push(`${accepted} answers started a capture (202); expected exactly 1`);
+    if (accepted !== 1)
+      violations.push(`${accepted} answers started a capture (202); expected exactly 1`);
     if (ids.size !== 1) violations.push(`answers named ${ids.size} instance(s); expected 1`);
-    if (newInstances.length !== 1) violations.push(`${newInstances.length} orchestration instance(s) in the task hub; expected 1`);
-    if (captures !== 1) violations.push(`the emulator started ${captures} capture(s); expected exactly 1`);
-    if (!finished || after.get(instance ?? "") !== "Completed") violations.push(`the capture ended ${after.get(instance ?? "") ?? "nowhere"} (waited up to ${SETTLE_MS / 1000} s); expected Completed`);
+    if (newInstances.length !== 1)
+      violations.push(
+        `${newInstances.length} orchestration instance(s) in the task hub; expected 1`,
+      );
+    if (captures !== 1)
+      violations.push(`the emulator started ${captures} capture(s); expected exactly 1`);
+    if (!finished || after.get(instance ?? "") !== "Completed")
+      violations.push(
+        `the capture ended ${after.get(instance ?? "") ?? "nowhere"} (waited up to ${SETTLE_MS / 1000} s); expected Completed`,
+      );
 
     print(`one VM, ${posts} concurrent posts (${burstSeconds.toFixed(1)} s for the burst)`);
-    print(`  answers per status: ${formatTally(tally(responses.map(statusOf)))} — started ${accepted}, deduplicated ${deduplicated}`);
+    print(
+      `  answers per status: ${formatTally(tally(responses.map(statusOf)))} — started ${accepted}, deduplicated ${deduplicated}`,
+    );
     const answerTimes = distribution(responses.map((r) => r.ms));
     const baseline = distribution(baselineAnswers.map((r) => r.ms));
     print(`  answer time: ${formatDistribution(answerTimes)}`);
-    print(`  baseline, the same burst to a trivial loopback server: ${formatDistribution(baseline)}; ratio p50 ${(answerTimes.p50 / baseline.p50).toFixed(1)}×, p99 ${(answerTimes.p99 / baseline.p99).toFixed(1)}×`);
-    print(`  orchestration instances: ${newInstances.length} (${[...new Set(newInstances.map((id) => after.get(id)))].join(", ")}); captures started on the emulator: ${captures}`);
+    print(
+      `  baseline, the same burst to a trivial loopback server: ${formatDistribution(baseline)}; ratio p50 ${(answerTimes.p50 / baseline.p50).toFixed(1)}×, p99 ${(answerTimes.p99 / baseline.p99).toFixed(1)}×`,
+    );
+    print(
+      `  orchestration instances: ${newInstances.length} (${[...new Set(newInstances.map((id) => after.get(id)))].join(", ")}); captures started on the emulator: ${captures}`,
+    );
     return violations;
   } finally {
     await stack.dispose();
   }
 }
 
-export async function manyVmStorm(vms: number, sessionLimit: number, print: (line: string) => void): Promise<string[]> {
+export async function manyVmStorm(
+  vms: number,
+  sessionLimit: number,
+  print: (line: string) => void,
+): Promise<string[]> {
   const stack = await startBenchStack({ sessionLimit });
   try {
     const started = Date.now();
-    const responses = await burst(stack.endpoints.webhookUrl, Array.from({ length: vms }, (_, i) => stack.alert(`herd${String(i).padStart(3, "0")}`)));
-    const ids = responses.map((r) => jsonObject(r)?.id).filter((id): id is string => typeof id === "string");
+    const responses = await burst(
+      stack.endpoints.webhookUrl,
+      Array.from({ length: vms }, (_, i) => stack.alert(`herd${String(i).padStart(3, "0")}`)),
+    );
+    const ids = responses
+      .map((r) => jsonObject(r)?.id)
+      .filter((id): id is string => typeof id === "string");
     const violations = answerViolations(responses);
     const accepted = responses.filter((r) => r.ok && r.status === 202).length;
 
     let peakSessions = 0;
     let statuses = new Map<string, string>();
-    const settled = await waitUntil(async () => {
-      peakSessions = Math.max(peakSessions, stack.arm.sessions().length);
-      statuses = await listInstances(stack);
-      return ids.every((id) => TERMINAL.has(statuses.get(id) ?? ""));
-    }, SETTLE_MS, 200);
+    const settled = await waitUntil(
+      async () => {
+        peakSessions = Math.max(peakSessions, stack.arm.sessions().length);
+        statuses = await listInstances(stack);
+        return ids.every((id) => TERMINAL.has(statuses.get(id) ?? ""));
+      },
+      SETTLE_MS,
+      200,
+    );
     const seconds = (Date.now() - started) / 1000;
     const ends = tally(ids.map((id) => statuses.get(id) ?? "missing"));
     const completed = ends.get("Completed") ?? 0;
 
     if (accepted !== vms) violations.push(`${accepted} of ${vms} alerts started a capture (202)`);
     if (!settled) violations.push(`not every capture ended within ${SETTLE_MS / 1000} s`);
-    if (completed !== vms) violations.push(`${completed} of ${vms} captures Completed (${formatTally(ends)})`);
-    if (peakSessions > sessionLimit) violations.push(`${peakSessions} sessions ran at once; the limit is ${sessionLimit}`);
+    if (completed !== vms)
+      violations.push(`${completed} of ${vms} captures Completed (${formatTally(ends)})`);
+    if (peakSessions > sessionLimit)
+      violations.push(`${peakSessions} sessions ran at once; the limit is ${sessionLimit}`);
 
-    print(`${vms} VMs alerting together, regional session limit ${sessionLimit}, ${SHORT_CAPTURE_SETTINGS.CAPTURE_TIME_LIMIT_SECONDS} s captures`);
-    print(`  answers per status: ${formatTally(tally(responses.map(statusOf)))}; answer time: ${formatDistribution(distribution(responses.map((r) => r.ms)))}`);
-    print(`  outcomes: ${formatTally(ends)}; peak concurrent sessions on the emulator: ${peakSessions} (sampled every 200 ms)`);
+    print(
+      `${vms} VMs alerting together, regional session limit ${sessionLimit}, ${SHORT_CAPTURE_SETTINGS.CAPTURE_TIME_LIMIT_SECONDS} s captures`,
+    );
+    print(
+      `  answers per status: ${formatTally(tally(responses.map(statusOf)))}; answer time: ${formatDistribution(distribution(responses.map((r) => r.ms)))}`,
+    );
+    print(
+      `  outcomes: ${formatTally(ends)}; peak concurrent sessions on the emulator: ${peakSessions} (sampled every 200 ms)`,
+    );
     print(`  all ${vms} ended ${seconds.toFixed(1)} s after the burst began`);
     return violations;
   } finally {

@@ -21,7 +21,10 @@ export async function startBaselineServer(timeoutMs = 10_000): Promise<BaselineS
   const child = spawn(process.execPath, ["-e", SERVER], { stdio: ["ignore", "pipe", "inherit"] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`baseline server did not start within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`baseline server did not start within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     child.stdout.once("data", (chunk: Buffer) => {
       clearTimeout(timer);
       resolve(Number(chunk.toString().trim()));

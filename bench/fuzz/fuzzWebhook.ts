@@ -49,33 +49,53 @@ export async function fuzzWebhook(stack: Stack, options: FuzzOptions): Promise<F
   const before = await listInstances(stack);
   const agent = loopbackAgent(options.concurrency);
   const violations: string[] = [];
-  const replayable = (c: FuzzCase): string => `seed=${options.seed} case=${c.index} [${c.seed}] ${c.mutations.join("; ")}`;
+  const replayable = (c: FuzzCase): string =>
+    `seed=${options.seed} case=${c.index} [${c.seed}] ${c.mutations.join("; ")}`;
   const started = Date.now();
 
-  const outcomes = await boundedMap(options.count, options.concurrency, async (offset): Promise<Outcome> => {
-    const c = fuzzCase(options.seed, (options.from ?? 0) + offset, seeds);
-    const response = await send(stack.endpoints.webhookUrl, { headers: c.headers, body: c.body, chunked: c.chunked }, agent);
-    if (!response.ok) {
-      violations.push(`no answer (${response.error}): ${replayable(c)}`);
-      return { status: "error", accepted: false };
-    }
-    if (response.status >= 500) violations.push(`${response.status} ${response.text.slice(0, 120)}: ${replayable(c)}`);
-    const body = jsonObject(response);
-    const instanceId = typeof body?.id === "string" ? body.id : undefined;
-    const accepted = (response.status === 202 || (response.status === 200 && body?.deduplicated === true)) && instanceId !== undefined;
-    if ((response.status === 202 || body?.deduplicated === true) && !instanceId) violations.push(`${response.status} without an instance id: ${replayable(c)}`);
-    return { status: String(response.status), instanceId, accepted };
-  });
+  const outcomes = await boundedMap(
+    options.count,
+    options.concurrency,
+    async (offset): Promise<Outcome> => {
+      const c = fuzzCase(options.seed, (options.from ?? 0) + offset, seeds);
+      const response = await send(
+        stack.endpoints.webhookUrl,
+        { headers: c.headers, body: c.body, chunked: c.chunked },
+        agent,
+      );
+      if (!response.ok) {
+        violations.push(`no answer (${response.error}): ${replayable(c)}`);
+        return { status: "error", accepted: false };
+      }
+      if (response.status >= 500)
+        violations.push(`${response.status} ${response.text.slice(0, 120)}: ${replayable(c)}`);
+      const body = jsonObject(response);
+      const instanceId = typeof body?.id === "string" ? body.id : undefined;
+      const accepted =
+        (response.status === 202 || (response.status === 200 && body?.deduplicated === true)) &&
+        instanceId !== undefined;
+      if ((response.status === 202 || body?.deduplicated === true) && !instanceId)
+        violations.push(`${response.status} without an instance id: ${replayable(c)}`);
+      return { status: String(response.status), instanceId, accepted };
+    },
+  );
   agent.destroy();
   const seconds = (Date.now() - started) / 1000;
 
   const health = await hostHealth(stack, pidAtStart);
-  if (!health.sameProcess || !health.running) violations.push(`host crashed or restarted: ${health.detail}`);
+  if (!health.sameProcess || !health.running)
+    violations.push(`host crashed or restarted: ${health.detail}`);
   const after = await listInstances(stack);
-  const acceptedIds = new Set(outcomes.filter((o) => o.accepted).map((o) => o.instanceId as string));
+  const acceptedIds = new Set(
+    outcomes.filter((o) => o.accepted).map((o) => o.instanceId as string),
+  );
   const newInstances = [...after.keys()].filter((id) => !before.has(id));
-  for (const id of newInstances.filter((id) => !acceptedIds.has(id)).slice(0, MAX_LISTED)) violations.push(`instance ${id} exists but no answer accepted it`);
-  for (const o of outcomes.filter((x) => x.status === "202" && !after.has(x.instanceId as string)).slice(0, MAX_LISTED)) violations.push(`202 for ${o.instanceId} but no such instance`);
+  for (const id of newInstances.filter((id) => !acceptedIds.has(id)).slice(0, MAX_LISTED))
+    violations.push(`instance ${id} exists but no answer accepted it`);
+  for (const o of outcomes
+    .filter((x) => x.status === "202" && !after.has(x.instanceId as string))
+    .slice(0, MAX_LISTED))
+    violations.push(`202 for ${o.instanceId} but no such instance`);
 
   return {
     statuses: tally(outcomes.map((o) => o.status)),

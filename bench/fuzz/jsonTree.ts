@@ -37,9 +37,12 @@ export class EditableTree {
     while (pending.length > 0) {
       const { value, path } = pending.pop() as { value: Json; path: string };
       if (value === null || typeof value !== "object") continue;
-      const entries: Array<[string | number, Json]> = Array.isArray(value) ? value.map((child, i) => [i, child]) : Object.entries(value);
+      const entries: Array<[string | number, Json]> = Array.isArray(value)
+        ? value.map((child, i) => [i, child])
+        : Object.entries(value);
       for (const [key, child] of entries) {
-        const childPath = typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+        const childPath =
+          typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key;
         found.push({ container: value, key, path: childPath });
         pending.push({ value: child, path: childPath });
       }
@@ -51,12 +54,17 @@ export class EditableTree {
   objects(): Array<{ object: JsonObject; path: string }> {
     return this.slots().flatMap((slot) => {
       const value = get(slot);
-      return value !== null && typeof value === "object" && !Array.isArray(value) ? [{ object: value, path: slot.path }] : [];
+      return value !== null && typeof value === "object" && !Array.isArray(value)
+        ? [{ object: value, path: slot.path }]
+        : [];
     });
   }
 
   render(): string {
-    return (JSON.stringify(this.holder.root) ?? "null").replace(RENDERED_MARK, (_m, index: string) => this.raws[Number(index)] ?? "null");
+    return (JSON.stringify(this.holder.root) ?? "null").replace(
+      RENDERED_MARK,
+      (_m, index: string) => this.raws[Number(index)] ?? "null",
+    );
   }
 }
 

@@ -10,12 +10,20 @@ import { formatFuzzReport, fuzzWebhook } from "./fuzzWebhook";
 
 function positiveInt(name: string, text: string | undefined, fallback: number): number {
   const value = text === undefined ? fallback : Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} needs a non-negative integer, got ${text}`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`--${name} needs a non-negative integer, got ${text}`);
   return value;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { count: { type: "string" }, from: { type: "string" }, seed: { type: "string" }, concurrency: { type: "string" } } });
+  const { values } = parseArgs({
+    options: {
+      count: { type: "string" },
+      from: { type: "string" },
+      seed: { type: "string" },
+      concurrency: { type: "string" },
+    },
+  });
   const options = {
     count: positiveInt("count", values.count, 10_000),
     from: positiveInt("from", values.from, 0),

@@ -7,7 +7,16 @@
  */
 import { OVERRIDE_KEYS } from "../../lib/domain/captureParameters";
 import { LOCAL_STORAGE_ACCOUNT_ID } from "../../local/stack";
-import { EditableTree, get, insertEntry, type Json, remove, set, shortPath, type Slot } from "./jsonTree";
+import {
+  EditableTree,
+  get,
+  insertEntry,
+  type Json,
+  remove,
+  set,
+  shortPath,
+  type Slot,
+} from "./jsonTree";
 import { Prng } from "./prng";
 import type { Seed } from "./seeds";
 
@@ -21,13 +30,68 @@ export interface FuzzCase {
 }
 
 const KB = 1024;
-const NUMBER_TEXTS = ["0", "-0", "-1", "0.5", "1e308", "-1e308", "1e400", "-1e400", "5e-324", "1e-400", "9007199254740993", "4294967295", "4294967296", "18000", "18001", "1E2", "123456789012345678901234567890"];
-const UNICODE_BITS = ["\u0000", "\ud800", "\udfff", "\ud83d", "\u202e", "\u200b", "\ufeff", "😀", "e\u0301", "\u2028", "\u0085", "İ", "ß", "\uffff", "ｓ", "\\", '"', "%00", "../"];
+const NUMBER_TEXTS = [
+  "0",
+  "-0",
+  "-1",
+  "0.5",
+  "1e308",
+  "-1e308",
+  "1e400",
+  "-1e400",
+  "5e-324",
+  "1e-400",
+  "9007199254740993",
+  "4294967295",
+  "4294967296",
+  "18000",
+  "18001",
+  "1E2",
+  "123456789012345678901234567890",
+];
+const UNICODE_BITS = [
+  "\u0000",
+  "\ud800",
+  "\udfff",
+  "\ud83d",
+  "\u202e",
+  "\u200b",
+  "\ufeff",
+  "😀",
+  "e\u0301",
+  "\u2028",
+  "\u0085",
+  "İ",
+  "ß",
+  "\uffff",
+  "ｓ",
+  "\\",
+  '"',
+  "%00",
+  "../",
+];
 const HUGE_LENGTHS = [64 * KB, 64 * KB + 1, 100_000, 250_000, 400_000];
 const DEPTHS = [31, 32, 33, 64, 1000, 50_000, 120_000];
 const OVERSIZE = [256 * KB - 16, 256 * KB + 1, 300_000, 1_000_000];
 const OVERRIDE_VALUES: Record<string, Json[]> = {
-  [OVERRIDE_KEYS.timeLimit]: ["0", "1", "2", "18000", "18001", "-5", "1.5", "2e0", " 3", "0x10", "", "NaN", "Infinity", 3, null, true],
+  [OVERRIDE_KEYS.timeLimit]: [
+    "0",
+    "1",
+    "2",
+    "18000",
+    "18001",
+    "-5",
+    "1.5",
+    "2e0",
+    " 3",
+    "0x10",
+    "",
+    "NaN",
+    "Infinity",
+    3,
+    null,
+    true,
+  ],
   [OVERRIDE_KEYS.totalBytes]: ["0", "4294967295", "4294967296", "-1", "1e10", "", 1024],
   [OVERRIDE_KEYS.bytesPerPacket]: ["0", "4294967295", "4294967296", "-1", "abc"],
   [OVERRIDE_KEYS.filters]: [
@@ -63,7 +127,23 @@ const CONTENT_TYPES = [
   "application/jsonx",
   `application/json; ${"x".repeat(4000)}`,
 ];
-const WHOLE_BODIES = ["", " ", "null", "[]", "{}", '"x"', "0", "1e999", "true", "[{}]", '{"schemaId":null}', '{"schemaId":"azureMonitorCommonAlertSchema"}', '{"targetVM":1}', '{"RequestBody":{}}', '{"status":"Activated","context":null}'];
+const WHOLE_BODIES = [
+  "",
+  " ",
+  "null",
+  "[]",
+  "{}",
+  '"x"',
+  "0",
+  "1e999",
+  "true",
+  "[{}]",
+  '{"schemaId":null}',
+  '{"schemaId":"azureMonitorCommonAlertSchema"}',
+  '{"targetVM":1}',
+  '{"RequestBody":{}}',
+  '{"status":"Activated","context":null}',
+];
 const GARBAGE = ["\ufeff", "//x\n", ")]}'\n", "\u0000", " \n\t", ",", "}", "]", "garbage"];
 
 type TreeMutation = (rng: Prng, tree: EditableTree) => string | undefined;
@@ -98,7 +178,12 @@ const treeMutations: Record<string, TreeMutation> = {
     if (candidates.length === 0) return undefined;
     const { object, path } = rng.pick(candidates);
     const key = rng.pick(Object.keys(object));
-    insertEntry(object, tree.raw(JSON.stringify(key)), randomValue(rng, object[key] ?? null), rng.int(Object.keys(object).length + 1));
+    insertEntry(
+      object,
+      tree.raw(JSON.stringify(key)),
+      randomValue(rng, object[key] ?? null),
+      rng.int(Object.keys(object).length + 1),
+    );
     return `duplicate ${shortPath(path ? `${path}.${key}` : key)}`;
   },
   protoKey(rng, tree) {
@@ -106,8 +191,19 @@ const treeMutations: Record<string, TreeMutation> = {
     if (objects.length === 0) return undefined;
     const { object, path } = rng.pick(objects);
     const key = rng.pick(["__proto__", "constructor", "prototype"]);
-    const value = rng.pick<Json>([{ polluted: true }, { isAdmin: true }, "x", null, { toString: "x" }]);
-    insertEntry(object, tree.raw(JSON.stringify(key)), value, rng.int(Object.keys(object).length + 1));
+    const value = rng.pick<Json>([
+      { polluted: true },
+      { isAdmin: true },
+      "x",
+      null,
+      { toString: "x" },
+    ]);
+    insertEntry(
+      object,
+      tree.raw(JSON.stringify(key)),
+      value,
+      rng.int(Object.keys(object).length + 1),
+    );
     return `${key} key in ${shortPath(path)}`;
   },
   hugeString(rng, tree) {
@@ -120,7 +216,9 @@ const treeMutations: Record<string, TreeMutation> = {
   deepNesting(rng, tree) {
     const slot = rng.pick(tree.slots());
     const depth = rng.pick(DEPTHS);
-    const text = rng.chance(0.5) ? `${"[".repeat(depth)}${"]".repeat(depth)}` : `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
+    const text = rng.chance(0.5)
+      ? `${"[".repeat(depth)}${"]".repeat(depth)}`
+      : `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
     set(slot, tree.raw(text));
     return `deepNesting ${shortPath(slot.path)} depth ${depth}`;
   },
@@ -158,10 +256,17 @@ const treeMutations: Record<string, TreeMutation> = {
       ["upper", () => text.toUpperCase()],
       ["lower", () => text.toLowerCase()],
       ["cut", () => text.slice(0, rng.int(text.length + 1))],
-      ["insert", () => {
-        const at = rng.int(text.length + 1);
-        return text.slice(0, at) + rng.pick(["/", "//", "/..", "%2F", " ", "?", "#", "*", ":", "\t"]) + text.slice(at);
-      }],
+      [
+        "insert",
+        () => {
+          const at = rng.int(text.length + 1);
+          return (
+            text.slice(0, at) +
+            rng.pick(["/", "//", "/..", "%2F", " ", "?", "#", "*", ":", "\t"]) +
+            text.slice(at)
+          );
+        },
+      ],
       ["scaleSet", () => text.replace(/virtualMachines/i, "virtualMachineScaleSets")],
       ["child", () => `${text}/extensions/x`],
       ["trailingSlash", () => `${text}/`],
@@ -176,7 +281,12 @@ const treeMutations: Record<string, TreeMutation> = {
     const bags = tree.objects().filter(({ path }) => /(customProperties|properties)$/.test(path));
     const root = tree.slots().find((slot) => slot.path === "root");
     const rootValue = root ? get(root) : null;
-    const object = bags.length > 0 ? rng.pick(bags).object : rootValue !== null && typeof rootValue === "object" && !Array.isArray(rootValue) ? rootValue : undefined;
+    const object =
+      bags.length > 0
+        ? rng.pick(bags).object
+        : rootValue !== null && typeof rootValue === "object" && !Array.isArray(rootValue)
+          ? rootValue
+          : undefined;
     if (!object) return undefined;
     const key = rng.pick(Object.keys(OVERRIDE_VALUES));
     const spelled = rng.chance(0.2) ? key.toUpperCase() : key;
@@ -204,7 +314,9 @@ const textMutations: Record<string, TextMutation> = {
   },
   garbageAround: (rng, text) => {
     const garbage = rng.pick(GARBAGE);
-    return rng.chance(0.5) ? [`prefix ${JSON.stringify(garbage)}`, Buffer.from(garbage + text)] : [`suffix ${JSON.stringify(garbage)}`, Buffer.from(text + garbage)];
+    return rng.chance(0.5)
+      ? [`prefix ${JSON.stringify(garbage)}`, Buffer.from(garbage + text)]
+      : [`suffix ${JSON.stringify(garbage)}`, Buffer.from(text + garbage)];
   },
   utf16: (_rng, text) => ["utf-16le body", Buffer.from(text, "utf16le")],
 };
@@ -249,7 +361,10 @@ export function fuzzCase(runSeed: number, index: number, seeds: readonly Seed[])
   const headers: Record<string, string> = {};
   const contentType = rng.chance(0.8) ? "application/json" : rng.pick(CONTENT_TYPES);
   if (contentType !== undefined) headers["content-type"] = contentType;
-  if (contentType !== "application/json") mutations.push(`content-type ${contentType === undefined ? "absent" : JSON.stringify(contentType.slice(0, 40))}`);
+  if (contentType !== "application/json")
+    mutations.push(
+      `content-type ${contentType === undefined ? "absent" : JSON.stringify(contentType.slice(0, 40))}`,
+    );
   const chunked = rng.chance(0.15);
   if (chunked) mutations.push("chunked");
   return { index, seed: seed.name, mutations, body, headers, chunked };

@@ -11,7 +11,9 @@ export class Prng {
   }
 
   static forCase(runSeed: number, index: number): Prng {
-    return new Prng((Math.imul(runSeed >>> 0, 0x85ebca6b) ^ Math.imul(index + 1, 0x9e3779b9)) >>> 0);
+    return new Prng(
+      (Math.imul(runSeed >>> 0, 0x85ebca6b) ^ Math.imul(index + 1, 0x9e3779b9)) >>> 0,
+    );
   }
 
   /** Uniform in [0, 1). */

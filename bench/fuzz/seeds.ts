@@ -12,15 +12,23 @@ export interface Seed {
 }
 
 export function fuzzSeeds(vmResourceId: string): Seed[] {
-  const nonCommon = readFixture("azure-monitor-metric-alert-noncommon.json") as { data: { context: Record<string, unknown> } };
+  const nonCommon = readFixture("azure-monitor-metric-alert-noncommon.json") as {
+    data: { context: Record<string, unknown> };
+  };
   nonCommon.data.context.resourceId = vmResourceId;
   const classic = readFixture("classic-metric-alert.json") as { context: Record<string, unknown> };
   classic.context.resourceId = vmResourceId;
   return [
     ...fixtureNames().map((name) => ({ name, body: readFixture(name) })),
-    { name: "common schema fired for a VM", body: firedAlertFor(vmResourceId, { captureTimeLimitSeconds: "2" }) },
-    { name: "metric alert fired for a VM", body: nonCommon as unknown as Record<string, unknown> },
+    {
+      name: "common schema fired for a VM",
+      body: firedAlertFor(vmResourceId, { captureTimeLimitSeconds: "2" }),
+    },
+    { name: "metric alert fired for a VM", body: nonCommon },
     { name: "classic alert for a VM, RequestBody-wrapped", body: { RequestBody: classic } },
-    { name: "direct request", body: { targetVM: vmResourceId, storageID: LOCAL_STORAGE_ACCOUNT_ID, timeLimit: 2 } },
+    {
+      name: "direct request",
+      body: { targetVM: vmResourceId, storageID: LOCAL_STORAGE_ACCOUNT_ID, timeLimit: 2 },
+    },
   ];
 }

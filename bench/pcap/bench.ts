@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { writeSyntheticCapture } from "./synthetic-capture";
+import { writeSyntheticCapture } from "./syntheticCapture";
 
 const TIME = "/usr/bin/time";
 const RSS_POLL_MS = 20;
@@ -30,12 +30,16 @@ async function measure(tool: string, command: string, args: string[]): Promise<M
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   let polledKb = 0;
-  const poll = viaTime ? undefined : setInterval(() => (polledKb = Math.max(polledKb, vmHwmKb(child.pid))), RSS_POLL_MS);
+  const poll = viaTime
+    ? undefined
+    : setInterval(() => (polledKb = Math.max(polledKb, vmHwmKb(child.pid))), RSS_POLL_MS);
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   clearInterval(poll);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (code !== 0) throw new Error(`${tool} exited with ${code}: ${stderr.slice(-2000)}`);
-  const rssKb = viaTime ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? NaN) : polledKb;
+  const rssKb = viaTime
+    ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? NaN)
+    : polledKb;
   return { tool, seconds, peakRssMb: rssKb / 1024, stdout };
 }
 
@@ -62,15 +66,26 @@ async function main(): Promise<void> {
     const generatedAt = Date.now();
     const capture = writeSyntheticCapture(file, sizeMb * 1024 * 1024);
     const mb = capture.bytes / 1e6;
-    console.log(`capture: ${mb.toFixed(0)} MB, ${capture.packets.toLocaleString("en-US")} packets (generated in ${((Date.now() - generatedAt) / 1000).toFixed(1)} s)`);
+    console.log(
+      `capture: ${mb.toFixed(0)} MB, ${capture.packets.toLocaleString("en-US")} packets (generated in ${((Date.now() - generatedAt) / 1000).toFixed(1)} s)`,
+    );
 
     const cli = join(__dirname, "..", "..", "lib", "pcap", "cli.js");
     const ours = await measure("pcap-summary (ours)", process.execPath, [cli, file, "--json"]);
     const summary = JSON.parse(ours.stdout) as { packets: number; warnings: string[] };
     if (summary.packets !== capture.packets || summary.warnings.length > 0) {
-      throw new Error(`our summary is wrong: ${summary.packets} packets, warnings ${JSON.stringify(summary.warnings)}`);
+      throw new Error(
+        `our summary is wrong: ${summary.packets} packets, warnings ${JSON.stringify(summary.warnings)}`,
+      );
     }
-    const tshark = await measure("tshark -q -z conv,tcp", "tshark", ["-n", "-q", "-z", "conv,tcp", "-r", file]);
+    const tshark = await measure("tshark -q -z conv,tcp", "tshark", [
+      "-n",
+      "-q",
+      "-z",
+      "conv,tcp",
+      "-r",
+      file,
+    ]);
     const capinfos = await measure("capinfos", "capinfos", [file]);
 
     console.log("");
@@ -78,11 +93,15 @@ async function main(): Promise<void> {
     console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
     for (const m of [ours, tshark, capinfos]) {
       const ratio = tshark.seconds / m.seconds;
-      console.log(`| ${m.tool} | ${m.seconds.toFixed(2)} | ${(mb / m.seconds).toFixed(0)} | ${Math.round(capture.packets / m.seconds).toLocaleString("en-US")} | ${m.peakRssMb.toFixed(0)} | ${ratio.toFixed(1)}× |`);
+      console.log(
+        `| ${m.tool} | ${m.seconds.toFixed(2)} | ${(mb / m.seconds).toFixed(0)} | ${Math.round(capture.packets / m.seconds).toLocaleString("en-US")} | ${m.peakRssMb.toFixed(0)} | ${ratio.toFixed(1)}× |`,
+      );
     }
     const speedup = tshark.seconds / ours.seconds;
     console.log("");
-    console.log(`goal ≥5× tshark: ${speedup >= 5 ? "met" : "NOT met"} (${speedup.toFixed(1)}×); goal peak RSS < 150 MB: ${ours.peakRssMb < 150 ? "met" : "NOT met"} (${ours.peakRssMb.toFixed(0)} MB)`);
+    console.log(
+      `goal ≥5× tshark: ${speedup >= 5 ? "met" : "NOT met"} (${speedup.toFixed(1)}×); goal peak RSS < 150 MB: ${ours.peakRssMb < 150 ? "met" : "NOT met"} (${ours.peakRssMb.toFixed(0)} MB)`,
+    );
   } finally {
     cleanUp();
   }

@@ -9,7 +9,9 @@ import { PROJECT_ROOT } from "../../local/stack";
 const FIXTURE_DIR = path.join(PROJECT_ROOT, "test", "fixtures");
 
 export function fixtureNames(): string[] {
-  return readdirSync(FIXTURE_DIR).filter((name) => name.endsWith(".json")).sort();
+  return readdirSync(FIXTURE_DIR)
+    .filter((name) => name.endsWith(".json"))
+    .sort();
 }
 
 export function readFixture(name: string): Record<string, unknown> {
@@ -17,10 +19,15 @@ export function readFixture(name: string): Record<string, unknown> {
 }
 
 /** The common-schema sample as Azure Monitor posts it when the rule fires for `vmResourceId`. */
-export function firedAlertFor(vmResourceId: string, customProperties: Record<string, string> = {}): Record<string, unknown> {
-  const alert = readFixture("common-schema-metric-alert.json") as { data: { essentials: Record<string, unknown>; customProperties: unknown } };
+export function firedAlertFor(
+  vmResourceId: string,
+  customProperties: Record<string, string> = {},
+): Record<string, unknown> {
+  const alert = readFixture("common-schema-metric-alert.json") as {
+    data: { essentials: Record<string, unknown>; customProperties: unknown };
+  };
   alert.data.essentials.monitorCondition = "Fired";
   alert.data.essentials.alertTargetIDs = [vmResourceId];
   alert.data.customProperties = customProperties;
-  return alert as unknown as Record<string, unknown>;
+  return alert;
 }

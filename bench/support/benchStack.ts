@@ -4,7 +4,12 @@
  * webhook and the orchestration around the capture, not the packets.
  */
 import type { StackOptions } from "../../local/stack";
-import { loopbackTraffic, startTestStack, type TestStack, vmId } from "../../test/e2e/support/testStack";
+import {
+  loopbackTraffic,
+  startTestStack,
+  type TestStack,
+  vmId,
+} from "../../test/e2e/support/testStack";
 import { firedAlertFor } from "./alerts";
 
 export const SHORT_CAPTURE_SETTINGS: Record<string, string> = {
@@ -24,7 +29,10 @@ export interface BenchStack extends TestStack {
 }
 
 export async function startBenchStack(options: Partial<StackOptions> = {}): Promise<BenchStack> {
-  const stack = await startTestStack({ ...options, appSettings: { ...SHORT_CAPTURE_SETTINGS, ...options.appSettings } });
+  const stack = await startTestStack({
+    ...options,
+    appSettings: { ...SHORT_CAPTURE_SETTINGS, ...options.appSettings },
+  });
   const disposeStack = stack.dispose.bind(stack);
   const traffic = await loopbackTraffic(100).catch(async (error: unknown) => {
     await disposeStack();

@@ -21,11 +21,21 @@ export function loopbackAgent(maxSockets: number): Agent {
   return new Agent({ keepAlive: true, maxSockets });
 }
 
-export function send(url: string, req: RawRequest, agent: Agent, timeoutMs = 30_000): Promise<RawResponse> {
+export function send(
+  url: string,
+  req: RawRequest,
+  agent: Agent,
+  timeoutMs = 30_000,
+): Promise<RawResponse> {
   const startedAt = Date.now();
   const started = performance.now();
   const elapsed = (): number => performance.now() - started;
-  const body = req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body);
+  const body =
+    req.body === undefined
+      ? undefined
+      : Buffer.isBuffer(req.body)
+        ? req.body
+        : Buffer.from(req.body);
   const headers: Record<string, string | number> = { ...req.headers };
   if (body && !req.chunked) headers["content-length"] = body.byteLength;
   return new Promise((resolve) => {
@@ -36,15 +46,31 @@ export function send(url: string, req: RawRequest, agent: Agent, timeoutMs = 30_
     const outgoing = request(url, { method: req.method ?? "POST", headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => settle({ ok: true, status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8"), ms: elapsed(), startedAt }));
-      res.on("error", (error) => settle({ ok: false, error: error.message, ms: elapsed(), startedAt }));
+      res.on("end", () =>
+        settle({
+          ok: true,
+          status: res.statusCode ?? 0,
+          text: Buffer.concat(chunks).toString("utf8"),
+          ms: elapsed(),
+          startedAt,
+        }),
+      );
+      res.on("error", (error) =>
+        settle({ ok: false, error: error.message, ms: elapsed(), startedAt }),
+      );
     });
-    const timer = setTimeout(() => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    outgoing.on("error", (error) => settle({ ok: false, error: error.message, ms: elapsed(), startedAt }));
+    const timer = setTimeout(
+      () => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    outgoing.on("error", (error) =>
+      settle({ ok: false, error: error.message, ms: elapsed(), startedAt }),
+    );
     if (body && req.chunked) {
       // A few writes, so the server really sees a chunked stream rather than one chunk.
       const step = Math.max(1, Math.ceil(body.byteLength / 4));
-      for (let offset = 0; offset < body.byteLength; offset += step) outgoing.write(body.subarray(offset, offset + step));
+      for (let offset = 0; offset < body.byteLength; offset += step)
+        outgoing.write(body.subarray(offset, offset + step));
       outgoing.end();
     } else {
       outgoing.end(body);
@@ -57,7 +83,9 @@ export function jsonObject(response: RawResponse): Record<string, unknown> | und
   if (!response.ok) return undefined;
   try {
     const value: unknown = JSON.parse(response.text);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

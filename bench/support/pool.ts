@@ -1,5 +1,9 @@
 /** Runs `task(0..count-1)` with at most `concurrency` in flight; results in index order. */
-export async function boundedMap<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
+export async function boundedMap<T>(
+  count: number,
+  concurrency: number,
+  task: (index: number) => Promise<T>,
+): Promise<T[]> {
   const results = new Array<T>(count);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -14,9 +14,15 @@ export async function listInstances(stack: Stack): Promise<Map<string, string>> 
   let token: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const url = `${stack.endpoints.durableBaseUrl}/instances?top=${PAGE_SIZE}&code=${encodeURIComponent(stack.host.systemKey)}`;
-    const response = await fetch(url, { headers: token ? { "x-ms-continuation-token": token } : {} });
+    const response = await fetch(url, {
+      headers: token ? { "x-ms-continuation-token": token } : {},
+    });
     if (response.status !== 200) throw new Error(`listing instances answered ${response.status}`);
-    for (const status of (await response.json()) as Array<{ instanceId: string; runtimeStatus: string }>) found.set(status.instanceId, status.runtimeStatus);
+    for (const status of (await response.json()) as Array<{
+      instanceId: string;
+      runtimeStatus: string;
+    }>)
+      found.set(status.instanceId, status.runtimeStatus);
     token = response.headers.get("x-ms-continuation-token") ?? undefined;
     if (!token) return found;
   }
@@ -33,7 +39,7 @@ export interface HostHealth {
 
 export async function hostHealth(stack: Stack, pidAtStart: number): Promise<HostHealth> {
   const pid = stack.host.pid;
-  let alive = false;
+  let alive: boolean;
   try {
     process.kill(pid, 0);
     alive = true;
@@ -41,17 +47,31 @@ export async function hostHealth(stack: Stack, pidAtStart: number): Promise<Host
     alive = false;
   }
   try {
-    const response = await fetch(`${stack.endpoints.functionsUrl}/admin/host/status`, { headers: { "x-functions-key": stack.host.masterKey } });
+    const response = await fetch(`${stack.endpoints.functionsUrl}/admin/host/status`, {
+      headers: { "x-functions-key": stack.host.masterKey },
+    });
     const body = (await response.json()) as { state?: string; processUptime?: number };
     const running = response.status === 200 && body.state === "Running";
-    return { sameProcess: alive && pid === pidAtStart, running, detail: `pid ${pidAtStart}→${pid} alive=${alive}, status ${response.status} ${body.state ?? "?"}, uptime ${body.processUptime ?? "?"} ms` };
+    return {
+      sameProcess: alive && pid === pidAtStart,
+      running,
+      detail: `pid ${pidAtStart}→${pid} alive=${alive}, status ${response.status} ${body.state ?? "?"}, uptime ${body.processUptime ?? "?"} ms`,
+    };
   } catch (error) {
-    return { sameProcess: alive && pid === pidAtStart, running: false, detail: `status request failed: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      sameProcess: alive && pid === pidAtStart,
+      running: false,
+      detail: `status request failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }
 
 /** Polls `done` every `intervalMs` until it holds or `timeoutMs` passes; resolves whether it held. */
-export async function waitUntil(done: () => Promise<boolean> | boolean, timeoutMs: number, intervalMs = 250): Promise<boolean> {
+export async function waitUntil(
+  done: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  intervalMs = 250,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await done()) return true;

@@ -9,7 +9,8 @@ export interface Distribution {
 /** Nearest-rank percentiles: p99 of 200 samples is the 198th smallest, an observed value. */
 export function distribution(samples: readonly number[]): Distribution {
   const sorted = [...samples].sort((a, b) => a - b);
-  const rank = (p: number): number => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+  const rank = (p: number): number =>
+    sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
   return { n: sorted.length, p50: rank(50), p99: rank(99), max: sorted[sorted.length - 1] ?? NaN };
 }
 

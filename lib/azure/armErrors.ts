@@ -18,7 +18,9 @@ export function isNotFound(error: unknown): boolean {
 
 /** A failed long-running operation is the service's verdict, not a hiccup. */
 function isFailedLro(error: unknown): boolean {
-  return error instanceof Error && error.message.startsWith("The long-running operation has failed");
+  return (
+    error instanceof Error && error.message.startsWith("The long-running operation has failed")
+  );
 }
 
 export function isTransient(error: unknown): boolean {
@@ -30,18 +32,27 @@ export function isTransient(error: unknown): boolean {
 }
 
 export function describeError(error: unknown): string {
-  if (isRestError(error)) return `${error.statusCode ?? "?"} ${error.code ?? "Error"}: ${error.message.split("\n")[0]}`;
-  return error instanceof Error ? error.message.split("\n")[0] ?? error.name : String(error);
+  if (isRestError(error))
+    return `${error.statusCode ?? "?"} ${error.code ?? "Error"}: ${error.message.split("\n")[0]}`;
+  return error instanceof Error ? (error.message.split("\n")[0] ?? error.name) : String(error);
 }
 
 /** Rethrows transient errors for durable retries; turns the rest into a permanent failure value. */
-export function permanentOrThrow(error: unknown, code: string, action: string): { ok: false; failure: PermanentFailure } {
+export function permanentOrThrow(
+  error: unknown,
+  code: string,
+  action: string,
+): { ok: false; failure: PermanentFailure } {
   if (isTransient(error)) throw error;
   return { ok: false, failure: { code, message: describeError(error), action } };
 }
 
 export const ok = <T>(value: T): ActivityResult<T> => ({ ok: true, value });
-export const failed = (code: string, message: string, action?: string): { ok: false; failure: PermanentFailure } => ({
+export const failed = (
+  code: string,
+  message: string,
+  action?: string,
+): { ok: false; failure: PermanentFailure } => ({
   ok: false,
   failure: { code, message, action },
 });

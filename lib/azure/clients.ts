@@ -8,7 +8,11 @@ import { ComputeManagementClient } from "@azure/arm-compute";
 import { NetworkManagementClient } from "@azure/arm-network";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { DefaultAzureCredential } from "@azure/identity";
-import { BlobClient, BlobServiceClient, type StorageSharedKeyCredential } from "@azure/storage-blob";
+import {
+  BlobClient,
+  BlobServiceClient,
+  type StorageSharedKeyCredential,
+} from "@azure/storage-blob";
 import type { ActivitySettings } from "../config/appSettings";
 import { readOnlyLink } from "./downloadLink";
 
@@ -24,19 +28,27 @@ export interface AzureClients {
 /** A fixed bearer token, for the local ARM emulator only; refused unless settings ask for it. */
 function staticTokenCredential(token: string): TokenCredential {
   return {
-    getToken: async (): Promise<AccessToken> => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }),
+    getToken: async (): Promise<AccessToken> => ({
+      token,
+      expiresOnTimestamp: Date.now() + 3_600_000,
+    }),
   };
 }
 
 function createCredential(settings: ActivitySettings): TokenCredential {
-  if (settings.AZURE_CREDENTIAL === "local" && settings.AZURE_LOCAL_TOKEN) return staticTokenCredential(settings.AZURE_LOCAL_TOKEN);
+  if (settings.AZURE_CREDENTIAL === "local" && settings.AZURE_LOCAL_TOKEN)
+    return staticTokenCredential(settings.AZURE_LOCAL_TOKEN);
   return new DefaultAzureCredential();
 }
 
-function blobCredential(settings: ActivitySettings, credential: TokenCredential): TokenCredential | StorageSharedKeyCredential {
+function blobCredential(
+  settings: ActivitySettings,
+  credential: TokenCredential,
+): TokenCredential | StorageSharedKeyCredential {
   if (!settings.CAPTURE_STORAGE_CONNECTION_STRING) return credential;
   // The SDK parses its own connection strings (including Azurite's); we only borrow the key credential.
-  return BlobServiceClient.fromConnectionString(settings.CAPTURE_STORAGE_CONNECTION_STRING).credential as StorageSharedKeyCredential;
+  return BlobServiceClient.fromConnectionString(settings.CAPTURE_STORAGE_CONNECTION_STRING)
+    .credential as StorageSharedKeyCredential;
 }
 
 function createAzureClients(settings: ActivitySettings): AzureClients {
@@ -51,16 +63,25 @@ function createAzureClients(settings: ActivitySettings): AzureClients {
   return {
     network(subscriptionId) {
       let client = networks.get(subscriptionId);
-      if (!client) networks.set(subscriptionId, (client = new NetworkManagementClient(credential, subscriptionId, options)));
+      if (!client)
+        networks.set(
+          subscriptionId,
+          (client = new NetworkManagementClient(credential, subscriptionId, options)),
+        );
       return client;
     },
     compute(subscriptionId) {
       let client = computes.get(subscriptionId);
-      if (!client) computes.set(subscriptionId, (client = new ComputeManagementClient(credential, subscriptionId, options)));
+      if (!client)
+        computes.set(
+          subscriptionId,
+          (client = new ComputeManagementClient(credential, subscriptionId, options)),
+        );
       return client;
     },
     blob: (url) => new BlobClient(url, storageCredential),
-    downloadLink: (url, ttlSeconds) => readOnlyLink(new BlobClient(url, storageCredential), storageCredential, ttlSeconds),
+    downloadLink: (url, ttlSeconds) =>
+      readOnlyLink(new BlobClient(url, storageCredential), storageCredential, ttlSeconds),
   };
 }
 

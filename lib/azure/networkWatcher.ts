@@ -6,7 +6,13 @@
 import type { PacketCapture } from "@azure/arm-network";
 import { isNotFound } from "./armErrors";
 import type { AzureClients } from "./clients";
-import { AGENT_DEFAULT_NAME, AGENT_PUBLISHER, AGENT_TYPE_HANDLER_VERSION, AGENT_TYPES, type ExtensionInfo } from "../domain/agentExtension";
+import {
+  AGENT_DEFAULT_NAME,
+  AGENT_PUBLISHER,
+  AGENT_TYPE_HANDLER_VERSION,
+  AGENT_TYPES,
+  type ExtensionInfo,
+} from "../domain/agentExtension";
 import type { CaptureSettings, CaptureTarget, WatcherRef } from "../domain/types";
 import type { CaptureStatusOutput, CaptureSessionStatus } from "../workflow/contracts";
 
@@ -30,20 +36,34 @@ export async function getTarget(clients: AzureClients, target: CaptureTarget): P
     return { location: vm.location, osType: vm.storageProfile?.osDisk?.osType };
   }
   const set = await compute.virtualMachineScaleSets.get(target.resourceGroup, target.name);
-  return { location: set.location, osType: set.virtualMachineProfile?.storageProfile?.osDisk?.osType };
+  return {
+    location: set.location,
+    osType: set.virtualMachineProfile?.storageProfile?.osDisk?.osType,
+  };
 }
 
-export async function listWatchers(clients: AzureClients, subscriptionId: string): Promise<WatcherInfo[]> {
+export async function listWatchers(
+  clients: AzureClients,
+  subscriptionId: string,
+): Promise<WatcherInfo[]> {
   const watchers: WatcherInfo[] = [];
   for await (const watcher of clients.network(subscriptionId).networkWatchers.listAll()) {
     const resourceGroup = resourceGroupOf(watcher.id);
-    if (watcher.name && resourceGroup) watchers.push({ subscriptionId, resourceGroup, name: watcher.name, location: watcher.location });
+    if (watcher.name && resourceGroup)
+      watchers.push({
+        subscriptionId,
+        resourceGroup,
+        name: watcher.name,
+        location: watcher.location,
+      });
   }
   return watchers;
 }
 
 export async function getWatcher(clients: AzureClients, ref: WatcherRef): Promise<WatcherInfo> {
-  const watcher = await clients.network(ref.subscriptionId).networkWatchers.get(ref.resourceGroup, ref.name);
+  const watcher = await clients
+    .network(ref.subscriptionId)
+    .networkWatchers.get(ref.resourceGroup, ref.name);
   return { ...ref, location: watcher.location };
 }
 
@@ -54,26 +74,54 @@ export interface CaptureResource {
   storagePath?: string;
 }
 
-export async function listCaptures(clients: AzureClients, watcher: WatcherRef): Promise<CaptureResource[]> {
+export async function listCaptures(
+  clients: AzureClients,
+  watcher: WatcherRef,
+): Promise<CaptureResource[]> {
   const captures: CaptureResource[] = [];
-  for await (const capture of clients.network(watcher.subscriptionId).packetCaptures.list(watcher.resourceGroup, watcher.name)) {
-    if (capture.name) captures.push({ name: capture.name, target: capture.target, provisioningState: capture.provisioningState, storagePath: capture.storageLocation?.storagePath });
+  for await (const capture of clients
+    .network(watcher.subscriptionId)
+    .packetCaptures.list(watcher.resourceGroup, watcher.name)) {
+    if (capture.name)
+      captures.push({
+        name: capture.name,
+        target: capture.target,
+        provisioningState: capture.provisioningState,
+        storagePath: capture.storageLocation?.storagePath,
+      });
   }
   return captures;
 }
 
-export async function getCapture(clients: AzureClients, watcher: WatcherRef, name: string): Promise<CaptureResource | undefined> {
+export async function getCapture(
+  clients: AzureClients,
+  watcher: WatcherRef,
+  name: string,
+): Promise<CaptureResource | undefined> {
   try {
-    const capture = await clients.network(watcher.subscriptionId).packetCaptures.get(watcher.resourceGroup, watcher.name, name);
-    return { name, target: capture.target, provisioningState: capture.provisioningState, storagePath: capture.storageLocation?.storagePath };
+    const capture = await clients
+      .network(watcher.subscriptionId)
+      .packetCaptures.get(watcher.resourceGroup, watcher.name, name);
+    return {
+      name,
+      target: capture.target,
+      provisioningState: capture.provisioningState,
+      storagePath: capture.storageLocation?.storagePath,
+    };
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
   }
 }
 
-export async function getCaptureStatus(clients: AzureClients, watcher: WatcherRef, name: string): Promise<CaptureStatusOutput> {
-  const result = await clients.network(watcher.subscriptionId).packetCaptures.getStatus(watcher.resourceGroup, watcher.name, name);
+export async function getCaptureStatus(
+  clients: AzureClients,
+  watcher: WatcherRef,
+  name: string,
+): Promise<CaptureStatusOutput> {
+  const result = await clients
+    .network(watcher.subscriptionId)
+    .packetCaptures.getStatus(watcher.resourceGroup, watcher.name, name);
   return {
     status: (result.packetCaptureStatus ?? "Unknown") as CaptureSessionStatus,
     stopReason: result.stopReason || undefined,
@@ -82,7 +130,13 @@ export async function getCaptureStatus(clients: AzureClients, watcher: WatcherRe
   };
 }
 
-export async function createCapture(clients: AzureClients, watcher: WatcherRef, target: CaptureTarget, name: string, settings: CaptureSettings): Promise<{ id?: string; provisioningState?: string }> {
+export async function createCapture(
+  clients: AzureClients,
+  watcher: WatcherRef,
+  target: CaptureTarget,
+  name: string,
+  settings: CaptureSettings,
+): Promise<{ id?: string; provisioningState?: string }> {
   const parameters: PacketCapture = {
     target: target.resourceId,
     targetType: target.kind === "virtualMachine" ? "AzureVM" : "AzureVMSS",
@@ -92,47 +146,96 @@ export async function createCapture(clients: AzureClients, watcher: WatcherRef, 
     storageLocation: { storageId: settings.storageAccountId },
     filters: settings.filters,
   };
-  const result = await clients.network(watcher.subscriptionId).packetCaptures.create(watcher.resourceGroup, watcher.name, name, parameters);
+  const result = await clients
+    .network(watcher.subscriptionId)
+    .packetCaptures.create(watcher.resourceGroup, watcher.name, name, parameters);
   return { id: result.id, provisioningState: result.provisioningState };
 }
 
 /** Stop and delete treat "already gone" as done: both are cleanup, and cleanup must be idempotent. */
-export async function stopCapture(clients: AzureClients, watcher: WatcherRef, name: string): Promise<void> {
+export async function stopCapture(
+  clients: AzureClients,
+  watcher: WatcherRef,
+  name: string,
+): Promise<void> {
   try {
-    await clients.network(watcher.subscriptionId).packetCaptures.stop(watcher.resourceGroup, watcher.name, name);
+    await clients
+      .network(watcher.subscriptionId)
+      .packetCaptures.stop(watcher.resourceGroup, watcher.name, name);
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
 }
 
-export async function deleteCapture(clients: AzureClients, watcher: WatcherRef, name: string): Promise<void> {
+export async function deleteCapture(
+  clients: AzureClients,
+  watcher: WatcherRef,
+  name: string,
+): Promise<void> {
   try {
-    await clients.network(watcher.subscriptionId).packetCaptures.delete(watcher.resourceGroup, watcher.name, name);
+    await clients
+      .network(watcher.subscriptionId)
+      .packetCaptures.delete(watcher.resourceGroup, watcher.name, name);
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
 }
 
-export async function listExtensions(clients: AzureClients, target: CaptureTarget): Promise<ExtensionInfo[]> {
+export async function listExtensions(
+  clients: AzureClients,
+  target: CaptureTarget,
+): Promise<ExtensionInfo[]> {
   const compute = clients.compute(target.subscriptionId);
   if (target.kind === "virtualMachine") {
     const result = await compute.virtualMachineExtensions.list(target.resourceGroup, target.name);
-    return (result.value ?? []).map((e) => ({ name: e.name, publisher: e.publisher, type: e.typePropertiesType, provisioningState: e.provisioningState }));
+    return (result.value ?? []).map((e) => ({
+      name: e.name,
+      publisher: e.publisher,
+      type: e.typePropertiesType,
+      provisioningState: e.provisioningState,
+    }));
   }
   const extensions: ExtensionInfo[] = [];
-  for await (const e of compute.virtualMachineScaleSetExtensions.list(target.resourceGroup, target.name)) {
-    extensions.push({ name: e.name, publisher: e.publisher, type: e.typePropertiesType, provisioningState: e.provisioningState });
+  for await (const e of compute.virtualMachineScaleSetExtensions.list(
+    target.resourceGroup,
+    target.name,
+  )) {
+    extensions.push({
+      name: e.name,
+      publisher: e.publisher,
+      type: e.typePropertiesType,
+      provisioningState: e.provisioningState,
+    });
   }
   return extensions;
 }
 
-export async function installAgent(clients: AzureClients, target: CaptureTarget, info: TargetInfo): Promise<void> {
+export async function installAgent(
+  clients: AzureClients,
+  target: CaptureTarget,
+  info: TargetInfo,
+): Promise<void> {
   const compute = clients.compute(target.subscriptionId);
   const type = info.osType?.toLowerCase() === "windows" ? AGENT_TYPES.Windows : AGENT_TYPES.Linux;
-  const extension = { publisher: AGENT_PUBLISHER, typePropertiesType: type, typeHandlerVersion: AGENT_TYPE_HANDLER_VERSION, autoUpgradeMinorVersion: true };
+  const extension = {
+    publisher: AGENT_PUBLISHER,
+    typePropertiesType: type,
+    typeHandlerVersion: AGENT_TYPE_HANDLER_VERSION,
+    autoUpgradeMinorVersion: true,
+  };
   if (target.kind === "virtualMachine") {
-    await compute.virtualMachineExtensions.createOrUpdate(target.resourceGroup, target.name, AGENT_DEFAULT_NAME, { location: info.location, ...extension });
+    await compute.virtualMachineExtensions.createOrUpdate(
+      target.resourceGroup,
+      target.name,
+      AGENT_DEFAULT_NAME,
+      { location: info.location, ...extension },
+    );
   } else {
-    await compute.virtualMachineScaleSetExtensions.createOrUpdate(target.resourceGroup, target.name, AGENT_DEFAULT_NAME, extension);
+    await compute.virtualMachineScaleSetExtensions.createOrUpdate(
+      target.resourceGroup,
+      target.name,
+      AGENT_DEFAULT_NAME,
+      extension,
+    );
   }
 }

@@ -9,7 +9,12 @@ import { BUILT_IN_DEFAULTS, LIMITS, type CaptureDefaults } from "../domain/captu
 const list = z
   .string()
   .optional()
-  .transform((value) => (value ?? "").split(/[;,\s]+/).map((s) => s.trim()).filter(Boolean));
+  .transform((value) =>
+    (value ?? "")
+      .split(/[;,\s]+/)
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 
 function intSetting(fallback: number, min: number, max: number) {
   return z
@@ -28,9 +33,21 @@ function intSetting(fallback: number, min: number, max: number) {
 
 const webhookSchema = z.object({
   CAPTURE_STORAGE_ACCOUNT_ID: z.string().optional(),
-  CAPTURE_TIME_LIMIT_SECONDS: intSetting(BUILT_IN_DEFAULTS.timeLimitInSeconds, LIMITS.timeLimitInSeconds.min, LIMITS.timeLimitInSeconds.max),
-  CAPTURE_TOTAL_BYTES: intSetting(BUILT_IN_DEFAULTS.totalBytesPerSession, LIMITS.totalBytesPerSession.min, LIMITS.totalBytesPerSession.max),
-  CAPTURE_BYTES_PER_PACKET: intSetting(BUILT_IN_DEFAULTS.bytesToCapturePerPacket, LIMITS.bytesToCapturePerPacket.min, LIMITS.bytesToCapturePerPacket.max),
+  CAPTURE_TIME_LIMIT_SECONDS: intSetting(
+    BUILT_IN_DEFAULTS.timeLimitInSeconds,
+    LIMITS.timeLimitInSeconds.min,
+    LIMITS.timeLimitInSeconds.max,
+  ),
+  CAPTURE_TOTAL_BYTES: intSetting(
+    BUILT_IN_DEFAULTS.totalBytesPerSession,
+    LIMITS.totalBytesPerSession.min,
+    LIMITS.totalBytesPerSession.max,
+  ),
+  CAPTURE_BYTES_PER_PACKET: intSetting(
+    BUILT_IN_DEFAULTS.bytesToCapturePerPacket,
+    LIMITS.bytesToCapturePerPacket.min,
+    LIMITS.bytesToCapturePerPacket.max,
+  ),
   /** After a capture of a target ends, further alerts for it within this window are answered as duplicates. */
   CAPTURE_COOLDOWN_SECONDS: intSetting(0, 0, 86400),
   /** Storage accounts an alert or direct request may name; the default account is always allowed. */
@@ -40,7 +57,10 @@ const webhookSchema = z.object({
   CAPTURE_QUOTA_WAIT_SECONDS: intSetting(900, 0, 86400),
   CAPTURE_QUOTA_RECHECK_SECONDS: intSetting(60, 5, 3600),
   CAPTURE_DEADLINE_GRACE_SECONDS: intSetting(120, 10, 3600),
-  CAPTURE_SUMMARIZE: z.enum(["true", "false"]).optional().transform((v) => v !== "false"),
+  CAPTURE_SUMMARIZE: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => v !== "false"),
 });
 
 export type WebhookSettings = z.infer<typeof webhookSchema>;
@@ -49,13 +69,22 @@ export type SettingsRead<T> = { ok: true; value: T } | { ok: false; message: str
 
 /** The portal (and local.settings.json) leave unused settings as empty strings: those mean "not set". */
 function read<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): SettingsRead<T> {
-  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== "")));
+  const parsed = schema.safeParse(
+    Object.fromEntries(
+      Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""),
+    ),
+  );
   if (parsed.success) return { ok: true, value: parsed.data };
   const issue = parsed.error.issues[0];
-  return { ok: false, message: `app setting ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}` };
+  return {
+    ok: false,
+    message: `app setting ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}`,
+  };
 }
 
-export function readWebhookSettings(env: NodeJS.ProcessEnv = process.env): SettingsRead<WebhookSettings> {
+export function readWebhookSettings(
+  env: NodeJS.ProcessEnv = process.env,
+): SettingsRead<WebhookSettings> {
   return read(webhookSchema, env);
 }
 
@@ -81,10 +110,20 @@ const authSchema = z.object({
 
 export type WebhookAuthSettings = z.infer<typeof authSchema>;
 
-export function readWebhookAuthSettings(env: NodeJS.ProcessEnv = process.env): SettingsRead<WebhookAuthSettings> {
+export function readWebhookAuthSettings(
+  env: NodeJS.ProcessEnv = process.env,
+): SettingsRead<WebhookAuthSettings> {
   const result = read(authSchema, env);
-  if (result.ok && result.value.WEBHOOK_AUTH_MODE !== "key" && (!result.value.ENTRA_TENANT_ID || result.value.ENTRA_AUDIENCES.length === 0)) {
-    return { ok: false, message: "app settings ENTRA_TENANT_ID and ENTRA_AUDIENCES: required when WEBHOOK_AUTH_MODE is entra or both" };
+  if (
+    result.ok &&
+    result.value.WEBHOOK_AUTH_MODE !== "key" &&
+    (!result.value.ENTRA_TENANT_ID || result.value.ENTRA_AUDIENCES.length === 0)
+  ) {
+    return {
+      ok: false,
+      message:
+        "app settings ENTRA_TENANT_ID and ENTRA_AUDIENCES: required when WEBHOOK_AUTH_MODE is entra or both",
+    };
   }
   return result;
 }
@@ -101,7 +140,10 @@ const activitySchema = z.object({
   CAPTURE_STORAGE_CONNECTION_STRING: z.string().optional(),
   CAPTURE_SESSION_LIMIT: intSetting(10000, 1, 10000),
   /** Install the Network Watcher agent extension when it is missing, instead of failing. */
-  CAPTURE_INSTALL_AGENT: z.enum(["true", "false"]).optional().transform((v) => v === "true"),
+  CAPTURE_INSTALL_AGENT: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => v === "true"),
   CAPTURE_SUMMARY_MAX_BYTES: intSetting(2 * 1024 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),
   NOTIFY_WEBHOOK_URL: z.url().optional(),
   NOTIFY_WEBHOOK_SECRET: z.string().optional(),
@@ -111,10 +153,15 @@ const activitySchema = z.object({
 
 export type ActivitySettings = z.infer<typeof activitySchema>;
 
-export function readActivitySettings(env: NodeJS.ProcessEnv = process.env): SettingsRead<ActivitySettings> {
+export function readActivitySettings(
+  env: NodeJS.ProcessEnv = process.env,
+): SettingsRead<ActivitySettings> {
   const result = read(activitySchema, env);
   if (result.ok && result.value.AZURE_CREDENTIAL === "local" && !result.value.AZURE_LOCAL_TOKEN) {
-    return { ok: false, message: "app setting AZURE_LOCAL_TOKEN: required when AZURE_CREDENTIAL is local" };
+    return {
+      ok: false,
+      message: "app setting AZURE_LOCAL_TOKEN: required when AZURE_CREDENTIAL is local",
+    };
   }
   return result;
 }

@@ -3,7 +3,10 @@
  * Microsoft notes it may be installed under a name other than AzureNetworkWatcherExtension.
  */
 export const AGENT_PUBLISHER = "Microsoft.Azure.NetworkWatcher";
-export const AGENT_TYPES = { Linux: "NetworkWatcherAgentLinux", Windows: "NetworkWatcherAgentWindows" } as const;
+export const AGENT_TYPES = {
+  Linux: "NetworkWatcherAgentLinux",
+  Windows: "NetworkWatcherAgentWindows",
+} as const;
 export const AGENT_DEFAULT_NAME = "AzureNetworkWatcherExtension";
 export const AGENT_TYPE_HANDLER_VERSION = "1.4";
 
@@ -17,7 +20,9 @@ export interface ExtensionInfo {
 export function findAgent(extensions: ExtensionInfo[]): ExtensionInfo | undefined {
   const types: string[] = Object.values(AGENT_TYPES).map((t) => t.toLowerCase());
   return extensions.find(
-    (e) => e.publisher?.toLowerCase() === AGENT_PUBLISHER.toLowerCase() && types.includes((e.type ?? "").toLowerCase()),
+    (e) =>
+      e.publisher?.toLowerCase() === AGENT_PUBLISHER.toLowerCase() &&
+      types.includes((e.type ?? "").toLowerCase()),
   );
 }
 

@@ -60,7 +60,11 @@ const nonCommonSchema = z.object({
   data: z.object({ status: z.string(), context: metricContext, properties: propertyBag }),
 });
 
-const classicSchema = z.object({ status: z.string(), context: metricContext, properties: propertyBag });
+const classicSchema = z.object({
+  status: z.string(),
+  context: metricContext,
+  properties: propertyBag,
+});
 
 const scalar = z.union([z.string(), z.number()]);
 const directSchema = z.object({
@@ -82,8 +86,16 @@ export function parseAlertPayload(body: unknown): AlertParseResult {
   const record = body as Record<string, unknown>;
   if (typeof record.schemaId === "string") return parseBySchemaId(record);
   if ("targetVM" in record) return parseDirect(record);
-  const wrapped = typeof record.RequestBody === "object" && record.RequestBody !== null ? record.RequestBody : record;
-  if (typeof wrapped === "object" && wrapped !== null && "context" in wrapped && "status" in wrapped) {
+  const wrapped =
+    typeof record.RequestBody === "object" && record.RequestBody !== null
+      ? record.RequestBody
+      : record;
+  if (
+    typeof wrapped === "object" &&
+    wrapped !== null &&
+    "context" in wrapped &&
+    "status" in wrapped
+  ) {
     return parseClassic(wrapped);
   }
   return {
@@ -100,7 +112,11 @@ function parseBySchemaId(record: Record<string, unknown>): AlertParseResult {
   const schemaId = String(record.schemaId);
   if (/^azureMonitorCommonAlertSchema$/i.test(schemaId)) return parseCommon(record);
   if (/^AzureMonitorMetricAlert$/i.test(schemaId)) return parseNonCommon(record);
-  return { kind: "rejected", status: 400, message: `unsupported schemaId "${schemaId.slice(0, 80)}"` };
+  return {
+    kind: "rejected",
+    status: 400,
+    message: `unsupported schemaId "${schemaId.slice(0, 80)}"`,
+  };
 }
 
 function parseCommon(record: unknown): AlertParseResult {
@@ -116,8 +132,14 @@ function parseCommon(record: unknown): AlertParseResult {
     alertId: essentials.alertId,
     description: essentials.description ?? undefined,
   };
-  if (essentials.monitorCondition && INACTIVE_CONDITIONS.has(essentials.monitorCondition.toLowerCase())) {
-    return { kind: "ignored", reason: `alert is ${essentials.monitorCondition}; captures start only when an alert fires` };
+  if (
+    essentials.monitorCondition &&
+    INACTIVE_CONDITIONS.has(essentials.monitorCondition.toLowerCase())
+  ) {
+    return {
+      kind: "ignored",
+      reason: `alert is ${essentials.monitorCondition}; captures start only when an alert fires`,
+    };
   }
   const candidates = [...essentials.alertTargetIDs, ...dimensionValues(alertContext)];
   const target = firstTarget(candidates);
@@ -133,7 +155,13 @@ function parseNonCommon(record: unknown): AlertParseResult {
   const parsed = nonCommonSchema.safeParse(record);
   if (!parsed.success) return malformed("AzureMonitorMetricAlert", parsed.error);
   const { status, context, properties } = parsed.data.data;
-  return fromMetricContext("nonCommon", status, context, properties ?? {}, "data.context.resourceId");
+  return fromMetricContext(
+    "nonCommon",
+    status,
+    context,
+    properties ?? {},
+    "data.context.resourceId",
+  );
 }
 
 function parseClassic(record: unknown): AlertParseResult {
@@ -151,7 +179,10 @@ function fromMetricContext(
   field: string,
 ): AlertParseResult {
   if (INACTIVE_CONDITIONS.has(status.toLowerCase())) {
-    return { kind: "ignored", reason: `alert is ${status}; captures start only when an alert fires` };
+    return {
+      kind: "ignored",
+      reason: `alert is ${status}; captures start only when an alert fires`,
+    };
   }
   const target = context.resourceId ? parseCaptureTarget(context.resourceId) : undefined;
   if (!target) return notAVm(field, context.resourceId ? [context.resourceId] : []);
@@ -173,7 +204,11 @@ function parseDirect(record: unknown): AlertParseResult {
   const direct = parsed.data;
   const target = parseCaptureTarget(direct.targetVM);
   if (!target) {
-    return { kind: "rejected", status: 422, message: "targetVM must be the ARM resource ID of a virtual machine or scale set" };
+    return {
+      kind: "rejected",
+      status: 422,
+      message: "targetVM must be the ARM resource ID of a virtual machine or scale set",
+    };
   }
   const overrides: Record<string, unknown> = {};
   if (direct.storageID !== undefined) overrides.captureStorageAccountId = direct.storageID;
@@ -202,7 +237,9 @@ function dimensionValues(alertContext: Record<string, unknown> | null | undefine
   const allOf = Array.isArray(condition.allOf) ? condition.allOf : [];
   return allOf.flatMap((criterion) => {
     const dimensions = asRecord(criterion).dimensions;
-    return Array.isArray(dimensions) ? dimensions.map((d) => asRecord(d).value).filter((v): v is string => typeof v === "string") : [];
+    return Array.isArray(dimensions)
+      ? dimensions.map((d) => asRecord(d).value).filter((v): v is string => typeof v === "string")
+      : [];
   });
 }
 
@@ -215,11 +252,18 @@ function firstTarget(ids: string[]): CaptureTarget | undefined {
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
 function notAVm(field: string, ids: string[]): AlertParseResult {
-  const seen = ids.length ? `; got ${ids.slice(0, 3).map((id) => JSON.stringify(id.slice(0, 200))).join(", ")}` : "; none given";
+  const seen = ids.length
+    ? `; got ${ids
+        .slice(0, 3)
+        .map((id) => JSON.stringify(id.slice(0, 200)))
+        .join(", ")}`
+    : "; none given";
   return {
     kind: "rejected",
     status: 422,
@@ -230,5 +274,9 @@ function notAVm(field: string, ids: string[]): AlertParseResult {
 function malformed(schema: string, error: z.ZodError): AlertParseResult {
   const issue = error.issues[0];
   const path = issue ? issue.path.join(".") || "(root)" : "(root)";
-  return { kind: "rejected", status: 400, message: `malformed ${schema}: ${path}: ${issue?.message ?? "invalid"}` };
+  return {
+    kind: "rejected",
+    status: 400,
+    message: `malformed ${schema}: ${path}: ${issue?.message ?? "invalid"}`,
+  };
 }

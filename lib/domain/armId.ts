@@ -15,9 +15,22 @@ const STORAGE_ACCOUNT_PATTERN =
 export function parseCaptureTarget(resourceId: string): CaptureTarget | undefined {
   const match = TARGET_PATTERN.exec(resourceId.trim());
   if (!match) return undefined;
-  const [, subscriptionId, resourceGroup, type, name] = match as unknown as [string, string, string, string, string];
-  const kind: TargetKind = type.toLowerCase() === "virtualmachines" ? "virtualMachine" : "virtualMachineScaleSet";
-  return { resourceId: resourceId.trim().replace(/\/$/, ""), subscriptionId, resourceGroup, name, kind };
+  const [, subscriptionId, resourceGroup, type, name] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const kind: TargetKind =
+    type.toLowerCase() === "virtualmachines" ? "virtualMachine" : "virtualMachineScaleSet";
+  return {
+    resourceId: resourceId.trim().replace(/\/$/, ""),
+    subscriptionId,
+    resourceGroup,
+    name,
+    kind,
+  };
 }
 
 export interface StorageAccountRef {
@@ -30,7 +43,12 @@ export interface StorageAccountRef {
 export function parseStorageAccountId(resourceId: string): StorageAccountRef | undefined {
   const match = STORAGE_ACCOUNT_PATTERN.exec(resourceId.trim());
   if (!match) return undefined;
-  const [, subscriptionId, resourceGroup, name] = match as unknown as [string, string, string, string];
+  const [, subscriptionId, resourceGroup, name] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+  ];
   return { resourceId: resourceId.trim().replace(/\/$/, ""), subscriptionId, resourceGroup, name };
 }
 

@@ -10,7 +10,11 @@ import { z } from "zod";
 type Validator = (value: string) => string | undefined;
 
 /** Splits a spec into its parts, or explains why the notation is not one Network Watcher accepts. */
-function checkNotation(value: string, single: Validator, compare: (a: string, b: string) => boolean): string | undefined {
+function checkNotation(
+  value: string,
+  single: Validator,
+  compare: (a: string, b: string) => boolean,
+): string | undefined {
   const spec = value.trim();
   if (spec === "") return undefined;
   if (spec.includes("-") && spec.includes(";")) return "ranges and ;-lists cannot be mixed";
@@ -18,7 +22,11 @@ function checkNotation(value: string, single: Validator, compare: (a: string, b:
     const bounds = spec.split("-");
     if (bounds.length !== 2) return "only one range a-b is supported";
     const [low, high] = bounds.map((b) => b.trim()) as [string, string];
-    return single(low) ?? single(high) ?? (compare(low, high) ? undefined : `range start ${low} is after its end ${high}`);
+    return (
+      single(low) ??
+      single(high) ??
+      (compare(low, high) ? undefined : `range start ${low} is after its end ${high}`)
+    );
   }
   const items = spec.split(";").map((s) => s.trim());
   if (items[items.length - 1] === "") items.pop();
@@ -30,9 +38,12 @@ function checkNotation(value: string, single: Validator, compare: (a: string, b:
   return undefined;
 }
 
-const singleIp: Validator = (value) => (isIP(value) ? undefined : `"${value.slice(0, 60)}" is not an IP address`);
+const singleIp: Validator = (value) =>
+  isIP(value) ? undefined : `"${value.slice(0, 60)}" is not an IP address`;
 const singlePort: Validator = (value) =>
-  /^\d{1,5}$/.test(value) && Number(value) <= 65535 ? undefined : `"${value.slice(0, 20)}" is not a port (0-65535)`;
+  /^\d{1,5}$/.test(value) && Number(value) <= 65535
+    ? undefined
+    : `"${value.slice(0, 20)}" is not a port (0-65535)`;
 
 function ipOrder(a: string, b: string): boolean {
   if (isIP(a) !== isIP(b)) return false;
@@ -52,14 +63,20 @@ export function portSpecProblem(value: string): string | undefined {
   return checkNotation(value, singlePort, (a, b) => Number(a) <= Number(b));
 }
 
-const ipSpec = z.string().max(1000).superRefine((value, ctx) => {
-  const problem = ipSpecProblem(value);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
-const portSpec = z.string().max(1000).superRefine((value, ctx) => {
-  const problem = portSpecProblem(value);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
+const ipSpec = z
+  .string()
+  .max(1000)
+  .superRefine((value, ctx) => {
+    const problem = ipSpecProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+const portSpec = z
+  .string()
+  .max(1000)
+  .superRefine((value, ctx) => {
+    const problem = portSpecProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 const captureFilterSchema = z.strictObject({
   protocol: z.enum(["TCP", "UDP", "Any"]).optional(),

@@ -37,11 +37,15 @@ export interface CaptureDefaults {
   storageAccountId?: string;
 }
 
-export type SettingsResult = { ok: true; settings: CaptureSettings } | { ok: false; key: string; message: string };
+export type SettingsResult =
+  { ok: true; settings: CaptureSettings } | { ok: false; key: string; message: string };
 
 function integerIn(range: { min: number; max: number }) {
   return z
-    .union([z.number(), z.string().trim().regex(/^\d+$/, "must be a whole number").transform(Number)])
+    .union([
+      z.number(),
+      z.string().trim().regex(/^\d+$/, "must be a whole number").transform(Number),
+    ])
     .pipe(z.number().int("must be a whole number").min(range.min).max(range.max));
 }
 
@@ -60,7 +64,10 @@ const filtersValue = z
 
 const storageAccountValue = z
   .string()
-  .refine((id) => parseStorageAccountId(id) !== undefined, "must be the ARM ID of a storage account");
+  .refine(
+    (id) => parseStorageAccountId(id) !== undefined,
+    "must be the ARM ID of a storage account",
+  );
 
 /** Looks a key up the way Azure Monitor users type them: case-insensitively. */
 function lookup(overrides: Record<string, unknown>, key: string): unknown {
@@ -69,7 +76,12 @@ function lookup(overrides: Record<string, unknown>, key: string): unknown {
   return found === undefined ? undefined : overrides[found];
 }
 
-function readOverride<T>(overrides: Record<string, unknown>, key: string, schema: z.ZodType<T>, fallback: T): { ok: true; value: T } | { ok: false; key: string; message: string } {
+function readOverride<T>(
+  overrides: Record<string, unknown>,
+  key: string,
+  schema: z.ZodType<T>,
+  fallback: T,
+): { ok: true; value: T } | { ok: false; key: string; message: string } {
   const raw = lookup(overrides, key);
   if (raw === undefined || raw === null || raw === "") return { ok: true, value: fallback };
   const parsed = schema.safeParse(raw);
@@ -79,16 +91,39 @@ function readOverride<T>(overrides: Record<string, unknown>, key: string, schema
   return { ok: false, key, message: `${key}: ${issue?.message ?? "invalid value"}${where}` };
 }
 
-export function resolveCaptureSettings(overrides: Record<string, unknown>, defaults: CaptureDefaults): SettingsResult {
-  const timeLimit = readOverride(overrides, OVERRIDE_KEYS.timeLimit, integerIn(LIMITS.timeLimitInSeconds), defaults.timeLimitInSeconds);
+export function resolveCaptureSettings(
+  overrides: Record<string, unknown>,
+  defaults: CaptureDefaults,
+): SettingsResult {
+  const timeLimit = readOverride(
+    overrides,
+    OVERRIDE_KEYS.timeLimit,
+    integerIn(LIMITS.timeLimitInSeconds),
+    defaults.timeLimitInSeconds,
+  );
   if (!timeLimit.ok) return timeLimit;
-  const totalBytes = readOverride(overrides, OVERRIDE_KEYS.totalBytes, integerIn(LIMITS.totalBytesPerSession), defaults.totalBytesPerSession);
+  const totalBytes = readOverride(
+    overrides,
+    OVERRIDE_KEYS.totalBytes,
+    integerIn(LIMITS.totalBytesPerSession),
+    defaults.totalBytesPerSession,
+  );
   if (!totalBytes.ok) return totalBytes;
-  const perPacket = readOverride(overrides, OVERRIDE_KEYS.bytesPerPacket, integerIn(LIMITS.bytesToCapturePerPacket), defaults.bytesToCapturePerPacket);
+  const perPacket = readOverride(
+    overrides,
+    OVERRIDE_KEYS.bytesPerPacket,
+    integerIn(LIMITS.bytesToCapturePerPacket),
+    defaults.bytesToCapturePerPacket,
+  );
   if (!perPacket.ok) return perPacket;
   const filters = readOverride(overrides, OVERRIDE_KEYS.filters, filtersValue, []);
   if (!filters.ok) return filters;
-  const storage = readOverride<string | undefined>(overrides, OVERRIDE_KEYS.storageAccount, storageAccountValue, defaults.storageAccountId);
+  const storage = readOverride<string | undefined>(
+    overrides,
+    OVERRIDE_KEYS.storageAccount,
+    storageAccountValue,
+    defaults.storageAccountId,
+  );
   if (!storage.ok) return storage;
   if (!storage.value) {
     return {

@@ -19,7 +19,8 @@ export type NameDecision = "adopt" | "replace" | "tryAnotherName";
 const LIVE = new Set(["running", "notstarted"]);
 
 export function decideOnExisting(existing: ExistingCapture, ourTarget: string): NameDecision {
-  const ours = existing.target !== undefined && canonicalId(existing.target) === canonicalId(ourTarget);
+  const ours =
+    existing.target !== undefined && canonicalId(existing.target) === canonicalId(ourTarget);
   if (!ours) return "tryAnotherName";
   if (existing.provisioningState?.toLowerCase() === "failed") return "replace";
   return LIVE.has((existing.status ?? "").toLowerCase()) ? "adopt" : "replace";

@@ -12,7 +12,13 @@ function shortHash(target: CaptureTarget): string {
 
 /** A readable VM name keeps the ID recognisable in lists; the hash keeps it unique across resource groups. */
 function readableName(target: CaptureTarget, maxLength: number): string {
-  return target.name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, maxLength) || "vm";
+  return (
+    target.name
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, maxLength) || "vm"
+  );
 }
 
 /** Durable instance ID: one orchestration per target at a time. */

@@ -16,10 +16,14 @@ export interface EntraSettings {
   clockToleranceSeconds: number;
 }
 
-export type TokenCheck = { ok: true; claims: JWTPayload } | { ok: false; status: 401 | 403; message: string };
+export type TokenCheck =
+  { ok: true; claims: JWTPayload } | { ok: false; status: 401 | 403; message: string };
 
 export function issuersFor(tenantId: string): string[] {
-  return [`https://login.microsoftonline.com/${tenantId}/v2.0`, `https://sts.windows.net/${tenantId}/`];
+  return [
+    `https://login.microsoftonline.com/${tenantId}/v2.0`,
+    `https://sts.windows.net/${tenantId}/`,
+  ];
 }
 
 export function defaultJwksUrl(tenantId: string): string {
@@ -35,9 +39,15 @@ function keySet(url: string): ReturnType<typeof createRemoteJWKSet> {
   return set;
 }
 
-export async function checkEntraToken(authorization: string | null, settings: EntraSettings): Promise<TokenCheck> {
-  const match = /^Bearer\s+([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)$/.exec(authorization ?? "");
-  if (!match) return { ok: false, status: 401, message: "a Microsoft Entra ID bearer token is required" };
+export async function checkEntraToken(
+  authorization: string | null,
+  settings: EntraSettings,
+): Promise<TokenCheck> {
+  const match = /^Bearer\s+([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)$/.exec(
+    authorization ?? "",
+  );
+  if (!match)
+    return { ok: false, status: 401, message: "a Microsoft Entra ID bearer token is required" };
   try {
     const { payload } = await jwtVerify(match[1]!, keySet(settings.jwksUrl), {
       algorithms: ["RS256"],
@@ -48,7 +58,11 @@ export async function checkEntraToken(authorization: string | null, settings: En
     });
     const roles = Array.isArray(payload.roles) ? payload.roles : [];
     if (!roles.includes(settings.requiredRole)) {
-      return { ok: false, status: 403, message: `the token lacks the ${settings.requiredRole} app role` };
+      return {
+        ok: false,
+        status: 403,
+        message: `the token lacks the ${settings.requiredRole} app role`,
+      };
     }
     return { ok: true, claims: payload };
   } catch (error) {

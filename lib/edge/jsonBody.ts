@@ -13,47 +13,71 @@ export const BODY_LIMITS = {
 
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
-export type BodyResult = { ok: true; value: unknown } | { ok: false; status: 400 | 413 | 415; message: string };
+export type BodyResult =
+  { ok: true; value: unknown } | { ok: false; status: 400 | 413 | 415; message: string };
 
-export async function readJsonBody(request: HttpRequest, limits = BODY_LIMITS): Promise<BodyResult> {
+export async function readJsonBody(
+  request: HttpRequest,
+  limits = BODY_LIMITS,
+): Promise<BodyResult> {
   const contentType = request.headers.get("content-type");
   if (contentType && !/^application\/(?:[\w.+-]+\+)?json\b|^text\/plain\b/i.test(contentType)) {
-    return { ok: false, status: 415, message: `content type ${contentType.slice(0, 80)} is not JSON` };
+    return {
+      ok: false,
+      status: 415,
+      message: `content type ${contentType.slice(0, 80)} is not JSON`,
+    };
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limits.maxBytes) return tooLarge(limits.maxBytes);
   const bytes = Buffer.from(await request.arrayBuffer());
   if (bytes.byteLength > limits.maxBytes) return tooLarge(limits.maxBytes);
-  if (bytes.byteLength === 0) return { ok: false, status: 400, message: "the body is empty; expected an alert JSON object" };
+  if (bytes.byteLength === 0)
+    return { ok: false, status: 400, message: "the body is empty; expected an alert JSON object" };
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString("utf8"));
   } catch (error) {
-    return { ok: false, status: 400, message: `malformed JSON: ${(error as Error).message.slice(0, 200)}` };
+    return {
+      ok: false,
+      status: 400,
+      message: `malformed JSON: ${(error as Error).message.slice(0, 200)}`,
+    };
   }
   const problem = shapeProblem(value, limits);
   return problem ? { ok: false, status: 400, message: problem } : { ok: true, value };
 }
 
 function tooLarge(maxBytes: number): BodyResult {
-  return { ok: false, status: 413, message: `the body is over ${maxBytes / 1024} KB, Azure Monitor's own payload limit` };
+  return {
+    ok: false,
+    status: 413,
+    message: `the body is over ${maxBytes / 1024} KB, Azure Monitor's own payload limit`,
+  };
 }
 
 /** Iterative walk, so a hostile nesting depth cannot overflow the stack before it is measured. */
-export function shapeProblem(root: unknown, limits: Pick<typeof BODY_LIMITS, "maxDepth" | "maxStringLength"> = BODY_LIMITS): string | undefined {
+export function shapeProblem(
+  root: unknown,
+  limits: Pick<typeof BODY_LIMITS, "maxDepth" | "maxStringLength"> = BODY_LIMITS,
+): string | undefined {
   const stack: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 1 }];
   while (stack.length > 0) {
     const { value, depth } = stack.pop()!;
     if (typeof value === "string") {
-      if (value.length > limits.maxStringLength) return `a string value is longer than ${limits.maxStringLength} characters`;
+      if (value.length > limits.maxStringLength)
+        return `a string value is longer than ${limits.maxStringLength} characters`;
       continue;
     }
     if (typeof value !== "object" || value === null) continue;
     if (depth > limits.maxDepth) return `JSON nesting is deeper than ${limits.maxDepth} levels`;
-    const entries = Array.isArray(value) ? value.map((v) => ["", v] as const) : Object.entries(value);
+    const entries = Array.isArray(value)
+      ? value.map((v) => ["", v] as const)
+      : Object.entries(value);
     for (const [key, child] of entries) {
       if (FORBIDDEN_KEYS.has(key)) return `the key "${key}" is not allowed`;
-      if (key.length > limits.maxStringLength) return `a key is longer than ${limits.maxStringLength} characters`;
+      if (key.length > limits.maxStringLength)
+        return `a key is longer than ${limits.maxStringLength} characters`;
       stack.push({ value: child, depth: depth + 1 });
     }
   }

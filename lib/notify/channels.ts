@@ -5,7 +5,11 @@
  */
 import { facts, type Notification } from "./notification";
 
-const TEAMS_COLOR: Record<Notification["tone"], string> = { good: "Good", warning: "Warning", error: "Attention" };
+const TEAMS_COLOR: Record<Notification["tone"], string> = {
+  good: "Good",
+  warning: "Warning",
+  error: "Attention",
+};
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -20,15 +24,34 @@ function links(n: Notification): Array<{ title: string; url: string }> {
 
 export function teamsMessage(n: Notification): Record<string, unknown> {
   const body: Array<Record<string, unknown>> = [
-    { type: "TextBlock", text: n.title, weight: "Bolder", size: "Medium", color: TEAMS_COLOR[n.tone], wrap: true },
+    {
+      type: "TextBlock",
+      text: n.title,
+      weight: "Bolder",
+      size: "Medium",
+      color: TEAMS_COLOR[n.tone],
+      wrap: true,
+    },
     { type: "FactSet", facts: facts(n).map(([title, value]) => ({ title, value })) },
   ];
   if (n.highlights.length) {
     body.push({ type: "TextBlock", text: "Triage", weight: "Bolder", wrap: true });
-    body.push({ type: "TextBlock", text: n.highlights.map((h) => `- ${h}`).join("\n"), wrap: true, fontType: "Monospace" });
+    body.push({
+      type: "TextBlock",
+      text: n.highlights.map((h) => `- ${h}`).join("\n"),
+      wrap: true,
+      fontType: "Monospace",
+    });
   }
-  if (n.summaryNote) body.push({ type: "TextBlock", text: n.summaryNote, isSubtle: true, wrap: true });
-  if (n.rerun) body.push({ type: "TextBlock", text: `Re-run: \`${n.rerun.cli}\``, wrap: true, fontType: "Monospace" });
+  if (n.summaryNote)
+    body.push({ type: "TextBlock", text: n.summaryNote, isSubtle: true, wrap: true });
+  if (n.rerun)
+    body.push({
+      type: "TextBlock",
+      text: `Re-run: \`${n.rerun.cli}\``,
+      wrap: true,
+      fontType: "Monospace",
+    });
   return {
     type: "message",
     attachments: [
@@ -50,11 +73,31 @@ export function teamsMessage(n: Notification): Record<string, unknown> {
 export function slackMessage(n: Notification): Record<string, unknown> {
   const blocks: Array<Record<string, unknown>> = [
     { type: "header", text: { type: "plain_text", text: clip(n.title, 150), emoji: true } },
-    { type: "section", fields: facts(n).slice(0, 10).map(([title, value]) => ({ type: "mrkdwn", text: clip(`*${title}*\n${value}`, 2000) })) },
+    {
+      type: "section",
+      fields: facts(n)
+        .slice(0, 10)
+        .map(([title, value]) => ({ type: "mrkdwn", text: clip(`*${title}*\n${value}`, 2000) })),
+    },
   ];
-  if (n.highlights.length) blocks.push({ type: "section", text: { type: "mrkdwn", text: clip(`*Triage*\n\`\`\`${n.highlights.join("\n")}\`\`\``, 3000) } });
-  if (n.rerun) blocks.push({ type: "section", text: { type: "mrkdwn", text: clip(`*Re-run*: \`${n.rerun.cli}\``, 3000) } });
-  const buttons = links(n).map((l) => ({ type: "button", text: { type: "plain_text", text: l.title }, url: l.url }));
+  if (n.highlights.length)
+    blocks.push({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: clip(`*Triage*\n\`\`\`${n.highlights.join("\n")}\`\`\``, 3000),
+      },
+    });
+  if (n.rerun)
+    blocks.push({
+      type: "section",
+      text: { type: "mrkdwn", text: clip(`*Re-run*: \`${n.rerun.cli}\``, 3000) },
+    });
+  const buttons = links(n).map((l) => ({
+    type: "button",
+    text: { type: "plain_text", text: l.title },
+    url: l.url,
+  }));
   if (buttons.length) blocks.push({ type: "actions", elements: buttons });
   // `text` is the fallback Slack shows in notifications and to screen readers.
   return { text: clip(n.title, 3000), blocks: blocks.slice(0, 50) };

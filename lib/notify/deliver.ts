@@ -14,15 +14,26 @@ class ChannelUnavailable extends Error {
 
 export type DeliveryResult = { delivered: true } | { delivered: false; reason: string };
 
-export async function postJson(channel: string, url: string, body: string, headers: Record<string, string> = {}): Promise<DeliveryResult> {
+export async function postJson(
+  channel: string,
+  url: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<DeliveryResult> {
   let response: Response;
   try {
-    response = await fetch(url, { method: "POST", body, headers: { "content-type": "application/json", ...headers }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    response = await fetch(url, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json", ...headers },
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
   } catch (error) {
     throw new ChannelUnavailable(channel, error instanceof Error ? error.message : String(error));
   }
   await response.arrayBuffer().catch(() => undefined);
   if (response.ok) return { delivered: true };
-  if (response.status === 408 || response.status === 429 || response.status >= 500) throw new ChannelUnavailable(channel, `HTTP ${response.status}`);
+  if (response.status === 408 || response.status === 429 || response.status >= 500)
+    throw new ChannelUnavailable(channel, `HTTP ${response.status}`);
   return { delivered: false, reason: `${channel} refused the message: HTTP ${response.status}` };
 }

@@ -46,18 +46,39 @@ const TITLES: Record<CaptureReport["outcome"], string> = {
   failed: "Packet capture FAILED",
 };
 
-export function buildNotification(report: CaptureReport, extras: NotificationExtras = {}): Notification {
+export function buildNotification(
+  report: CaptureReport,
+  extras: NotificationExtras = {},
+): Notification {
   const { target, alert } = report.request;
-  const durationSeconds = Math.max(0, Math.round((Date.parse(report.endedAt) - Date.parse(report.startedAt)) / 1000));
-  const tone = report.outcome === "failed" ? "error" : report.outcome === "succeeded" || report.outcome === "stoppedEarly" ? "good" : "warning";
+  const durationSeconds = Math.max(
+    0,
+    Math.round((Date.parse(report.endedAt) - Date.parse(report.startedAt)) / 1000),
+  );
+  const tone =
+    report.outcome === "failed"
+      ? "error"
+      : report.outcome === "succeeded" || report.outcome === "stoppedEarly"
+        ? "good"
+        : "warning";
   return {
     schema: NOTIFICATION_SCHEMA,
     title: `${TITLES[report.outcome]}: ${target.name}`,
     tone,
     instanceId: report.instanceId,
     outcome: report.outcome,
-    target: { name: target.name, resourceGroup: target.resourceGroup, subscriptionId: target.subscriptionId, resourceId: target.resourceId },
-    alert: { rule: alert.ruleName, severity: alert.severity, firedAt: alert.firedAt, schema: alert.schema },
+    target: {
+      name: target.name,
+      resourceGroup: target.resourceGroup,
+      subscriptionId: target.subscriptionId,
+      resourceId: target.resourceId,
+    },
+    alert: {
+      rule: alert.ruleName,
+      severity: alert.severity,
+      firedAt: alert.firedAt,
+      schema: alert.schema,
+    },
     capture: {
       name: report.captureName,
       status: report.status?.status,
@@ -77,7 +98,9 @@ export function buildNotification(report: CaptureReport, extras: NotificationExt
 }
 
 function rerunCommands(report: CaptureReport): Notification["rerun"] {
-  const origin = report.request.statusUrl ? new URL(report.request.statusUrl).origin : "https://<function-app>.azurewebsites.net";
+  const origin = report.request.statusUrl
+    ? new URL(report.request.statusUrl).origin
+    : "https://<function-app>.azurewebsites.net";
   return {
     cli: `npm run ops -- rerun ${report.instanceId}`,
     http: `curl -X POST "${origin}/api/ops/captures/${encodeURIComponent(report.instanceId)}/rerun?code=<admin key>"`,
@@ -106,7 +129,10 @@ export function facts(n: Notification): Array<[string, string]> {
     ["Duration", `${n.capture.durationSeconds} s`],
     ["Size", n.capture.sizeBytes === undefined ? undefined : formatBytes(n.capture.sizeBytes)],
     ["Capture", n.capture.name],
-    ["Failure", n.failure ? `[${n.failure.phase}] ${n.failure.code}: ${n.failure.message}` : undefined],
+    [
+      "Failure",
+      n.failure ? `[${n.failure.phase}] ${n.failure.code}: ${n.failure.message}` : undefined,
+    ],
     ["What to do", n.failure?.action],
   ];
   return rows.filter((row): row is [string, string] => row[1] !== undefined && row[1] !== "");

@@ -14,10 +14,19 @@ export function signBody(secret: string, body: string, unixSeconds: number): str
 }
 
 /** For receivers (and our tests): constant-time check within a tolerance window. */
-export function verifySignature(secret: string, body: string, header: string, nowSeconds: number, toleranceSeconds = 300): boolean {
-  const parts = Object.fromEntries(header.split(",").map((p) => p.trim().split("=", 2) as [string, string]));
+export function verifySignature(
+  secret: string,
+  body: string,
+  header: string,
+  nowSeconds: number,
+  toleranceSeconds = 300,
+): boolean {
+  const parts = Object.fromEntries(
+    header.split(",").map((p) => p.trim().split("=", 2) as [string, string]),
+  );
   const t = Number(parts.t);
-  if (!Number.isInteger(t) || !parts.v1 || Math.abs(nowSeconds - t) > toleranceSeconds) return false;
+  if (!Number.isInteger(t) || !parts.v1 || Math.abs(nowSeconds - t) > toleranceSeconds)
+    return false;
   const expected = Buffer.from(signBody(secret, body, t).split("v1=")[1]!, "hex");
   const given = Buffer.from(parts.v1, "hex");
   return given.length === expected.length && timingSafeEqual(given, expected);

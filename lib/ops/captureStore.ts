@@ -34,7 +34,11 @@ export interface CaptureStore {
   start(instanceId: string, input: CaptureRequest): Promise<void>;
   raise(instanceId: string, eventName: string, data: unknown): Promise<void>;
   /** The status list is required and non-empty: an empty one would mean "any", running instances included. */
-  purge(filter: { createdTimeFrom: Date; createdTimeTo: Date; runtimeStatus: [OrchestrationRuntimeStatus, ...OrchestrationRuntimeStatus[]] }): Promise<number>;
+  purge(filter: {
+    createdTimeFrom: Date;
+    createdTimeTo: Date;
+    runtimeStatus: [OrchestrationRuntimeStatus, ...OrchestrationRuntimeStatus[]];
+  }): Promise<number>;
 }
 
 /** DurableClient reports "no such instance" only as an Error naming the extension's HTTP 404. */
@@ -50,7 +54,10 @@ const HISTORY_TIMEOUT_MS = 30_000;
  * back undefined. The same status endpoint, reached through the management URL the client itself
  * hands out (system key included), returns the events; that is the fallback.
  */
-async function historyFromStatusQuery(client: DurableClient, instanceId: string): Promise<unknown[] | undefined> {
+async function historyFromStatusQuery(
+  client: DurableClient,
+  instanceId: string,
+): Promise<unknown[] | undefined> {
   const url = new URL(client.createHttpManagementPayload(instanceId).statusQueryGetUri);
   url.searchParams.set("showHistory", "true");
   url.searchParams.set("showHistoryOutput", "true");
@@ -58,15 +65,16 @@ async function historyFromStatusQuery(client: DurableClient, instanceId: string)
   const response = await fetch(url, { signal: AbortSignal.timeout(HISTORY_TIMEOUT_MS) });
   if (response.status === 404) return undefined;
   // The URL carries the system key: never put it in an error message.
-  if (!response.ok && response.status !== 202) throw new Error(`history query answered HTTP ${response.status}`);
+  if (!response.ok && response.status !== 202)
+    throw new Error(`history query answered HTTP ${response.status}`);
   const body = (await response.json()) as { historyEvents?: unknown };
-  return Array.isArray(body.historyEvents) ? body.historyEvents : undefined;
+  return Array.isArray(body.historyEvents) ? (body.historyEvents as unknown[]) : undefined;
 }
 
 function historyOf(status: unknown): unknown[] | undefined {
   const { history, historyEvents } = status as { history?: unknown; historyEvents?: unknown };
-  if (Array.isArray(history)) return history;
-  return Array.isArray(historyEvents) ? historyEvents : undefined;
+  if (Array.isArray(history)) return history as unknown[];
+  return Array.isArray(historyEvents) ? (historyEvents as unknown[]) : undefined;
 }
 
 /**
@@ -90,7 +98,11 @@ function fromListRow(row: unknown): InstanceStatus {
 export function durableCaptureStore(client: DurableClient): CaptureStore {
   const get = async (instanceId: string, withHistory: boolean) => {
     try {
-      return await client.getStatus(instanceId, { showInput: true, showHistory: withHistory, showHistoryOutput: withHistory });
+      return await client.getStatus(instanceId, {
+        showInput: true,
+        showHistory: withHistory,
+        showHistoryOutput: withHistory,
+      });
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -116,7 +128,10 @@ export function durableCaptureStore(client: DurableClient): CaptureStore {
         return { status, ...(history && { history }) };
       } catch (error) {
         // E.g. access restrictions that keep the app from calling its own hostname.
-        return { status, historyError: `history unavailable: ${error instanceof Error ? error.message : String(error)}` };
+        return {
+          status,
+          historyError: `history unavailable: ${error instanceof Error ? error.message : String(error)}`,
+        };
       }
     },
     async start(instanceId, input) {
@@ -124,7 +139,11 @@ export function durableCaptureStore(client: DurableClient): CaptureStore {
     },
     raise: (instanceId, eventName, data) => client.raiseEvent(instanceId, eventName, data),
     async purge(filter) {
-      const result = await client.purgeInstanceHistoryBy({ createdTimeFrom: filter.createdTimeFrom, createdTimeTo: filter.createdTimeTo, runtimeStatus: filter.runtimeStatus });
+      const result = await client.purgeInstanceHistoryBy({
+        createdTimeFrom: filter.createdTimeFrom,
+        createdTimeTo: filter.createdTimeTo,
+        runtimeStatus: filter.runtimeStatus,
+      });
       return result.instancesDeleted;
     },
   };

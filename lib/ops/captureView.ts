@@ -30,7 +30,13 @@ export interface CaptureRow {
   /** The report's outcome once Completed; `failed` / `terminated` for those ends; absent while running. */
   outcome?: CaptureOutcome | "terminated";
   phase?: string;
-  progress?: { polls?: number; lastStatus?: string; startedAt?: string; expectedEnd?: string; percent?: number };
+  progress?: {
+    polls?: number;
+    lastStatus?: string;
+    startedAt?: string;
+    expectedEnd?: string;
+    percent?: number;
+  };
   failure?: string;
   sizeBytes?: number;
   links: CaptureLinks;
@@ -57,7 +63,9 @@ const text = z.string().max(2000);
 
 const requestShape = z.object({
   target: z.object({ resourceId: text, name: text, resourceGroup: text.optional() }),
-  alert: z.object({ ruleName: text.optional(), severity: text.optional(), firedAt: text.optional() }).optional(),
+  alert: z
+    .object({ ruleName: text.optional(), severity: text.optional(), firedAt: text.optional() })
+    .optional(),
   statusUrl: text.optional(),
 });
 
@@ -120,19 +128,27 @@ export function failureOf(status: InstanceStatus): string | undefined {
         ? withoutExtensionPrefix(output)
         : undefined;
   const firstLine = raw?.split("\n")[0]?.trim();
-  if (status.runtimeStatus === "Terminated") return `terminated${firstLine ? `: ${clip(firstLine, 500)}` : ""}`;
+  if (status.runtimeStatus === "Terminated")
+    return `terminated${firstLine ? `: ${clip(firstLine, 500)}` : ""}`;
   return firstLine ? clip(firstLine, 500) : "failed (no reason recorded)";
 }
 
-function percentDone(progress: z.infer<typeof progressShape> | undefined, now: Date): number | undefined {
-  if (progress?.phase !== "capturing" || !progress.startedAt || !progress.expectedEnd) return undefined;
+function percentDone(
+  progress: z.infer<typeof progressShape> | undefined,
+  now: Date,
+): number | undefined {
+  if (progress?.phase !== "capturing" || !progress.startedAt || !progress.expectedEnd)
+    return undefined;
   const start = Date.parse(progress.startedAt);
   const end = Date.parse(progress.expectedEnd);
   if (!(end > start)) return undefined;
   return Math.round(Math.min(1, Math.max(0, (now.getTime() - start) / (end - start))) * 100);
 }
 
-function outcomeOf(status: InstanceStatus, report: CaptureReportView | undefined): CaptureRow["outcome"] {
+function outcomeOf(
+  status: InstanceStatus,
+  report: CaptureReportView | undefined,
+): CaptureRow["outcome"] {
   if (status.runtimeStatus === "Completed") return report?.outcome;
   if (status.runtimeStatus === "Failed") return "failed";
   if (status.runtimeStatus === "Terminated") return "terminated";
@@ -155,7 +171,10 @@ export function matchesTarget(status: InstanceStatus, filter: string): boolean {
 function nameFromId(resourceId: string): { name: string; resourceGroup?: string } {
   const parts = resourceId.split("/");
   const rg = parts.findIndex((p) => p.toLowerCase() === "resourcegroups");
-  return { name: parts[parts.length - 1] || resourceId, ...(rg >= 0 && parts[rg + 1] ? { resourceGroup: parts[rg + 1] } : {}) };
+  return {
+    name: parts[parts.length - 1] || resourceId,
+    ...(rg >= 0 && parts[rg + 1] ? { resourceGroup: parts[rg + 1] } : {}),
+  };
 }
 
 function statusUrlOf(status: InstanceStatus, base: LinkBase): string {
@@ -184,20 +203,40 @@ export function captureRow(status: InstanceStatus, base: LinkBase, now: Date): C
     runtimeStatus: status.runtimeStatus,
     createdTime: status.createdTime.toISOString(),
     lastUpdatedTime: status.lastUpdatedTime.toISOString(),
-    ...(targetId && { target: { resourceId: targetId, ...nameFromId(targetId), ...(request?.target.name && { name: request.target.name }) } }),
-    ...(alert && { alert: { rule: alert.ruleName, severity: alert.severity, firedAt: alert.firedAt } }),
+    ...(targetId && {
+      target: {
+        resourceId: targetId,
+        ...nameFromId(targetId),
+        ...(request?.target.name && { name: request.target.name }),
+      },
+    }),
+    ...(alert && {
+      alert: { rule: alert.ruleName, severity: alert.severity, firedAt: alert.firedAt },
+    }),
     ...(outcome && { outcome }),
     ...(progress && {
       phase: progress.phase,
       // A failed run's last status is its failure, shown once as `failure`.
-      progress: { polls: progress.polls, lastStatus: progress.phase === "failed" ? undefined : progress.lastStatus, startedAt: progress.startedAt, expectedEnd: progress.expectedEnd, ...(percent !== undefined && { percent }) },
+      progress: {
+        polls: progress.polls,
+        lastStatus: progress.phase === "failed" ? undefined : progress.lastStatus,
+        startedAt: progress.startedAt,
+        expectedEnd: progress.expectedEnd,
+        ...(percent !== undefined && { percent }),
+      },
     }),
     ...(failure && { failure }),
     ...(report?.blob && { sizeBytes: report.blob.sizeBytes }),
     links: {
       status: statusUrlOf(status, base),
-      ...(report?.blob && { capture: report.blob.storagePath, captureDownload: `${files}/capture` }),
-      ...(report?.summary?.summaryPath && { summary: report.summary.summaryPath, summaryDownload: `${files}/summary` }),
+      ...(report?.blob && {
+        capture: report.blob.storagePath,
+        captureDownload: `${files}/capture`,
+      }),
+      ...(report?.summary?.summaryPath && {
+        summary: report.summary.summaryPath,
+        summaryDownload: `${files}/summary`,
+      }),
     },
   };
 }

@@ -34,13 +34,37 @@ export interface HistorySummary {
 
 /** The Durable Task Framework's EventType numbering (as durable-functions' HistoryEventType). */
 const EVENT_NAMES = [
-  "ExecutionStarted", "ExecutionCompleted", "ExecutionFailed", "ExecutionTerminated", "TaskScheduled", "TaskCompleted", "TaskFailed",
-  "SubOrchestrationInstanceCreated", "SubOrchestrationInstanceCompleted", "SubOrchestrationInstanceFailed", "TimerCreated", "TimerFired",
-  "OrchestratorStarted", "OrchestratorCompleted", "EventSent", "EventRaised", "ContinueAsNew", "GenericEvent", "HistoryState",
-  "ExecutionSuspended", "ExecutionResumed",
+  "ExecutionStarted",
+  "ExecutionCompleted",
+  "ExecutionFailed",
+  "ExecutionTerminated",
+  "TaskScheduled",
+  "TaskCompleted",
+  "TaskFailed",
+  "SubOrchestrationInstanceCreated",
+  "SubOrchestrationInstanceCompleted",
+  "SubOrchestrationInstanceFailed",
+  "TimerCreated",
+  "TimerFired",
+  "OrchestratorStarted",
+  "OrchestratorCompleted",
+  "EventSent",
+  "EventRaised",
+  "ContinueAsNew",
+  "GenericEvent",
+  "HistoryState",
+  "ExecutionSuspended",
+  "ExecutionResumed",
 ];
 /** Replay bookkeeping that says nothing to a person. */
-const SILENT = new Set(["OrchestratorStarted", "OrchestratorCompleted", "TaskScheduled", "TimerCreated", "HistoryState", "GenericEvent"]);
+const SILENT = new Set([
+  "OrchestratorStarted",
+  "OrchestratorCompleted",
+  "TaskScheduled",
+  "TimerCreated",
+  "HistoryState",
+  "GenericEvent",
+]);
 /** Keep the start and the end of a long history; the middle is polls. */
 const HEAD = 40;
 const TAIL = 120;
@@ -103,7 +127,12 @@ function activityName(event: Fields, scheduled: Map<number, string>): string {
   return str(event.FunctionName) ?? scheduled.get(Number(event.TaskScheduledId)) ?? "activity";
 }
 
-function entryText(name: string, event: Fields, scheduled: Map<number, string>, tallies: Map<string, ActivityTally>): string | undefined {
+function entryText(
+  name: string,
+  event: Fields,
+  scheduled: Map<number, string>,
+  tallies: Map<string, ActivityTally>,
+): string | undefined {
   switch (name) {
     case "ExecutionStarted":
       return `started ${str(event.FunctionName) ?? str(event.Name) ?? "orchestration"}`;
@@ -127,8 +156,28 @@ function entryText(name: string, event: Fields, scheduled: Map<number, string>, 
     case "EventRaised":
       return `event '${str(event.Name) ?? "?"}' received`;
     case "ExecutionCompleted": {
-      const status = str(event.OrchestrationStatus) ?? (typeof event.OrchestrationStatus === "number" ? ["Running", "Completed", "ContinuedAsNew", "Failed", "Canceled", "Terminated", "Pending", "Suspended"][event.OrchestrationStatus] : undefined) ?? "Completed";
-      const detail = status === "Failed" ? clip(withoutExtensionPrefix(String(parsed(event.Result) ?? str(event.Details) ?? "")), 300) : describeResult(event.Result);
+      const status =
+        str(event.OrchestrationStatus) ??
+        (typeof event.OrchestrationStatus === "number"
+          ? [
+              "Running",
+              "Completed",
+              "ContinuedAsNew",
+              "Failed",
+              "Canceled",
+              "Terminated",
+              "Pending",
+              "Suspended",
+            ][event.OrchestrationStatus]
+          : undefined) ??
+        "Completed";
+      const detail =
+        status === "Failed"
+          ? clip(
+              withoutExtensionPrefix(String(parsed(event.Result) ?? str(event.Details) ?? "")),
+              300,
+            )
+          : describeResult(event.Result);
       return `ended ${status}${detail ? `: ${detail}` : ""}`;
     }
     case "ExecutionTerminated":
@@ -150,7 +199,8 @@ export function summarizeHistory(events: readonly unknown[]): HistorySummary {
     if (typeof raw !== "object" || raw === null) continue;
     const event = raw as Fields;
     const name = eventName(event);
-    if (name === "TaskScheduled" && typeof event.EventId === "number" && str(event.Name)) scheduled.set(event.EventId, event.Name as string);
+    if (name === "TaskScheduled" && typeof event.EventId === "number" && str(event.Name))
+      scheduled.set(event.EventId, event.Name as string);
     if (SILENT.has(name)) continue;
     if (name === "TimerFired") timersFired++;
     if (name === "EventRaised") eventsReceived.push(str(event.Name) ?? "?");
@@ -160,7 +210,10 @@ export function summarizeHistory(events: readonly unknown[]): HistorySummary {
   const omitted = timeline.length - HEAD - TAIL;
   return {
     eventCount: events.length,
-    activities: [...tallies.values()].map((t) => ({ ...t, seconds: Math.round(t.seconds * 10) / 10 })),
+    activities: [...tallies.values()].map((t) => ({
+      ...t,
+      seconds: Math.round(t.seconds * 10) / 10,
+    })),
     timersFired,
     eventsReceived,
     timeline: omitted > 0 ? [...timeline.slice(0, HEAD), ...timeline.slice(-TAIL)] : timeline,

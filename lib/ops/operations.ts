@@ -8,10 +8,26 @@ import { redactSecrets } from "../logging/redact";
 import { CANCEL_EVENT } from "../workflow/policies";
 import { OrchestratorNames } from "../workflow/contracts";
 import type { CaptureStore } from "./captureStore";
-import { captureRow, matchesTarget, reportOf, type CaptureRow, type InstanceStatus, type LinkBase } from "./captureView";
+import {
+  captureRow,
+  matchesTarget,
+  reportOf,
+  type CaptureRow,
+  type InstanceStatus,
+  type LinkBase,
+} from "./captureView";
 import { summarizeHistory } from "./history";
 import { pageOf } from "./paging";
-import { parseBulkRerun, parseCaptureQuery, parseInstanceId, parsePurgeQuery, parseStopBody, PURGEABLE, RERUNNABLE, type CaptureQuery } from "./queries";
+import {
+  parseBulkRerun,
+  parseCaptureQuery,
+  parseInstanceId,
+  parsePurgeQuery,
+  parseStopBody,
+  PURGEABLE,
+  RERUNNABLE,
+  type CaptureQuery,
+} from "./queries";
 import { rerunInput } from "./rerunInput";
 
 export interface OpsAnswer {
@@ -26,8 +42,16 @@ export interface OpsContext {
   now: Date;
 }
 
-const ACTIVE = new Set<string>([OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended, OrchestrationRuntimeStatus.ContinuedAsNew]);
-const STOPPABLE = new Set<string>([OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running]);
+const ACTIVE = new Set<string>([
+  OrchestrationRuntimeStatus.Pending,
+  OrchestrationRuntimeStatus.Running,
+  OrchestrationRuntimeStatus.Suspended,
+  OrchestrationRuntimeStatus.ContinuedAsNew,
+]);
+const STOPPABLE = new Set<string>([
+  OrchestrationRuntimeStatus.Pending,
+  OrchestrationRuntimeStatus.Running,
+]);
 const BULK_CONCURRENCY = 4;
 
 function error(status: number, message: string): OpsAnswer {
@@ -43,16 +67,31 @@ export async function guarded(run: () => Promise<OpsAnswer>): Promise<OpsAnswer>
   try {
     return await run();
   } catch (cause) {
-    const detail = redactSecrets((cause instanceof Error ? cause.message : String(cause)).split("\n")[0] ?? "");
-    return { status: 503, headers: { "Retry-After": "10" }, body: { error: `the durable task hub did not answer: ${detail}` } };
+    const detail = redactSecrets(
+      (cause instanceof Error ? cause.message : String(cause)).split("\n")[0] ?? "",
+    );
+    return {
+      status: 503,
+      headers: { "Retry-After": "10" },
+      body: { error: `the durable task hub did not answer: ${detail}` },
+    };
   }
 }
 
 /** Capture instances created in the query's window, of the asked statuses and target. */
-async function selectCaptures(store: CaptureStore, query: Pick<CaptureQuery, "statuses" | "since" | "until" | "target">): Promise<InstanceStatus[]> {
-  const all = await store.list({ createdTimeFrom: query.since, ...(query.until && { createdTimeTo: query.until }), runtimeStatus: query.statuses });
+async function selectCaptures(
+  store: CaptureStore,
+  query: Pick<CaptureQuery, "statuses" | "since" | "until" | "target">,
+): Promise<InstanceStatus[]> {
+  const all = await store.list({
+    createdTimeFrom: query.since,
+    ...(query.until && { createdTimeTo: query.until }),
+    runtimeStatus: query.statuses,
+  });
   const target = query.target;
-  return all.filter((s) => s.name === OrchestratorNames.capture && (!target || matchesTarget(s, target)));
+  return all.filter(
+    (s) => s.name === OrchestratorNames.capture && (!target || matchesTarget(s, target)),
+  );
 }
 
 export interface CaptureList {
@@ -68,7 +107,10 @@ export async function listCaptures(ctx: OpsContext, query: CaptureQuery): Promis
     items: page.items.map((s) => captureRow(s, ctx.links, ctx.now)),
     matched: page.matched,
     ...(page.continuationToken && { continuationToken: page.continuationToken }),
-    window: { since: query.since.toISOString(), ...(query.until && { until: query.until.toISOString() }) },
+    window: {
+      since: query.since.toISOString(),
+      ...(query.until && { until: query.until.toISOString() }),
+    },
   };
 }
 
@@ -99,7 +141,11 @@ export async function showAnswer(ctx: OpsContext, id: string | undefined): Promi
   });
 }
 
-export async function stopAnswer(ctx: OpsContext, id: string | undefined, body: unknown): Promise<OpsAnswer> {
+export async function stopAnswer(
+  ctx: OpsContext,
+  id: string | undefined,
+  body: unknown,
+): Promise<OpsAnswer> {
   const instanceId = parseInstanceId(id);
   if (!instanceId.ok) return error(400, instanceId.message);
   const request = parseStopBody(body);
@@ -107,11 +153,25 @@ export async function stopAnswer(ctx: OpsContext, id: string | undefined, body: 
   return guarded(async () => {
     const status = await ctx.store.get(instanceId.value);
     if (!status || status.name !== OrchestratorNames.capture) return notFound(instanceId.value);
-    if (!STOPPABLE.has(status.runtimeStatus)) return error(409, `capture '${instanceId.value}' is ${status.runtimeStatus}; only a Pending or Running capture can be stopped`);
-    await ctx.store.raise(instanceId.value, CANCEL_EVENT, { requestedAt: ctx.now.toISOString(), by: "ops", ...(request.value.reason && { reason: request.value.reason }) });
+    if (!STOPPABLE.has(status.runtimeStatus))
+      return error(
+        409,
+        `capture '${instanceId.value}' is ${status.runtimeStatus}; only a Pending or Running capture can be stopped`,
+      );
+    await ctx.store.raise(instanceId.value, CANCEL_EVENT, {
+      requestedAt: ctx.now.toISOString(),
+      by: "ops",
+      ...(request.value.reason && { reason: request.value.reason }),
+    });
     return {
       status: 202,
-      body: { instanceId: instanceId.value, event: CANCEL_EVENT, previousStatus: status.runtimeStatus, message: "cancel sent: the capture stops, its partial file is verified and the people are notified" },
+      body: {
+        instanceId: instanceId.value,
+        event: CANCEL_EVENT,
+        previousStatus: status.runtimeStatus,
+        message:
+          "cancel sent: the capture stops, its partial file is verified and the people are notified",
+      },
     };
   });
 }
@@ -134,17 +194,39 @@ export interface RerunResult {
 async function rerunOne(store: CaptureStore, status: InstanceStatus): Promise<RerunResult> {
   const { instanceId, runtimeStatus } = status;
   if (!(RERUNNABLE as readonly string[]).includes(runtimeStatus)) {
-    const why = ACTIVE.has(runtimeStatus) ? "it is still active; stop it first or wait" : "only Failed or Terminated captures are re-run";
-    return { instanceId, status: 409, result: "refused", previousStatus: runtimeStatus, message: `capture is ${runtimeStatus}: ${why}` };
+    const why = ACTIVE.has(runtimeStatus)
+      ? "it is still active; stop it first or wait"
+      : "only Failed or Terminated captures are re-run";
+    return {
+      instanceId,
+      status: 409,
+      result: "refused",
+      previousStatus: runtimeStatus,
+      message: `capture is ${runtimeStatus}: ${why}`,
+    };
   }
   const input = rerunInput(status);
-  if (!input.ok) return { instanceId, status: 422, result: "refused", previousStatus: runtimeStatus, message: input.message };
+  if (!input.ok)
+    return {
+      instanceId,
+      status: 422,
+      result: "refused",
+      previousStatus: runtimeStatus,
+      message: input.message,
+    };
   try {
     await store.start(instanceId, input.request);
   } catch (cause) {
     // Between our read and the start, an alert for the same target may have started it: the engine refuses.
     const now = await store.get(instanceId);
-    if (now && ACTIVE.has(now.runtimeStatus)) return { instanceId, status: 409, result: "refused", previousStatus: runtimeStatus, message: `capture became ${now.runtimeStatus} meanwhile (an alert for the same target?)` };
+    if (now && ACTIVE.has(now.runtimeStatus))
+      return {
+        instanceId,
+        status: 409,
+        result: "refused",
+        previousStatus: runtimeStatus,
+        message: `capture became ${now.runtimeStatus} meanwhile (an alert for the same target?)`,
+      };
     throw cause;
   }
   return { instanceId, status: 202, result: "started", previousStatus: runtimeStatus };
@@ -157,8 +239,12 @@ export async function rerunAnswer(ctx: OpsContext, id: string | undefined): Prom
     const status = await ctx.store.get(instanceId.value);
     if (!status || status.name !== OrchestratorNames.capture) return notFound(instanceId.value);
     const result = await rerunOne(ctx.store, status);
-    if (result.status !== 202) return error(result.status, `${instanceId.value}: ${result.message}`);
-    return { status: 202, body: { ...result, statusUrl: captureRow(status, ctx.links, ctx.now).links.status } };
+    if (result.status !== 202)
+      return error(result.status, `${instanceId.value}: ${result.message}`);
+    return {
+      status: 202,
+      body: { ...result, statusUrl: captureRow(status, ctx.links, ctx.now).links.status },
+    };
   });
 }
 
@@ -168,12 +254,22 @@ async function settle(store: CaptureStore, row: InstanceStatus): Promise<RerunRe
     const full = rerunInput(row).ok ? row : ((await store.get(row.instanceId)) ?? row);
     return await rerunOne(store, full);
   } catch (cause) {
-    return { instanceId: row.instanceId, status: 503, result: "error", previousStatus: row.runtimeStatus, message: (cause instanceof Error ? cause.message : String(cause)).split("\n")[0] };
+    return {
+      instanceId: row.instanceId,
+      status: 503,
+      result: "error",
+      previousStatus: row.runtimeStatus,
+      message: (cause instanceof Error ? cause.message : String(cause)).split("\n")[0],
+    };
   }
 }
 
 /** Runs `work` over `items` with at most `limit` in flight, keeping the input order in the results. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -191,7 +287,10 @@ export async function bulkRerunAnswer(ctx: OpsContext, body: unknown): Promise<O
   if (!request.ok) return error(400, request.message);
   return guarded(async () => {
     const { statuses, since, until, target, max } = request.value;
-    const matched = pageOf(await selectCaptures(ctx.store, { statuses, since, until, target }), Number.MAX_SAFE_INTEGER).items;
+    const matched = pageOf(
+      await selectCaptures(ctx.store, { statuses, since, until, target }),
+      Number.MAX_SAFE_INTEGER,
+    ).items;
     // Oldest first: the capture that has waited longest gets its re-run first.
     const chosen = matched.slice(0, max).reverse();
     const results = await mapLimited(chosen, BULK_CONCURRENCY, (row) => settle(ctx.store, row));
@@ -214,27 +313,51 @@ export async function purgeAnswer(ctx: OpsContext, params: URLSearchParams): Pro
   return guarded(async () => {
     const createdBefore = new Date(ctx.now.getTime() - query.value.olderThanDays * 86_400_000);
     // The extension needs a lower bound; the epoch is before any task hub existed.
-    const deleted = await ctx.store.purge({ createdTimeFrom: new Date(0), createdTimeTo: createdBefore, runtimeStatus: PURGEABLE });
-    return { status: 200, body: { instancesDeleted: deleted, createdBefore: createdBefore.toISOString(), statuses: PURGEABLE } };
+    const deleted = await ctx.store.purge({
+      createdTimeFrom: new Date(0),
+      createdTimeTo: createdBefore,
+      runtimeStatus: PURGEABLE,
+    });
+    return {
+      status: 200,
+      body: {
+        instancesDeleted: deleted,
+        createdBefore: createdBefore.toISOString(),
+        statuses: PURGEABLE,
+      },
+    };
   });
 }
 
 /** The blob URL of a completed capture's file, for the caller to sign; answers 404 when there is none. */
-export async function captureFileAnswer(ctx: OpsContext, id: string | undefined, kind: string | undefined, sign: (blobUrl: string) => Promise<string>): Promise<OpsAnswer> {
+export async function captureFileAnswer(
+  ctx: OpsContext,
+  id: string | undefined,
+  kind: string | undefined,
+  sign: (blobUrl: string) => Promise<string>,
+): Promise<OpsAnswer> {
   const instanceId = parseInstanceId(id);
   if (!instanceId.ok) return error(400, instanceId.message);
-  if (kind !== "capture" && kind !== "summary") return error(404, `no file kind '${String(kind).slice(0, 40)}'; use capture or summary`);
+  if (kind !== "capture" && kind !== "summary")
+    return error(404, `no file kind '${String(kind).slice(0, 40)}'; use capture or summary`);
   return guarded(async () => {
     const status = await ctx.store.get(instanceId.value);
     if (!status || status.name !== OrchestratorNames.capture) return notFound(instanceId.value);
     const report = status.runtimeStatus === "Completed" ? reportOf(status) : undefined;
     const blobUrl = kind === "capture" ? report?.blob?.storagePath : report?.summary?.summaryPath;
-    if (!blobUrl) return error(404, `capture '${instanceId.value}' (${status.runtimeStatus}) has no ${kind} file`);
+    if (!blobUrl)
+      return error(
+        404,
+        `capture '${instanceId.value}' (${status.runtimeStatus}) has no ${kind} file`,
+      );
     let link: string;
     try {
       link = await sign(blobUrl);
     } catch (cause) {
-      return error(502, `no download link for the ${kind} file: ${(cause instanceof Error ? cause.message : String(cause)).split("\n")[0]}`);
+      return error(
+        502,
+        `no download link for the ${kind} file: ${(cause instanceof Error ? cause.message : String(cause)).split("\n")[0]}`,
+      );
     }
     return { status: 302, body: null, headers: { Location: link, "Cache-Control": "no-store" } };
   });

@@ -121,7 +121,15 @@ const SCRIPT = `
 })();
 `;
 
-const STATUS_CHOICES = ["", "Failed", "Running", "Pending", "Completed", "Terminated", "Failed,Terminated"];
+const STATUS_CHOICES = [
+  "",
+  "Failed",
+  "Running",
+  "Pending",
+  "Completed",
+  "Terminated",
+  "Failed,Terminated",
+];
 
 function utc(iso: string | undefined): string {
   return iso ? iso.replace("T", " ").replace(/\.\d+Z$/, "Z") : "";
@@ -129,14 +137,22 @@ function utc(iso: string | undefined): string {
 
 function progressCell(row: CaptureRow): Markup {
   const p = row.progress;
-  const bar = p?.percent !== undefined ? html`<progress max="100" value="${p.percent}" title="${p.percent}% of the capture time"></progress> ` : "";
-  const polls = p?.polls ? html`<div class="sub">${p.polls} status ${p.polls === 1 ? "poll" : "polls"}${p.lastStatus ? html` · ${p.lastStatus}` : ""}</div>` : "";
+  const bar =
+    p?.percent !== undefined
+      ? html`<progress max="100" value="${p.percent}" title="${p.percent}% of the capture time"></progress> `
+      : "";
+  const polls = p?.polls
+    ? html`<div class="sub">${p.polls} status ${p.polls === 1 ? "poll" : "polls"}${p.lastStatus ? html` · ${p.lastStatus}` : ""}</div>`
+    : "";
   return html`${row.phase ?? ""}${bar ? html`<div>${bar}</div>` : ""}${polls}`;
 }
 
 function resultCell(row: CaptureRow): Markup {
   if (row.failure) return html`<div class="failure">${row.failure}</div>`;
-  const size = row.sizeBytes !== undefined ? html`<div class="sub">${row.sizeBytes.toLocaleString("en")} bytes</div>` : "";
+  const size =
+    row.sizeBytes !== undefined
+      ? html`<div class="sub">${row.sizeBytes.toLocaleString("en")} bytes</div>`
+      : "";
   return html`${row.outcome ?? ""}${size}`;
 }
 
@@ -145,7 +161,9 @@ function filesCell(row: CaptureRow, opsPath: string): Markup {
   const links = row.links;
   const keyed = (url: string | undefined, label: string, className = "") => {
     const href = safeHref(url);
-    return href ? html`<a data-keyed href="${href}"${className ? html` class="${className}"` : ""}>${label}</a> ` : "";
+    return href
+      ? html`<a data-keyed href="${href}"${className ? html` class="${className}"` : ""}>${label}</a> `
+      : "";
   };
   const path = (url: string | undefined) => (url ? new URL(url).pathname : undefined);
   return html`${keyed(path(links.captureDownload), ".cap")}${keyed(path(links.summaryDownload), "summary")}${keyed(`${opsPath}/captures/${encodeURIComponent(row.instanceId)}`, "details", "sub")}`;
@@ -168,7 +186,10 @@ function captureRowHtml(row: CaptureRow, opsPath: string): Markup {
 }
 
 function filterForm(filter: PageInput["filter"]): Markup {
-  const options = STATUS_CHOICES.map((s) => html`<option value="${s}"${(filter.status ?? "") === s ? html` selected` : ""}>${s || "any"}</option>`);
+  const options = STATUS_CHOICES.map(
+    (s) =>
+      html`<option value="${s}"${(filter.status ?? "") === s ? html` selected` : ""}>${s || "any"}</option>`,
+  );
   return html`<form id="filter" method="get">
 <label>Status<select name="status">${options}</select></label>
 <label>Target (VM name or ARM ID)<input name="target" value="${filter.target ?? ""}" size="28"></label>

@@ -25,13 +25,20 @@ export interface Page<T> {
 }
 
 export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdTime, cursor.instanceId]), "utf8").toString("base64url");
+  return Buffer.from(JSON.stringify([cursor.createdTime, cursor.instanceId]), "utf8").toString(
+    "base64url",
+  );
 }
 
 export function decodeCursor(token: string): Cursor | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
-    if (Array.isArray(value) && value.length === 2 && Number.isSafeInteger(value[0]) && typeof value[1] === "string") {
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      Number.isSafeInteger(value[0]) &&
+      typeof value[1] === "string"
+    ) {
       return { createdTime: value[0] as number, instanceId: value[1] };
     }
   } catch {
@@ -42,7 +49,10 @@ export function decodeCursor(token: string): Cursor | undefined {
 
 /** Newest first; instance ID breaks ties (created times have one-second precision in the extension's answers). */
 function newestFirst(a: Pageable, b: Pageable): number {
-  return b.createdTime.getTime() - a.createdTime.getTime() || (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0);
+  return (
+    b.createdTime.getTime() - a.createdTime.getTime() ||
+    (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0)
+  );
 }
 
 function isAfter(row: Pageable, cursor: Cursor): boolean {
@@ -50,7 +60,11 @@ function isAfter(row: Pageable, cursor: Cursor): boolean {
   return t < cursor.createdTime || (t === cursor.createdTime && row.instanceId > cursor.instanceId);
 }
 
-export function pageOf<T extends Pageable>(rows: readonly T[], top: number, cursor?: Cursor): Page<T> {
+export function pageOf<T extends Pageable>(
+  rows: readonly T[],
+  top: number,
+  cursor?: Cursor,
+): Page<T> {
   const sorted = [...rows].sort(newestFirst);
   const remaining = cursor ? sorted.filter((row) => isAfter(row, cursor)) : sorted;
   const items = remaining.slice(0, top);
@@ -59,6 +73,11 @@ export function pageOf<T extends Pageable>(rows: readonly T[], top: number, curs
   return {
     items,
     matched: rows.length,
-    ...(more && { continuationToken: encodeCursor({ createdTime: last.createdTime.getTime(), instanceId: last.instanceId }) }),
+    ...(more && {
+      continuationToken: encodeCursor({
+        createdTime: last.createdTime.getTime(),
+        instanceId: last.instanceId,
+      }),
+    }),
   };
 }

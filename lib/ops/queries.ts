@@ -12,9 +12,16 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
 const RUNTIME_STATUSES = Object.values(OrchestrationRuntimeStatus);
 /** Only these may be re-run: a Completed capture is a result, a running one is still working. */
-export const RERUNNABLE = [OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated] as const;
+export const RERUNNABLE = [
+  OrchestrationRuntimeStatus.Failed,
+  OrchestrationRuntimeStatus.Terminated,
+] as const;
 /** A purge never touches an instance that may still act (Pending, Running, Suspended, ContinuedAsNew). */
-export const PURGEABLE: [OrchestrationRuntimeStatus, ...OrchestrationRuntimeStatus[]] = [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated];
+export const PURGEABLE: [OrchestrationRuntimeStatus, ...OrchestrationRuntimeStatus[]] = [
+  OrchestrationRuntimeStatus.Completed,
+  OrchestrationRuntimeStatus.Failed,
+  OrchestrationRuntimeStatus.Terminated,
+];
 
 /** Default list window: a week back is what on-call looks at; older needs an explicit `since`. */
 const DEFAULT_SINCE_DAYS = 7;
@@ -32,17 +39,25 @@ const HOST_PARAMETERS = new Set(["code"]);
  */
 const instanceIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,255}$/, "an instance ID is 1-256 letters, digits and . _ : @ - (starting with a letter or digit)");
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,255}$/,
+    "an instance ID is 1-256 letters, digits and . _ : @ - (starting with a letter or digit)",
+  );
 
 export function parseInstanceId(value: string | undefined): Parsed<string> {
   const parsed = instanceIdSchema.safeParse(value ?? "");
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: `instance ID: ${firstMessage(parsed.error)}` };
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, message: `instance ID: ${firstMessage(parsed.error)}` };
 }
 
 function statusList(allowed: readonly OrchestrationRuntimeStatus[]) {
   return z.string().transform((text, ctx) => {
     const result: OrchestrationRuntimeStatus[] = [];
-    for (const name of text.split(",").map((s) => s.trim()).filter(Boolean)) {
+    for (const name of text
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const match = allowed.find((s) => s.toLowerCase() === name.toLowerCase());
       if (!match) {
         ctx.addIssue({ code: "custom", message: `'${name}' is not one of ${allowed.join(", ")}` });
@@ -55,15 +70,21 @@ function statusList(allowed: readonly OrchestrationRuntimeStatus[]) {
 }
 
 function timePoint(now: Date) {
-  return z.string({ error: "is required: a span back from now (1h, 2d) or an ISO 8601 date/time" }).transform((text, ctx) => {
-    const parsed = parseTimePoint(text, now);
-    if (parsed.ok) return parsed.value;
-    ctx.addIssue({ code: "custom", message: parsed.message });
-    return z.NEVER;
-  });
+  return z
+    .string({ error: "is required: a span back from now (1h, 2d) or an ISO 8601 date/time" })
+    .transform((text, ctx) => {
+      const parsed = parseTimePoint(text, now);
+      if (parsed.ok) return parsed.value;
+      ctx.addIssue({ code: "custom", message: parsed.message });
+      return z.NEVER;
+    });
 }
 
-const targetText = z.string().trim().min(1, "must not be empty").max(400, "is longer than an ARM ID can be");
+const targetText = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(400, "is longer than an ARM ID can be");
 
 function integer(min: number, max: number) {
   return z
@@ -101,7 +122,10 @@ function listQuerySchema(now: Date) {
       continuationToken: cursorText.optional(),
     })
     .strict()
-    .refine((q) => !q.until || !q.since || q.since < q.until, { message: "since must be before until", path: ["since"] });
+    .refine((q) => !q.until || !q.since || q.since < q.until, {
+      message: "since must be before until",
+      path: ["since"],
+    });
 }
 
 /** `GET /ops/captures` (and the ops page): status=Failed,Completed&target=…&since=1h&until=…&top=50&continuationToken=… */
@@ -113,7 +137,14 @@ export function parseCaptureQuery(params: URLSearchParams, now: Date): Parsed<Ca
   const q = parsed.data;
   return {
     ok: true,
-    value: { statuses: q.status ?? [], since: q.since ?? defaultSince(now), top: q.top, ...(q.target && { target: q.target }), ...(q.until && { until: q.until }), ...(q.continuationToken && { cursor: q.continuationToken }) },
+    value: {
+      statuses: q.status ?? [],
+      since: q.since ?? defaultSince(now),
+      top: q.top,
+      ...(q.target && { target: q.target }),
+      ...(q.until && { until: q.until }),
+      ...(q.continuationToken && { cursor: q.continuationToken }),
+    },
   };
 }
 
@@ -138,7 +169,10 @@ function bulkRerunSchema(now: Date) {
       max: z.number().int().min(1).max(MAX_BULK).default(DEFAULT_BULK_MAX),
     })
     .strict()
-    .refine((q) => !q.until || q.since < q.until, { message: "since must be before until", path: ["since"] });
+    .refine((q) => !q.until || q.since < q.until, {
+      message: "since must be before until",
+      path: ["since"],
+    });
 }
 
 /** `POST /ops/captures/rerun` body: { status?: "Failed", since: "1h", until?, target?, max? } */
@@ -147,7 +181,16 @@ export function parseBulkRerun(body: unknown, now: Date): Parsed<BulkRerunReques
   if (!parsed.success) return { ok: false, message: describeIssues(parsed.error) };
   const b = parsed.data;
   const statuses = b.status?.length ? b.status : [OrchestrationRuntimeStatus.Failed];
-  return { ok: true, value: { statuses, since: b.since, max: b.max, ...(b.target && { target: b.target }), ...(b.until && { until: b.until }) } };
+  return {
+    ok: true,
+    value: {
+      statuses,
+      since: b.since,
+      max: b.max,
+      ...(b.target && { target: b.target }),
+      ...(b.until && { until: b.until }),
+    },
+  };
 }
 
 const purgeSchema = z.object({ olderThanDays: integer(0, 3650) }).strict();
@@ -157,7 +200,9 @@ export function parsePurgeQuery(params: URLSearchParams): Parsed<{ olderThanDays
   const raw = singleValues(params);
   if (!raw.ok) return raw;
   const parsed = purgeSchema.safeParse(raw.value);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: describeIssues(parsed.error) };
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, message: describeIssues(parsed.error) };
 }
 
 const stopSchema = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
@@ -165,7 +210,9 @@ const stopSchema = z.object({ reason: z.string().trim().min(1).max(500).optional
 /** `POST /ops/captures/{id}/stop` optional body: { reason? } — recorded with the cancel event. */
 export function parseStopBody(body: unknown): Parsed<{ reason?: string }> {
   const parsed = stopSchema.safeParse(body ?? {});
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: describeIssues(parsed.error) };
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, message: describeIssues(parsed.error) };
 }
 
 function defaultSince(now: Date): Date {
@@ -191,7 +238,8 @@ function firstMessage(error: z.ZodError): string {
 function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
-      if (issue.code === "unrecognized_keys") return `unknown parameter${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")}`;
+      if (issue.code === "unrecognized_keys")
+        return `unknown parameter${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")}`;
       const where = issue.path.length ? `${issue.path.join(".")}: ` : "";
       return `${where}${issue.message}`;
     })

@@ -35,7 +35,10 @@ export function rerunInput(status: InstanceStatus): RerunInput {
   const parsed = essentials.safeParse(input);
   if (!parsed.success) {
     const where = parsed.error.issues[0]?.path.join(".") || "input";
-    return { ok: false, message: `the instance's input is not a capture request (${where}); it cannot be re-run` };
+    return {
+      ok: false,
+      message: `the instance's input is not a capture request (${where}); it cannot be re-run`,
+    };
   }
   // The original object, not the parsed one: fields the check does not list (policy, watcher, statusUrl) must survive.
   return { ok: true, request: input as CaptureRequest };

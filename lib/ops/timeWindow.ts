@@ -18,7 +18,8 @@ export function parseTimePoint(text: string, now: Date): TimePoint {
   const relative = RELATIVE.exec(trimmed);
   if (relative) {
     const seconds = Number(relative[1]) * UNIT_SECONDS[relative[2] as keyof typeof UNIT_SECONDS];
-    if (seconds > MAX_SPAN_SECONDS) return { ok: false, message: `'${trimmed}' reaches back more than 3650 days` };
+    if (seconds > MAX_SPAN_SECONDS)
+      return { ok: false, message: `'${trimmed}' reaches back more than 3650 days` };
     return { ok: true, value: new Date(now.getTime() - seconds * 1000) };
   }
   if (ISO.test(trimmed)) {
@@ -27,7 +28,10 @@ export function parseTimePoint(text: string, now: Date): TimePoint {
     const value = new Date(withZone);
     if (!Number.isNaN(value.getTime())) return { ok: true, value };
   }
-  return { ok: false, message: `'${clip(trimmed)}' is neither a span back from now (90s, 15m, 1h, 2d, 1w) nor an ISO 8601 date/time` };
+  return {
+    ok: false,
+    message: `'${clip(trimmed)}' is neither a span back from now (90s, 15m, 1h, 2d, 1w) nor an ISO 8601 date/time`,
+  };
 }
 
 export function clip(text: string, max = 60): string {

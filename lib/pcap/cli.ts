@@ -33,12 +33,18 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
     io.stderr.write(`pcap-summary: cannot read ${args.file}: ${(error as Error).message}\n`);
     return ExitCode.unreadable;
   }
-  const progress = io.stderr.isTTY || size > PROGRESS_THRESHOLD_BYTES ? progressReporter(io.stderr, size) : undefined;
+  const progress =
+    io.stderr.isTTY || size > PROGRESS_THRESHOLD_BYTES
+      ? progressReporter(io.stderr, size)
+      : undefined;
   try {
-    const summary = await summarizeStream(createReadStream(args.file, { highWaterMark: CHUNK_BYTES }), {
-      topN: args.top,
-      ...(progress ? { onProgress: progress } : {}),
-    });
+    const summary = await summarizeStream(
+      createReadStream(args.file, { highWaterMark: CHUNK_BYTES }),
+      {
+        topN: args.top,
+        ...(progress ? { onProgress: progress } : {}),
+      },
+    );
     if (progress) io.stderr.write("\n");
     io.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : renderMarkdown(summary));
     return ExitCode.ok;
@@ -51,12 +57,17 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
 function parseArguments(argv: string[]): { file: string; json: boolean; top: number } | string {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: "boolean" }, top: { type: "string" } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: "boolean" }, top: { type: "string" } },
+    });
   } catch (error) {
     return (error as Error).message;
   }
   const { positionals, values } = parsed;
-  if (positionals.length !== 1) return positionals.length === 0 ? "missing FILE" : "exactly one FILE, please";
+  if (positionals.length !== 1)
+    return positionals.length === 0 ? "missing FILE" : "exactly one FILE, please";
   const top = values.top === undefined ? 10 : Number(values.top);
   if (!Number.isInteger(top) || top < 1) return `--top needs a positive integer, got ${values.top}`;
   return { file: positionals[0]!, json: values.json ?? false, top };
@@ -75,7 +86,7 @@ function progressReporter(stderr: Io["stderr"], size: number): (bytesRead: numbe
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
+  void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

@@ -1,4 +1,4 @@
-import { byteSize, conversationName, count, endpoint, percent, seconds } from "./text-format";
+import { byteSize, conversationName, count, endpoint, percent, seconds } from "./textFormat";
 import type { CaptureSummary, ConversationStat, HostStat, Timeline } from "./types";
 
 const LINK_TYPE_NAMES: Record<number, string> = {
@@ -15,7 +15,8 @@ const SPARKLINE_WIDTH = 60;
 /** The summary as a Markdown report for people: overview, warnings, protocols, top lists, TCP health, timeline. */
 export function renderMarkdown(summary: CaptureSummary): string {
   const s = summary;
-  const linkTypes = s.linkTypes.map((t) => LINK_TYPE_NAMES[t] ?? `link type ${t}`).join(", ") || "none";
+  const linkTypes =
+    s.linkTypes.map((t) => LINK_TYPE_NAMES[t] ?? `link type ${t}`).join(", ") || "none";
   const out: string[] = ["# Capture summary", ""];
   out.push(
     ...table(
@@ -33,9 +34,25 @@ export function renderMarkdown(summary: CaptureSummary): string {
   );
   if (s.warnings.length > 0) out.push("", "## Warnings", "", ...s.warnings.map((w) => `- ${w}`));
   if (s.untracked.conversationPackets > 0 || s.untracked.hostPackets > 0) {
-    out.push("", `Beyond the tracking caps: ${count(s.untracked.conversationPackets)} packets (${byteSize(s.untracked.conversationBytes)}) in untracked conversations, ${count(s.untracked.hostPackets)} packets with an untracked host.`);
+    out.push(
+      "",
+      `Beyond the tracking caps: ${count(s.untracked.conversationPackets)} packets (${byteSize(s.untracked.conversationBytes)}) in untracked conversations, ${count(s.untracked.hostPackets)} packets with an untracked host.`,
+    );
   }
-  out.push("", "## Protocols", "", ...table(["Protocol", "Packets", "Bytes", "Share of packets"], s.protocols.map((p) => [p.name, count(p.packets), byteSize(p.bytes), percent(p.packets, s.packets)])));
+  out.push(
+    "",
+    "## Protocols",
+    "",
+    ...table(
+      ["Protocol", "Packets", "Bytes", "Share of packets"],
+      s.protocols.map((p) => [
+        p.name,
+        count(p.packets),
+        byteSize(p.bytes),
+        percent(p.packets, s.packets),
+      ]),
+    ),
+  );
   out.push("", "## Top conversations", "", ...conversationTable(s.topConversations));
   out.push("", "## Top hosts by bytes", "", ...hostTable(s.topHostsByBytes));
   out.push("", "## Top hosts by packets", "", ...hostTable(s.topHostsByPackets));
@@ -46,7 +63,11 @@ export function renderMarkdown(summary: CaptureSummary): string {
 
 function table(header: string[], rows: string[][]): string[] {
   if (rows.length === 0) return ["_none_"];
-  return [`| ${header.join(" | ")} |`, `|${header.map(() => " --- ").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)];
+  return [
+    `| ${header.join(" | ")} |`,
+    `|${header.map(() => " --- ").join("|")}|`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ];
 }
 
 function conversationTable(list: ConversationStat[]): string[] {
@@ -67,7 +88,13 @@ function conversationTable(list: ConversationStat[]): string[] {
 function hostTable(list: HostStat[]): string[] {
   return table(
     ["Host", "Packets", "Bytes", "Sent", "Received"],
-    list.map((h) => [endpoint(h.address, null), count(h.packets), byteSize(h.bytes), `${count(h.txPackets)} / ${byteSize(h.txBytes)}`, `${count(h.rxPackets)} / ${byteSize(h.rxBytes)}`]),
+    list.map((h) => [
+      endpoint(h.address, null),
+      count(h.packets),
+      byteSize(h.bytes),
+      `${count(h.txPackets)} / ${byteSize(h.txBytes)}`,
+      `${count(h.rxPackets)} / ${byteSize(h.rxBytes)}`,
+    ]),
   );
 }
 
@@ -96,19 +123,34 @@ function tcpHealth(s: CaptureSummary): string[] {
     ["Most zero windows", h.topZeroWindow, (c) => c.tcp?.zeroWindow ?? 0],
   ];
   for (const [title, list, measure] of lists) {
-    if (list.length > 0) out.push("", `### ${title}`, "", ...table(["Conversation", "Count", "Packets"], list.map((c) => [conversationName(c), count(measure(c)), count(c.packets)])));
+    if (list.length > 0)
+      out.push(
+        "",
+        `### ${title}`,
+        "",
+        ...table(
+          ["Conversation", "Count", "Packets"],
+          list.map((c) => [conversationName(c), count(measure(c)), count(c.packets)]),
+        ),
+      );
   }
   return out;
 }
 
 function timeline(t: Timeline): string[] {
-  if (t.startEpochSeconds === null || t.packets.length === 0) return ["## Timeline", "", "_no timestamps_"];
+  if (t.startEpochSeconds === null || t.packets.length === 0)
+    return ["## Timeline", "", "_no timestamps_"];
   // Merge buckets for display only, so that the line fits a chat message.
   const perCell = Math.ceil(t.packets.length / SPARKLINE_WIDTH);
   const cells: number[] = [];
-  for (let i = 0; i < t.packets.length; i += perCell) cells.push(t.packets.slice(i, i + perCell).reduce((a, b) => a + b, 0));
+  for (let i = 0; i < t.packets.length; i += perCell)
+    cells.push(t.packets.slice(i, i + perCell).reduce((a, b) => a + b, 0));
   const max = Math.max(...cells);
-  const line = cells.map((n) => (n === 0 ? " " : SPARK[Math.min(SPARK.length - 1, Math.floor((n / max) * SPARK.length))])).join("");
+  const line = cells
+    .map((n) =>
+      n === 0 ? " " : SPARK[Math.min(SPARK.length - 1, Math.floor((n / max) * SPARK.length))],
+    )
+    .join("");
   const peak = t.packets.indexOf(Math.max(...t.packets));
   const width = t.bucketSeconds;
   return [

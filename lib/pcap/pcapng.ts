@@ -1,8 +1,8 @@
-import { swap32 } from "./byte-order";
+import { swap32 } from "./byteOrder";
 import type { Diagnostics } from "./diagnostics";
-import { InterfaceClock } from "./interface-clock";
-import type { PacketSink } from "./packet-sink";
-import { MAX_RECORD_BYTES, type RecordFormat } from "./record-framer";
+import { InterfaceClock } from "./interfaceClock";
+import type { PacketSink } from "./packetSink";
+import { MAX_RECORD_BYTES, type RecordFormat } from "./recordFramer";
 
 export const PCAPNG_SECTION_HEADER = 0x0a0d0d0a;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
@@ -49,7 +49,9 @@ export class PcapngFormat implements RecordFormat {
       // The section's byte order is only known from the magic after the length.
       const magic = buf.readUInt32LE(offset + 8);
       if (magic !== BYTE_ORDER_MAGIC && magic !== swap32(BYTE_ORDER_MAGIC)) {
-        this.diagnostics.stop(`pcapng section header has a bad byte-order magic 0x${magic.toString(16)}`);
+        this.diagnostics.stop(
+          `pcapng section header has a bad byte-order magic 0x${magic.toString(16)}`,
+        );
         return -1;
       }
       littleEndian = magic === BYTE_ORDER_MAGIC;
@@ -79,7 +81,9 @@ export class PcapngFormat implements RecordFormat {
       this.interfaces = [];
     }
     if (this.u32(buf, offset + length - 4) !== length) {
-      this.diagnostics.stop(`pcapng block of type 0x${type.toString(16)} has mismatched leading and trailing lengths`);
+      this.diagnostics.stop(
+        `pcapng block of type 0x${type.toString(16)} has mismatched leading and trailing lengths`,
+      );
       return false;
     }
     switch (type) {
@@ -108,7 +112,9 @@ export class PcapngFormat implements RecordFormat {
       return;
     }
     if (this.interfaces.length >= MAX_INTERFACES) {
-      this.diagnostics.note(`more than ${MAX_INTERFACES} pcapng interfaces in a section; extra ones ignored`);
+      this.diagnostics.note(
+        `more than ${MAX_INTERFACES} pcapng interfaces in a section; extra ones ignored`,
+      );
       return;
     }
     const linkType = this.u16(buf, offset + 8);
@@ -125,7 +131,11 @@ export class PcapngFormat implements RecordFormat {
       if (code === OPTION_IF_TSOFFSET && valueLength >= 8) tsoffset = this.i64(buf, value);
       at = value + ((valueLength + 3) & ~3);
     }
-    this.interfaces.push({ linkType, snapLength: this.u32(buf, offset + 12), clock: new InterfaceClock(tsresol, tsoffset) });
+    this.interfaces.push({
+      linkType,
+      snapLength: this.u32(buf, offset + 12),
+      clock: new InterfaceClock(tsresol, tsoffset),
+    });
     this.onLinkType(linkType);
   }
 
@@ -138,11 +148,22 @@ export class PcapngFormat implements RecordFormat {
     }
     const capturedLength = this.u32(buf, offset + 20);
     if (28 + capturedLength > length - 4) {
-      this.diagnostics.note("pcapng packet block shorter than its captured length", `captured ${capturedLength} in a ${length}-byte block`);
+      this.diagnostics.note(
+        "pcapng packet block shorter than its captured length",
+        `captured ${capturedLength} in a ${length}-byte block`,
+      );
       return;
     }
     iface.clock.split(this.u32(buf, offset + 12), this.u32(buf, offset + 16));
-    this.sink.packet(iface.linkType, buf, offset + 28, capturedLength, this.u32(buf, offset + 24), iface.clock.seconds, iface.clock.nanoseconds);
+    this.sink.packet(
+      iface.linkType,
+      buf,
+      offset + 28,
+      capturedLength,
+      this.u32(buf, offset + 24),
+      iface.clock.seconds,
+      iface.clock.nanoseconds,
+    );
   }
 
   private simplePacket(buf: Buffer, offset: number, length: number): void {
@@ -161,7 +182,8 @@ export class PcapngFormat implements RecordFormat {
 
   private interfaceFor(id: number): CaptureInterface | undefined {
     const iface = this.interfaces[id];
-    if (!iface) this.diagnostics.note("pcapng packet for an undeclared interface ignored", `interface ${id}`);
+    if (!iface)
+      this.diagnostics.note("pcapng packet for an undeclared interface ignored", `interface ${id}`);
     return iface;
   }
 

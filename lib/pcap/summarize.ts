@@ -1,10 +1,15 @@
-import { CaptureReader } from "./capture-reader";
+import { CaptureReader } from "./captureReader";
 import { Diagnostics } from "./diagnostics";
-import { buildSummary } from "./summary-report";
-import { TrafficStats } from "./traffic-stats";
+import { buildSummary } from "./summaryReport";
+import { TrafficStats } from "./trafficStats";
 import type { CaptureSummary, SummarizeOptions } from "./types";
 
-const DEFAULTS = { topN: 10, maxConversations: 100_000, maxHosts: 100_000, maxTimelineBuckets: 3600 };
+const DEFAULTS = {
+  topN: 10,
+  maxConversations: 100_000,
+  maxHosts: 100_000,
+  maxTimelineBuckets: 3600,
+};
 
 /**
  * Reads a pcap or pcapng capture from a stream, chunk by chunk, and summarises it.
@@ -24,15 +29,27 @@ export async function summarizeStream(
   const reader = new CaptureReader(stats, diagnostics, (linkType) => stats.addLinkType(linkType));
   let bytesRead = 0;
   for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
-    if (typeof chunk === "string") throw new TypeError("summarizeStream needs a binary stream; one with an encoding set yields strings");
+    if (typeof chunk === "string")
+      throw new TypeError(
+        "summarizeStream needs a binary stream; one with an encoding set yields strings",
+      );
     bytesRead += chunk.byteLength;
-    reader.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    reader.push(
+      Buffer.isBuffer(chunk)
+        ? chunk
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+    );
     options.onProgress?.(bytesRead);
     // Nothing after a fatal problem can be trusted; leaving the loop also releases the source.
     if (reader.stopped) break;
   }
   reader.end();
-  return buildSummary(stats, { format: reader.format, bytesRead, topN: limits.topN, warnings: diagnostics.warnings() });
+  return buildSummary(stats, {
+    format: reader.format,
+    bytesRead,
+    topN: limits.topN,
+    warnings: diagnostics.warnings(),
+  });
 }
 
 function definedOnly(options: SummarizeOptions): Partial<typeof DEFAULTS> {
@@ -40,7 +57,8 @@ function definedOnly(options: SummarizeOptions): Partial<typeof DEFAULTS> {
   for (const name of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) {
     const value = options[name];
     if (value !== undefined) {
-      if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+      if (!Number.isInteger(value) || value < 1)
+        throw new RangeError(`${name} must be a positive integer, got ${value}`);
       picked[name] = value;
     }
   }

@@ -29,24 +29,33 @@ export async function answerAlert(
 ): Promise<WebhookAnswer> {
   const parsed = parseAlertPayload(body);
   if (parsed.kind === "rejected") return { status: parsed.status, body: { error: parsed.message } };
-  if (parsed.kind === "ignored") return { status: 200, body: { ignored: true, reason: parsed.reason } };
+  if (parsed.kind === "ignored")
+    return { status: 200, body: { ignored: true, reason: parsed.reason } };
 
   const scopes = settings.CAPTURE_ALLOWED_SCOPES;
-  if (scopes.length > 0 && !scopes.some((scope) => isWithinScope(parsed.target.resourceId, scope))) {
-    return forbidden(`target ${parsed.target.resourceId} is outside the allowed scopes (CAPTURE_ALLOWED_SCOPES)`);
+  if (
+    scopes.length > 0 &&
+    !scopes.some((scope) => isWithinScope(parsed.target.resourceId, scope))
+  ) {
+    return forbidden(
+      `target ${parsed.target.resourceId} is outside the allowed scopes (CAPTURE_ALLOWED_SCOPES)`,
+    );
   }
 
   const resolved = resolveCaptureSettings(parsed.overrides, captureDefaults(settings));
   if (!resolved.ok) return { status: 422, body: { error: resolved.message, key: resolved.key } };
   if (!storageAllowed(resolved.settings.storageAccountId, settings)) {
-    return forbidden(`${OVERRIDE_KEYS.storageAccount}: storage account is neither CAPTURE_STORAGE_ACCOUNT_ID nor in CAPTURE_ALLOWED_STORAGE_ACCOUNT_IDS`);
+    return forbidden(
+      `${OVERRIDE_KEYS.storageAccount}: storage account is neither CAPTURE_STORAGE_ACCOUNT_ID nor in CAPTURE_ALLOWED_STORAGE_ACCOUNT_IDS`,
+    );
   }
 
   const instanceId = instanceIdFor(parsed.target);
   const payload = starter.managementPayload(instanceId);
   try {
     const existing = await starter.status(instanceId);
-    if (existing && isBusy(existing, settings, now)) return deduplicated(payload, existing.runtimeStatus);
+    if (existing && isBusy(existing, settings, now))
+      return deduplicated(payload, existing.runtimeStatus);
 
     const request: CaptureRequest = {
       target: parsed.target,
@@ -68,7 +77,8 @@ export async function answerAlert(
       // Two alerts for one VM can race past the status check; the engine refuses the second
       // start, and that refusal is the dedup answer, not an error.
       const now2 = await starter.status(instanceId);
-      if (now2 && ACTIVE_STATES.has(now2.runtimeStatus)) return deduplicated(payload, now2.runtimeStatus);
+      if (now2 && ACTIVE_STATES.has(now2.runtimeStatus))
+        return deduplicated(payload, now2.runtimeStatus);
       throw startError;
     }
     return {
@@ -85,7 +95,11 @@ export async function answerAlert(
   }
 }
 
-function isBusy(existing: { runtimeStatus: string; lastUpdatedTime?: Date }, settings: WebhookSettings, now: Date): boolean {
+function isBusy(
+  existing: { runtimeStatus: string; lastUpdatedTime?: Date },
+  settings: WebhookSettings,
+  now: Date,
+): boolean {
   if (ACTIVE_STATES.has(existing.runtimeStatus)) return true;
   const cooldownMs = settings.CAPTURE_COOLDOWN_SECONDS * 1000;
   return (
@@ -100,7 +114,11 @@ function isBusy(existing: { runtimeStatus: string; lastUpdatedTime?: Date }, set
 function storageAllowed(storageAccountId: string, settings: WebhookSettings): boolean {
   const allowed = settings.CAPTURE_ALLOWED_STORAGE_ACCOUNT_IDS;
   const id = canonicalId(storageAccountId);
-  if (settings.CAPTURE_STORAGE_ACCOUNT_ID && id === canonicalId(settings.CAPTURE_STORAGE_ACCOUNT_ID)) return true;
+  if (
+    settings.CAPTURE_STORAGE_ACCOUNT_ID &&
+    id === canonicalId(settings.CAPTURE_STORAGE_ACCOUNT_ID)
+  )
+    return true;
   return allowed.some((a) => canonicalId(a) === id);
 }
 

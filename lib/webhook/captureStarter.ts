@@ -30,7 +30,10 @@ export function durableCaptureStarter(client: DurableClient): CaptureStarter {
     async status(instanceId) {
       try {
         const status = await client.getStatus(instanceId, { showHistory: false, showInput: false });
-        return { runtimeStatus: String(status.runtimeStatus), lastUpdatedTime: status.lastUpdatedTime };
+        return {
+          runtimeStatus: String(status.runtimeStatus),
+          lastUpdatedTime: status.lastUpdatedTime,
+        };
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;

@@ -18,15 +18,29 @@ export interface ActivityEnv {
 
 export type ActivityLogic<I, O> = (input: I, env: ActivityEnv) => Promise<ActivityResult<O>>;
 
-export function defineActivity<I, O>(name: string, logic: ActivityLogic<I, O>): ActivityLogic<I, O> {
+export function defineActivity<I, O>(
+  name: string,
+  logic: ActivityLogic<I, O>,
+): ActivityLogic<I, O> {
   df.app.activity(name, {
     handler: async (input: unknown, context: InvocationContext): Promise<ActivityResult<O>> => {
       const settings = readActivitySettings();
       if (!settings.ok) {
-        return { ok: false, failure: { code: "Misconfigured", message: settings.message, action: "Fix the function app's application settings, then re-run." } };
+        return {
+          ok: false,
+          failure: {
+            code: "Misconfigured",
+            message: settings.message,
+            action: "Fix the function app's application settings, then re-run.",
+          },
+        };
       }
       // Activities log Azure error texts and blob paths that may carry a SAS; in Azure nothing downstream masks them.
-      const env: ActivityEnv = { settings: settings.value, clients: azureClients(settings.value), log: (m) => context.log(`${name}: ${redactSecrets(m)}`) };
+      const env: ActivityEnv = {
+        settings: settings.value,
+        clients: azureClients(settings.value),
+        log: (m) => context.log(`${name}: ${redactSecrets(m)}`),
+      };
       return logic(input as I, env);
     },
   });

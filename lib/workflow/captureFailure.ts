@@ -21,7 +21,8 @@ export function asCaptureFailure(error: unknown, phase: string): CaptureFailure 
   return new CaptureFailure(phase, {
     code: "RetriesExhausted",
     message: `${phase} kept failing: ${message.split("\n")[0]?.slice(0, 500) ?? ""}`,
-    action: "Check Azure Resource Manager / storage health and the function app's identity, then re-run the instance.",
+    action:
+      "Check Azure Resource Manager / storage health and the function app's identity, then re-run the instance.",
   });
 }
 

@@ -137,4 +137,3 @@ export interface NotifyInput {
 export interface NotifyOutput {
   delivered: string[];
 }
-

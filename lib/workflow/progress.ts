@@ -24,7 +24,12 @@ export class ProgressReporter {
     private readonly context: OrchestrationContext,
     private readonly request: CaptureRequest,
   ) {
-    this.state = { phase: "accepted", target: request.target.resourceId, captureName: request.captureName, polls: 0 };
+    this.state = {
+      phase: "accepted",
+      target: request.target.resourceId,
+      captureName: request.captureName,
+      polls: 0,
+    };
   }
 
   get polls(): number {
@@ -38,7 +43,12 @@ export class ProgressReporter {
 
   capturing(startedAt: Date, resolution: ResolveNameOutput["resolution"]): void {
     const end = new Date(startedAt.getTime() + this.request.settings.timeLimitInSeconds * 1000);
-    this.update({ phase: "capturing", resolution, startedAt: startedAt.toISOString(), expectedEnd: end.toISOString() });
+    this.update({
+      phase: "capturing",
+      resolution,
+      startedAt: startedAt.toISOString(),
+      expectedEnd: end.toISOString(),
+    });
   }
 
   poll(status: CaptureStatusOutput): void {

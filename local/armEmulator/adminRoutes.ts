@@ -13,12 +13,21 @@ import { route, type Route } from "./router";
 export function adminRoutes(faults: FaultController, captures: CaptureService): Route[] {
   return [
     // Untrusted JSON: FaultController.add validates it with the same schema the type comes from.
-    route("POST", "/_emulator/faults", "Emulator_AddFault", (ctx) => ({ status: 201, body: { id: faults.add(ctx.body as FaultSpec) } })),
-    route("GET", "/_emulator/faults", "Emulator_ListFaults", () => ({ status: 200, body: { value: faults.pending() } })),
+    route("POST", "/_emulator/faults", "Emulator_AddFault", (ctx) => ({
+      status: 201,
+      body: { id: faults.add(ctx.body as FaultSpec) },
+    })),
+    route("GET", "/_emulator/faults", "Emulator_ListFaults", () => ({
+      status: 200,
+      body: { value: faults.pending() },
+    })),
     route("DELETE", "/_emulator/faults", "Emulator_ClearFaults", () => {
       faults.clear();
       return { status: 204 };
     }),
-    route("GET", "/_emulator/captures", "Emulator_ListCaptures", () => ({ status: 200, body: { value: captures.activeSessions() } })),
+    route("GET", "/_emulator/captures", "Emulator_ListCaptures", () => ({
+      status: 200,
+      body: { value: captures.activeSessions() },
+    })),
   ];
 }

@@ -21,13 +21,19 @@ export class ArmError extends Error {
   }
 
   toResponse(): ArmResponse {
-    return { status: this.status, headers: this.headers, body: { error: { code: this.code, message: this.message } } };
+    return {
+      status: this.status,
+      headers: this.headers,
+      body: { error: { code: this.code, message: this.message } },
+    };
   }
 }
 
-export const notFound = (what: string): ArmError => new ArmError(404, "ResourceNotFound", `The Resource '${what}' was not found.`);
+export const notFound = (what: string): ArmError =>
+  new ArmError(404, "ResourceNotFound", `The Resource '${what}' was not found.`);
 
-export const invalidParameter = (message: string): ArmError => new ArmError(400, "InvalidParameter", message);
+export const invalidParameter = (message: string): ArmError =>
+  new ArmError(400, "InvalidParameter", message);
 
 /** Bodies above this are not something an ARM client would send to these endpoints. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -38,7 +44,8 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   for await (const chunk of req) {
     const buf = chunk as Buffer;
     size += buf.length;
-    if (size > MAX_BODY_BYTES) throw new ArmError(413, "RequestEntityTooLarge", "The request body is too large.");
+    if (size > MAX_BODY_BYTES)
+      throw new ArmError(413, "RequestEntityTooLarge", "The request body is too large.");
     chunks.push(buf);
   }
   return Buffer.concat(chunks);
@@ -49,7 +56,11 @@ export function parseJsonBody(raw: Buffer): unknown {
   try {
     return JSON.parse(raw.toString("utf8"));
   } catch {
-    throw new ArmError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
+    throw new ArmError(
+      400,
+      "InvalidRequestContent",
+      "The request content was invalid and could not be deserialized.",
+    );
   }
 }
 

@@ -28,7 +28,12 @@ const COMPUTE_ID =
 const STORAGE_ID =
   /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.storage\/storageaccounts\/([^/]+)\/?$/i;
 
-export function computeTarget(subscriptionId: string, resourceGroup: string, kind: ComputeKind, name: string): ComputeTarget {
+export function computeTarget(
+  subscriptionId: string,
+  resourceGroup: string,
+  kind: ComputeKind,
+  name: string,
+): ComputeTarget {
   const id = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Compute/${kind}/${name}`;
   return { subscriptionId, resourceGroup, kind, name, id, key: id.toLowerCase() };
 }
@@ -37,7 +42,12 @@ export function parseComputeTargetId(id: string): ComputeTarget | undefined {
   const m = COMPUTE_ID.exec(id.trim());
   if (!m) return undefined;
   const [, sub, rg, kind, name] = m as unknown as [string, string, string, string, string];
-  return computeTarget(sub, rg, kind.toLowerCase() === "virtualmachines" ? "virtualMachines" : "virtualMachineScaleSets", name);
+  return computeTarget(
+    sub,
+    rg,
+    kind.toLowerCase() === "virtualmachines" ? "virtualMachines" : "virtualMachineScaleSets",
+    name,
+  );
 }
 
 export function parseStorageAccountId(id: string): StorageAccountRef | undefined {

@@ -42,13 +42,23 @@ export async function listenArmServer(opts: ArmServerOptions): Promise<ArmServer
     try {
       if (!authorized(req.headers.authorization, expectedToken)) {
         const why = req.headers.authorization ? "is invalid" : "is missing";
-        throw new ArmError(401, "AuthenticationFailed", `Authentication failed. The 'Authorization' header ${why}.`);
+        throw new ArmError(
+          401,
+          "AuthenticationFailed",
+          `Authentication failed. The 'Authorization' header ${why}.`,
+        );
       }
       const segments = splitPath(url.pathname);
       const admin = segments[0] === ADMIN_PREFIX;
       const match = matchRoute(admin ? opts.adminRoutes : opts.armRoutes, method, segments);
-      if (match === undefined) throw new ArmError(404, "NotFound", `No emulated operation for ${method} ${url.pathname}.`);
-      if (match === "methodNotAllowed") throw new ArmError(405, "MethodNotAllowed", `${method} is not supported on ${url.pathname}.`);
+      if (match === undefined)
+        throw new ArmError(404, "NotFound", `No emulated operation for ${method} ${url.pathname}.`);
+      if (match === "methodNotAllowed")
+        throw new ArmError(
+          405,
+          "MethodNotAllowed",
+          `${method} is not supported on ${url.pathname}.`,
+        );
       operation = match.route.operation;
       if (!admin) checkApiVersion(url.searchParams);
       const fault = admin ? undefined : opts.faults.takeRequestFault(operation);
@@ -62,15 +72,27 @@ export async function listenArmServer(opts: ArmServerOptions): Promise<ArmServer
           baseUrl,
         }));
     } catch (err) {
-      if (!(err instanceof ArmError)) opts.log(`${method} ${url.pathname}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      response = err instanceof ArmError ? err.toResponse() : new ArmError(500, "InternalServerError", "An internal error occurred.").toResponse();
+      if (!(err instanceof ArmError))
+        opts.log(
+          `${method} ${url.pathname}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+        );
+      response =
+        err instanceof ArmError
+          ? err.toResponse()
+          : new ArmError(500, "InternalServerError", "An internal error occurred.").toResponse();
     }
     req.resume();
-    writeResponse(res, { ...response, headers: { ...response.headers, "x-ms-request-id": randomUUID() } });
+    writeResponse(res, {
+      ...response,
+      headers: { ...response.headers, "x-ms-request-id": randomUUID() },
+    });
     opts.log(`${method} ${url.pathname}${url.search} ${operation} → ${response.status}`);
   };
 
-  const server: Server = createServer({ key: opts.key, cert: opts.cert }, (req, res) => void handle(req, res));
+  const server: Server = createServer(
+    { key: opts.key, cert: opts.cert },
+    (req, res) => void handle(req, res),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port, "127.0.0.1", () => {
@@ -93,9 +115,18 @@ export async function listenArmServer(opts: ArmServerOptions): Promise<ArmServer
 function checkApiVersion(query: URLSearchParams): void {
   const version = query.get("api-version");
   if (version === null || version === "") {
-    throw new ArmError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
+    throw new ArmError(
+      400,
+      "MissingApiVersionParameter",
+      "The api-version query parameter (?api-version=) is required for all requests.",
+    );
   }
-  if (!API_VERSION.test(version)) throw new ArmError(400, "InvalidApiVersionParameter", `The api-version '${version}' is invalid.`);
+  if (!API_VERSION.test(version))
+    throw new ArmError(
+      400,
+      "InvalidApiVersionParameter",
+      `The api-version '${version}' is invalid.`,
+    );
 }
 
 function authorized(header: string | undefined, expected: Buffer): boolean {

@@ -14,13 +14,38 @@ const count = z.number().int().min(1).max(1000).default(1);
 const captureMatch = { target: z.string().optional(), captureName: z.string().optional(), count };
 
 const faultSpec = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("throttle"), operation: z.string(), count, retryAfterSeconds: z.number().int().min(0).max(60).default(1) }),
-  z.object({ kind: z.literal("serverError"), operation: z.string(), count, status: z.number().int().min(500).max(599).default(500), code: z.string().default("InternalServerError") }),
-  z.object({ kind: z.literal("lroFailure"), operation: z.string(), count, code: z.string().default("InternalServerError"), message: z.string().default("An error occurred.") }),
+  z.object({
+    kind: z.literal("throttle"),
+    operation: z.string(),
+    count,
+    retryAfterSeconds: z.number().int().min(0).max(60).default(1),
+  }),
+  z.object({
+    kind: z.literal("serverError"),
+    operation: z.string(),
+    count,
+    status: z.number().int().min(500).max(599).default(500),
+    code: z.string().default("InternalServerError"),
+  }),
+  z.object({
+    kind: z.literal("lroFailure"),
+    operation: z.string(),
+    count,
+    code: z.string().default("InternalServerError"),
+    message: z.string().default("An error occurred."),
+  }),
   z.object({ kind: z.literal("agentMissing"), target: z.string() }),
-  z.object({ kind: z.literal("agentStopped"), ...captureMatch, afterMs: z.number().int().min(0).max(3_600_000).default(0) }),
+  z.object({
+    kind: z.literal("agentStopped"),
+    ...captureMatch,
+    afterMs: z.number().int().min(0).max(3_600_000).default(0),
+  }),
   z.object({ kind: z.literal("storageFailed"), ...captureMatch }),
-  z.object({ kind: z.literal("slowUpload"), ...captureMatch, delayMs: z.number().int().min(0).max(3_600_000) }),
+  z.object({
+    kind: z.literal("slowUpload"),
+    ...captureMatch,
+    delayMs: z.number().int().min(0).max(3_600_000),
+  }),
 ]);
 
 /** What callers pass (defaults optional). */
@@ -28,7 +53,10 @@ export type FaultSpec = z.input<typeof faultSpec>;
 type ParsedFault = z.output<typeof faultSpec>;
 type QueuedFault = Exclude<ParsedFault, { kind: "agentMissing" }>;
 export type CaptureFaultKind = "agentStopped" | "storageFailed" | "slowUpload";
-export type CaptureFault<K extends CaptureFaultKind = CaptureFaultKind> = Extract<QueuedFault, { kind: K }>;
+export type CaptureFault<K extends CaptureFaultKind = CaptureFaultKind> = Extract<
+  QueuedFault,
+  { kind: K }
+>;
 
 export interface PendingFault {
   id: string;
@@ -62,7 +90,12 @@ export class FaultController {
     }
     if ("operation" in fault) {
       const known = fault.kind === "lroFailure" ? this.lroOperations : this.operations;
-      if (!known.has(fault.operation)) throw new ArmError(400, "InvalidFault", `Unknown operation '${fault.operation}'; known: ${[...known].join(", ")}.`);
+      if (!known.has(fault.operation))
+        throw new ArmError(
+          400,
+          "InvalidFault",
+          `Unknown operation '${fault.operation}'; known: ${[...known].join(", ")}.`,
+        );
     }
     if ("target" in fault && fault.target !== undefined) this.requireTarget(fault.target);
     this.queue.push({ id, remaining: fault.count, spec: fault });
@@ -79,14 +112,26 @@ export class FaultController {
 
   /** A throttle or server error to answer this request with, if one is armed for the operation. */
   takeRequestFault(operation: string): ArmResponse | undefined {
-    const spec = this.take((s) => (s.kind === "throttle" || s.kind === "serverError") && s.operation === operation);
+    const spec = this.take(
+      (s) => (s.kind === "throttle" || s.kind === "serverError") && s.operation === operation,
+    );
     if (!spec) return undefined;
     if (spec.kind === "throttle") {
-      return new ArmError(429, "TooManyRequests", "The request is being throttled (emulated fault).", {
-        "retry-after": String(spec.retryAfterSeconds),
-      }).toResponse();
+      return new ArmError(
+        429,
+        "TooManyRequests",
+        "The request is being throttled (emulated fault).",
+        {
+          "retry-after": String(spec.retryAfterSeconds),
+        },
+      ).toResponse();
     }
-    if (spec.kind === "serverError") return new ArmError(spec.status, spec.code, "The server encountered an error (emulated fault).").toResponse();
+    if (spec.kind === "serverError")
+      return new ArmError(
+        spec.status,
+        spec.code,
+        "The server encountered an error (emulated fault).",
+      ).toResponse();
     return undefined;
   }
 
@@ -95,12 +140,16 @@ export class FaultController {
     return spec?.kind === "lroFailure" ? { code: spec.code, message: spec.message } : undefined;
   }
 
-  takeCaptureFault<K extends CaptureFaultKind>(kind: K, capture: { name: string; target: ComputeTarget }): CaptureFault<K> | undefined {
+  takeCaptureFault<K extends CaptureFaultKind>(
+    kind: K,
+    capture: { name: string; target: ComputeTarget },
+  ): CaptureFault<K> | undefined {
     const isCaptureFault = (s: QueuedFault): s is CaptureFault => s.kind === kind;
     const spec = this.take(
       (s) =>
         isCaptureFault(s) &&
-        (s.captureName === undefined || s.captureName.toLowerCase() === capture.name.toLowerCase()) &&
+        (s.captureName === undefined ||
+          s.captureName.toLowerCase() === capture.name.toLowerCase()) &&
         (s.target === undefined || parseComputeTargetId(s.target)?.key === capture.target.key),
     );
     return spec as CaptureFault<K> | undefined;
@@ -116,7 +165,8 @@ export class FaultController {
 
   private requireTarget(id: string): ComputeTarget {
     const target = parseComputeTargetId(id);
-    if (!target) throw new ArmError(400, "InvalidFault", `'${id}' is not a VM or scale-set resource ID.`);
+    if (!target)
+      throw new ArmError(400, "InvalidFault", `'${id}' is not a VM or scale-set resource ID.`);
     return target;
   }
 }

@@ -70,7 +70,11 @@ export async function startArmEmulator(opts: ArmEmulatorOptions): Promise<ArmEmu
   const operations = new OperationRegistry(log);
   // Filled from the route table below; faults naming an unknown operation are refused.
   const knownOperations = new Set<string>();
-  const faults = new FaultController(knownOperations, new Set([...NETWORK_LRO_OPERATIONS, ...COMPUTE_LRO_OPERATIONS]), extensions);
+  const faults = new FaultController(
+    knownOperations,
+    new Set([...NETWORK_LRO_OPERATIONS, ...COMPUTE_LRO_OPERATIONS]),
+    extensions,
+  );
   const captures = new CaptureService({
     inventory,
     extensions,

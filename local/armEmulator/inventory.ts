@@ -30,7 +30,14 @@ const inventoryFile = z
       )
       .optional(),
     networkWatchers: z
-      .array(z.strictObject({ subscriptionId: z.string().optional(), resourceGroup: z.string().min(1), name: z.string().min(1), region: z.string().min(1) }))
+      .array(
+        z.strictObject({
+          subscriptionId: z.string().optional(),
+          resourceGroup: z.string().min(1),
+          name: z.string().min(1),
+          region: z.string().min(1),
+        }),
+      )
       .optional(),
   })
   .strict();
@@ -61,7 +68,9 @@ const LOOPBACK = "lo";
 
 export class Inventory {
   private readonly vms = new Map<string, VmOverride>();
-  private readonly explicitWatchers: Array<Omit<NetworkWatcherRecord, "id" | "subscriptionId"> & { subscriptionId?: string }>;
+  private readonly explicitWatchers: Array<
+    Omit<NetworkWatcherRecord, "id" | "subscriptionId"> & { subscriptionId?: string }
+  >;
 
   private constructor(
     readonly defaultRegion: string,
@@ -79,17 +88,23 @@ export class Inventory {
         agentInstalled: vm.agentInstalled ?? true,
       });
     }
-    this.explicitWatchers = (file.networkWatchers ?? []).map((w) => ({ ...w, region: normalizeRegion(w.region) }));
+    this.explicitWatchers = (file.networkWatchers ?? []).map((w) => ({
+      ...w,
+      region: normalizeRegion(w.region),
+    }));
   }
 
-
   static async load(opts: { inventoryFile?: string; region?: string }): Promise<Inventory> {
-    const file = opts.inventoryFile ? inventoryFile.parse(JSON.parse(await readFile(opts.inventoryFile, "utf8"))) : {};
+    const file = opts.inventoryFile
+      ? inventoryFile.parse(JSON.parse(await readFile(opts.inventoryFile, "utf8")))
+      : {};
     return new Inventory(normalizeRegion(opts.region ?? file.region ?? DEFAULT_REGION), file);
   }
 
   placement(target: ComputeTarget): Placement {
-    return this.vms.get(target.key)?.placement ?? { region: this.defaultRegion, interface: LOOPBACK };
+    return (
+      this.vms.get(target.key)?.placement ?? { region: this.defaultRegion, interface: LOOPBACK }
+    );
   }
 
   agentInitiallyInstalled(target: ComputeTarget): boolean {
@@ -98,26 +113,50 @@ export class Inventory {
 
   /** One watcher per region the subscription has resources in: the default region and every configured one. */
   watchers(subscriptionId: string): NetworkWatcherRecord[] {
-    const regions = new Set([this.defaultRegion, ...[...this.vms.values()].map((v) => v.placement.region)]);
+    const regions = new Set([
+      this.defaultRegion,
+      ...[...this.vms.values()].map((v) => v.placement.region),
+    ]);
     for (const w of this.explicitWatchers) if (appliesTo(w, subscriptionId)) regions.add(w.region);
     return [...regions].map((region) => {
-      const explicit = this.explicitWatchers.find((w) => w.region === region && appliesTo(w, subscriptionId));
-      return watcherRecord(subscriptionId, explicit?.resourceGroup ?? "NetworkWatcherRG", explicit?.name ?? `NetworkWatcher_${region}`, region);
+      const explicit = this.explicitWatchers.find(
+        (w) => w.region === region && appliesTo(w, subscriptionId),
+      );
+      return watcherRecord(
+        subscriptionId,
+        explicit?.resourceGroup ?? "NetworkWatcherRG",
+        explicit?.name ?? `NetworkWatcher_${region}`,
+        region,
+      );
     });
   }
 
-  watcher(subscriptionId: string, resourceGroup: string, name: string): NetworkWatcherRecord | undefined {
+  watcher(
+    subscriptionId: string,
+    resourceGroup: string,
+    name: string,
+  ): NetworkWatcherRecord | undefined {
     return this.watchers(subscriptionId).find(
-      (w) => w.resourceGroup.toLowerCase() === resourceGroup.toLowerCase() && w.name.toLowerCase() === name.toLowerCase(),
+      (w) =>
+        w.resourceGroup.toLowerCase() === resourceGroup.toLowerCase() &&
+        w.name.toLowerCase() === name.toLowerCase(),
     );
   }
 }
 
 function appliesTo(w: { subscriptionId?: string }, subscriptionId: string): boolean {
-  return w.subscriptionId === undefined || w.subscriptionId.toLowerCase() === subscriptionId.toLowerCase();
+  return (
+    w.subscriptionId === undefined ||
+    w.subscriptionId.toLowerCase() === subscriptionId.toLowerCase()
+  );
 }
 
-function watcherRecord(subscriptionId: string, resourceGroup: string, name: string, region: string): NetworkWatcherRecord {
+function watcherRecord(
+  subscriptionId: string,
+  resourceGroup: string,
+  name: string,
+  region: string,
+): NetworkWatcherRecord {
   const id = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/networkWatchers/${name}`;
   return { subscriptionId, resourceGroup, name, region, id };
 }

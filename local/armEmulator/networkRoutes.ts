@@ -5,7 +5,11 @@
  * `Location`, then the final response from the operation-results URL.
  */
 import { notFound, type ArmResponse } from "./armHttp";
-import { captureResourceJson, captureStatusJson, type CaptureService } from "./capture/captureService";
+import {
+  captureResourceJson,
+  captureStatusJson,
+  type CaptureService,
+} from "./capture/captureService";
 import type { FaultController } from "./faults";
 import type { Inventory, NetworkWatcherRecord } from "./inventory";
 import type { OperationOutcome, OperationRegistry } from "./operations";
@@ -20,12 +24,18 @@ export interface NetworkRouteDeps {
   pageSize: number;
 }
 
-const WATCHERS = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/networkWatchers";
+const WATCHERS =
+  "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/networkWatchers";
 const WATCHER = `${WATCHERS}/{networkWatcherName}`;
 const CAPTURE = `${WATCHER}/packetCaptures/{packetCaptureName}`;
 
 /** The operations whose failure can be injected with an `lroFailure` fault. */
-export const NETWORK_LRO_OPERATIONS = ["PacketCaptures_Create", "PacketCaptures_GetStatus", "PacketCaptures_Stop", "PacketCaptures_Delete"];
+export const NETWORK_LRO_OPERATIONS = [
+  "PacketCaptures_Create",
+  "PacketCaptures_GetStatus",
+  "PacketCaptures_Stop",
+  "PacketCaptures_Delete",
+];
 
 export function networkRoutes(deps: NetworkRouteDeps): Route[] {
   const { inventory, captures, pageSize } = deps;
@@ -36,34 +46,64 @@ export function networkRoutes(deps: NetworkRouteDeps): Route[] {
     if (!watcher) throw notFound(`Microsoft.Network/networkWatchers/${networkWatcherName}`);
     return watcher;
   };
-  const captureOf = (ctx: RequestContext) => captures.get(watcherOf(ctx), ctx.params["packetCaptureName"] ?? "");
+  const captureOf = (ctx: RequestContext) =>
+    captures.get(watcherOf(ctx), ctx.params["packetCaptureName"] ?? "");
 
   /** 202 + Location for a POST/DELETE whose outcome is `work`, unless a fault fails it. */
-  const locationLro = (ctx: RequestContext, operation: string, watcher: NetworkWatcherRecord, work: () => Promise<OperationOutcome>): ArmResponse => {
+  const locationLro = (
+    ctx: RequestContext,
+    operation: string,
+    watcher: NetworkWatcherRecord,
+    work: () => Promise<OperationOutcome>,
+  ): ArmResponse => {
     const failure = deps.faults.takeLroFailure(operation);
-    const outcome = failure ? Promise.resolve<OperationOutcome>({ outcome: "failed", ...failure }) : work();
+    const outcome = failure
+      ? Promise.resolve<OperationOutcome>({ outcome: "failed", ...failure })
+      : work();
     const op = deps.operations.start(ctx.baseUrl, scopeOf(watcher, ctx), outcome);
     return { status: 202, headers: { location: op.locationUrl, "retry-after": "0" } };
   };
 
   return [
-    route("GET", "/subscriptions/{subscriptionId}/providers/Microsoft.Network/networkWatchers", "NetworkWatchers_ListAll", (ctx) =>
-      pageOf(inventory.watchers(ctx.params["subscriptionId"] ?? ""), ctx, pageSize, watcherJson),
+    route(
+      "GET",
+      "/subscriptions/{subscriptionId}/providers/Microsoft.Network/networkWatchers",
+      "NetworkWatchers_ListAll",
+      (ctx) =>
+        pageOf(inventory.watchers(ctx.params["subscriptionId"] ?? ""), ctx, pageSize, watcherJson),
     ),
     route("GET", WATCHERS, "NetworkWatchers_List", (ctx) => {
       const rg = (ctx.params["resourceGroupName"] ?? "").toLowerCase();
-      const inGroup = inventory.watchers(ctx.params["subscriptionId"] ?? "").filter((w) => w.resourceGroup.toLowerCase() === rg);
+      const inGroup = inventory
+        .watchers(ctx.params["subscriptionId"] ?? "")
+        .filter((w) => w.resourceGroup.toLowerCase() === rg);
       return pageOf(inGroup, ctx, pageSize, watcherJson);
     }),
-    route("GET", WATCHER, "NetworkWatchers_Get", (ctx) => ({ status: 200, body: watcherJson(watcherOf(ctx)) })),
+    route("GET", WATCHER, "NetworkWatchers_Get", (ctx) => ({
+      status: 200,
+      body: watcherJson(watcherOf(ctx)),
+    })),
 
-    route("GET", `${WATCHER}/packetCaptures`, "PacketCaptures_List", (ctx) => pageOf(captures.list(watcherOf(ctx)), ctx, pageSize, captureResourceJson)),
-    route("GET", CAPTURE, "PacketCaptures_Get", (ctx) => ({ status: 200, body: captureResourceJson(captureOf(ctx)) })),
+    route("GET", `${WATCHER}/packetCaptures`, "PacketCaptures_List", (ctx) =>
+      pageOf(captures.list(watcherOf(ctx)), ctx, pageSize, captureResourceJson),
+    ),
+    route("GET", CAPTURE, "PacketCaptures_Get", (ctx) => ({
+      status: 200,
+      body: captureResourceJson(captureOf(ctx)),
+    })),
     route("PUT", CAPTURE, "PacketCaptures_Create", (ctx) => {
       const watcher = watcherOf(ctx);
-      const { record, started } = captures.create(watcher, ctx.params["packetCaptureName"] ?? "", ctx.body);
+      const { record, started } = captures.create(
+        watcher,
+        ctx.params["packetCaptureName"] ?? "",
+        ctx.body,
+      );
       const op = deps.operations.start(ctx.baseUrl, scopeOf(watcher, ctx), started);
-      return { status: 201, headers: { "azure-asyncoperation": op.asyncOperationUrl, "retry-after": "0" }, body: captureResourceJson(record) };
+      return {
+        status: 201,
+        headers: { "azure-asyncoperation": op.asyncOperationUrl, "retry-after": "0" },
+        body: captureResourceJson(record),
+      };
     }),
     route("POST", `${CAPTURE}/queryStatus`, "PacketCaptures_GetStatus", (ctx) => {
       const record = captureOf(ctx);
@@ -93,7 +133,12 @@ export function networkRoutes(deps: NetworkRouteDeps): Route[] {
 }
 
 function scopeOf(watcher: NetworkWatcherRecord, ctx: RequestContext) {
-  return { subscriptionId: watcher.subscriptionId, region: watcher.region, provider: "Microsoft.Network" as const, apiVersion: ctx.query.get("api-version") ?? "" };
+  return {
+    subscriptionId: watcher.subscriptionId,
+    region: watcher.region,
+    provider: "Microsoft.Network" as const,
+    apiVersion: ctx.query.get("api-version") ?? "",
+  };
 }
 
 function watcherJson(w: NetworkWatcherRecord): unknown {

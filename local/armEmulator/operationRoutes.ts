@@ -7,7 +7,9 @@ const REGION = "/subscriptions/{subscriptionId}/providers/{provider}/locations/{
 
 export function operationRoutes(operations: OperationRegistry): Route[] {
   return [
-    route("GET", `${REGION}/operations/{operationId}`, "AzureAsyncOperation_Get", (ctx) => operations.asyncOperationStatus(ctx.params)),
+    route("GET", `${REGION}/operations/{operationId}`, "AzureAsyncOperation_Get", (ctx) =>
+      operations.asyncOperationStatus(ctx.params),
+    ),
     route("GET", `${REGION}/operationResults/{operationId}`, "OperationResults_Get", (ctx) =>
       operations.operationResult(ctx.params, `${ctx.baseUrl}${ctx.path}?${ctx.query.toString()}`),
     ),

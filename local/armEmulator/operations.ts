@@ -45,11 +45,20 @@ export class OperationRegistry {
 
   start(baseUrl: string, scope: OperationScope, work: Promise<OperationOutcome>): StartedOperation {
     const id = randomUUID();
-    const record: OperationRecord = { id, scope, startTime: new Date(), settled: Promise.resolve() };
+    const record: OperationRecord = {
+      id,
+      scope,
+      startTime: new Date(),
+      settled: Promise.resolve(),
+    };
     record.settled = work
       .catch((err: unknown): OperationOutcome => {
         this.log(`operation ${id} crashed: ${err instanceof Error ? err.message : String(err)}`);
-        return { outcome: "failed", code: "InternalServerError", message: "An internal error occurred." };
+        return {
+          outcome: "failed",
+          code: "InternalServerError",
+          message: "An internal error occurred.",
+        };
       })
       .then((result) => {
         record.result = result;
@@ -59,22 +68,41 @@ export class OperationRegistry {
     // The scope comes decoded from the request path; unencoded, a hostile subscription ID makes the header invalid.
     const base = `${baseUrl}/subscriptions/${encodeURIComponent(scope.subscriptionId)}/providers/${scope.provider}/locations/${encodeURIComponent(scope.region)}`;
     const query = `?api-version=${encodeURIComponent(scope.apiVersion)}`;
-    return { asyncOperationUrl: `${base}/operations/${id}${query}`, locationUrl: `${base}/operationResults/${id}${query}` };
+    return {
+      asyncOperationUrl: `${base}/operations/${id}${query}`,
+      locationUrl: `${base}/operationResults/${id}${query}`,
+    };
   }
 
   /** `Azure-AsyncOperation` poll. */
   async asyncOperationStatus(params: Readonly<Record<string, string>>): Promise<ArmResponse> {
     const record = await this.settledWithin(params);
     const result = record.result;
-    const body: Record<string, unknown> = { id: record.id, name: record.id, startTime: record.startTime.toISOString() };
-    if (!result) return { status: 200, headers: { "retry-after": "0" }, body: { ...body, status: "InProgress" } };
+    const body: Record<string, unknown> = {
+      id: record.id,
+      name: record.id,
+      startTime: record.startTime.toISOString(),
+    };
+    if (!result)
+      return {
+        status: 200,
+        headers: { "retry-after": "0" },
+        body: { ...body, status: "InProgress" },
+      };
     body["endTime"] = record.endTime?.toISOString();
-    if (result.outcome === "succeeded") return { status: 200, body: { ...body, status: "Succeeded" } };
-    return { status: 200, body: { ...body, status: "Failed", error: { code: result.code, message: result.message } } };
+    if (result.outcome === "succeeded")
+      return { status: 200, body: { ...body, status: "Succeeded" } };
+    return {
+      status: 200,
+      body: { ...body, status: "Failed", error: { code: result.code, message: result.message } },
+    };
   }
 
   /** `Location` poll: 202 until done, then the final response. A failure answers 400 with the error. */
-  async operationResult(params: Readonly<Record<string, string>>, selfUrl: string): Promise<ArmResponse> {
+  async operationResult(
+    params: Readonly<Record<string, string>>,
+    selfUrl: string,
+  ): Promise<ArmResponse> {
     const result = (await this.settledWithin(params)).result;
     if (!result) return { status: 202, headers: { location: selfUrl, "retry-after": "0" } };
     if (result.outcome === "succeeded") return result.response;
@@ -88,9 +116,17 @@ export class OperationRegistry {
       record.scope.subscriptionId.toLowerCase() === params["subscriptionId"]?.toLowerCase() &&
       record.scope.provider.toLowerCase() === params["provider"]?.toLowerCase() &&
       record.scope.region.toLowerCase() === params["region"]?.toLowerCase();
-    if (!record || !matches) throw new ArmError(404, "OperationNotFound", `Operation '${params["operationId"]}' was not found.`);
+    if (!record || !matches)
+      throw new ArmError(
+        404,
+        "OperationNotFound",
+        `Operation '${params["operationId"]}' was not found.`,
+      );
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([record.settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, LONG_POLL_MS)))]);
+    await Promise.race([
+      record.settled,
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, LONG_POLL_MS))),
+    ]);
     clearTimeout(timer);
     return record;
   }

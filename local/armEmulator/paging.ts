@@ -3,7 +3,12 @@
 import type { ArmResponse } from "./armHttp";
 import type { RequestContext } from "./router";
 
-export function pageOf<T>(items: readonly T[], ctx: RequestContext, pageSize: number, toJson: (item: T) => unknown): ArmResponse {
+export function pageOf<T>(
+  items: readonly T[],
+  ctx: RequestContext,
+  pageSize: number,
+  toJson: (item: T) => unknown,
+): ArmResponse {
   const skip = Math.max(0, Number.parseInt(ctx.query.get("$skiptoken") ?? "0", 10) || 0);
   const value = items.slice(skip, skip + pageSize).map(toJson);
   const body: { value: unknown[]; nextLink?: string } = { value };

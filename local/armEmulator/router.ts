@@ -30,7 +30,12 @@ export interface RouteMatch {
   params: Record<string, string>;
 }
 
-export function route(method: string, template: string, operation: string, handler: Handler): Route {
+export function route(
+  method: string,
+  template: string,
+  operation: string,
+  handler: Handler,
+): Route {
   return { method, segments: splitPath(template), operation, handler };
 }
 
@@ -39,7 +44,11 @@ export function splitPath(pathname: string): string[] {
 }
 
 /** Undefined when no route has this path; `methodNotAllowed` when the path exists for other methods. */
-export function matchRoute(routes: readonly Route[], method: string, rawSegments: readonly string[]): RouteMatch | "methodNotAllowed" | undefined {
+export function matchRoute(
+  routes: readonly Route[],
+  method: string,
+  rawSegments: readonly string[],
+): RouteMatch | "methodNotAllowed" | undefined {
   const segments = rawSegments.map(safeDecode);
   let pathMatched = false;
   for (const candidate of routes) {
@@ -51,7 +60,10 @@ export function matchRoute(routes: readonly Route[], method: string, rawSegments
   return pathMatched ? "methodNotAllowed" : undefined;
 }
 
-function matchSegments(template: readonly string[], actual: readonly (string | undefined)[]): Record<string, string> | undefined {
+function matchSegments(
+  template: readonly string[],
+  actual: readonly (string | undefined)[],
+): Record<string, string> | undefined {
   if (template.length !== actual.length) return undefined;
   const params: Record<string, string> = {};
   for (let i = 0; i < template.length; i++) {

@@ -52,7 +52,13 @@ export async function ensureTlsMaterial(stateDir: string): Promise<TlsMaterial> 
       { name: "basicConstraints", cA: false },
       { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
       { name: "extKeyUsage", serverAuth: true },
-      { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }] },
+      {
+        name: "subjectAltName",
+        altNames: [
+          { type: 7, ip: "127.0.0.1" },
+          { type: 2, value: "localhost" },
+        ],
+      },
     ],
   });
   await writeFile(files.caKey, ca.private, { mode: 0o600 });
@@ -63,12 +69,23 @@ export async function ensureTlsMaterial(stateDir: string): Promise<TlsMaterial> 
 }
 
 /** Reuses certificates that are still valid for a day, chain to the CA and name 127.0.0.1. */
-async function readExisting(caPath: string, certPath: string, keyPath: string): Promise<Omit<TlsMaterial, "caCertPath"> | undefined> {
+async function readExisting(
+  caPath: string,
+  certPath: string,
+  keyPath: string,
+): Promise<Omit<TlsMaterial, "caCertPath"> | undefined> {
   try {
-    const [caPem, cert, key] = await Promise.all([readFile(caPath, "utf8"), readFile(certPath, "utf8"), readFile(keyPath, "utf8")]);
+    const [caPem, cert, key] = await Promise.all([
+      readFile(caPath, "utf8"),
+      readFile(certPath, "utf8"),
+      readFile(keyPath, "utf8"),
+    ]);
     const leaf = new X509Certificate(cert);
     const fresh = new Date(leaf.validTo).getTime() - Date.now() > RENEW_BEFORE_MS;
-    const usable = fresh && leaf.checkIP("127.0.0.1") !== undefined && leaf.verify(new X509Certificate(caPem).publicKey);
+    const usable =
+      fresh &&
+      leaf.checkIP("127.0.0.1") !== undefined &&
+      leaf.verify(new X509Certificate(caPem).publicKey);
     return usable ? { cert, key } : undefined;
   } catch {
     return undefined;

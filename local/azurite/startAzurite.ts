@@ -45,15 +45,24 @@ export async function startAzurite(options: StartAzuriteOptions): Promise<Runnin
     portOrFree(options.queuePort ?? 10001),
     portOrFree(options.tablePort ?? 10002),
   ]);
-  const cli = path.join(path.dirname(require.resolve("azurite/package.json")), "dist", "src", "azurite.js");
+  const cli = path.join(
+    path.dirname(require.resolve("azurite/package.json")),
+    "dist",
+    "src",
+    "azurite.js",
+  );
   const args = [
     cli,
     "--disableTelemetry",
     "--skipApiVersionCheck",
-    "--location", options.dir,
-    "--blobPort", String(blobPort),
-    "--queuePort", String(queuePort),
-    "--tablePort", String(tablePort),
+    "--location",
+    options.dir,
+    "--blobPort",
+    String(blobPort),
+    "--queuePort",
+    String(queuePort),
+    "--tablePort",
+    String(tablePort),
     ...(options.log ? [] : ["--silent"]),
   ];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -67,7 +76,9 @@ export async function startAzurite(options: StartAzuriteOptions): Promise<Runnin
       recent = (recent + safe).slice(-2000);
     }),
   );
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
 
   const endpoint = (port: number): string => `http://127.0.0.1:${port}/${devAccount.name}`;
   const running: RunningAzurite = {
@@ -77,21 +88,35 @@ export async function startAzurite(options: StartAzuriteOptions): Promise<Runnin
     connectionString:
       `DefaultEndpointsProtocol=http;AccountName=${devAccount.name};AccountKey=${devAccount.key};` +
       `BlobEndpoint=${endpoint(blobPort)};QueueEndpoint=${endpoint(queuePort)};TableEndpoint=${endpoint(tablePort)};`,
-    stop: () => stopChild(child, exited, () => {
-      for (const flush of flushes) flush();
-      output?.end();
-    }),
+    stop: () =>
+      stopChild(child, exited, () => {
+        for (const flush of flushes) flush();
+        output?.end();
+      }),
   };
   try {
-    await waitUntilHealthy(running, [blobPort, queuePort, tablePort], exited, options.readyTimeoutMs ?? 30_000);
+    await waitUntilHealthy(
+      running,
+      [blobPort, queuePort, tablePort],
+      exited,
+      options.readyTimeoutMs ?? 30_000,
+    );
   } catch (error) {
     await running.stop();
-    throw new Error(`${error instanceof Error ? error.message : String(error)}; Azurite said: ${recent.trim()}`);
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}; Azurite said: ${recent.trim()}`,
+      { cause: error },
+    );
   }
   return running;
 }
 
-async function waitUntilHealthy(azurite: RunningAzurite, ports: number[], exited: Promise<number | null>, timeoutMs: number): Promise<void> {
+async function waitUntilHealthy(
+  azurite: RunningAzurite,
+  ports: number[],
+  exited: Promise<number | null>,
+  timeoutMs: number,
+): Promise<void> {
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
   const deadline = Date.now() + timeoutMs;
@@ -101,7 +126,10 @@ async function waitUntilHealthy(azurite: RunningAzurite, ports: number[], exited
     try {
       await Promise.all(ports.map(tcpConnect));
       const options = { allowInsecureConnection: true };
-      await TableServiceClient.fromConnectionString(azurite.connectionString, options).listTables().byPage({ maxPageSize: 1 }).next();
+      await TableServiceClient.fromConnectionString(azurite.connectionString, options)
+        .listTables()
+        .byPage({ maxPageSize: 1 })
+        .next();
       await BlobServiceClient.fromConnectionString(azurite.connectionString).getProperties();
       return;
     } catch (error) {
@@ -109,7 +137,9 @@ async function waitUntilHealthy(azurite: RunningAzurite, ports: number[], exited
       await new Promise((resolve) => setTimeout(resolve, Math.min(100 * (attempt + 1), 500)));
     }
   }
-  throw new Error(`Azurite did not become healthy within ${timeoutMs} ms: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+  throw new Error(
+    `Azurite did not become healthy within ${timeoutMs} ms: ${lastError instanceof Error ? lastError.message : String(lastError)}`,
+  );
 }
 
 function tcpConnect(port: number): Promise<void> {
@@ -135,7 +165,11 @@ export function portOrFree(port: number): Promise<number> {
   });
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<number | null>, closeLog: () => void): Promise<void> {
+async function stopChild(
+  child: ChildProcess,
+  exited: Promise<number | null>,
+  closeLog: () => void,
+): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
   const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
   await exited;

@@ -13,7 +13,15 @@ import * as path from "node:path";
 import { BlobClient, BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import { redactSecrets } from "../../lib/logging/redact";
 import type { CaptureReport } from "../../lib/workflow/contracts";
-import { LOCAL_SUBSCRIPTION, PROJECT_ROOT, readEndpoints, startStack, writeEndpoints, type Endpoints, type Stack } from "../stack";
+import {
+  LOCAL_SUBSCRIPTION,
+  PROJECT_ROOT,
+  readEndpoints,
+  startStack,
+  writeEndpoints,
+  type Endpoints,
+  type Stack,
+} from "../stack";
 
 const CAPTURE_SECONDS = Number(process.env.DEMO_CAPTURE_SECONDS ?? 20);
 const TIMEOUT_MS = (CAPTURE_SECONDS + 120) * 1000;
@@ -26,7 +34,10 @@ function step(text: string): void {
 async function runningStack(): Promise<Endpoints | undefined> {
   try {
     const endpoints = readEndpoints(stateDir);
-    const response = await fetch(`${endpoints.functionsUrl}/admin/host/status`, { headers: { "x-functions-key": endpoints.masterKey }, signal: AbortSignal.timeout(2000) });
+    const response = await fetch(`${endpoints.functionsUrl}/admin/host/status`, {
+      headers: { "x-functions-key": endpoints.masterKey },
+      signal: AbortSignal.timeout(2000),
+    });
     return response.ok ? endpoints : undefined;
   } catch {
     return undefined;
@@ -46,8 +57,17 @@ async function makeTraffic(): Promise<{ port: number; stop(): void }> {
 }
 
 function alert(vmId: string, port: number): unknown {
-  const body = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "test", "fixtures", "common-schema-metric-alert.json"), "utf8")) as {
-    data: { essentials: Record<string, unknown>; alertContext: { condition: { allOf: Array<Record<string, unknown>> } }; customProperties: unknown };
+  const body = JSON.parse(
+    readFileSync(
+      path.join(PROJECT_ROOT, "test", "fixtures", "common-schema-metric-alert.json"),
+      "utf8",
+    ),
+  ) as {
+    data: {
+      essentials: Record<string, unknown>;
+      alertContext: { condition: { allOf: Array<Record<string, unknown>> } };
+      customProperties: unknown;
+    };
   };
   body.data.essentials.monitorCondition = "Fired";
   body.data.essentials.alertRule = "demo-tcp-segments-sent";
@@ -61,14 +81,21 @@ function alert(vmId: string, port: number): unknown {
   return body;
 }
 
-async function waitWithProgress(statusUrl: string): Promise<{ runtimeStatus: string; output: unknown }> {
+async function waitWithProgress(
+  statusUrl: string,
+): Promise<{ runtimeStatus: string; output: unknown }> {
   const deadline = Date.now() + TIMEOUT_MS;
   let last = "";
   while (Date.now() < deadline) {
-    const status = (await (await fetch(statusUrl)).json()) as { runtimeStatus: string; output: unknown; customStatus?: { phase?: string; polls?: number; lastStatus?: string; expectedEnd?: string } };
+    const status = (await (await fetch(statusUrl)).json()) as {
+      runtimeStatus: string;
+      output: unknown;
+      customStatus?: { phase?: string; polls?: number; lastStatus?: string; expectedEnd?: string };
+    };
     const c = status.customStatus ?? {};
     const line = `${status.runtimeStatus} · ${c.phase ?? "…"}${c.polls ? ` · ${c.polls} status polls (last: ${c.lastStatus})` : ""}${c.expectedEnd && c.phase === "capturing" ? ` · ends ${c.expectedEnd}` : ""}`;
-    if (line !== last) process.stdout.write(`  ${new Date().toISOString().slice(11, 19)}  ${line}\n`);
+    if (line !== last)
+      process.stdout.write(`  ${new Date().toISOString().slice(11, 19)}  ${line}\n`);
     last = line;
     if (["Completed", "Failed", "Terminated"].includes(status.runtimeStatus)) return status;
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -89,26 +116,62 @@ async function main(): Promise<void> {
   const traffic = await makeTraffic();
   try {
     const vmId = `/subscriptions/${LOCAL_SUBSCRIPTION}/resourceGroups/demo-rg/providers/Microsoft.Compute/virtualMachines/web-${Date.now().toString(36)}`;
-    step(`TCP traffic on 127.0.0.1:${traffic.port}; Azure Monitor fires for ${path.basename(vmId)} (Common Alert Schema)`);
-    const response = await fetch(endpoints.webhookUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(alert(vmId, traffic.port)) });
-    const accepted = (await response.json()) as { id?: string; statusQueryGetUri?: string; error?: string };
-    if (response.status !== 202 || !accepted.statusQueryGetUri) throw new Error(`webhook answered ${response.status}: ${accepted.error ?? JSON.stringify(accepted)}`);
+    step(
+      `TCP traffic on 127.0.0.1:${traffic.port}; Azure Monitor fires for ${path.basename(vmId)} (Common Alert Schema)`,
+    );
+    const response = await fetch(endpoints.webhookUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(alert(vmId, traffic.port)),
+    });
+    const accepted = (await response.json()) as {
+      id?: string;
+      statusQueryGetUri?: string;
+      error?: string;
+    };
+    if (response.status !== 202 || !accepted.statusQueryGetUri)
+      throw new Error(
+        `webhook answered ${response.status}: ${accepted.error ?? JSON.stringify(accepted)}`,
+      );
     process.stdout.write(`  202 Accepted → instance ${accepted.id}\n`);
 
     step(`capturing for ${CAPTURE_SECONDS} s; progress from the durable status URL:`);
     const end = await waitWithProgress(accepted.statusQueryGetUri);
     const report = end.output as CaptureReport;
-    if (end.runtimeStatus !== "Completed" || !report.blob) throw new Error(`capture ended ${end.runtimeStatus}: ${JSON.stringify(end.output)}`);
+    if (end.runtimeStatus !== "Completed" || !report.blob)
+      throw new Error(`capture ended ${end.runtimeStatus}: ${JSON.stringify(end.output)}`);
 
     step("checking the .cap with tshark");
-    const credential = BlobServiceClient.fromConnectionString(endpoints.storageConnectionString).credential as StorageSharedKeyCredential;
+    const credential = BlobServiceClient.fromConnectionString(endpoints.storageConnectionString)
+      .credential as StorageSharedKeyCredential;
     const file = path.join(mkdtempSync(path.join(tmpdir(), "demo-")), "capture.cap");
-    writeFileSync(file, await new BlobClient(report.blob.storagePath, credential).downloadToBuffer());
-    const packets = execFileSync("tshark", ["-r", file, "-q", "-z", "io,phs"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-    process.stdout.write(packets.split("\n").filter((l) => /frame|tcp|ip/.test(l)).slice(0, 4).map((l) => `  ${l.trim()}`).join("\n") + "\n");
+    writeFileSync(
+      file,
+      await new BlobClient(report.blob.storagePath, credential).downloadToBuffer(),
+    );
+    const packets = execFileSync("tshark", ["-r", file, "-q", "-z", "io,phs"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    process.stdout.write(
+      packets
+        .split("\n")
+        .filter((l) => /frame|tcp|ip/.test(l))
+        .slice(0, 4)
+        .map((l) => `  ${l.trim()}`)
+        .join("\n") + "\n",
+    );
 
-    const notifications = (await (await fetch(`${endpoints.sinkUrl}/notifications`)).json()) as Array<{ channel: string; signatureVerified: boolean; body: { instanceId?: string; title?: string; highlights?: string[] } }>;
-    const notice = notifications.find((n) => n.channel === "generic" && n.body.instanceId === accepted.id);
+    const notifications = (await (
+      await fetch(`${endpoints.sinkUrl}/notifications`)
+    ).json()) as Array<{
+      channel: string;
+      signatureVerified: boolean;
+      body: { instanceId?: string; title?: string; highlights?: string[] };
+    }>;
+    const notice = notifications.find(
+      (n) => n.channel === "generic" && n.body.instanceId === accepted.id,
+    );
     if (!notice) throw new Error("no notification reached the sink");
 
     step("done");
@@ -130,7 +193,9 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `\ndemo failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -12,7 +12,10 @@ const stateDir = process.env.LOCAL_STATE_DIR ?? path.join(PROJECT_ROOT, ".local"
 async function main(): Promise<void> {
   const started = Date.now();
   // Secrets never reach the console: every piece's lines pass the one redaction helper.
-  const stack: Stack = await startStack({ stateDir, log: (source, line) => process.stdout.write(`${source.padEnd(5)} │ ${redactSecrets(line)}\n`) });
+  const stack: Stack = await startStack({
+    stateDir,
+    log: (source, line) => process.stdout.write(`${source.padEnd(5)} │ ${redactSecrets(line)}\n`),
+  });
   const file = writeEndpoints(stateDir, stack.endpoints);
   const e = stack.endpoints;
   process.stdout.write(
@@ -41,6 +44,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `npm start failed: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -11,7 +11,9 @@ export const maxTextChars = 15 * chunkChars;
 
 export class PayloadTooLargeError extends Error {
   constructor(what: string, chars: number) {
-    super(`${what} is ${chars} characters; the local durable engine stores at most ${maxTextChars} per payload`);
+    super(
+      `${what} is ${chars} characters; the local durable engine stores at most ${maxTextChars} per payload`,
+    );
   }
 }
 
@@ -22,12 +24,17 @@ export type EntityProps = Record<string, unknown>;
  * transactions lose U+2028/U+2029 (the value vanishes, or the batch fails) where Azure's keep
  * them; in JSON they can only sit inside strings, where the `\u2028` escape means the same.
  */
-export function writeText(entity: EntityProps, name: string, json: string | null, what = name): void {
+export function writeText(
+  entity: EntityProps,
+  name: string,
+  json: string | null,
+  what = name,
+): void {
   if (json === null) return;
   const text = json.replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
   if (text.length > maxTextChars) throw new PayloadTooLargeError(what, text.length);
   const chunks: string[] = [];
-  for (let at = 0; at < text.length || chunks.length === 0; ) {
+  for (let at = 0; at < text.length || chunks.length === 0;) {
     let end = Math.min(at + chunkChars, text.length);
     // Never split a surrogate pair: a lone surrogate is not valid in the service's JSON.
     if (end < text.length && /[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end--;
@@ -49,6 +56,7 @@ export function readText(entity: EntityProps, name: string): string | null {
 /** Rough wire size, for keeping batches under the 4 MiB transaction limit. */
 export function approximateBytes(entity: EntityProps): number {
   let bytes = 200;
-  for (const [key, value] of Object.entries(entity)) bytes += key.length * 2 + (typeof value === "string" ? value.length * 2 : 16);
+  for (const [key, value] of Object.entries(entity))
+    bytes += key.length * 2 + (typeof value === "string" ? value.length * 2 : 16);
   return bytes;
 }

@@ -20,7 +20,11 @@ function querySuffix(settings: LinkSettings): string {
 }
 
 /** The check-status links for one instance, rooted at `origin` (the caller's, as the extension does). */
-export function managementPayload(origin: string, instanceId: string, settings: LinkSettings): Record<string, string> {
+export function managementPayload(
+  origin: string,
+  instanceId: string,
+  settings: LinkSettings,
+): Record<string, string> {
   const instance = `${origin}${webhookPath}/instances/${encodeURIComponent(instanceId)}`;
   const query = querySuffix(settings);
   return {
@@ -37,7 +41,11 @@ export function managementPayload(origin: string, instanceId: string, settings: 
 }
 
 /** The body of a 202 check-status response (CreateCheckStatusResponseMessage). */
-export function checkStatusBody(origin: string, instanceId: string, settings: LinkSettings): Record<string, string> {
+export function checkStatusBody(
+  origin: string,
+  instanceId: string,
+  settings: LinkSettings,
+): Record<string, string> {
   const links = managementPayload(origin, instanceId, settings);
   return {
     id: instanceId,
@@ -51,7 +59,11 @@ export function checkStatusBody(origin: string, instanceId: string, settings: Li
   };
 }
 
-export function durableClientBinding(baseUrl: string, rpcBaseUrl: string, settings: LinkSettings): DurableClientBinding {
+export function durableClientBinding(
+  baseUrl: string,
+  rpcBaseUrl: string,
+  settings: LinkSettings,
+): DurableClientBinding {
   const base = `${baseUrl}${webhookPath}`;
   const code = `code=${encodeURIComponent(settings.systemKey)}`;
   const creation = `${base}/orchestrators/{functionName}[/{instanceId}]`;

@@ -17,12 +17,25 @@ import type {
 import { durableClientBinding, type LinkSettings } from "./clientBinding";
 import { DurableClock } from "./durableClock";
 import { type EpisodeReport, runEpisode, startMessage } from "./episode";
-import { EventType, events, type HistoryEvent, type RuntimeStatus, terminalStatuses, toJsonText } from "./historyEvents";
+import {
+  EventType,
+  events,
+  type HistoryEvent,
+  type RuntimeStatus,
+  terminalStatuses,
+  toJsonText,
+} from "./historyEvents";
 import { handleDurableHttp } from "./httpApi";
 import { instanceIdProblem, newExecutionId, newInstanceId } from "./ids";
 import type { ScheduledWork } from "./replay";
 import { statusPayload, type StatusOptions, type StatusPayload } from "./statusPayload";
-import { CommitConflictError, type InstancePage, type InstanceQuery, type InstanceRecord, TaskHubStore } from "./taskHubStore";
+import {
+  CommitConflictError,
+  type InstancePage,
+  type InstanceQuery,
+  type InstanceRecord,
+  TaskHubStore,
+} from "./taskHubStore";
 
 /** A client request the extension refuses with an ArgumentException (HTTP 400). */
 export class InvalidRequestError extends Error {}
@@ -30,7 +43,12 @@ export class InvalidRequestError extends Error {}
 export class InstanceAlreadyExistsError extends Error {}
 
 /** overridableExistingInstanceStates: NonRunningStates — these may not be started over. */
-const runningStatuses: ReadonlySet<RuntimeStatus> = new Set(["Pending", "Running", "Suspended", "ContinuedAsNew"]);
+const runningStatuses: ReadonlySet<RuntimeStatus> = new Set([
+  "Pending",
+  "Running",
+  "Suspended",
+  "ContinuedAsNew",
+]);
 const episodeRetryMs = 2000;
 
 interface ActivityWork {
@@ -54,11 +72,18 @@ export class DurableEngine implements DurableEngineHandle {
 
   constructor(private readonly options: DurableEngineOptions) {
     this.clock = new DurableClock(options.clock);
-    this.links = { taskHub: options.taskHub, systemKey: options.systemKey, connectionName: "Storage" };
+    this.links = {
+      taskHub: options.taskHub,
+      systemKey: options.systemKey,
+      connectionName: "Storage",
+    };
   }
 
   async start(): Promise<void> {
-    this.store = await TaskHubStore.open(this.options.storageConnectionString, this.options.taskHub);
+    this.store = await TaskHubStore.open(
+      this.options.storageConnectionString,
+      this.options.taskHub,
+    );
     await this.recover();
   }
 
@@ -84,18 +109,28 @@ export class DurableEngine implements DurableEngineHandle {
   // ---- client operations --------------------------------------------------------------------
 
   /** StartNewAsync: refuses to start over a Pending/Running instance; overwrites a finished one. */
-  async startNew(name: string, instanceId: string | undefined, input: string | null): Promise<string> {
+  async startNew(
+    name: string,
+    instanceId: string | undefined,
+    input: string | null,
+  ): Promise<string> {
     if (!this.orchestratorNames.some((n) => n.toLowerCase() === name.toLowerCase())) {
-      throw new InvalidRequestError(`The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+      throw new InvalidRequestError(
+        `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`,
+      );
     }
-    const canonicalName = this.orchestratorNames.find((n) => n.toLowerCase() === name.toLowerCase()) as string;
+    const canonicalName = this.orchestratorNames.find(
+      (n) => n.toLowerCase() === name.toLowerCase(),
+    ) as string;
     const id = instanceId || newInstanceId();
     const problem = instanceIdProblem(id);
     if (problem) throw new InvalidRequestError(problem);
     const store = this.requireStore();
     const existing = await store.loadInstance(id);
     if (existing && runningStatuses.has(existing.record.runtimeStatus)) {
-      throw new InstanceAlreadyExistsError(`An Orchestration instance with the status ${existing.record.runtimeStatus} already exists.`);
+      throw new InstanceAlreadyExistsError(
+        `An Orchestration instance with the status ${existing.record.runtimeStatus} already exists.`,
+      );
     }
     const now = this.clock.nowIso();
     const record: InstanceRecord = {
@@ -115,7 +150,10 @@ export class DurableEngine implements DurableEngineHandle {
     try {
       await store.commit(record, existing?.etag, leftovers, [startMessage(record, now)]);
     } catch (error) {
-      if (error instanceof CommitConflictError) throw new InstanceAlreadyExistsError(`An Orchestration instance with the ID ${id} was created concurrently.`);
+      if (error instanceof CommitConflictError)
+        throw new InstanceAlreadyExistsError(
+          `An Orchestration instance with the ID ${id} was created concurrently.`,
+        );
       throw error;
     }
     this.afterCommit(record);
@@ -135,8 +173,15 @@ export class DurableEngine implements DurableEngineHandle {
   /** RestartAsync: starts the instance's orchestrator again with its original input. */
   async restart(instanceId: string, withNewInstanceId: boolean): Promise<string> {
     const stored = await this.requireStore().readRecord(instanceId);
-    if (!stored) throw new InvalidRequestError(`An orchestrastion with the instanceId ${instanceId} was not found.`);
-    return this.startNew(stored.record.name, withNewInstanceId ? undefined : instanceId, stored.record.input);
+    if (!stored)
+      throw new InvalidRequestError(
+        `An orchestrastion with the instanceId ${instanceId} was not found.`,
+      );
+    return this.startNew(
+      stored.record.name,
+      withNewInstanceId ? undefined : instanceId,
+      stored.record.input,
+    );
   }
 
   async purge(instanceId: string): Promise<boolean> {
@@ -164,15 +209,24 @@ export class DurableEngine implements DurableEngineHandle {
     return loaded ? statusPayload(loaded.record, options, loaded.history) : undefined;
   }
 
-  async list(query: InstanceQuery, options: StatusOptions, pageSize: number | undefined, continuationToken: string | undefined): Promise<{ statuses: StatusPayload[]; continuationToken?: string }> {
+  async list(
+    query: InstanceQuery,
+    options: StatusOptions,
+    pageSize: number | undefined,
+    continuationToken: string | undefined,
+  ): Promise<{ statuses: StatusPayload[]; continuationToken?: string }> {
     const page = await this.requireStore().queryInstances(query, pageSize, continuationToken);
-    return { statuses: page.records.map((r) => statusPayload(r, { ...options, showHistory: false })), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) };
+    return {
+      statuses: page.records.map((r) => statusPayload(r, { ...options, showHistory: false })),
+      ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
+    };
   }
 
   async stats(instanceId: string): Promise<InstanceStats | undefined> {
     const loaded = await this.requireStore().loadInstance(instanceId);
     if (!loaded) return undefined;
-    const count = (type: EventType): number => loaded.history.filter((e) => e.EventType === type).length;
+    const count = (type: EventType): number =>
+      loaded.history.filter((e) => e.EventType === type).length;
     return {
       instanceId,
       runtimeStatus: loaded.record.runtimeStatus,
@@ -186,7 +240,11 @@ export class DurableEngine implements DurableEngineHandle {
   // ---- dispatch ---------------------------------------------------------------------------------
 
   /** Puts a message in an instance's inbox and runs an episode for it. */
-  private async deliver(instanceId: string, executionId: string, event: HistoryEvent): Promise<void> {
+  private async deliver(
+    instanceId: string,
+    executionId: string,
+    event: HistoryEvent,
+  ): Promise<void> {
     await this.requireStore().enqueue(instanceId, { executionId, event });
     this.kick(instanceId);
   }
@@ -216,37 +274,62 @@ export class DurableEngine implements DurableEngineHandle {
   private async runOneEpisode(instanceId: string): Promise<EpisodeReport | undefined> {
     const started = Date.now();
     try {
-      const report = await runEpisode({ store: this.requireStore(), invoker: this.options.invoker, clock: this.clock }, instanceId);
+      const report = await runEpisode(
+        { store: this.requireStore(), invoker: this.options.invoker, clock: this.clock },
+        instanceId,
+      );
       if (report.record) {
         this.afterCommit(report.record);
         this.dispatch(report.record, report.newWork, report.cancelledTimerIds);
-        const work = report.newWork.map((w) => (w.kind === "activity" ? w.name : `timer@${w.fireAt}`)).join(", ");
-        this.options.log(`orchestrator ${report.record.name} instance=${instanceId} status=${report.record.runtimeStatus}${work ? ` scheduled=[${work}]` : ""} ${Date.now() - started}ms`);
+        const work = report.newWork
+          .map((w) => (w.kind === "activity" ? w.name : `timer@${w.fireAt}`))
+          .join(", ");
+        this.options.log(
+          `orchestrator ${report.record.name} instance=${instanceId} status=${report.record.runtimeStatus}${work ? ` scheduled=[${work}]` : ""} ${Date.now() - started}ms`,
+        );
       }
       return report;
     } catch (error) {
-      if (error instanceof CommitConflictError) return { newWork: [], cancelledTimerIds: [], again: true };
+      if (error instanceof CommitConflictError)
+        return { newWork: [], cancelledTimerIds: [], again: true };
       // Storage trouble: the messages are still in the inbox, so try again later rather than leave the instance stuck.
-      this.options.log(`orchestrator episode for instance=${instanceId} failed, retrying in ${episodeRetryMs} ms: ${error instanceof Error ? error.stack : String(error)}`);
+      this.options.log(
+        `orchestrator episode for instance=${instanceId} failed, retrying in ${episodeRetryMs} ms: ${error instanceof Error ? error.stack : String(error)}`,
+      );
       setTimeout(() => this.kick(instanceId), episodeRetryMs).unref();
       return undefined;
     }
   }
 
   /** Hands the committed episode's work out: activities to the pool, timers to the clock. */
-  private dispatch(record: InstanceRecord, work: readonly ScheduledWork[], cancelledTimerIds: readonly number[]): void {
+  private dispatch(
+    record: InstanceRecord,
+    work: readonly ScheduledWork[],
+    cancelledTimerIds: readonly number[],
+  ): void {
     const timerKey = (id: number): string => `${record.instanceId}|${record.executionId}|${id}`;
-    if (terminalStatuses.has(record.runtimeStatus)) this.clock.disarmWhere((key) => key.startsWith(`${record.instanceId}|`));
+    if (terminalStatuses.has(record.runtimeStatus))
+      this.clock.disarmWhere((key) => key.startsWith(`${record.instanceId}|`));
     for (const id of cancelledTimerIds) this.clock.disarm(timerKey(id));
     for (const item of work) {
-      if (item.kind === "activity") this.enqueueActivity({ instanceId: record.instanceId, executionId: record.executionId, id: item.id, name: item.name, input: item.input });
-      else if (!cancelledTimerIds.includes(item.id)) this.armTimer(record.instanceId, record.executionId, item.id, item.fireAt);
+      if (item.kind === "activity")
+        this.enqueueActivity({
+          instanceId: record.instanceId,
+          executionId: record.executionId,
+          id: item.id,
+          name: item.name,
+          input: item.input,
+        });
+      else if (!cancelledTimerIds.includes(item.id))
+        this.armTimer(record.instanceId, record.executionId, item.id, item.fireAt);
     }
   }
 
   private armTimer(instanceId: string, executionId: string, id: number, fireAt: string): void {
     this.clock.arm(`${instanceId}|${executionId}|${id}`, Date.parse(fireAt), () => {
-      this.track(this.deliver(instanceId, executionId, events.timerFired(this.clock.nowIso(), id, fireAt)));
+      this.track(
+        this.deliver(instanceId, executionId, events.timerFired(this.clock.nowIso(), id, fireAt)),
+      );
     });
   }
 
@@ -259,7 +342,11 @@ export class DurableEngine implements DurableEngineHandle {
   }
 
   private pumpActivities(): void {
-    while (!this.stopped && this.activityQueue.length > 0 && this.runningActivities() < this.options.maxConcurrentActivities) {
+    while (
+      !this.stopped &&
+      this.activityQueue.length > 0 &&
+      this.runningActivities() < this.options.maxConcurrentActivities
+    ) {
       const work = this.activityQueue.shift() as ActivityWork;
       this.track(this.runActivity(work));
     }
@@ -272,17 +359,36 @@ export class DurableEngine implements DurableEngineHandle {
   private async runActivity(work: ActivityWork): Promise<void> {
     const started = Date.now();
     // The moment an activity leaves the queue (the host's line timestamp), for latency benches.
-    this.options.log(`activity ${work.name} instance=${work.instanceId} task=${work.id} status=Started`);
+    this.options.log(
+      `activity ${work.name} instance=${work.instanceId} task=${work.id} status=Started`,
+    );
     let event: HistoryEvent;
     try {
-      const result = await this.options.invoker.invokeActivity(work.name, JSON.parse(work.input) as unknown, work.instanceId);
+      const result = await this.options.invoker.invokeActivity(
+        work.name,
+        JSON.parse(work.input) as unknown,
+        work.instanceId,
+      );
       event = events.taskCompleted(this.clock.nowIso(), work.id, toJsonText(result));
-      this.options.log(`activity ${work.name} instance=${work.instanceId} task=${work.id} status=Completed ${Date.now() - started}ms`);
+      this.options.log(
+        `activity ${work.name} instance=${work.instanceId} task=${work.id} status=Completed ${Date.now() - started}ms`,
+      );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const details = JSON.stringify({ ClassName: "System.Exception", Message: message, StackTrace: error instanceof Error ? (error.stack ?? null) : null });
-      event = events.taskFailed(this.clock.nowIso(), work.id, `Activity function '${work.name}' failed: ${message}`, details);
-      this.options.log(`activity ${work.name} instance=${work.instanceId} task=${work.id} status=Failed ${Date.now() - started}ms: ${message}`);
+      const details = JSON.stringify({
+        ClassName: "System.Exception",
+        Message: message,
+        StackTrace: error instanceof Error ? (error.stack ?? null) : null,
+      });
+      event = events.taskFailed(
+        this.clock.nowIso(),
+        work.id,
+        `Activity function '${work.name}' failed: ${message}`,
+        details,
+      );
+      this.options.log(
+        `activity ${work.name} instance=${work.instanceId} task=${work.id} status=Failed ${Date.now() - started}ms: ${message}`,
+      );
     }
     try {
       if (!this.stopped) await this.deliver(work.instanceId, work.executionId, event);
@@ -299,12 +405,19 @@ export class DurableEngine implements DurableEngineHandle {
 
   private async deleteStaleHistory(instanceId: string, currentExecutionId: string): Promise<void> {
     const store = this.requireStore();
-    await store.deleteRows(instanceId, await store.staleHistoryKeys(instanceId, currentExecutionId));
+    await store.deleteRows(
+      instanceId,
+      await store.staleHistoryKeys(instanceId, currentExecutionId),
+    );
   }
 
   /** Counts work in flight; in skip mode, an idle engine fires its next timer. */
   private track(promise: Promise<unknown>): void {
-    const tracked = promise.catch((error: unknown) => this.options.log(`engine task failed: ${error instanceof Error ? error.stack : String(error)}`));
+    const tracked = promise.catch((error: unknown) =>
+      this.options.log(
+        `engine task failed: ${error instanceof Error ? error.stack : String(error)}`,
+      ),
+    );
     this.inFlight.add(tracked);
     void tracked.finally(() => {
       this.inFlight.delete(tracked);
@@ -313,7 +426,12 @@ export class DurableEngine implements DurableEngineHandle {
   }
 
   private fireTimerIfIdle(): void {
-    if (this.inFlight.size === 0 && this.activitiesInFlight.size === 0 && this.episodeLoops.size === 0) this.clock.fireNextWhenIdle();
+    if (
+      this.inFlight.size === 0 &&
+      this.activitiesInFlight.size === 0 &&
+      this.episodeLoops.size === 0
+    )
+      this.clock.fireNextWhenIdle();
   }
 
   /**
@@ -333,15 +451,25 @@ export class DurableEngine implements DurableEngineHandle {
       this.clock.advanceTo(Date.parse(record.lastUpdatedTime));
       await store.upsertInstanceRow(record);
       const settled = new Set<number>();
-      for (const e of [...history, ...inbox.filter((m) => m.executionId === record.executionId).map((m) => m.event)]) {
-        if (e.EventType === EventType.TaskCompleted || e.EventType === EventType.TaskFailed) settled.add(e.TaskScheduledId ?? -1);
+      for (const e of [
+        ...history,
+        ...inbox.filter((m) => m.executionId === record.executionId).map((m) => m.event),
+      ]) {
+        if (e.EventType === EventType.TaskCompleted || e.EventType === EventType.TaskFailed)
+          settled.add(e.TaskScheduledId ?? -1);
         if (e.EventType === EventType.TimerFired) settled.add(e.TimerId ?? -1);
       }
       for (const e of history) {
         if (settled.has(e.EventId)) continue;
         if (e.EventType === EventType.TaskScheduled) {
           activities++;
-          this.enqueueActivity({ instanceId, executionId: record.executionId, id: e.EventId, name: e.Name ?? "", input: e.Input ?? "null" });
+          this.enqueueActivity({
+            instanceId,
+            executionId: record.executionId,
+            id: e.EventId,
+            name: e.Name ?? "",
+            input: e.Input ?? "null",
+          });
         } else if (e.EventType === EventType.TimerCreated) {
           timers++;
           this.armTimer(instanceId, record.executionId, e.EventId, e.FireAt ?? e.Timestamp);
@@ -349,7 +477,10 @@ export class DurableEngine implements DurableEngineHandle {
       }
       if (inbox.length > 0) this.kick(instanceId);
     }
-    if (ids.length > 0) this.options.log(`recovered ${ids.length} unfinished instance(s): ${activities} activity(ies) re-run, ${timers} timer(s) re-armed`);
+    if (ids.length > 0)
+      this.options.log(
+        `recovered ${ids.length} unfinished instance(s): ${activities} activity(ies) re-run, ${timers} timer(s) re-armed`,
+      );
     if (this.clock.mode === "skip") setImmediate(() => this.fireTimerIfIdle());
   }
 

@@ -7,8 +7,19 @@
  */
 import type { DurableFunctionInvoker } from "../runtimeContracts";
 import type { DurableClock } from "./durableClock";
-import { EventType, events, type HistoryEvent, OrchestrationStatus, parseJsonText, terminalStatuses } from "./historyEvents";
-import { type OrchestratorOutcome, outcomeFromError, outcomeFromReturn } from "./orchestratorResult";
+import {
+  EventType,
+  events,
+  type HistoryEvent,
+  OrchestrationStatus,
+  parseJsonText,
+  terminalStatuses,
+} from "./historyEvents";
+import {
+  type OrchestratorOutcome,
+  outcomeFromError,
+  outcomeFromReturn,
+} from "./orchestratorResult";
 import { decideEpisode, type EpisodeDecision, type ScheduledWork } from "./replay";
 import type { InboxMessage, InstanceRecord, TaskHubStore } from "./taskHubStore";
 import { newExecutionId } from "./ids";
@@ -49,7 +60,9 @@ export async function runEpisode(deps: EpisodeDeps, instanceId: string): Promise
   const { record, etag, history, inbox } = loaded;
   const batch = inbox.slice(0, maxMessagesPerEpisode);
   const consumed = batch.map((m) => m.rowKey);
-  const accepted = terminalStatuses.has(record.runtimeStatus) ? [] : acceptMessages(history, batch, record.executionId);
+  const accepted = terminalStatuses.has(record.runtimeStatus)
+    ? []
+    : acceptMessages(history, batch, record.executionId);
   if (accepted.length === 0) {
     // Late results for a finished or replaced execution, duplicates of re-run activities: drop them.
     await deps.store.deleteRows(instanceId, consumed);
@@ -71,10 +84,18 @@ export async function runEpisode(deps: EpisodeDeps, instanceId: string): Promise
     historyCount: history.length + appended.length,
     lastUpdatedTime: now,
   };
-  await deps.store.commit(next, etag, consumed, step.nextExecution ? [startMessage(next, now)] : []);
+  await deps.store.commit(
+    next,
+    etag,
+    consumed,
+    step.nextExecution ? [startMessage(next, now)] : [],
+  );
   return {
     record: next,
-    newWork: next.executionId === record.executionId && next.runtimeStatus === "Running" ? (step.decision?.newWork ?? []) : [],
+    newWork:
+      next.executionId === record.executionId && next.runtimeStatus === "Running"
+        ? (step.decision?.newWork ?? [])
+        : [],
     cancelledTimerIds: step.decision?.cancelledTimerIds ?? [],
     again: inbox.length > batch.length || step.nextExecution !== undefined,
   };
@@ -95,13 +116,21 @@ function terminate(record: InstanceRecord, now: string, reason: string | null): 
   };
 }
 
-async function orchestrate(deps: EpisodeDeps, record: InstanceRecord, history: HistoryEvent[], incoming: HistoryEvent[], now: string): Promise<EpisodeStep> {
+async function orchestrate(
+  deps: EpisodeDeps,
+  record: InstanceRecord,
+  history: HistoryEvent[],
+  incoming: HistoryEvent[],
+  now: string,
+): Promise<EpisodeStep> {
   const past = history.map((e) => ({ ...e, IsPlayed: true }));
   const episodeHistory = [...past, ...incoming];
   const outcome = await invokeOrchestrator(deps.invoker, record, episodeHistory, past.length > 0);
   const decision = decideEpisode(episodeHistory, outcome, record.name);
   const scheduling = decision.newWork.map((work) =>
-    work.kind === "activity" ? events.taskScheduled(now, work.id, work.name, work.input) : events.timerCreated(now, work.id, work.fireAt),
+    work.kind === "activity"
+      ? events.taskScheduled(now, work.id, work.name, work.input)
+      : events.timerCreated(now, work.id, work.fireAt),
   );
   const customStatus = decision.customStatus ?? record.customStatus;
   switch (decision.outcome.kind) {
@@ -109,13 +138,19 @@ async function orchestrate(deps: EpisodeDeps, record: InstanceRecord, history: H
       return { events: scheduling, changes: { runtimeStatus: "Running", customStatus }, decision };
     case "completed":
       return {
-        events: [...scheduling, events.executionCompleted(now, OrchestrationStatus.Completed, decision.outcome.output)],
+        events: [
+          ...scheduling,
+          events.executionCompleted(now, OrchestrationStatus.Completed, decision.outcome.output),
+        ],
         changes: { runtimeStatus: "Completed", output: decision.outcome.output, customStatus },
         decision,
       };
     case "failed":
       return {
-        events: [...scheduling, events.executionCompleted(now, OrchestrationStatus.Failed, decision.outcome.output)],
+        events: [
+          ...scheduling,
+          events.executionCompleted(now, OrchestrationStatus.Failed, decision.outcome.output),
+        ],
         changes: { runtimeStatus: "Failed", output: decision.outcome.output, customStatus },
         decision,
       };
@@ -125,19 +160,39 @@ async function orchestrate(deps: EpisodeDeps, record: InstanceRecord, history: H
         events: [...scheduling, events.continueAsNew(now, input)],
         changes: {},
         decision,
-        nextExecution: { ...record, executionId: newExecutionId(), historyCount: 0, runtimeStatus: "Running", input, output: null, customStatus, lastUpdatedTime: now },
+        nextExecution: {
+          ...record,
+          executionId: newExecutionId(),
+          historyCount: 0,
+          runtimeStatus: "Running",
+          input,
+          output: null,
+          customStatus,
+          lastUpdatedTime: now,
+        },
       };
     }
   }
 }
 
-async function invokeOrchestrator(invoker: DurableFunctionInvoker, record: InstanceRecord, history: HistoryEvent[], isReplaying: boolean): Promise<OrchestratorOutcome> {
+async function invokeOrchestrator(
+  invoker: DurableFunctionInvoker,
+  record: InstanceRecord,
+  history: HistoryEvent[],
+  isReplaying: boolean,
+): Promise<OrchestratorOutcome> {
   if (!invoker.orchestrationNames().includes(record.name)) {
     const message = `The function '${record.name}' doesn't exist, is disabled, or is not an orchestrator function.`;
     return { state: { isDone: false, actions: [[]], error: message }, failureMessage: message };
   }
   const started = history.find((e) => e.EventType === EventType.ExecutionStarted);
-  const bindingInfo = { history, input: parseJsonText(started?.Input), instanceId: record.instanceId, isReplaying, ...triggerSettings };
+  const bindingInfo = {
+    history,
+    input: parseJsonText(started?.Input),
+    instanceId: record.instanceId,
+    isReplaying,
+    ...triggerSettings,
+  };
   try {
     return outcomeFromReturn(await invoker.invokeOrchestrator(record.name, bindingInfo));
   } catch (error) {
@@ -147,7 +202,16 @@ async function invokeOrchestrator(invoker: DurableFunctionInvoker, record: Insta
 
 /** The message that starts an execution; consumed by its first episode. */
 export function startMessage(record: InstanceRecord, now: string): Omit<InboxMessage, "rowKey"> {
-  return { executionId: record.executionId, event: events.executionStarted(now, record.name, record.input, record.instanceId, record.executionId) };
+  return {
+    executionId: record.executionId,
+    event: events.executionStarted(
+      now,
+      record.name,
+      record.input,
+      record.instanceId,
+      record.executionId,
+    ),
+  };
 }
 
 /**
@@ -155,7 +219,11 @@ export function startMessage(record: InstanceRecord, now: string): Omit<InboxMes
  * already holds (an activity re-run after a crash, a re-armed timer) and messages for another
  * execution are dropped, so each result enters history once.
  */
-function acceptMessages(history: readonly HistoryEvent[], messages: readonly InboxMessage[], executionId: string): HistoryEvent[] {
+function acceptMessages(
+  history: readonly HistoryEvent[],
+  messages: readonly InboxMessage[],
+  executionId: string,
+): HistoryEvent[] {
   const scheduledTasks = new Set<number>();
   const createdTimers = new Set<number>();
   const settled = new Set<number>();
@@ -163,7 +231,8 @@ function acceptMessages(history: readonly HistoryEvent[], messages: readonly Inb
   for (const e of history) {
     if (e.EventType === EventType.TaskScheduled) scheduledTasks.add(e.EventId);
     else if (e.EventType === EventType.TimerCreated) createdTimers.add(e.EventId);
-    else if (e.EventType === EventType.TaskCompleted || e.EventType === EventType.TaskFailed) settled.add(e.TaskScheduledId ?? -1);
+    else if (e.EventType === EventType.TaskCompleted || e.EventType === EventType.TaskFailed)
+      settled.add(e.TaskScheduledId ?? -1);
     else if (e.EventType === EventType.TimerFired) settled.add(e.TimerId ?? -1);
     else if (e.EventType === EventType.ExecutionStarted) started = true;
   }

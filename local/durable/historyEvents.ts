@@ -43,7 +43,12 @@ export enum OrchestrationStatus {
 
 export type RuntimeStatus = keyof typeof OrchestrationStatus;
 
-export const terminalStatuses: ReadonlySet<RuntimeStatus> = new Set(["Completed", "Failed", "Terminated", "Canceled"]);
+export const terminalStatuses: ReadonlySet<RuntimeStatus> = new Set([
+  "Completed",
+  "Failed",
+  "Terminated",
+  "Canceled",
+]);
 
 /** One serialized history event. Optional fields depend on EventType, as in DTFx. */
 export interface HistoryEvent {
@@ -73,7 +78,13 @@ function base(type: EventType, timestamp: string, eventId = -1): HistoryEvent {
 export const events = {
   orchestratorStarted: (ts: string): HistoryEvent => base(EventType.OrchestratorStarted, ts),
   orchestratorCompleted: (ts: string): HistoryEvent => base(EventType.OrchestratorCompleted, ts),
-  executionStarted: (ts: string, name: string, input: string | null, instanceId: string, executionId: string): HistoryEvent => ({
+  executionStarted: (
+    ts: string,
+    name: string,
+    input: string | null,
+    instanceId: string,
+    executionId: string,
+  ): HistoryEvent => ({
     ...base(EventType.ExecutionStarted, ts),
     OrchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId },
     ParentInstance: null,
@@ -81,7 +92,11 @@ export const events = {
     Version: "",
     Input: input,
   }),
-  executionCompleted: (ts: string, status: OrchestrationStatus, result: string | null): HistoryEvent => ({
+  executionCompleted: (
+    ts: string,
+    status: OrchestrationStatus,
+    result: string | null,
+  ): HistoryEvent => ({
     ...base(EventType.ExecutionCompleted, ts),
     OrchestrationStatus: status,
     Result: result,
@@ -91,7 +106,10 @@ export const events = {
     OrchestrationStatus: OrchestrationStatus.ContinuedAsNew,
     Result: result,
   }),
-  executionTerminated: (ts: string, reason: string | null): HistoryEvent => ({ ...base(EventType.ExecutionTerminated, ts), Input: reason }),
+  executionTerminated: (ts: string, reason: string | null): HistoryEvent => ({
+    ...base(EventType.ExecutionTerminated, ts),
+    Input: reason,
+  }),
   taskScheduled: (ts: string, id: number, name: string, input: string | null): HistoryEvent => ({
     ...base(EventType.TaskScheduled, ts, id),
     Name: name,
@@ -103,19 +121,31 @@ export const events = {
     TaskScheduledId: taskScheduledId,
     Result: result,
   }),
-  taskFailed: (ts: string, taskScheduledId: number, reason: string, details: string | null): HistoryEvent => ({
+  taskFailed: (
+    ts: string,
+    taskScheduledId: number,
+    reason: string,
+    details: string | null,
+  ): HistoryEvent => ({
     ...base(EventType.TaskFailed, ts),
     TaskScheduledId: taskScheduledId,
     Reason: reason,
     Details: details,
   }),
-  timerCreated: (ts: string, id: number, fireAt: string): HistoryEvent => ({ ...base(EventType.TimerCreated, ts, id), FireAt: fireAt }),
+  timerCreated: (ts: string, id: number, fireAt: string): HistoryEvent => ({
+    ...base(EventType.TimerCreated, ts, id),
+    FireAt: fireAt,
+  }),
   timerFired: (ts: string, timerId: number, fireAt: string): HistoryEvent => ({
     ...base(EventType.TimerFired, ts),
     TimerId: timerId,
     FireAt: fireAt,
   }),
-  eventRaised: (ts: string, name: string, input: string | null): HistoryEvent => ({ ...base(EventType.EventRaised, ts), Name: name, Input: input }),
+  eventRaised: (ts: string, name: string, input: string | null): HistoryEvent => ({
+    ...base(EventType.EventRaised, ts),
+    Name: name,
+    Input: input,
+  }),
 };
 
 /** JSON text of a value as the extension stores payloads; `undefined` becomes JSON null. */

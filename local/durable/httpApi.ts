@@ -11,18 +11,28 @@ import { OrchestrationStatus, type RuntimeStatus, terminalStatuses } from "./his
 import type { StatusOptions } from "./statusPayload";
 import type { InstanceQuery } from "./taskHubStore";
 
-type Handler = (engine: DurableEngine, links: LinkSettings, request: EngineHttpRequest, params: string[]) => Promise<EngineHttpResponse>;
+type Handler = (
+  engine: DurableEngine,
+  links: LinkSettings,
+  request: EngineHttpRequest,
+  params: string[],
+) => Promise<EngineHttpResponse>;
 
 const notFound: EngineHttpResponse = { status: 404 };
 
-export async function handleDurableHttp(engine: DurableEngine, links: LinkSettings, request: EngineHttpRequest): Promise<EngineHttpResponse> {
+export async function handleDurableHttp(
+  engine: DurableEngine,
+  links: LinkSettings,
+  request: EngineHttpRequest,
+): Promise<EngineHttpResponse> {
   const segments = request.path.split("/").filter(Boolean).map(decodeURIComponent);
   const method = request.method.toUpperCase();
   try {
     const handler = route(segments, method);
     return handler ? await handler.run(engine, links, request, handler.params) : notFound;
   } catch (error) {
-    if (error instanceof InvalidRequestError) return errorResponse(400, "One or more of the arguments submitted is incorrect", error);
+    if (error instanceof InvalidRequestError)
+      return errorResponse(400, "One or more of the arguments submitted is incorrect", error);
     return errorResponse(500, "Something went wrong while processing your request", error);
   }
 }
@@ -31,12 +41,20 @@ function route(segments: string[], method: string): { run: Handler; params: stri
   const [controller, first, second, third, ...rest] = segments;
   if (rest.length > 0) return undefined;
   if (controller === "orchestrators" && first !== undefined && third === undefined) {
-    return method === "POST" ? { run: startOrchestration, params: [first, second ?? ""] } : { run: async () => notFound, params: [] };
+    return method === "POST"
+      ? { run: startOrchestration, params: [first, second ?? ""] }
+      : { run: async () => notFound, params: [] };
   }
-  if (controller === "entities") return { run: async () => errorResponse(501, "Durable entities are not emulated by the local engine"), params: [] };
+  if (controller === "entities")
+    return {
+      run: async () => errorResponse(501, "Durable entities are not emulated by the local engine"),
+      params: [],
+    };
   if (controller !== "instances") return undefined;
   if (first !== undefined && second?.toLowerCase() === "raiseevent" && third !== undefined) {
-    return method === "POST" ? { run: raiseEvent, params: [first, third] } : { run: async () => notFound, params: [] };
+    return method === "POST"
+      ? { run: raiseEvent, params: [first, third] }
+      : { run: async () => notFound, params: [] };
   }
   if (third !== undefined) return undefined;
   if (first === undefined) {
@@ -58,7 +76,14 @@ function route(segments: string[], method: string): { run: Handler; params: stri
     case "rewind":
     case "suspend":
     case "resume":
-      return { run: async () => errorResponse(501, `The ${second} operation is not supported by the local durable engine.`), params: [] };
+      return {
+        run: async () =>
+          errorResponse(
+            501,
+            `The ${second} operation is not supported by the local durable engine.`,
+          ),
+        params: [],
+      };
     default:
       return undefined;
   }
@@ -81,10 +106,14 @@ const startOrchestration: Handler = async (engine, links, request, [functionName
 
 const restart: Handler = async (engine, links, request, [instanceId]) => {
   try {
-    const id = await engine.restart(instanceId as string, parseBool(request.query.get("restartWithNewInstanceId")) ?? false);
+    const id = await engine.restart(
+      instanceId as string,
+      parseBool(request.query.get("restartWithNewInstanceId")) ?? false,
+    );
     return await waitOrCheckStatus(engine, links, request, id);
   } catch (error) {
-    if (error instanceof InvalidRequestError) return errorResponse(400, "InstanceId does not match a valid orchestration instance.", error);
+    if (error instanceof InvalidRequestError)
+      return errorResponse(400, "InstanceId does not match a valid orchestration instance.", error);
     throw error;
   }
 };
@@ -92,14 +121,27 @@ const restart: Handler = async (engine, links, request, [instanceId]) => {
 const getStatus: Handler = async (engine, _links, request, [instanceId]) => {
   const status = await engine.status(instanceId as string, statusOptions(request.query));
   if (!status) return notFound;
-  const returnServerError = parseBool(request.query.get("returnInternalServerErrorOnFailure")) ?? false;
+  const returnServerError =
+    parseBool(request.query.get("returnInternalServerErrorOnFailure")) ?? false;
   return statusResponse(status.runtimeStatus as RuntimeStatus, status, request, returnServerError);
 };
 
-function statusResponse(runtimeStatus: RuntimeStatus, body: unknown, request: EngineHttpRequest, returnServerError: boolean): EngineHttpResponse {
+function statusResponse(
+  runtimeStatus: RuntimeStatus,
+  body: unknown,
+  request: EngineHttpRequest,
+  returnServerError: boolean,
+): EngineHttpResponse {
   if (!terminalStatuses.has(runtimeStatus)) {
     const query = request.query.toString();
-    return { status: 202, body, headers: { Location: `${request.origin}${request.fullPath}${query ? `?${query}` : ""}`, "Retry-After": "5" } };
+    return {
+      status: 202,
+      body,
+      headers: {
+        Location: `${request.origin}${request.fullPath}${query ? `?${query}` : ""}`,
+        "Retry-After": "5",
+      },
+    };
   }
   return { status: runtimeStatus === "Failed" && returnServerError ? 500 : 200, body };
 }
@@ -107,23 +149,40 @@ function statusResponse(runtimeStatus: RuntimeStatus, body: unknown, request: En
 const listInstances: Handler = async (engine, _links, request) => {
   const top = parseIntParam(request.query.get("top"));
   const token = request.headers["x-ms-continuation-token"] || undefined;
-  const page = await engine.list(instanceQuery(request.query), statusOptions(request.query), top, token);
-  const headers: Record<string, string> = page.continuationToken ? { "x-ms-continuation-token": page.continuationToken } : {};
+  const page = await engine.list(
+    instanceQuery(request.query),
+    statusOptions(request.query),
+    top,
+    token,
+  );
+  const headers: Record<string, string> = page.continuationToken
+    ? { "x-ms-continuation-token": page.continuationToken }
+    : {};
   return { status: 200, body: page.statuses, headers };
 };
 
 const purgeOne: Handler = async (engine, _links, _request, [instanceId]) =>
-  (await engine.purge(instanceId as string)) ? { status: 200, body: { instancesDeleted: 1 } } : notFound;
+  (await engine.purge(instanceId as string))
+    ? { status: 200, body: { instancesDeleted: 1 } }
+    : notFound;
 
 const purgeWhere: Handler = async (engine, _links, request) => {
   const query = instanceQuery(request.query);
-  if (!query.createdTimeFrom) return { status: 400, body: "Please provide value for 'createdTimeFrom' parameter." };
-  const deleted = await engine.purgeWhere({ ...query, createdTimeTo: query.createdTimeTo ?? new Date() });
+  if (!query.createdTimeFrom)
+    return { status: 400, body: "Please provide value for 'createdTimeFrom' parameter." };
+  const deleted = await engine.purgeWhere({
+    ...query,
+    createdTimeTo: query.createdTimeTo ?? new Date(),
+  });
   return deleted === 0 ? notFound : { status: 200, body: { instancesDeleted: deleted } };
 };
 
 const terminate: Handler = async (engine, _links, request, [instanceId]) => {
-  const status = await engine.status(instanceId as string, { showInput: false, showHistory: false, showHistoryOutput: false });
+  const status = await engine.status(instanceId as string, {
+    showInput: false,
+    showHistory: false,
+    showHistoryOutput: false,
+  });
   if (!status) return notFound;
   if (terminalStatuses.has(status.runtimeStatus as RuntimeStatus)) return { status: 410 };
   await engine.terminate(instanceId as string, request.query.get("reason"));
@@ -131,39 +190,62 @@ const terminate: Handler = async (engine, _links, request, [instanceId]) => {
 };
 
 const raiseEvent: Handler = async (engine, _links, request, [instanceId, eventName]) => {
-  const status = await engine.status(instanceId as string, { showInput: false, showHistory: false, showHistoryOutput: false });
+  const status = await engine.status(instanceId as string, {
+    showInput: false,
+    showHistory: false,
+    showHistoryOutput: false,
+  });
   if (!status) return notFound;
   if (terminalStatuses.has(status.runtimeStatus as RuntimeStatus)) return { status: 410 };
   const mediaType = (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
-  if (mediaType !== "application/json") return errorResponse(400, "Only application/json request content is supported");
+  if (mediaType !== "application/json")
+    return errorResponse(400, "Only application/json request content is supported");
   const text = request.body.toString("utf8");
   try {
     if (text.trim().length > 0) JSON.parse(text);
   } catch (error) {
     return errorResponse(400, "Invalid JSON content", error);
   }
-  await engine.raiseEvent(instanceId as string, eventName as string, text.trim().length > 0 ? text : null);
+  await engine.raiseEvent(
+    instanceId as string,
+    eventName as string,
+    text.trim().length > 0 ? text : null,
+  );
   return { status: 202 };
 };
 
 /** Start/restart answer: check-status 202, or with `timeout`+`pollingInterval` (seconds) wait for the outcome first. */
-async function waitOrCheckStatus(engine: DurableEngine, links: LinkSettings, request: EngineHttpRequest, instanceId: string): Promise<EngineHttpResponse> {
+async function waitOrCheckStatus(
+  engine: DurableEngine,
+  links: LinkSettings,
+  request: EngineHttpRequest,
+  instanceId: string,
+): Promise<EngineHttpResponse> {
   const timeoutS = Number(request.query.get("timeout"));
   const intervalS = Number(request.query.get("pollingInterval"));
   if (timeoutS > 0 && intervalS > 0) {
     const deadline = Date.now() + timeoutS * 1000;
     for (let poll = 0; poll < 100_000; poll++) {
-      const status = await engine.status(instanceId, { showInput: true, showHistory: false, showHistoryOutput: false });
+      const status = await engine.status(instanceId, {
+        showInput: true,
+        showHistory: false,
+        showHistoryOutput: false,
+      });
       const runtimeStatus = status?.runtimeStatus as RuntimeStatus | undefined;
       if (status && runtimeStatus === "Completed") return { status: 200, body: status.output };
-      if (status && runtimeStatus && terminalStatuses.has(runtimeStatus)) return statusResponse(runtimeStatus, status, request, false);
+      if (status && runtimeStatus && terminalStatuses.has(runtimeStatus))
+        return statusResponse(runtimeStatus, status, request, false);
       const remaining = deadline - Date.now();
       if (remaining <= 0) break;
       await new Promise((resolve) => setTimeout(resolve, Math.min(remaining, intervalS * 1000)));
     }
   }
   const body = checkStatusBody(request.origin, instanceId, links);
-  return { status: 202, body, headers: { Location: body.statusQueryGetUri as string, "Retry-After": "10" } };
+  return {
+    status: 202,
+    body,
+    headers: { Location: body.statusQueryGetUri as string, "Retry-After": "10" },
+  };
 }
 
 function statusOptions(query: URLSearchParams): StatusOptions {
@@ -189,7 +271,9 @@ function instanceQuery(query: URLSearchParams): InstanceQuery {
     ...(statuses.length ? { runtimeStatus: statuses } : {}),
     ...(date("createdTimeFrom") ? { createdTimeFrom: date("createdTimeFrom") } : {}),
     ...(date("createdTimeTo") ? { createdTimeTo: date("createdTimeTo") } : {}),
-    ...(query.get("instanceIdPrefix") ? { instanceIdPrefix: query.get("instanceIdPrefix") as string } : {}),
+    ...(query.get("instanceIdPrefix")
+      ? { instanceIdPrefix: query.get("instanceIdPrefix") as string }
+      : {}),
   };
 }
 
@@ -209,7 +293,12 @@ function errorResponse(status: number, message: string, error?: unknown): Engine
   const body: Record<string, unknown> = { Message: message };
   if (error !== undefined) {
     body.ExceptionMessage = error instanceof Error ? error.message : String(error);
-    body.ExceptionType = error instanceof InstanceAlreadyExistsError ? "DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException" : error instanceof InvalidRequestError ? "System.ArgumentException" : "System.Exception";
+    body.ExceptionType =
+      error instanceof InstanceAlreadyExistsError
+        ? "DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException"
+        : error instanceof InvalidRequestError
+          ? "System.ArgumentException"
+          : "System.Exception";
   }
   return { status, body };
 }

@@ -11,7 +11,9 @@ export const newInstanceId = newExecutionId;
 /** The extension's StartNewAsync checks, reported as the ArgumentException messages it throws. */
 export function instanceIdProblem(instanceId: string): string | undefined {
   if (instanceId.startsWith("@")) return "Orchestration instance ids must not start with @.";
-  if (/[/\\#?\u0000-\u001f\u007f-\u009f]/.test(instanceId)) return "Orchestration instance ids must not contain /, \\, #, ?, or control characters.";
+  // eslint-disable-next-line no-control-regex -- the extension refuses control characters
+  if (/[/\\#?\u0000-\u001f\u007f-\u009f]/.test(instanceId))
+    return "Orchestration instance ids must not contain /, \\, #, ?, or control characters.";
   if (instanceId.length > 256) return "Instance ID lengths must not exceed 256 characters.";
   return undefined;
 }

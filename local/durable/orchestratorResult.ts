@@ -76,8 +76,14 @@ export function outcomeFromError(error: unknown): OrchestratorOutcome {
 }
 
 function asState(value: unknown): OrchestratorState {
-  if (typeof value !== "object" || value === null || !Array.isArray((value as { actions?: unknown }).actions)) {
-    throw new Error(`The orchestrator returned no OrchestratorState (got ${JSON.stringify(value)?.slice(0, 200)})`);
+  if (
+    typeof value !== "object" ||
+    value === null ||
+    !Array.isArray((value as { actions?: unknown }).actions)
+  ) {
+    throw new Error(
+      `The orchestrator returned no OrchestratorState (got ${JSON.stringify(value)?.slice(0, 200)})`,
+    );
   }
   return value as OrchestratorState;
 }

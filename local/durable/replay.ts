@@ -99,16 +99,27 @@ class ShimReplay {
 
   decision(outcome: OrchestratorOutcome, orchestratorName: string): EpisodeDecision {
     const newWork = [...this.unmatched.values()].sort((a, b) => a.id - b.id);
-    const customStatus = outcome.state.customStatus === undefined ? null : toJsonText(outcome.state.customStatus);
-    const decide = (result: EpisodeOutcome): EpisodeDecision => ({ newWork, cancelledTimerIds: this.cancelledTimerIds, outcome: result, customStatus });
+    const customStatus =
+      outcome.state.customStatus === undefined ? null : toJsonText(outcome.state.customStatus);
+    const decide = (result: EpisodeOutcome): EpisodeDecision => ({
+      newWork,
+      cancelledTimerIds: this.cancelledTimerIds,
+      outcome: result,
+      customStatus,
+    });
     if (this.problem !== undefined) return decide({ kind: "failed", output: this.problem });
     // Like the extension, an outcome only counts once every returned action has been replayed to completion.
     if (!this.finished) return decide({ kind: "running" });
     // The extension reads the error from the returned state; durable-functions' thrown message is not the user's.
     const error = outcome.state.error ?? outcome.failureMessage;
-    if (error !== undefined) return decide({ kind: "failed", output: `Orchestrator function '${orchestratorName}' failed: ${error}` });
+    if (error !== undefined)
+      return decide({
+        kind: "failed",
+        output: `Orchestrator function '${orchestratorName}' failed: ${error}`,
+      });
     if (!outcome.state.isDone) return decide({ kind: "running" });
-    if (this.continueAsNewInput !== undefined) return decide({ kind: "continuedAsNew", input: this.continueAsNewInput });
+    if (this.continueAsNewInput !== undefined)
+      return decide({ kind: "continuedAsNew", input: this.continueAsNewInput });
     return decide({ kind: "completed", output: toJsonText(outcome.state.output) });
   }
 
@@ -131,7 +142,10 @@ class ShimReplay {
       case ActionType.CallActivityWithRetry:
         return this.scheduleActivityWithRetry(action);
       case ActionType.CreateTimer:
-        return this.createTimer(action.fireAt ?? new Date(this.nowMs).toISOString(), action.isCanceled === true);
+        return this.createTimer(
+          action.fireAt ?? new Date(this.nowMs).toISOString(),
+          action.isCanceled === true,
+        );
       case ActionType.WaitForExternalEvent:
         return this.waitForEvent(action.externalEventName ?? "");
       case ActionType.ContinueAsNew: {
@@ -150,12 +164,20 @@ class ShimReplay {
 
   private scheduleActivity(action: Action): SimTask {
     const id = this.nextId++;
-    this.unmatched.set(id, { kind: "activity", id, name: action.functionName ?? "", input: toJsonText(action.input) });
+    this.unmatched.set(id, {
+      kind: "activity",
+      id,
+      name: action.functionName ?? "",
+      input: toJsonText(action.input),
+    });
     return this.track(id);
   }
 
   private scheduleActivityWithRetry(action: Action): SimTask {
-    const options = action.retryOptions ?? { firstRetryIntervalInMilliseconds: 1000, maxNumberOfAttempts: 1 };
+    const options = action.retryOptions ?? {
+      firstRetryIntervalInMilliseconds: 1000,
+      maxNumberOfAttempts: 1,
+    };
     const outer = new SimTask();
     const firstAttemptMs = this.nowMs;
     let attempt = 0;
@@ -216,7 +238,11 @@ class ShimReplay {
   private matchScheduled(event: HistoryEvent): void {
     const expected = this.unmatched.get(event.EventId);
     const isTimer = event.EventType === EventType.TimerCreated;
-    const matches = expected !== undefined && (isTimer ? expected.kind === "timer" : expected.kind === "activity" && expected.name === event.Name);
+    const matches =
+      expected !== undefined &&
+      (isTimer
+        ? expected.kind === "timer"
+        : expected.kind === "activity" && expected.name === event.Name);
     if (!matches) {
       this.problem ??= `Non-Deterministic workflow detected: ${EventType[event.EventType]} ${event.EventId} ${event.Name ?? ""} was not scheduled by this replay.`;
       return;
@@ -258,7 +284,11 @@ function whenAny(children: SimTask[]): SimTask {
  * Replays `outcome.state.actions` (schema V2+: one flat list) against `history` — past events and
  * this episode's new ones, in order — and returns the new work and how the execution stands.
  */
-export function decideEpisode(history: readonly HistoryEvent[], outcome: OrchestratorOutcome, orchestratorName: string): EpisodeDecision {
+export function decideEpisode(
+  history: readonly HistoryEvent[],
+  outcome: OrchestratorOutcome,
+  orchestratorName: string,
+): EpisodeDecision {
   const replay = new ShimReplay(outcome.state.actions.flat());
   for (const event of history) replay.feed(event);
   return replay.decision(outcome, orchestratorName);

@@ -6,10 +6,16 @@ import type { RetryOptionsPayload } from "./orchestratorResult";
  * it: firstRetryInterval × backoffCoefficient^attempt, capped at maxRetryInterval; zero (give up
  * without a timer) once `now` is past firstAttempt + retryTimeout. Unset options mean "no limit".
  */
-export function nextRetryDelayMs(options: RetryOptionsPayload, attempt: number, firstAttemptMs: number, nowMs: number): number {
+export function nextRetryDelayMs(
+  options: RetryOptionsPayload,
+  attempt: number,
+  firstAttemptMs: number,
+  nowMs: number,
+): number {
   const timeout = options.retryTimeoutInMilliseconds;
   if (timeout !== undefined && nowMs >= firstAttemptMs + timeout) return 0;
-  const delay = options.firstRetryIntervalInMilliseconds * Math.pow(options.backoffCoefficient ?? 1, attempt);
+  const delay =
+    options.firstRetryIntervalInMilliseconds * Math.pow(options.backoffCoefficient ?? 1, attempt);
   const cap = options.maxRetryIntervalInMilliseconds;
   return cap !== undefined && delay >= cap ? cap : delay;
 }

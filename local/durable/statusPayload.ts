@@ -31,7 +31,11 @@ function sortableUtc(iso: string): string {
   return iso ? `${iso.slice(0, 19)}Z` : iso;
 }
 
-export function statusPayload(record: InstanceRecord, options: StatusOptions, history?: readonly HistoryEvent[]): StatusPayload {
+export function statusPayload(
+  record: InstanceRecord,
+  options: StatusOptions,
+  history?: readonly HistoryEvent[],
+): StatusPayload {
   const payload: StatusPayload = {
     name: record.name,
     instanceId: record.instanceId,
@@ -42,11 +46,15 @@ export function statusPayload(record: InstanceRecord, options: StatusOptions, hi
     createdTime: sortableUtc(record.createdTime),
     lastUpdatedTime: sortableUtc(record.lastUpdatedTime),
   };
-  if (options.showHistory && history && record.runtimeStatus !== "Pending") payload.historyEvents = historyView(history, options);
+  if (options.showHistory && history && record.runtimeStatus !== "Pending")
+    payload.historyEvents = historyView(history, options);
   return payload;
 }
 
-function historyView(history: readonly HistoryEvent[], options: StatusOptions): Array<Record<string, unknown>> {
+function historyView(
+  history: readonly HistoryEvent[],
+  options: StatusOptions,
+): Array<Record<string, unknown>> {
   const scheduled = new Map<number, HistoryEvent>();
   const view: Array<Record<string, unknown>> = [];
   for (const event of history) {
@@ -75,11 +83,13 @@ function historyView(history: readonly HistoryEvent[], options: StatusOptions): 
       }
       case EventType.ExecutionStarted:
         item.FunctionName = event.Name;
-        for (const key of ["Name", "OrchestrationInstance", "ParentInstance", "Version", "Tags"]) delete item[key];
+        for (const key of ["Name", "OrchestrationInstance", "ParentInstance", "Version", "Tags"])
+          delete item[key];
         break;
       case EventType.ExecutionCompleted:
       case EventType.ContinueAsNew:
-        item.OrchestrationStatus = OrchestrationStatus[event.OrchestrationStatus ?? OrchestrationStatus.Completed];
+        item.OrchestrationStatus =
+          OrchestrationStatus[event.OrchestrationStatus ?? OrchestrationStatus.Completed];
         if (options.showHistoryOutput) item.Result = parseJsonText(event.Result);
         else delete item.Result;
         break;

@@ -102,9 +102,12 @@ export class TaskHubStore {
     let stored: StoredRecord | undefined;
     const historyRows = new Map<number, HistoryEvent>();
     const rows: Array<{ rowKey: string; entity: EntityProps }> = [];
-    for await (const entity of this.history.listEntities<EntityProps>({ queryOptions: { filter: odata`PartitionKey eq ${instanceId}` } })) {
+    for await (const entity of this.history.listEntities<EntityProps>({
+      queryOptions: { filter: odata`PartitionKey eq ${instanceId}` },
+    })) {
       const rowKey = String(entity.rowKey);
-      if (rowKey === sentinelKey) stored = { record: recordFromEntity(instanceId, entity), etag: String(entity.etag) };
+      if (rowKey === sentinelKey)
+        stored = { record: recordFromEntity(instanceId, entity), etag: String(entity.etag) };
       else rows.push({ rowKey, entity });
     }
     if (!stored) return undefined;
@@ -115,13 +118,20 @@ export class TaskHubStore {
         const seq = Number(rowKey.slice(historyPrefix.length));
         if (seq < stored.record.historyCount) historyRows.set(seq, eventFromEntity(entity));
       } else if (rowKey.startsWith("m:")) {
-        inbox.push({ rowKey, executionId: String(entity.ExecutionId ?? ""), event: eventFromEntity(entity) });
+        inbox.push({
+          rowKey,
+          executionId: String(entity.ExecutionId ?? ""),
+          event: eventFromEntity(entity),
+        });
       }
     }
     const history: HistoryEvent[] = [];
     for (let seq = 0; seq < stored.record.historyCount; seq++) {
       const event = historyRows.get(seq);
-      if (!event) throw new Error(`History of ${instanceId} is missing event ${seq} of ${stored.record.historyCount}`);
+      if (!event)
+        throw new Error(
+          `History of ${instanceId} is missing event ${seq} of ${stored.record.historyCount}`,
+        );
       history.push(event);
     }
     inbox.sort((a, b) => (a.rowKey < b.rowKey ? -1 : 1));
@@ -129,9 +139,17 @@ export class TaskHubStore {
   }
 
   /** Upserts events at `fromSeq…` of an execution's history; invisible until a commit counts them. */
-  async writeHistory(instanceId: string, executionId: string, fromSeq: number, historyEvents: readonly HistoryEvent[]): Promise<void> {
+  async writeHistory(
+    instanceId: string,
+    executionId: string,
+    fromSeq: number,
+    historyEvents: readonly HistoryEvent[],
+  ): Promise<void> {
     const actions: TransactionAction[] = historyEvents.map((event, i) => {
-      const entity: TableEntity<EntityProps> = { partitionKey: instanceId, rowKey: historyKey(executionId, fromSeq + i) };
+      const entity: TableEntity<EntityProps> = {
+        partitionKey: instanceId,
+        rowKey: historyKey(executionId, fromSeq + i),
+      };
       writeText(entity, "E", JSON.stringify(event), `${eventName(event)} event`);
       return ["upsert", entity, "Replace"];
     });
@@ -142,19 +160,34 @@ export class TaskHubStore {
    * The commit point: replaces (or, with `etag` undefined, creates) the sentinel, deletes the
    * consumed inbox messages and adds new ones, all in one transaction.
    */
-  async commit(record: InstanceRecord, etag: string | undefined, consumed: readonly string[], added: ReadonlyArray<Omit<InboxMessage, "rowKey">>): Promise<void> {
+  async commit(
+    record: InstanceRecord,
+    etag: string | undefined,
+    consumed: readonly string[],
+    added: ReadonlyArray<Omit<InboxMessage, "rowKey">>,
+  ): Promise<void> {
     const sentinel = entityFromRecord(record);
     const actions: TransactionAction[] = [
       etag === undefined ? ["create", sentinel] : ["update", sentinel, "Replace", { etag }],
-      ...consumed.map((rowKey): TransactionAction => ["delete", { partitionKey: record.instanceId, rowKey }]),
-      ...added.map((message): TransactionAction => ["create", this.inboxEntity(record.instanceId, message)]),
+      ...consumed.map((rowKey): TransactionAction => [
+        "delete",
+        { partitionKey: record.instanceId, rowKey },
+      ]),
+      ...added.map((message): TransactionAction => [
+        "create",
+        this.inboxEntity(record.instanceId, message),
+      ]),
     ];
-    if (actions.length > maxBatchOperations) throw new Error(`commit of ${actions.length} operations exceeds one transaction`);
+    if (actions.length > maxBatchOperations)
+      throw new Error(`commit of ${actions.length} operations exceeds one transaction`);
     try {
       await this.history.submitTransaction(actions);
     } catch (error) {
       const status = statusOf(error);
-      if (status === 409 || status === 412 || status === 404) throw new CommitConflictError(`instance ${record.instanceId} changed concurrently (${status})`);
+      if (status === 409 || status === 412 || status === 404)
+        throw new CommitConflictError(
+          `instance ${record.instanceId} changed concurrently (${status})`,
+        );
       throw error;
     }
   }
@@ -164,14 +197,19 @@ export class TaskHubStore {
   }
 
   async deleteRows(instanceId: string, rowKeys: readonly string[]): Promise<void> {
-    await this.submitInBatches(rowKeys.map((rowKey): TransactionAction => ["delete", { partitionKey: instanceId, rowKey }]), true);
+    await this.submitInBatches(
+      rowKeys.map((rowKey): TransactionAction => ["delete", { partitionKey: instanceId, rowKey }]),
+      true,
+    );
   }
 
   /** Row keys of history rows that belong to other executions than `currentExecutionId`. */
   async staleHistoryKeys(instanceId: string, currentExecutionId: string): Promise<string[]> {
     const keys: string[] = [];
     const filter = odata`PartitionKey eq ${instanceId} and RowKey ge 'h:' and RowKey lt 'h;'`;
-    for await (const entity of this.history.listEntities({ queryOptions: { filter, select: ["RowKey"] } })) {
+    for await (const entity of this.history.listEntities({
+      queryOptions: { filter, select: ["RowKey"] },
+    })) {
       const rowKey = String(entity.rowKey);
       if (!rowKey.startsWith(`h:${currentExecutionId}:`)) keys.push(rowKey);
     }
@@ -182,20 +220,36 @@ export class TaskHubStore {
     await this.instances.upsertEntity({ ...entityFromRecord(record), rowKey: "" }, "Replace");
   }
 
-  async queryInstances(query: InstanceQuery, pageSize: number | undefined, continuationToken: string | undefined): Promise<InstancePage> {
+  async queryInstances(
+    query: InstanceQuery,
+    pageSize: number | undefined,
+    continuationToken: string | undefined,
+  ): Promise<InstancePage> {
     const clauses: string[] = [];
-    if (query.createdTimeFrom) clauses.push(odata`CreatedTime ge ${query.createdTimeFrom.toISOString()}`);
-    if (query.createdTimeTo) clauses.push(odata`CreatedTime le ${query.createdTimeTo.toISOString()}`);
-    if (query.runtimeStatus?.length) clauses.push(`(${query.runtimeStatus.map((s) => odata`RuntimeStatus eq ${s}`).join(" or ")})`);
+    if (query.createdTimeFrom)
+      clauses.push(odata`CreatedTime ge ${query.createdTimeFrom.toISOString()}`);
+    if (query.createdTimeTo)
+      clauses.push(odata`CreatedTime le ${query.createdTimeTo.toISOString()}`);
+    if (query.runtimeStatus?.length)
+      clauses.push(
+        `(${query.runtimeStatus.map((s) => odata`RuntimeStatus eq ${s}`).join(" or ")})`,
+      );
     if (query.instanceIdPrefix) {
       const prefix = query.instanceIdPrefix;
-      const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+      const upper =
+        prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
       clauses.push(odata`PartitionKey ge ${prefix} and PartitionKey lt ${upper}`);
     }
     const pages = this.instances
-      .listEntities<EntityProps>({ queryOptions: clauses.length ? { filter: clauses.join(" and ") } : {} })
-      .byPage({ maxPageSize: pageSize ?? 1000, ...(continuationToken ? { continuationToken } : {}) });
-    const page = (await pages.next()).value as (EntityProps[] & { continuationToken?: string }) | undefined;
+      .listEntities<EntityProps>({
+        queryOptions: clauses.length ? { filter: clauses.join(" and ") } : {},
+      })
+      .byPage({
+        maxPageSize: pageSize ?? 1000,
+        ...(continuationToken ? { continuationToken } : {}),
+      });
+    const page = (await pages.next()).value as
+      (EntityProps[] & { continuationToken?: string }) | undefined;
     if (!page) return { records: [] };
     return {
       records: page.map((entity) => recordFromEntity(String(entity.partitionKey), entity)),
@@ -207,19 +261,30 @@ export class TaskHubStore {
   async unfinishedInstanceIds(): Promise<string[]> {
     const ids: string[] = [];
     const filter = odata`RowKey eq ${sentinelKey} and (RuntimeStatus eq 'Pending' or RuntimeStatus eq 'Running')`;
-    for await (const entity of this.history.listEntities({ queryOptions: { filter, select: ["PartitionKey"] } })) ids.push(String(entity.partitionKey));
+    for await (const entity of this.history.listEntities({
+      queryOptions: { filter, select: ["PartitionKey"] },
+    }))
+      ids.push(String(entity.partitionKey));
     return ids;
   }
 
   /** Deletes an instance's history partition and its Instances row. */
   async purge(instanceId: string): Promise<void> {
     const keys: string[] = [];
-    for await (const entity of this.history.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${instanceId}`, select: ["RowKey"] } })) {
+    for await (const entity of this.history.listEntities({
+      queryOptions: { filter: odata`PartitionKey eq ${instanceId}`, select: ["RowKey"] },
+    })) {
       keys.push(String(entity.rowKey));
     }
     // The sentinel goes last so a purge interrupted half-way still finds the instance next time.
-    await this.deleteRows(instanceId, keys.filter((k) => k !== sentinelKey));
-    await this.deleteRows(instanceId, keys.filter((k) => k === sentinelKey));
+    await this.deleteRows(
+      instanceId,
+      keys.filter((k) => k !== sentinelKey),
+    );
+    await this.deleteRows(
+      instanceId,
+      keys.filter((k) => k === sentinelKey),
+    );
     try {
       await this.instances.deleteEntity(instanceId, "");
     } catch (error) {
@@ -227,15 +292,25 @@ export class TaskHubStore {
     }
   }
 
-  private inboxEntity(instanceId: string, message: Omit<InboxMessage, "rowKey">): TableEntity<EntityProps> {
+  private inboxEntity(
+    instanceId: string,
+    message: Omit<InboxMessage, "rowKey">,
+  ): TableEntity<EntityProps> {
     // Arrival order: wall-clock milliseconds, then a per-process counter, then noise so two processes never collide.
     const rowKey = `m:${String(Date.now()).padStart(15, "0")}:${String(this.messageCounter++ % 1e6).padStart(6, "0")}:${Math.random().toString(36).slice(2, 8)}`;
-    const entity: TableEntity<EntityProps> = { partitionKey: instanceId, rowKey, ExecutionId: message.executionId };
+    const entity: TableEntity<EntityProps> = {
+      partitionKey: instanceId,
+      rowKey,
+      ExecutionId: message.executionId,
+    };
     writeText(entity, "E", JSON.stringify(message.event), `${eventName(message.event)} message`);
     return entity;
   }
 
-  private async submitInBatches(actions: TransactionAction[], ignoreMissing = false): Promise<void> {
+  private async submitInBatches(
+    actions: TransactionAction[],
+    ignoreMissing = false,
+  ): Promise<void> {
     let batch: TransactionAction[] = [];
     let bytes = 0;
     const flush = async (): Promise<void> => {
@@ -252,7 +327,7 @@ export class TaskHubStore {
       }
     };
     for (const action of actions) {
-      const size = approximateBytes(action[1] as EntityProps);
+      const size = approximateBytes(action[1]);
       if (batch.length >= maxBatchOperations || bytes + size > maxBatchBytes) await flush();
       batch.push(action);
       bytes += size;
@@ -314,5 +389,7 @@ function recordFromEntity(instanceId: string, entity: EntityProps): InstanceReco
 }
 
 function statusOf(error: unknown): number | undefined {
-  return typeof error === "object" && error !== null && "statusCode" in error ? Number((error as { statusCode: unknown }).statusCode) : undefined;
+  return typeof error === "object" && error !== null && "statusCode" in error
+    ? Number(error.statusCode)
+    : undefined;
 }

@@ -4,9 +4,17 @@
  * @azure/functions leaves test mode and hands every registration (app.http, df.app.orchestration,
  * df.app.activity, …) to this host — the app's registrations are the only list of functions.
  */
-import Module = require("node:module");
+import Module from "node:module";
 import * as path from "node:path";
-import type { FunctionCallback, FunctionMetadata, HookCallback, HookName, ProgrammingModel, RpcLogCategory, RpcLogLevel } from "./coreTypes";
+import type {
+  FunctionCallback,
+  FunctionMetadata,
+  HookCallback,
+  HookName,
+  ProgrammingModel,
+  RpcLogCategory,
+  RpcLogLevel,
+} from "./coreTypes";
 
 export interface RegisteredFunction {
   metadata: FunctionMetadata;
@@ -28,7 +36,12 @@ class Disposable {
 /** What the app registered through the core API. */
 export class FunctionRegistry {
   readonly functions = new Map<string, RegisteredFunction>();
-  readonly hooks: Record<HookName, HookCallback[]> = { preInvocation: [], postInvocation: [], appStart: [], appTerminate: [] };
+  readonly hooks: Record<HookName, HookCallback[]> = {
+    preInvocation: [],
+    postInvocation: [],
+    appStart: [],
+    appTerminate: [],
+  };
   readonly appHookData: Record<string, unknown> = {};
   programmingModel: ProgrammingModel | undefined;
   private locked = false;
@@ -41,7 +54,8 @@ export class FunctionRegistry {
   register(metadata: FunctionMetadata, callback: FunctionCallback): Disposable {
     if (this.locked) throw new Error("A function can only be registered during app startup.");
     const id = metadata.functionId ?? metadata.name;
-    if (this.functions.has(id)) throw new Error(`A function with id "${id}" has already been registered.`);
+    if (this.functions.has(id))
+      throw new Error(`A function with id "${id}" has already been registered.`);
     this.functions.set(id, { metadata, callback });
     return new Disposable(() => this.functions.delete(id));
   }
@@ -59,13 +73,18 @@ export class FunctionRegistry {
 
   /** Functions whose trigger binding has the given type (e.g. "orchestrationTrigger"). */
   byTrigger(type: string): RegisteredFunction[] {
-    return [...this.functions.values()].filter((f) => triggerOf(f)?.type?.toLowerCase() === type.toLowerCase());
+    return [...this.functions.values()].filter(
+      (f) => triggerOf(f)?.type?.toLowerCase() === type.toLowerCase(),
+    );
   }
 }
 
-export function triggerOf(fn: RegisteredFunction): (Record<string, unknown> & { type?: string | null; name: string }) | undefined {
+export function triggerOf(
+  fn: RegisteredFunction,
+): (Record<string, unknown> & { type?: string | null; name: string }) | undefined {
   for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
-    if (typeof binding.type === "string" && /trigger$/i.test(binding.type)) return { ...binding, name };
+    if (typeof binding.type === "string" && /trigger$/i.test(binding.type))
+      return { ...binding, name };
   }
   return undefined;
 }
@@ -76,11 +95,16 @@ export const coreModuleName = "@azure/functions-core";
  * Makes `require("@azure/functions-core")` return this host's API, by resolving that one name
  * to a module already in require's cache. Must run before @azure/functions is first required.
  */
-export function installCoreApi(registry: FunctionRegistry, log: (level: RpcLogLevel, category: RpcLogCategory, message: string) => void, hostVersion: string): void {
+export function installCoreApi(
+  registry: FunctionRegistry,
+  log: (level: RpcLogLevel, category: RpcLogCategory, message: string) => void,
+  hostVersion: string,
+): void {
   const coreApi = {
     version: "3.10.1",
     hostVersion,
-    registerFunction: (metadata: FunctionMetadata, callback: FunctionCallback) => registry.register(metadata, callback),
+    registerFunction: (metadata: FunctionMetadata, callback: FunctionCallback) =>
+      registry.register(metadata, callback),
     registerHook: (name: string, callback: HookCallback) => registry.addHook(name, callback),
     setProgrammingModel: (model: ProgrammingModel) => {
       registry.programmingModel = model;
@@ -97,9 +121,15 @@ export function installCoreApi(registry: FunctionRegistry, log: (level: RpcLogLe
   require.cache[virtualFile] = coreModule;
 
   // Boundary: Module._resolveFilename is Node's (undocumented but stable) resolver hook; it is not in @types/node.
-  const moduleInternals = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+  const moduleInternals = Module as unknown as {
+    _resolveFilename: (request: string, ...rest: unknown[]) => string;
+  };
   const resolve = moduleInternals._resolveFilename;
-  moduleInternals._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]): string {
+  moduleInternals._resolveFilename = function (
+    this: unknown,
+    request: string,
+    ...rest: unknown[]
+  ): string {
     return request === coreModuleName ? virtualFile : resolve.call(this, request, ...rest);
   };
 }

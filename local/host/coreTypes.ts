@@ -73,14 +73,19 @@ export interface RpcInvocationResponse {
   returnValue?: RpcTypedData | null;
 }
 
-export type RpcLogLevel = "trace" | "debug" | "information" | "warning" | "error" | "critical" | "none";
+export type RpcLogLevel =
+  "trace" | "debug" | "information" | "warning" | "error" | "critical" | "none";
 export type RpcLogCategory = "user" | "system" | "customMetric";
 export type InvocationState = "preInvocationHooks" | "postInvocationHooks" | "invocation";
 
 export interface CoreInvocationContext {
   invocationId: string;
   request: RpcInvocationRequest;
-  metadata: { name?: string | null; bindings?: Record<string, RpcBindingInfo> | null; [property: string]: unknown };
+  metadata: {
+    name?: string | null;
+    bindings?: Record<string, RpcBindingInfo> | null;
+    [property: string]: unknown;
+  };
   state?: InvocationState;
   log(level: RpcLogLevel, category: RpcLogCategory, message: string): void;
 }
@@ -94,8 +99,12 @@ export interface InvocationModel {
 export interface ProgrammingModel {
   name: string;
   version: string;
-  getInvocationModel(coreContext: CoreInvocationContext): InvocationModel | Promise<InvocationModel>;
-  getCapabilities?(capabilities: Record<string, string>): Record<string, string> | Promise<Record<string, string>>;
+  getInvocationModel(
+    coreContext: CoreInvocationContext,
+  ): InvocationModel | Promise<InvocationModel>;
+  getCapabilities?(
+    capabilities: Record<string, string>,
+  ): Record<string, string> | Promise<Record<string, string>>;
 }
 
 export type HookName = "preInvocation" | "postInvocation" | "appStart" | "appTerminate";

@@ -8,9 +8,24 @@
 import { randomUUID } from "node:crypto";
 import type { DurableFunctionInvoker } from "../runtimeContracts";
 import { type FunctionRegistry, type RegisteredFunction, triggerOf } from "./coreApi";
-import type { CoreInvocationContext, InvocationState, RpcHttpData, RpcInvocationResponse, RpcLogCategory, RpcLogLevel, RpcParameterBinding, RpcTypedData } from "./coreTypes";
+import type {
+  CoreInvocationContext,
+  InvocationState,
+  RpcHttpData,
+  RpcInvocationResponse,
+  RpcLogCategory,
+  RpcLogLevel,
+  RpcParameterBinding,
+  RpcTypedData,
+} from "./coreTypes";
 
-export type UserLog = (functionName: string, invocationId: string, level: RpcLogLevel, category: RpcLogCategory, message: string) => void;
+export type UserLog = (
+  functionName: string,
+  invocationId: string,
+  level: RpcLogLevel,
+  category: RpcLogCategory,
+  message: string,
+) => void;
 
 export class FunctionInvoker implements DurableFunctionInvoker {
   constructor(
@@ -29,7 +44,9 @@ export class FunctionInvoker implements DurableFunctionInvoker {
   }
 
   async invokeOrchestrator(name: string, bindingInfo: unknown): Promise<unknown> {
-    const response = await this.invoke(this.find(name, "orchestrationTrigger"), { string: JSON.stringify(bindingInfo) });
+    const response = await this.invoke(this.find(name, "orchestrationTrigger"), {
+      string: JSON.stringify(bindingInfo),
+    });
     return fromTypedData(response.returnValue);
   }
 
@@ -38,16 +55,23 @@ export class FunctionInvoker implements DurableFunctionInvoker {
    * string inputs pre-serialized, so a string arrives as JSON text the library parses again.
    */
   async invokeActivity(name: string, input: unknown, instanceId: string): Promise<unknown> {
-    const data = input === null || input === undefined ? {} : { string: typeof input === "string" ? input : JSON.stringify(input) };
+    const data =
+      input === null || input === undefined
+        ? {}
+        : { string: typeof input === "string" ? input : JSON.stringify(input) };
     // The extension's activity binding data: the input and the calling orchestration's instance id.
-    const response = await this.invoke(this.find(name, "activityTrigger"), data, { instanceId: { string: instanceId }, data });
+    const response = await this.invoke(this.find(name, "activityTrigger"), data, {
+      instanceId: { string: instanceId },
+      data,
+    });
     return fromTypedData(response.returnValue);
   }
 
   /** Runs an HTTP-triggered function; resolves to its `$return` http output (or undefined). */
   async invokeHttp(fn: RegisteredFunction, request: RpcHttpData): Promise<RpcHttpData | undefined> {
     const response = await this.invoke(fn, { http: request });
-    const output = response.outputData?.find((o) => o.name === "$return")?.data ?? response.returnValue;
+    const output =
+      response.outputData?.find((o) => o.name === "$return")?.data ?? response.returnValue;
     return output?.http ?? undefined;
   }
 
@@ -57,33 +81,66 @@ export class FunctionInvoker implements DurableFunctionInvoker {
     return fn;
   }
 
-  private async invoke(fn: RegisteredFunction, triggerData: RpcTypedData, triggerMetadata: Record<string, RpcTypedData> = {}): Promise<RpcInvocationResponse> {
+  private async invoke(
+    fn: RegisteredFunction,
+    triggerData: RpcTypedData,
+    triggerMetadata: Record<string, RpcTypedData> = {},
+  ): Promise<RpcInvocationResponse> {
     const model = this.registry.programmingModel;
-    if (!model) throw new Error("@azure/functions did not set a programming model (was it loaded before the core API was installed?)");
+    if (!model)
+      throw new Error(
+        "@azure/functions did not set a programming model (was it loaded before the core API was installed?)",
+      );
     const trigger = triggerOf(fn);
     if (!trigger) throw new Error(`Function '${fn.metadata.name}' has no trigger binding`);
     const invocationId = randomUUID();
     const inputData: RpcParameterBinding[] = [{ name: trigger.name, data: triggerData }];
     for (const [bindingName, binding] of Object.entries(fn.metadata.bindings)) {
-      if (binding.direction !== "in" || bindingName === trigger.name || typeof binding.type !== "string") continue;
+      if (
+        binding.direction !== "in" ||
+        bindingName === trigger.name ||
+        typeof binding.type !== "string"
+      )
+        continue;
       const data = this.bindingData(binding.type);
-      if (data !== undefined) inputData.push({ name: bindingName, data: { json: JSON.stringify(data) } });
+      if (data !== undefined)
+        inputData.push({ name: bindingName, data: { json: JSON.stringify(data) } });
     }
     const name = fn.metadata.name;
     const coreContext: CoreInvocationContext & { state?: InvocationState } = {
       invocationId,
-      request: { invocationId, functionId: fn.metadata.functionId ?? name, inputData, triggerMetadata },
+      request: {
+        invocationId,
+        functionId: fn.metadata.functionId ?? name,
+        inputData,
+        triggerMetadata,
+      },
       metadata: { name, bindings: fn.metadata.bindings },
       log: (level, category, message) => this.log(name, invocationId, level, category, message),
     };
     const invocationModel = await model.getInvocationModel(coreContext);
     const { context, inputs: initialInputs } = await invocationModel.getArguments();
     const hookData: Record<string, unknown> = {};
-    const pre = { hookData, appHookData: this.registry.appHookData, invocationContext: context, functionCallback: fn.callback, inputs: initialInputs };
+    const pre = {
+      hookData,
+      appHookData: this.registry.appHookData,
+      invocationContext: context,
+      functionCallback: fn.callback,
+      inputs: initialInputs,
+    };
     coreContext.state = "preInvocationHooks";
-    await this.registry.runHooks("preInvocation", pre).finally(() => (coreContext.state = undefined));
+    await this.registry
+      .runHooks("preInvocation", pre)
+      .finally(() => (coreContext.state = undefined));
 
-    const post = { hookData, appHookData: this.registry.appHookData, invocationContext: context, inputs: pre.inputs, result: null as unknown, error: null as unknown };
+    const post = {
+      hookData,
+      appHookData: this.registry.appHookData,
+      invocationContext: context,
+      inputs: pre.inputs,
+      result: null as unknown,
+      error: null as unknown,
+    };
     coreContext.state = "invocation";
     try {
       post.result = await invocationModel.invokeFunction(context, pre.inputs, pre.functionCallback);
@@ -93,7 +150,11 @@ export class FunctionInvoker implements DurableFunctionInvoker {
       coreContext.state = undefined;
     }
     coreContext.state = "postInvocationHooks";
-    await this.registry.runHooks("postInvocation", post).finally(() => (coreContext.state = undefined));
+    await this.registry
+      .runHooks("postInvocation", post)
+      .finally(() => (coreContext.state = undefined));
+    // Rethrow exactly what the function threw, as the worker does.
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
     if (post.error) throw post.error;
     return invocationModel.getResponse(context, post.result);
   }

@@ -25,7 +25,10 @@ export interface RunningHost {
 const rpcBasePath = "/durabletask/";
 const quietLevels: ReadonlySet<RpcLogLevel> = new Set(["trace", "debug", "none"]);
 
-export async function runHost(config: HostConfig, log: (line: string) => void): Promise<RunningHost> {
+export async function runHost(
+  config: HostConfig,
+  log: (line: string) => void,
+): Promise<RunningHost> {
   const registry = new FunctionRegistry();
   installCoreApi(
     registry,
@@ -36,16 +39,29 @@ export async function runHost(config: HostConfig, log: (line: string) => void): 
   );
   const files = await loadApp(config.appDir, registry);
 
-  let engine: DurableEngine | undefined;
+  let engine: DurableEngine | undefined = undefined;
   const invoker = new FunctionInvoker(
     registry,
     (functionName, invocationId, level, category, message) => {
-      if (category === "user" && !quietLevels.has(level)) log(`[${functionName} ${invocationId.slice(0, 8)}] ${message}`);
+      if (category === "user" && !quietLevels.has(level))
+        log(`[${functionName} ${invocationId.slice(0, 8)}] ${message}`);
     },
-    (type) => (type === "durableClient" || type === "orchestrationClient") ? engine?.clientBinding() : undefined,
+    (type) =>
+      type === "durableClient" || type === "orchestrationClient"
+        ? engine?.clientBinding()
+        : undefined,
   );
-  const routes = registry.byTrigger("httpTrigger").map((fn) => compileRoute(fn, config.routePrefix));
-  const serverOptions = { routes, invoker, keys: config.keys, maxRequestBodyBytes: config.maxRequestBodyBytes, engine: () => engine, log };
+  const routes = registry
+    .byTrigger("httpTrigger")
+    .map((fn) => compileRoute(fn, config.routePrefix));
+  const serverOptions = {
+    routes,
+    invoker,
+    keys: config.keys,
+    maxRequestBodyBytes: config.maxRequestBodyBytes,
+    engine: () => engine,
+    log,
+  };
 
   const publicServer = createServer(publicRequestListener(serverOptions));
   const port = await listen(publicServer, config.port);
@@ -68,8 +84,13 @@ export async function runHost(config: HostConfig, log: (line: string) => void): 
   });
   await started.start();
   engine = started;
-  log(`host running at ${url} (task hub ${config.taskHub}, clock ${config.clock}); loaded ${files.length} file(s), functions: ${[...registry.functions.keys()].join(", ")}`);
-  for (const route of routes) log(`  ${route.fn.metadata.name}: [${route.methods?.join(",") ?? "ALL"}] ${url}/${route.template} (${route.authLevel})`);
+  log(
+    `host running at ${url} (task hub ${config.taskHub}, clock ${config.clock}); loaded ${files.length} file(s), functions: ${[...registry.functions.keys()].join(", ")}`,
+  );
+  for (const route of routes)
+    log(
+      `  ${route.fn.metadata.name}: [${route.methods?.join(",") ?? "ALL"}] ${url}/${route.template} (${route.authLevel})`,
+    );
 
   return {
     url,

@@ -52,13 +52,22 @@ export function readHostConfig(env: NodeJS.ProcessEnv): HostConfig {
     return value;
   };
   const clock = env[hostEnv.clock] ?? "real";
-  if (clock !== "real" && clock !== "skip") throw new Error(`${hostEnv.clock} must be "real" or "skip"`);
-  const taskHub = env[hostEnv.taskHub] ?? hostJson.extensions?.durableTask?.hubName ?? "TestHubName";
-  if (!/^[A-Za-z][A-Za-z0-9]{2,44}$/.test(taskHub)) throw new Error(`task hub name "${taskHub}" must be 3–45 letters/digits starting with a letter`);
+  if (clock !== "real" && clock !== "skip")
+    throw new Error(`${hostEnv.clock} must be "real" or "skip"`);
+  const taskHub =
+    env[hostEnv.taskHub] ?? hostJson.extensions?.durableTask?.hubName ?? "TestHubName";
+  if (!/^[A-Za-z][A-Za-z0-9]{2,44}$/.test(taskHub))
+    throw new Error(
+      `task hub name "${taskHub}" must be 3–45 letters/digits starting with a letter`,
+    );
   return {
     appDir,
     port: Number(env[hostEnv.port] ?? 7071),
-    keys: { master: required(hostEnv.masterKey), function: required(hostEnv.functionKey), system: required(hostEnv.systemKey) },
+    keys: {
+      master: required(hostEnv.masterKey),
+      function: required(hostEnv.functionKey),
+      system: required(hostEnv.systemKey),
+    },
     storageConnectionString: required(hostEnv.storage),
     taskHub,
     clock,

@@ -21,7 +21,10 @@ export function generateKey(): string {
   return randomBytes(32).toString("base64url");
 }
 
-export function presentedKey(headers: Record<string, string | string[] | undefined>, query: URLSearchParams): string | undefined {
+export function presentedKey(
+  headers: Record<string, string | string[] | undefined>,
+  query: URLSearchParams,
+): string | undefined {
   const header = headers["x-functions-key"];
   const fromHeader = Array.isArray(header) ? header[0] : header;
   return fromHeader || query.get("code") || undefined;
@@ -34,7 +37,11 @@ function same(presented: string | undefined, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function authorizes(level: AuthLevel, presented: string | undefined, keys: HostKeys): boolean {
+export function authorizes(
+  level: AuthLevel,
+  presented: string | undefined,
+  keys: HostKeys,
+): boolean {
   switch (level) {
     case "anonymous":
       return true;

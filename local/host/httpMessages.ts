@@ -26,7 +26,12 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 
   });
 }
 
-export function toRpcRequest(req: IncomingMessage, url: URL, body: Buffer, params: Record<string, string>): RpcHttpData {
+export function toRpcRequest(
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  params: Record<string, string>,
+): RpcHttpData {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
@@ -52,7 +57,11 @@ export function writeRpcResponse(res: ServerResponse, response: RpcHttpData | un
   for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
   const cookies = (response.cookies ?? []).map(serializeCookie);
   if (cookies.length > 0) res.setHeader("set-cookie", cookies);
-  const body = response.body?.bytes ? Buffer.from(response.body.bytes) : typeof response.body?.string === "string" ? Buffer.from(response.body.string) : undefined;
+  const body = response.body?.bytes
+    ? Buffer.from(response.body.bytes)
+    : typeof response.body?.string === "string"
+      ? Buffer.from(response.body.string)
+      : undefined;
   res.writeHead(status);
   res.end(body);
   return status;
@@ -63,16 +72,29 @@ function serializeCookie(cookie: RpcHttpCookie): string {
   if (cookie.domain?.value) parts.push(`Domain=${cookie.domain.value}`);
   if (cookie.path?.value) parts.push(`Path=${cookie.path.value}`);
   const expires = cookie.expires?.value;
-  if (expires?.seconds !== undefined && expires.seconds !== null) parts.push(`Expires=${new Date(expires.seconds * 1000).toUTCString()}`);
-  if (cookie.maxAge?.value !== undefined && cookie.maxAge.value !== null) parts.push(`Max-Age=${cookie.maxAge.value}`);
+  if (expires?.seconds !== undefined && expires.seconds !== null)
+    parts.push(`Expires=${new Date(expires.seconds * 1000).toUTCString()}`);
+  if (cookie.maxAge?.value !== undefined && cookie.maxAge.value !== null)
+    parts.push(`Max-Age=${cookie.maxAge.value}`);
   if (cookie.secure?.value) parts.push("Secure");
   if (cookie.httpOnly?.value) parts.push("HttpOnly");
-  if (cookie.sameSite && cookie.sameSite !== "none") parts.push(`SameSite=${cookie.sameSite === "explicitNone" ? "None" : cookie.sameSite[0]?.toUpperCase() + cookie.sameSite.slice(1)}`);
+  if (cookie.sameSite && cookie.sameSite !== "none")
+    parts.push(
+      `SameSite=${cookie.sameSite === "explicitNone" ? "None" : cookie.sameSite[0]?.toUpperCase() + cookie.sameSite.slice(1)}`,
+    );
   return parts.join("; ");
 }
 
-export function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function writeJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  res.writeHead(status, { ...(payload ? { "content-type": "application/json; charset=utf-8" } : {}), ...headers });
+  res.writeHead(status, {
+    ...(payload ? { "content-type": "application/json; charset=utf-8" } : {}),
+    ...headers,
+  });
   res.end(payload);
 }

@@ -29,8 +29,14 @@ const constraintPatterns: Record<string, string> = {
 
 export function compileRoute(fn: RegisteredFunction, routePrefix: string): HttpFunctionRoute {
   const trigger = triggerOf(fn);
-  const route = typeof trigger?.route === "string" && trigger.route.length > 0 ? trigger.route : fn.metadata.name;
-  const template = [routePrefix, route].filter((s) => s.length > 0).join("/").replace(/^\/+|\/+$/g, "");
+  const route =
+    typeof trigger?.route === "string" && trigger.route.length > 0
+      ? trigger.route
+      : fn.metadata.name;
+  const template = [routePrefix, route]
+    .filter((s) => s.length > 0)
+    .join("/")
+    .replace(/^\/+|\/+$/g, "");
   const names: string[] = [];
   let pattern = "^";
   for (const segment of template.split("/")) {
@@ -38,7 +44,9 @@ export function compileRoute(fn: RegisteredFunction, routePrefix: string): HttpF
     if (whole) {
       const [, catchAll, name, constraint, optional] = whole;
       names.push(name as string);
-      const value = catchAll ? "(.*)" : `(${constraintPatterns[constraint?.split(":")[0]?.toLowerCase() ?? ""] ?? "[^/]+"})`;
+      const value = catchAll
+        ? "(.*)"
+        : `(${constraintPatterns[constraint?.split(":")[0]?.toLowerCase() ?? ""] ?? "[^/]+"})`;
       pattern += optional || catchAll ? `(?:/${value})?` : `/${value}`;
       continue;
     }
@@ -54,7 +62,9 @@ export function compileRoute(fn: RegisteredFunction, routePrefix: string): HttpF
     }
   }
   const regex = new RegExp(`${pattern}/?$`, "i");
-  const methods = Array.isArray(trigger?.methods) ? (trigger.methods as string[]).map((m) => m.toUpperCase()) : undefined;
+  const methods = Array.isArray(trigger?.methods)
+    ? (trigger.methods as string[]).map((m) => m.toUpperCase())
+    : undefined;
   const level = String(trigger?.authLevel ?? "function").toLowerCase();
   return {
     fn,
@@ -75,7 +85,11 @@ export function compileRoute(fn: RegisteredFunction, routePrefix: string): HttpF
 }
 
 /** First route whose template and method both match, as the host's route table picks it. */
-export function findRoute(routes: readonly HttpFunctionRoute[], method: string, path: string): { route: HttpFunctionRoute; params: Record<string, string> } | undefined {
+export function findRoute(
+  routes: readonly HttpFunctionRoute[],
+  method: string,
+  path: string,
+): { route: HttpFunctionRoute; params: Record<string, string> } | undefined {
   for (const route of routes) {
     if (route.methods && !route.methods.includes(method.toUpperCase())) continue;
     const params = route.match(path);

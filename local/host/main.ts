@@ -20,7 +20,9 @@ function log(line: string): void {
 }
 
 async function main(): Promise<void> {
-  process.on("unhandledRejection", (reason) => log(`unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}`));
+  process.on("unhandledRejection", (reason) =>
+    log(`unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}`),
+  );
   const host = await runHost(readHostConfig(process.env), log);
   const ready: HostReadyMessage = { type: "ready", url: host.url, rpcBaseUrl: host.rpcBaseUrl };
   process.send?.(ready);

@@ -48,7 +48,11 @@ export interface StartedHost {
 }
 
 export async function startHost(options: StartHostOptions): Promise<StartedHost> {
-  const keys = { master: options.keys?.master ?? generateKey(), function: options.keys?.function ?? generateKey(), system: options.keys?.system ?? generateKey() };
+  const keys = {
+    master: options.keys?.master ?? generateKey(),
+    function: options.keys?.function ?? generateKey(),
+    system: options.keys?.system ?? generateKey(),
+  };
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
@@ -61,12 +65,20 @@ export async function startHost(options: StartHostOptions): Promise<StartedHost>
     [hostEnv.clock]: options.clock ?? "real",
     [hostEnv.storage]: options.storageConnectionString,
     ...(options.taskHub ? { [hostEnv.taskHub]: options.taskHub } : {}),
-    ...(options.maxRequestBodyBytes ? { [hostEnv.maxRequestBytes]: String(options.maxRequestBodyBytes) } : {}),
+    ...(options.maxRequestBodyBytes
+      ? { [hostEnv.maxRequestBytes]: String(options.maxRequestBodyBytes) }
+      : {}),
   };
   delete env.WEBSITE_HOSTNAME;
-  const child = fork(options.entry ?? path.join(__dirname, "main.js"), [], { env, execPath: process.execPath, stdio: ["ignore", "pipe", "pipe", "ipc"] });
+  const child = fork(options.entry ?? path.join(__dirname, "main.js"), [], {
+    env,
+    execPath: process.execPath,
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+  });
   pipeLines(child, log);
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
   const ready = await waitForReady(child, exited, options.readyTimeoutMs ?? 60_000);
   await waitForRunning(ready.url, keys.master, options.readyTimeoutMs ?? 60_000);
   // The IPC channel was only for the ready message; a kept channel would keep this process alive.
@@ -102,9 +114,16 @@ function pipeLines(child: ChildProcess, log: (line: string) => void): void {
   }
 }
 
-function waitForReady(child: ChildProcess, exited: Promise<number | null>, timeoutMs: number): Promise<HostReadyMessage> {
+function waitForReady(
+  child: ChildProcess,
+  exited: Promise<number | null>,
+  timeoutMs: number,
+): Promise<HostReadyMessage> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`host did not start within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`host did not start within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     child.on("message", (message: HostReadyMessage) => {
       if (message?.type !== "ready") return;
       clearTimeout(timer);
@@ -121,8 +140,11 @@ async function waitForRunning(url: string, masterKey: string, timeoutMs: number)
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; Date.now() < deadline; attempt++) {
     try {
-      const response = await fetch(`${url}/admin/host/status`, { headers: { "x-functions-key": masterKey } });
-      if (response.ok && ((await response.json()) as { state?: string }).state === "Running") return;
+      const response = await fetch(`${url}/admin/host/status`, {
+        headers: { "x-functions-key": masterKey },
+      });
+      if (response.ok && ((await response.json()) as { state?: string }).state === "Running")
+        return;
     } catch {
       // not listening yet
     }

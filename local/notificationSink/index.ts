@@ -35,7 +35,12 @@ export interface NotificationSink {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
-const CHANNELS: Record<string, Channel> = { "/": "generic", "/notifications": "generic", "/teams": "teams", "/slack": "slack" };
+const CHANNELS: Record<string, Channel> = {
+  "/": "generic",
+  "/notifications": "generic",
+  "/teams": "teams",
+  "/slack": "slack",
+};
 /** What Teams and Slack incoming webhooks answer on success. */
 const ACK: Record<Channel, string | undefined> = { generic: undefined, teams: "1", slack: "ok" };
 
@@ -48,11 +53,16 @@ class HttpError extends Error {
   }
 }
 
-export async function startNotificationSink(opts: NotificationSinkOptions): Promise<NotificationSink> {
+export async function startNotificationSink(
+  opts: NotificationSinkOptions,
+): Promise<NotificationSink> {
   const log = opts.log ?? (() => undefined);
   const store = await NotificationStore.open(opts.dir);
 
-  const receive = async (channel: Channel, req: IncomingMessage): Promise<{ status: number; body: unknown }> => {
+  const receive = async (
+    channel: Channel,
+    req: IncomingMessage,
+  ): Promise<{ status: number; body: unknown }> => {
     const raw = await readBody(req);
     let verified = false;
     if (channel === "generic") {
@@ -64,7 +74,9 @@ export async function startNotificationSink(opts: NotificationSinkOptions): Prom
     const key = header(req, "idempotency-key");
     const duplicate = store.duplicateOf(channel, key);
     if (duplicate) {
-      log(`[sink] ${channel} #${duplicate.seq} replayed (Idempotency-Key ${key}); not stored again`);
+      log(
+        `[sink] ${channel} #${duplicate.seq} replayed (Idempotency-Key ${key}); not stored again`,
+      );
       return { status: 200, body: ACK[channel] ?? { status: "duplicate", seq: duplicate.seq } };
     }
     const stored = await store.add({
@@ -84,10 +96,15 @@ export async function startNotificationSink(opts: NotificationSinkOptions): Prom
       const channel = CHANNELS[url.pathname];
       if (req.method === "GET" && url.pathname === "/notifications") {
         const only = url.searchParams.get("channel");
-        return reply(res, 200, store.all().filter((n) => only === null || n.channel === only));
+        return reply(
+          res,
+          200,
+          store.all().filter((n) => only === null || n.channel === only),
+        );
       }
       if (!channel) throw new HttpError(404, `no endpoint ${req.method} ${url.pathname}`);
-      if (req.method !== "POST") throw new HttpError(405, `${req.method} not allowed on ${url.pathname}`);
+      if (req.method !== "POST")
+        throw new HttpError(405, `${req.method} not allowed on ${url.pathname}`);
       const { status, body } = await receive(channel, req);
       reply(res, status, body);
     } catch (err) {
@@ -146,7 +163,10 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-function pick(req: IncomingMessage, names: readonly ("content-type" | "idempotency-key" | "user-agent")[]): StoredNotification["headers"] {
+function pick(
+  req: IncomingMessage,
+  names: readonly ("content-type" | "idempotency-key" | "user-agent")[],
+): StoredNotification["headers"] {
   const out: StoredNotification["headers"] = {};
   for (const n of names) {
     const v = header(req, n);
@@ -160,7 +180,9 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
     res.writeHead(status, { "content-type": "text/plain; charset=utf-8" }).end(body);
     return;
   }
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(body));
+  res
+    .writeHead(status, { "content-type": "application/json; charset=utf-8" })
+    .end(JSON.stringify(body));
 }
 
 /** The first human-readable field a notification usually has, else the start of its JSON. */

@@ -35,8 +35,11 @@ export class NotificationStore {
   static async open(dir: string): Promise<NotificationStore> {
     await mkdir(dir, { recursive: true });
     const store = new NotificationStore(path.join(dir, "notifications.jsonl"));
-    const text = await readFile(store.file, "utf8").catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? "" : Promise.reject(err)));
-    for (const line of text.split("\n")) if (line.trim()) store.remember(JSON.parse(line) as StoredNotification);
+    const text = await readFile(store.file, "utf8").catch((err: NodeJS.ErrnoException) =>
+      err.code === "ENOENT" ? "" : Promise.reject(err),
+    );
+    for (const line of text.split("\n"))
+      if (line.trim()) store.remember(JSON.parse(line) as StoredNotification);
     return store;
   }
 
@@ -63,7 +66,10 @@ export class NotificationStore {
     return [...this.items];
   }
 
-  waitFor(pred: (n: StoredNotification) => boolean, timeoutMs: number): Promise<StoredNotification> {
+  waitFor(
+    pred: (n: StoredNotification) => boolean,
+    timeoutMs: number,
+  ): Promise<StoredNotification> {
     const existing = this.items.find(pred);
     if (existing) return Promise.resolve(existing);
     return new Promise((resolve, reject) => {
@@ -76,7 +82,11 @@ export class NotificationStore {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
-        reject(new Error(`no matching notification within ${timeoutMs} ms (${this.items.length} received)`));
+        reject(
+          new Error(
+            `no matching notification within ${timeoutMs} ms (${this.items.length} received)`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.add(waiter);
     });

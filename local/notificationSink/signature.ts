@@ -9,7 +9,11 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 export const SIGNATURE_HEADER = "x-capture-signature";
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
-export function signatureHeader(secret: string, rawBody: string | Buffer, timestampSeconds = Math.floor(Date.now() / 1000)): string {
+export function signatureHeader(
+  secret: string,
+  rawBody: string | Buffer,
+  timestampSeconds = Math.floor(Date.now() / 1000),
+): string {
   return `t=${timestampSeconds},v1=${hmac(secret, timestampSeconds, rawBody)}`;
 }
 
@@ -26,9 +30,14 @@ export function verifySignature(
   const parts = header.split(",").map((p) => p.trim().split("="));
   const timestamps = parts.filter(([k]) => k === "t").map(([, v]) => v ?? "");
   const signatures = parts.filter(([k]) => k === "v1").map(([, v]) => v ?? "");
-  const t = timestamps.length === 1 && /^\d{1,12}$/.test(timestamps[0] as string) ? Number(timestamps[0]) : NaN;
-  if (Number.isNaN(t) || signatures.length === 0) return { ok: false, reason: "malformed signature header" };
-  if (Math.abs(nowSeconds - t) > toleranceSeconds) return { ok: false, reason: "timestamp outside tolerance" };
+  const t =
+    timestamps.length === 1 && /^\d{1,12}$/.test(timestamps[0] as string)
+      ? Number(timestamps[0])
+      : NaN;
+  if (Number.isNaN(t) || signatures.length === 0)
+    return { ok: false, reason: "malformed signature header" };
+  if (Math.abs(nowSeconds - t) > toleranceSeconds)
+    return { ok: false, reason: "timestamp outside tolerance" };
   const expected = Buffer.from(hmac(secret, t, rawBody), "hex");
   const matches = signatures.some((sig) => {
     const given = /^[0-9a-f]{64}$/i.test(sig) ? Buffer.from(sig, "hex") : undefined;

@@ -3,7 +3,14 @@
  * stack. Exit codes: 0 done, 1 the app refused or failed (or a re-run did not start), 2 usage.
  */
 import { parseArgs } from "node:util";
-import { errorText, request, resolveConnection, UsageError, type ApiResponse, type Connection } from "./connection";
+import {
+  errorText,
+  request,
+  resolveConnection,
+  UsageError,
+  type ApiResponse,
+  type Connection,
+} from "./connection";
 import { ProgressBar } from "./progress";
 import { captureDetail, captureTable, table, type CaptureRowView } from "./render";
 
@@ -37,7 +44,9 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
+type Flags = ReturnType<
+  typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
+>["values"];
 
 const COMMON = ["url", "key", "json", "help"];
 const ALLOWED: Record<string, string[]> = {
@@ -52,7 +61,8 @@ const MAX_PAGES = 100;
 const RERUN_CONCURRENCY = 4;
 
 function expectStatus(response: ApiResponse, ...ok: number[]): unknown {
-  if (!ok.includes(response.status)) throw new Error(`HTTP ${response.status}: ${errorText(response)}`);
+  if (!ok.includes(response.status))
+    throw new Error(`HTTP ${response.status}: ${errorText(response)}`);
   return response.body;
 }
 
@@ -70,12 +80,21 @@ interface ListPage {
   continuationToken?: string;
 }
 
-async function listPages(connection: Connection, query: Record<string, string | undefined>, all: boolean): Promise<ListPage> {
+async function listPages(
+  connection: Connection,
+  query: Record<string, string | undefined>,
+  all: boolean,
+): Promise<ListPage> {
   const items: CaptureRowView[] = [];
   let token: string | undefined;
   let page: ListPage | undefined;
   for (let n = 0; n < MAX_PAGES; n++) {
-    page = expectStatus(await request(connection, "GET", "/captures", { query: { ...query, continuationToken: token } }), 200) as ListPage;
+    page = expectStatus(
+      await request(connection, "GET", "/captures", {
+        query: { ...query, continuationToken: token },
+      }),
+      200,
+    ) as ListPage;
     items.push(...page.items);
     token = page.continuationToken;
     if (!all || !token) break;
@@ -84,26 +103,41 @@ async function listPages(connection: Connection, query: Record<string, string | 
 }
 
 async function list(connection: Connection, flags: Flags): Promise<number> {
-  const query = { status: flags.status, target: flags.target, since: flags.since, until: flags.until, top: flags.top };
+  const query = {
+    status: flags.status,
+    target: flags.target,
+    since: flags.since,
+    until: flags.until,
+    top: flags.top,
+  };
   const result = await listPages(connection, query, flags.all ?? false);
   if (flags.json) {
     printJson(result);
     return 0;
   }
   print(result.items.length ? captureTable(result.items) : "no captures match");
-  if (result.continuationToken) process.stderr.write(`${result.items.length} of ${result.matched} shown; --all for the rest\n`);
+  if (result.continuationToken)
+    process.stderr.write(`${result.items.length} of ${result.matched} shown; --all for the rest\n`);
   return 0;
 }
 
 async function show(connection: Connection, flags: Flags, id: string): Promise<number> {
-  const body = expectStatus(await request(connection, "GET", `/captures/${encodeURIComponent(id)}`), 200);
+  const body = expectStatus(
+    await request(connection, "GET", `/captures/${encodeURIComponent(id)}`),
+    200,
+  );
   if (flags.json) printJson(body);
   else print(captureDetail(body as Parameters<typeof captureDetail>[0]));
   return 0;
 }
 
 async function stop(connection: Connection, flags: Flags, id: string): Promise<number> {
-  const body = expectStatus(await request(connection, "POST", `/captures/${encodeURIComponent(id)}/stop`, { body: flags.reason ? { reason: flags.reason } : {} }), 202);
+  const body = expectStatus(
+    await request(connection, "POST", `/captures/${encodeURIComponent(id)}/stop`, {
+      body: flags.reason ? { reason: flags.reason } : {},
+    }),
+    202,
+  );
   if (flags.json) printJson(body);
   else print(`${id}: ${(body as { message: string }).message}`);
   return 0;
@@ -120,14 +154,28 @@ async function rerunOne(connection: Connection, id: string): Promise<RerunOutcom
   try {
     const response = await request(connection, "POST", `/captures/${encodeURIComponent(id)}/rerun`);
     if (response.status === 202) return { instanceId: id, status: 202, result: "started" };
-    return { instanceId: id, status: response.status, result: response.status < 500 ? "refused" : "error", message: errorText(response) };
+    return {
+      instanceId: id,
+      status: response.status,
+      result: response.status < 500 ? "refused" : "error",
+      message: errorText(response),
+    };
   } catch (error) {
-    return { instanceId: id, status: 0, result: "error", message: error instanceof Error ? error.message : String(error) };
+    return {
+      instanceId: id,
+      status: 0,
+      result: "error",
+      message: error instanceof Error ? error.message : String(error),
+    };
   }
 }
 
 /** One request per instance, a few at a time: each stays short, and the bar shows real progress. */
-async function rerunAll(connection: Connection, ids: string[], showProgress: boolean): Promise<RerunOutcome[]> {
+async function rerunAll(
+  connection: Connection,
+  ids: string[],
+  showProgress: boolean,
+): Promise<RerunOutcome[]> {
   const bar = showProgress ? new ProgressBar(ids.length, "rerun") : undefined;
   const results: RerunOutcome[] = new Array<RerunOutcome>(ids.length);
   let next = 0;
@@ -147,23 +195,40 @@ async function rerun(connection: Connection, flags: Flags, ids: string[]): Promi
   let targets = ids;
   const bulk = Boolean(flags.failed || flags.terminated);
   if (bulk) {
-    if (ids.length) throw new UsageError("rerun takes instance IDs or --failed/--terminated, not both");
-    if (!flags.since) throw new UsageError("rerun --failed needs --since (e.g. --since 1h): re-running every failure ever is never meant");
-    const status = [flags.failed && "Failed", flags.terminated && "Terminated"].filter(Boolean).join(",");
-    const found = await listPages(connection, { status, since: flags.since, until: flags.until, target: flags.target, top: "500" }, true);
+    if (ids.length)
+      throw new UsageError("rerun takes instance IDs or --failed/--terminated, not both");
+    if (!flags.since)
+      throw new UsageError(
+        "rerun --failed needs --since (e.g. --since 1h): re-running every failure ever is never meant",
+      );
+    const status = [flags.failed && "Failed", flags.terminated && "Terminated"]
+      .filter(Boolean)
+      .join(",");
+    const found = await listPages(
+      connection,
+      { status, since: flags.since, until: flags.until, target: flags.target, top: "500" },
+      true,
+    );
     // Oldest first: the capture that has waited longest is re-run first.
     targets = found.items.map((c) => c.instanceId).reverse();
   } else if (ids.length === 0) {
     throw new UsageError("rerun needs instance IDs, or --failed --since <window>");
   } else if (flags.since || flags.until || flags.target) {
-    throw new UsageError("--since/--until/--target select captures for --failed/--terminated; with instance IDs they mean nothing");
+    throw new UsageError(
+      "--since/--until/--target select captures for --failed/--terminated; with instance IDs they mean nothing",
+    );
   }
   const results = await rerunAll(connection, targets, bulk || targets.length > 1);
   const started = results.filter((r) => r.result === "started").length;
   if (flags.json) printJson({ matched: targets.length, started, results });
   else if (results.length === 0) print("nothing to re-run");
   else {
-    print(table(["INSTANCE", "RESULT", "DETAIL"], results.map((r) => [r.instanceId, r.result, r.message ?? ""])));
+    print(
+      table(
+        ["INSTANCE", "RESULT", "DETAIL"],
+        results.map((r) => [r.instanceId, r.result, r.message ?? ""]),
+      ),
+    );
     print(`${started} of ${results.length} started`);
   }
   return started === results.length ? 0 : 1;
@@ -172,9 +237,15 @@ async function rerun(connection: Connection, flags: Flags, ids: string[]): Promi
 async function purge(connection: Connection, flags: Flags): Promise<number> {
   const days = flags["older-than-days"];
   if (days === undefined) throw new UsageError("purge needs --older-than-days N");
-  const body = expectStatus(await request(connection, "DELETE", "/captures", { query: { olderThanDays: days } }), 200) as { instancesDeleted: number; createdBefore: string };
+  const body = expectStatus(
+    await request(connection, "DELETE", "/captures", { query: { olderThanDays: days } }),
+    200,
+  ) as { instancesDeleted: number; createdBefore: string };
   if (flags.json) printJson(body);
-  else print(`purged ${body.instancesDeleted} ended capture instance(s) created before ${body.createdBefore}`);
+  else
+    print(
+      `purged ${body.instancesDeleted} ended capture instance(s) created before ${body.createdBefore}`,
+    );
   return 0;
 }
 
@@ -182,7 +253,8 @@ function checkFlags(command: string, flags: Flags): void {
   const allowed = ALLOWED[command];
   if (!allowed) throw new UsageError(`unknown command '${command}'`);
   const extra = Object.keys(flags).filter((f) => !COMMON.includes(f) && !allowed.includes(f));
-  if (extra.length) throw new UsageError(`${command} does not take ${extra.map((f) => `--${f}`).join(", ")}`);
+  if (extra.length)
+    throw new UsageError(`${command} does not take ${extra.map((f) => `--${f}`).join(", ")}`);
 }
 
 function oneId(command: string, ids: string[]): string {
@@ -234,7 +306,9 @@ if (require.main === module) {
     },
     (error: unknown) => {
       const usage = error instanceof UsageError;
-      process.stderr.write(`ops: ${error instanceof Error ? error.message : String(error)}\n${usage ? "\nnpm run ops -- --help for usage\n" : ""}`);
+      process.stderr.write(
+        `ops: ${error instanceof Error ? error.message : String(error)}\n${usage ? "\nnpm run ops -- --help for usage\n" : ""}`,
+      );
       process.exitCode = usage ? 2 : 1;
     },
   );

@@ -25,12 +25,16 @@ const REQUEST_TIMEOUT_MS = 120_000;
 function findStateDir(): string | undefined {
   if (process.env.LOCAL_STATE_DIR) return process.env.LOCAL_STATE_DIR;
   for (let dir = __dirname, depth = 0; depth < 8; dir = path.dirname(dir), depth++) {
-    if (existsSync(path.join(dir, "host.json")) && existsSync(path.join(dir, "package.json"))) return path.join(dir, ".local");
+    if (existsSync(path.join(dir, "host.json")) && existsSync(path.join(dir, "package.json")))
+      return path.join(dir, ".local");
   }
   return undefined;
 }
 
-export function resolveConnection(flags: { url?: string; key?: string }, env: NodeJS.ProcessEnv = process.env): Connection {
+export function resolveConnection(
+  flags: { url?: string; key?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): Connection {
   let url = flags.url ?? env.OPS_URL;
   let key = flags.key ?? env.OPS_KEY;
   let source = flags.url ? "--url/--key" : env.OPS_URL ? "OPS_URL/OPS_KEY" : "";
@@ -38,28 +42,53 @@ export function resolveConnection(flags: { url?: string; key?: string }, env: No
     const stateDir = findStateDir();
     const file = stateDir && path.join(stateDir, "endpoints.json");
     if (file && existsSync(file)) {
-      const endpoints = JSON.parse(readFileSync(file, "utf8")) as { functionsUrl?: string; masterKey?: string };
+      const endpoints = JSON.parse(readFileSync(file, "utf8")) as {
+        functionsUrl?: string;
+        masterKey?: string;
+      };
       url ??= endpoints.functionsUrl;
       key ??= endpoints.masterKey;
       source ||= file;
     }
   }
-  if (!url || !key) throw new UsageError("no function app to talk to: pass --url and --key (the master key), set OPS_URL and OPS_KEY, or run `npm start` first");
-  if (!/^https?:\/\//i.test(url)) throw new UsageError(`--url must be an http(s) URL, got '${url}'`);
+  if (!url || !key)
+    throw new UsageError(
+      "no function app to talk to: pass --url and --key (the master key), set OPS_URL and OPS_KEY, or run `npm start` first",
+    );
+  if (!/^https?:\/\//i.test(url))
+    throw new UsageError(`--url must be an http(s) URL, got '${url}'`);
   return { baseUrl: url.replace(/\/+$/, ""), key, source };
 }
 
-export async function request(connection: Connection, method: string, route: string, options: { query?: Record<string, string | undefined>; body?: unknown } = {}): Promise<ApiResponse> {
+export async function request(
+  connection: Connection,
+  method: string,
+  route: string,
+  options: { query?: Record<string, string | undefined>; body?: unknown } = {},
+): Promise<ApiResponse> {
   const url = new URL(`${connection.baseUrl}/api/ops${route}`);
-  for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
-  const headers: Record<string, string> = { "x-functions-key": connection.key, accept: "application/json" };
+  for (const [name, value] of Object.entries(options.query ?? {}))
+    if (value !== undefined) url.searchParams.set(name, value);
+  const headers: Record<string, string> = {
+    "x-functions-key": connection.key,
+    accept: "application/json",
+  };
   if (options.body !== undefined) headers["content-type"] = "application/json";
   let response: Response;
   try {
-    response = await fetch(url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    response = await fetch(url, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
   } catch (error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-    throw new Error(`${method} ${url.origin}${url.pathname} failed${cause || `: ${error instanceof Error ? error.message : String(error)}`}`);
+    const cause =
+      error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
+    throw new Error(
+      `${method} ${url.origin}${url.pathname} failed${cause || `: ${error instanceof Error ? error.message : String(error)}`}`,
+      { cause: error },
+    );
   }
   const text = await response.text();
   let body: unknown = text;
@@ -76,5 +105,7 @@ export function errorText(response: ApiResponse): string {
   const body = response.body as { error?: unknown } | null;
   if (body && typeof body === "object" && typeof body.error === "string") return body.error;
   if (response.status === 401) return "unauthorized: the key is not the function app's master key";
-  return typeof response.body === "string" && response.body ? response.body.slice(0, 300) : "no details";
+  return typeof response.body === "string" && response.body
+    ? response.body.slice(0, 300)
+    : "no details";
 }

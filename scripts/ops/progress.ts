@@ -20,10 +20,13 @@ export class ProgressBar {
       this.out.write(`${this.label} ${count} ${item} ${note}\n`);
       return;
     }
-    const filled = this.total === 0 ? this.width : Math.round((this.done / this.total) * this.width);
+    const filled =
+      this.total === 0 ? this.width : Math.round((this.done / this.total) * this.width);
     const bar = `${"█".repeat(filled)}${"░".repeat(this.width - filled)}`;
     const columns = this.out.columns || 100;
-    this.out.write(`\r\x1b[2K${`${this.label} [${bar}] ${count} ${item} ${note}`.slice(0, columns - 1)}`);
+    this.out.write(
+      `\r\x1b[2K${`${this.label} [${bar}] ${count} ${item} ${note}`.slice(0, columns - 1)}`,
+    );
     if (this.done === this.total) this.out.write("\n");
   }
 }

@@ -33,9 +33,22 @@ export interface CaptureRowView {
 
 export function captureTable(items: CaptureRowView[]): string {
   const rows = items.map((c) => {
-    const state = c.outcome ?? [c.phase, c.progress?.percent !== undefined ? `${c.progress.percent}%` : undefined].filter(Boolean).join(" ");
-    const target = c.target ? `${c.target.name}${c.target.resourceGroup ? ` (${c.target.resourceGroup})` : ""}` : "?";
-    return [shortTime(c.createdTime), c.runtimeStatus, state, target, c.instanceId, clip(c.failure ?? "", 80)];
+    const state =
+      c.outcome ??
+      [c.phase, c.progress?.percent !== undefined ? `${c.progress.percent}%` : undefined]
+        .filter(Boolean)
+        .join(" ");
+    const target = c.target
+      ? `${c.target.name}${c.target.resourceGroup ? ` (${c.target.resourceGroup})` : ""}`
+      : "?";
+    return [
+      shortTime(c.createdTime),
+      c.runtimeStatus,
+      state,
+      target,
+      c.instanceId,
+      clip(c.failure ?? "", 80),
+    ];
   });
   return table(["CREATED (UTC)", "STATUS", "OUTCOME", "TARGET", "INSTANCE", "REASON"], rows);
 }
@@ -46,25 +59,48 @@ interface Timeline {
   omitted?: number;
 }
 
-export function captureDetail(c: CaptureRowView & { lastUpdatedTime?: string; history?: Timeline | null }): string {
+export function captureDetail(
+  c: CaptureRowView & { lastUpdatedTime?: string; history?: Timeline | null },
+): string {
   const facts: Array<[string, string | undefined]> = [
     ["Instance", c.instanceId],
     ["Status", [c.runtimeStatus, c.outcome].filter(Boolean).join(" · ")],
-    ["Target", c.target ? `${c.target.name}${c.target.resourceGroup ? ` (${c.target.resourceGroup})` : ""}` : undefined],
+    [
+      "Target",
+      c.target
+        ? `${c.target.name}${c.target.resourceGroup ? ` (${c.target.resourceGroup})` : ""}`
+        : undefined,
+    ],
     ["Phase", c.phase],
     ["Created", shortTime(c.createdTime)],
     ["Updated", shortTime(c.lastUpdatedTime)],
     ["Failure", c.failure],
-    ...Object.entries(c.links ?? {}).map(([k, v]): [string, string | undefined] => [`Link ${k}`, v]),
+    ...Object.entries(c.links ?? {}).map(([k, v]): [string, string | undefined] => [
+      `Link ${k}`,
+      v,
+    ]),
   ];
   const shown = facts.filter((f): f is [string, string] => Boolean(f[1]));
   const labelWidth = Math.max(...shown.map(([label]) => label.length));
   const out = shown.map(([label, value]) => `${label.padEnd(labelWidth)}  ${value}`);
   if (c.history) {
     out.push("", "History:");
-    out.push(...c.history.timeline.map((t) => `  ${shortTime(t.at).slice(11) || "        "}  ${t.text}`));
+    out.push(
+      ...c.history.timeline.map((t) => `  ${shortTime(t.at).slice(11) || "        "}  ${t.text}`),
+    );
     if (c.history.omitted) out.push(`  (${c.history.omitted} events in the middle left out)`);
-    out.push("", table(["ACTIVITY", "OK", "THREW", "SECONDS"], c.history.activities.map((a) => [a.name, String(a.completed), String(a.failed), a.seconds.toFixed(1)])));
+    out.push(
+      "",
+      table(
+        ["ACTIVITY", "OK", "THREW", "SECONDS"],
+        c.history.activities.map((a) => [
+          a.name,
+          String(a.completed),
+          String(a.failed),
+          a.seconds.toFixed(1),
+        ]),
+      ),
+    );
   }
   return out.join("\n");
 }

@@ -37,7 +37,11 @@ test("reads the capture, refuses writes and other blobs, and expires", async () 
   expect(read.status).toBe(200);
   expect(Buffer.from(await read.arrayBuffer())).toEqual(bytes);
 
-  const write = await fetch(link, { method: "PUT", headers: { "x-ms-blob-type": "BlockBlob" }, body: "overwritten" });
+  const write = await fetch(link, {
+    method: "PUT",
+    headers: { "x-ms-blob-type": "BlockBlob" },
+    body: "overwritten",
+  });
   expect(write.status).toBe(403);
   const sibling = await fetch(link.replace("packetcapture_01_02_03_004.cap", "other.cap"));
   expect(sibling.status).toBe(403);

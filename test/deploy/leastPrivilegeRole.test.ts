@@ -6,7 +6,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const ROOT = join(__dirname, "..", "..");
-const role = JSON.parse(readFileSync(join(ROOT, "deploy", "capture-operator-role.json"), "utf8")) as { Actions: string[]; DataActions: string[]; NotActions: string[]; AssignableScopes: string[] };
+const role = JSON.parse(
+  readFileSync(join(ROOT, "deploy", "capture-operator-role.json"), "utf8"),
+) as { Actions: string[]; DataActions: string[]; NotActions: string[]; AssignableScopes: string[] };
 
 /** SDK operation → the RBAC action ARM checks for it (Microsoft's resource provider operations list). */
 const ARM_ACTIONS: Record<string, string> = {
@@ -22,26 +24,46 @@ const ARM_ACTIONS: Record<string, string> = {
   "virtualMachineScaleSets.get": "Microsoft.Compute/virtualMachineScaleSets/read",
   "virtualMachineExtensions.list": "Microsoft.Compute/virtualMachines/extensions/read",
   "virtualMachineExtensions.createOrUpdate": "Microsoft.Compute/virtualMachines/extensions/write",
-  "virtualMachineScaleSetExtensions.list": "Microsoft.Compute/virtualMachineScaleSets/extensions/read",
-  "virtualMachineScaleSetExtensions.createOrUpdate": "Microsoft.Compute/virtualMachineScaleSets/extensions/write",
+  "virtualMachineScaleSetExtensions.list":
+    "Microsoft.Compute/virtualMachineScaleSets/extensions/read",
+  "virtualMachineScaleSetExtensions.createOrUpdate":
+    "Microsoft.Compute/virtualMachineScaleSets/extensions/write",
 };
 const BLOB_ACTIONS: Record<string, { action?: string; dataAction?: string }> = {
-  getProperties: { dataAction: "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read" },
+  getProperties: {
+    dataAction: "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
+  },
   download: { dataAction: "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read" },
-  downloadToBuffer: { dataAction: "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read" },
+  downloadToBuffer: {
+    dataAction: "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
+  },
   upload: { dataAction: "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write" },
-  getUserDelegationKey: { action: "Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action" },
+  getUserDelegationKey: {
+    action: "Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action",
+  },
 };
 
 function productionSources(): string[] {
   const dirs = ["activities", "functions", "orchestrators", "lib/azure"];
-  return dirs.flatMap((dir) => readdirSync(join(ROOT, dir)).filter((f) => f.endsWith(".ts")).map((f) => readFileSync(join(ROOT, dir, f), "utf8")));
+  return dirs.flatMap((dir) =>
+    readdirSync(join(ROOT, dir))
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => readFileSync(join(ROOT, dir, f), "utf8")),
+  );
 }
 
 describe("least-privilege role (deploy/capture-operator-role.json)", () => {
   const sources = productionSources().join("\n");
-  const armCalls = [...sources.matchAll(/\.(networkWatchers|packetCaptures|virtualMachines|virtualMachineScaleSets|virtualMachineExtensions|virtualMachineScaleSetExtensions)\.(\w+)\(/g)].map((m) => `${m[1]}.${m[2]}`);
-  const blobCalls = [...sources.matchAll(/\.(getProperties|download|downloadToBuffer|upload|getUserDelegationKey)\(/g)].map((m) => m[1]!);
+  const armCalls = [
+    ...sources.matchAll(
+      /\.(networkWatchers|packetCaptures|virtualMachines|virtualMachineScaleSets|virtualMachineExtensions|virtualMachineScaleSetExtensions)\.(\w+)\(/g,
+    ),
+  ].map((m) => `${m[1]}.${m[2]}`);
+  const blobCalls = [
+    ...sources.matchAll(
+      /\.(getProperties|download|downloadToBuffer|upload|getUserDelegationKey)\(/g,
+    ),
+  ].map((m) => m[1]!);
 
   test("the code's ARM calls were found (the scan itself works)", () => {
     expect(new Set(armCalls)).toEqual(new Set(Object.keys(ARM_ACTIONS)));
@@ -69,6 +91,10 @@ describe("least-privilege role (deploy/capture-operator-role.json)", () => {
       expect(action).not.toMatch(/listKeys|roleAssignments|Microsoft\.Authorization/i);
     }
     expect(role.Actions).not.toContain("Microsoft.Compute/virtualMachines/write");
-    expect(role.AssignableScopes.every((s) => /^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?$/.test(s))).toBe(true);
+    expect(
+      role.AssignableScopes.every((s) =>
+        /^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?$/.test(s),
+      ),
+    ).toBe(true);
   });
 });

@@ -34,7 +34,13 @@ describe("alert payloads: shapes", () => {
     expect(result).toMatchObject({
       kind: "capture",
       target: { name: "wcus-r2-gen2", resourceGroup: "pipelinealertrg", kind: "virtualMachine" },
-      alert: { schema: "common", ruleName: "WCUS-R2-Gen2", severity: "Sev3", signalType: "Metric", firedAt: "2019-03-22T13:58:24.3713213Z" },
+      alert: {
+        schema: "common",
+        ruleName: "WCUS-R2-Gen2",
+        severity: "Sev3",
+        signalType: "Metric",
+        firedAt: "2019-03-22T13:58:24.3713213Z",
+      },
       overrides: { captureTimeLimitSeconds: "60" },
     });
   });
@@ -45,24 +51,49 @@ describe("alert payloads: shapes", () => {
       "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/ws",
       VM_ID,
     ];
-    expect(parseAlertPayload(alert)).toMatchObject({ kind: "capture", target: { resourceId: VM_ID } });
+    expect(parseAlertPayload(alert)).toMatchObject({
+      kind: "capture",
+      target: { resourceId: VM_ID },
+    });
   });
 
   test("log alert on a workspace names the VM in a dimension", () => {
     const alert = {
       schemaId: "azureMonitorCommonAlertSchema",
       data: {
-        essentials: { monitorCondition: "Fired", signalType: "Log", alertRule: "tcp-retrans", alertTargetIDs: ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/ws"] },
-        alertContext: { conditionType: "LogQueryCriteria", condition: { allOf: [{ dimensions: [{ name: "_ResourceId", value: VM_ID }] }] } },
+        essentials: {
+          monitorCondition: "Fired",
+          signalType: "Log",
+          alertRule: "tcp-retrans",
+          alertTargetIDs: [
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/ws",
+          ],
+        },
+        alertContext: {
+          conditionType: "LogQueryCriteria",
+          condition: { allOf: [{ dimensions: [{ name: "_ResourceId", value: VM_ID }] }] },
+        },
       },
     };
-    expect(parseAlertPayload(alert)).toMatchObject({ kind: "capture", target: { name: "wcus-r2-gen2" }, alert: { signalType: "Log" } });
+    expect(parseAlertPayload(alert)).toMatchObject({
+      kind: "capture",
+      target: { name: "wcus-r2-gen2" },
+      alert: { signalType: "Log" },
+    });
   });
 
   test("activity log alert (stateless, always Fired) on a VM", () => {
     const alert = {
       schemaId: "azureMonitorCommonAlertSchema",
-      data: { essentials: { monitorCondition: "Fired", signalType: "Activity Log", alertTargetIDs: [VM_ID] }, alertContext: { operationName: "Microsoft.Compute/virtualMachines/restart/action" }, customProperties: null },
+      data: {
+        essentials: {
+          monitorCondition: "Fired",
+          signalType: "Activity Log",
+          alertTargetIDs: [VM_ID],
+        },
+        alertContext: { operationName: "Microsoft.Compute/virtualMachines/restart/action" },
+        customProperties: null,
+      },
     };
     expect(parseAlertPayload(alert).kind).toBe("capture");
   });
@@ -70,14 +101,25 @@ describe("alert payloads: shapes", () => {
   test("older rules carry custom properties in alertContext.properties", () => {
     const alert = firedCommonAlert();
     (alert.data as Record<string, unknown>).customProperties = null;
-    (alert.data as { alertContext: Record<string, unknown> }).alertContext.properties = { captureTotalBytes: "1000" };
-    expect(parseAlertPayload(alert)).toMatchObject({ kind: "capture", overrides: { captureTotalBytes: "1000" } });
+    (alert.data as { alertContext: Record<string, unknown> }).alertContext.properties = {
+      captureTotalBytes: "1000",
+    };
+    expect(parseAlertPayload(alert)).toMatchObject({
+      kind: "capture",
+      overrides: { captureTotalBytes: "1000" },
+    });
   });
 
   test("non-common metric alert for a VM; Resolved/Deactivated ignored", () => {
-    const alert = fixture("azure-monitor-metric-alert-noncommon.json") as { data: { status: string; context: Record<string, unknown> } };
+    const alert = fixture("azure-monitor-metric-alert-noncommon.json") as {
+      data: { status: string; context: Record<string, unknown> };
+    };
     alert.data.context.resourceId = VM_ID;
-    expect(parseAlertPayload(alert)).toMatchObject({ kind: "capture", alert: { schema: "nonCommon", ruleName: "test-metricAlertRule", severity: "3" }, overrides: { customKey1: "value1" } });
+    expect(parseAlertPayload(alert)).toMatchObject({
+      kind: "capture",
+      alert: { schema: "nonCommon", ruleName: "test-metricAlertRule", severity: "3" },
+      overrides: { customKey1: "value1" },
+    });
     alert.data.status = "Deactivated";
     expect(parseAlertPayload(alert).kind).toBe("ignored");
   });
@@ -85,21 +127,39 @@ describe("alert payloads: shapes", () => {
   test("classic alert for a VM, also when wrapped in RequestBody", () => {
     const alert = fixture("classic-metric-alert.json") as { context: Record<string, unknown> };
     alert.context.resourceId = VM_ID;
-    expect(parseAlertPayload(alert)).toMatchObject({ kind: "capture", alert: { schema: "classic", ruleName: "ruleName1" } });
-    expect(parseAlertPayload({ WebhookName: "Alert1", RequestBody: alert })).toMatchObject({ kind: "capture" });
+    expect(parseAlertPayload(alert)).toMatchObject({
+      kind: "capture",
+      alert: { schema: "classic", ruleName: "ruleName1" },
+    });
+    expect(parseAlertPayload({ WebhookName: "Alert1", RequestBody: alert })).toMatchObject({
+      kind: "capture",
+    });
   });
 
   test("direct request with the article's fields", () => {
     const result = parseAlertPayload({
-      subscriptionId: "s1", networkWatcherResourceGroup: "NetworkWatcherRG", networkWatcherName: "NetworkWatcher_eastus",
-      packetCaptureName: "manual1", storageID: "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps",
-      timeLimit: 120, targetVM: "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1",
+      subscriptionId: "s1",
+      networkWatcherResourceGroup: "NetworkWatcherRG",
+      networkWatcherName: "NetworkWatcher_eastus",
+      packetCaptureName: "manual1",
+      storageID:
+        "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps",
+      timeLimit: 120,
+      targetVM:
+        "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1",
     });
     expect(result).toMatchObject({
       kind: "capture",
-      watcher: { subscriptionId: "s1", resourceGroup: "NetworkWatcherRG", name: "NetworkWatcher_eastus" },
+      watcher: {
+        subscriptionId: "s1",
+        resourceGroup: "NetworkWatcherRG",
+        name: "NetworkWatcher_eastus",
+      },
       captureName: "manual1",
-      overrides: { captureTimeLimitSeconds: 120, captureStorageAccountId: expect.stringContaining("caps") },
+      overrides: {
+        captureTimeLimitSeconds: 120,
+        captureStorageAccountId: expect.stringContaining("caps"),
+      },
     });
   });
 
@@ -110,8 +170,17 @@ describe("alert payloads: shapes", () => {
     [{}, 400],
     [{ schemaId: "somethingElse" }, 400],
     [{ schemaId: "azureMonitorCommonAlertSchema" }, 400],
-    [{ schemaId: "azureMonitorCommonAlertSchema", data: { essentials: { alertTargetIDs: "x" } } }, 400],
-    [{ schemaId: "azureMonitorCommonAlertSchema", data: { essentials: { monitorCondition: "Fired", alertTargetIDs: [] } } }, 422],
+    [
+      { schemaId: "azureMonitorCommonAlertSchema", data: { essentials: { alertTargetIDs: "x" } } },
+      400,
+    ],
+    [
+      {
+        schemaId: "azureMonitorCommonAlertSchema",
+        data: { essentials: { monitorCondition: "Fired", alertTargetIDs: [] } },
+      },
+      422,
+    ],
     [{ targetVM: "vm1" }, 422],
     [{ targetVM: 42 }, 400],
     [{ status: "Activated", context: "x" }, 400],

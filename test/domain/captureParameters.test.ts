@@ -1,23 +1,48 @@
 import { resolveCaptureSettings, type CaptureDefaults } from "../../lib/domain/captureParameters";
 import { ipSpecProblem, portSpecProblem } from "../../lib/domain/captureFilters";
 
-const STORAGE = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps";
-const defaults: CaptureDefaults = { timeLimitInSeconds: 300, totalBytesPerSession: 1073741824, bytesToCapturePerPacket: 0, storageAccountId: STORAGE };
+const STORAGE =
+  "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps";
+const defaults: CaptureDefaults = {
+  timeLimitInSeconds: 300,
+  totalBytesPerSession: 1073741824,
+  bytesToCapturePerPacket: 0,
+  storageAccountId: STORAGE,
+};
 
 describe("capture parameters", () => {
   test("built-in defaults apply when nothing overrides them", () => {
     expect(resolveCaptureSettings({}, defaults)).toEqual({
       ok: true,
-      settings: { timeLimitInSeconds: 300, totalBytesPerSession: 1073741824, bytesToCapturePerPacket: 0, filters: [], storageAccountId: STORAGE },
+      settings: {
+        timeLimitInSeconds: 300,
+        totalBytesPerSession: 1073741824,
+        bytesToCapturePerPacket: 0,
+        filters: [],
+        storageAccountId: STORAGE,
+      },
     });
   });
 
   test("custom properties win, keys matched case-insensitively, numbers as strings", () => {
     const result = resolveCaptureSettings(
-      { CAPTURETIMELIMITSECONDS: "600", captureTotalBytes: "1048576", captureBytesPerPacket: " 128 ", captureFilters: '[{"protocol":"TCP","remotePort":"443;8443"}]' },
+      {
+        CAPTURETIMELIMITSECONDS: "600",
+        captureTotalBytes: "1048576",
+        captureBytesPerPacket: " 128 ",
+        captureFilters: '[{"protocol":"TCP","remotePort":"443;8443"}]',
+      },
       defaults,
     );
-    expect(result).toMatchObject({ ok: true, settings: { timeLimitInSeconds: 600, totalBytesPerSession: 1048576, bytesToCapturePerPacket: 128, filters: [{ protocol: "TCP", remotePort: "443;8443" }] } });
+    expect(result).toMatchObject({
+      ok: true,
+      settings: {
+        timeLimitInSeconds: 600,
+        totalBytesPerSession: 1048576,
+        bytesToCapturePerPacket: 128,
+        filters: [{ protocol: "TCP", remotePort: "443;8443" }],
+      },
+    });
   });
 
   test.each([
@@ -35,7 +60,10 @@ describe("capture parameters", () => {
     ["captureFilters", '[{"remoteIPAddress":"10.0.0.9-10.0.0.1"}]'],
     ["captureFilters", '[{"remoteIPAddress":"10.0.0.1-10.0.0.9;10.0.1.1"}]'],
     ["captureFilters", '[{"proto":"TCP"}]'],
-    ["captureStorageAccountId", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm"],
+    [
+      "captureStorageAccountId",
+      "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm",
+    ],
   ])("%s = %p is refused with a message naming the key", (key, value) => {
     const result = resolveCaptureSettings({ [key]: value }, defaults);
     expect(result.ok).toBe(false);
@@ -46,7 +74,16 @@ describe("capture parameters", () => {
   });
 
   test("limits at the edges are accepted", () => {
-    expect(resolveCaptureSettings({ captureTimeLimitSeconds: "18000", captureTotalBytes: "4294967295", captureBytesPerPacket: "0" }, defaults).ok).toBe(true);
+    expect(
+      resolveCaptureSettings(
+        {
+          captureTimeLimitSeconds: "18000",
+          captureTotalBytes: "4294967295",
+          captureBytesPerPacket: "0",
+        },
+        defaults,
+      ).ok,
+    ).toBe(true);
     expect(resolveCaptureSettings({ captureTimeLimitSeconds: 1 }, defaults).ok).toBe(true);
   });
 

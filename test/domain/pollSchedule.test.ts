@@ -1,9 +1,12 @@
 import { nextPollAt, plannedPolls, SETTLE_SECONDS } from "../../lib/domain/pollSchedule";
 
 describe("poll schedule", () => {
-  test.each([60, 300, 3600, 18000])("a %i s capture sees an immediate failure within 30 s", (limit) => {
-    expect(plannedPolls(limit)[0]).toBeLessThanOrEqual(30);
-  });
+  test.each([60, 300, 3600, 18000])(
+    "a %i s capture sees an immediate failure within 30 s",
+    (limit) => {
+      expect(plannedPolls(limit)[0]).toBeLessThanOrEqual(30);
+    },
+  );
 
   test("at most 30 status calls for an 18,000 s capture", () => {
     expect(plannedPolls(18000).length).toBeLessThanOrEqual(30);

@@ -13,7 +13,15 @@ import { captureNameFor } from "../../lib/domain/naming";
 import { parseCaptureTarget } from "../../lib/domain/armId";
 import { LOCAL_STORAGE_ACCOUNT_ID } from "../../local/stack";
 import type { CaptureReport } from "../../lib/workflow/contracts";
-import { alertFor, postAlert, startTestStack, SUBSCRIPTION, vmId, waitForEnd, type TestStack } from "./support/testStack";
+import {
+  alertFor,
+  postAlert,
+  startTestStack,
+  SUBSCRIPTION,
+  vmId,
+  waitForEnd,
+  type TestStack,
+} from "./support/testStack";
 
 jest.setTimeout(240_000);
 
@@ -23,13 +31,32 @@ let stack: TestStack;
 let network: NetworkManagementClient;
 
 beforeAll(async () => {
-  const inventoryFile = path.join(mkdtempSync(path.join(tmpdir(), "apc-inventory-")), "inventory.json");
-  writeFileSync(inventoryFile, JSON.stringify({ networkWatchers: [{ ...WATCHER, region: "westeurope" }] }));
-  stack = await startTestStack({ sessionLimit: 1, inventoryFile, appSettings: { CAPTURE_QUOTA_RECHECK_SECONDS: "5", CAPTURE_INSTALL_AGENT: "true" } });
-  network = new NetworkManagementClient({ getToken: async () => ({ token: stack.secrets.armToken, expiresOnTimestamp: Date.now() + 3_600_000 }) }, SUBSCRIPTION, {
-    endpoint: stack.endpoints.armEndpoint,
-    tlsOptions: { ca: readFileSync(stack.arm.caCertPath, "utf8") },
+  const inventoryFile = path.join(
+    mkdtempSync(path.join(tmpdir(), "apc-inventory-")),
+    "inventory.json",
+  );
+  writeFileSync(
+    inventoryFile,
+    JSON.stringify({ networkWatchers: [{ ...WATCHER, region: "westeurope" }] }),
+  );
+  stack = await startTestStack({
+    sessionLimit: 1,
+    inventoryFile,
+    appSettings: { CAPTURE_QUOTA_RECHECK_SECONDS: "5", CAPTURE_INSTALL_AGENT: "true" },
   });
+  network = new NetworkManagementClient(
+    {
+      getToken: async () => ({
+        token: stack.secrets.armToken,
+        expiresOnTimestamp: Date.now() + 3_600_000,
+      }),
+    },
+    SUBSCRIPTION,
+    {
+      endpoint: stack.endpoints.armEndpoint,
+      tlsOptions: { ca: readFileSync(stack.arm.caCertPath, "utf8") },
+    },
+  );
 });
 afterAll(async () => {
   await stack?.dispose();
@@ -47,22 +74,38 @@ async function captureFor(vm: string, seconds: string) {
 /** A capture made outside our app, under the name our app would use for `vm`. */
 async function foreignCapture(nameOf: string, target: string, seconds: number): Promise<string> {
   const name = captureNameFor(parseCaptureTarget(vmId(nameOf))!);
-  await network.packetCaptures.create(WATCHER.resourceGroup, WATCHER.name, name, { target, storageLocation: { storageId: LOCAL_STORAGE_ACCOUNT_ID }, timeLimitInSeconds: seconds });
+  await network.packetCaptures.create(WATCHER.resourceGroup, WATCHER.name, name, {
+    target,
+    storageLocation: { storageId: LOCAL_STORAGE_ACCOUNT_ID },
+    timeLimitInSeconds: seconds,
+  });
   return name;
 }
 
-function historyCount(history: Array<{ EventType: string; FunctionName?: string }>, name: string): number {
+function historyCount(
+  history: Array<{ EventType: string; FunctionName?: string }>,
+  name: string,
+): number {
   return history.filter((e) => e.EventType === "TaskCompleted" && e.FunctionName === name).length;
 }
 
-async function history(statusUrl: string): Promise<Array<{ EventType: string; FunctionName?: string }>> {
-  return ((await (await fetch(`${statusUrl}&showHistory=true`)).json()) as { historyEvents: Array<{ EventType: string; FunctionName?: string }> }).historyEvents;
+async function history(
+  statusUrl: string,
+): Promise<Array<{ EventType: string; FunctionName?: string }>> {
+  return (
+    (await (await fetch(`${statusUrl}&showHistory=true`)).json()) as {
+      historyEvents: Array<{ EventType: string; FunctionName?: string }>;
+    }
+  ).historyEvents;
 }
 
 test("regional quota full: the second VM waits on durable timers and captures once the first is done", async () => {
   const first = await captureFor("quota-a", "6");
   const second = await captureFor("quota-b", "3");
-  const [a, b] = await Promise.all([waitForEnd(first.statusUrl, 120_000), waitForEnd(second.statusUrl, 120_000)]);
+  const [a, b] = await Promise.all([
+    waitForEnd(first.statusUrl, 120_000),
+    waitForEnd(second.statusUrl, 120_000),
+  ]);
   expect([a.runtimeStatus, b.runtimeStatus]).toEqual(["Completed", "Completed"]);
   expect(historyCount(await history(second.statusUrl), "checkQuota")).toBeGreaterThan(1);
 });
@@ -74,7 +117,10 @@ test("our target's capture already running: adopted, not started twice", async (
   expect(end.runtimeStatus).toBe("Completed");
   expect(historyCount(await history(run.statusUrl), "startCapture")).toBe(0);
   expect(end.customStatus).toMatchObject({ resolution: "adopted" });
-  expect((end.output as CaptureReport).watcher).toEqual({ subscriptionId: SUBSCRIPTION, ...WATCHER });
+  expect((end.output as CaptureReport).watcher).toEqual({
+    subscriptionId: SUBSCRIPTION,
+    ...WATCHER,
+  });
 });
 
 test("our target's finished capture: deleted and replaced under the same name", async () => {
@@ -93,7 +139,9 @@ test("our name held by another target's capture: a suffixed name, the other capt
   const end = await waitForEnd(run.statusUrl, 120_000);
   expect(end.runtimeStatus).toBe("Completed");
   expect((end.output as CaptureReport).captureName).toBe(`${name}-2`);
-  expect((await network.packetCaptures.get(WATCHER.resourceGroup, WATCHER.name, name)).target).toBe(vmId("someone-else"));
+  expect((await network.packetCaptures.get(WATCHER.resourceGroup, WATCHER.name, name)).target).toBe(
+    vmId("someone-else"),
+  );
 });
 
 test("agent missing and CAPTURE_INSTALL_AGENT=true: the agent is installed through Compute, then the capture runs", async () => {

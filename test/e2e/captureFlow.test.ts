@@ -9,14 +9,22 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { BlobClient, BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import type { CaptureReport } from "../../lib/workflow/contracts";
-import { alertFor, loopbackTraffic, postAlert, useTestStack, waitForEnd } from "./support/testStack";
+import {
+  alertFor,
+  loopbackTraffic,
+  postAlert,
+  useTestStack,
+  waitForEnd,
+} from "./support/testStack";
 
 jest.setTimeout(180_000);
 
 const stack = useTestStack();
 
 function blobClient(url: string): BlobClient {
-  const credential = BlobServiceClient.fromConnectionString(stack().endpoints.storageConnectionString).credential as StorageSharedKeyCredential;
+  const credential = BlobServiceClient.fromConnectionString(
+    stack().endpoints.storageConnectionString,
+  ).credential as StorageSharedKeyCredential;
   return new BlobClient(url, credential);
 }
 
@@ -24,14 +32,20 @@ test("webhook → capture of real loopback packets → .cap in blob storage → 
   const traffic = await loopbackTraffic(50);
   try {
     const filters = JSON.stringify([{ protocol: "TCP", localPort: String(traffic.port) }]);
-    const accepted = await postAlert(stack(), alertFor("web01", { captureTimeLimitSeconds: "8", captureFilters: filters }));
+    const accepted = await postAlert(
+      stack(),
+      alertFor("web01", { captureTimeLimitSeconds: "8", captureFilters: filters }),
+    );
     expect(accepted.status).toBe(202);
     const statusUrl = String(accepted.body.statusQueryGetUri);
     await new Promise((resolve) => setTimeout(resolve, 3000));
     await traffic.reset();
 
     const again = await postAlert(stack(), alertFor("web01"));
-    expect(again).toMatchObject({ status: 200, body: { deduplicated: true, id: accepted.body.id } });
+    expect(again).toMatchObject({
+      status: 200,
+      body: { deduplicated: true, id: accepted.body.id },
+    });
 
     const end = await waitForEnd(statusUrl, 120_000);
     expect(end.runtimeStatus).toBe("Completed");
@@ -41,21 +55,49 @@ test("webhook → capture of real loopback packets → .cap in blob storage → 
 
     const file = path.join(mkdtempSync(path.join(tmpdir(), "apc-cap-")), "capture.cap");
     writeFileSync(file, await blobClient(report.blob!.storagePath).downloadToBuffer());
-    const tshark = execFileSync("tshark", ["-r", file, "-Y", `tcp.port == ${traffic.port} && tcp.len > 0`, "-T", "fields", "-e", "tcp.payload"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const tshark = execFileSync(
+      "tshark",
+      [
+        "-r",
+        file,
+        "-Y",
+        `tcp.port == ${traffic.port} && tcp.len > 0`,
+        "-T",
+        "fields",
+        "-e",
+        "tcp.payload",
+      ],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+    );
     const payloadPackets = tshark.split("\n").filter(Boolean).length;
     expect(payloadPackets).toBeGreaterThan(20);
     // The capture filter kept only our port: nothing else from the busy loopback is in the file.
-    const others = execFileSync("tshark", ["-r", file, "-Y", `!(tcp.port == ${traffic.port})`], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const others = execFileSync("tshark", ["-r", file, "-Y", `!(tcp.port == ${traffic.port})`], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     expect(others.trim()).toBe("");
 
     const summaryBlob = blobClient(report.summary!.summaryPath!);
-    const summary = JSON.parse((await summaryBlob.downloadToBuffer()).toString("utf8")) as { packets: number };
+    const summary = JSON.parse((await summaryBlob.downloadToBuffer()).toString("utf8")) as {
+      packets: number;
+    };
     expect(summary.packets).toBeGreaterThanOrEqual(payloadPackets);
 
-    const notification = await stack().sink.waitFor((n) => n.channel === "generic" && (n.body as { instanceId?: string }).instanceId === accepted.body.id, 10_000);
+    const notification = await stack().sink.waitFor(
+      (n) =>
+        n.channel === "generic" &&
+        (n.body as { instanceId?: string }).instanceId === accepted.body.id,
+      10_000,
+    );
     expect(notification.signatureVerified).toBe(true);
     expect(notification.headers["idempotency-key"]).toMatch(/^[0-9a-f]{32}$/);
-    const body = notification.body as { outcome: string; highlights: string[]; capture: { downloadUrl: string; sizeBytes: number }; statusUrl: string };
+    const body = notification.body as {
+      outcome: string;
+      highlights: string[];
+      capture: { downloadUrl: string; sizeBytes: number };
+      statusUrl: string;
+    };
     expect(body.outcome).toBe("succeeded");
     // The triage: top conversations and TCP health (the reset connection), as the on-call engineer reads them.
     expect(body.highlights.join("\n")).toContain(String(traffic.port));
@@ -66,7 +108,10 @@ test("webhook → capture of real loopback packets → .cap in blob storage → 
     expect((await download.arrayBuffer()).byteLength).toBe(body.capture.sizeBytes);
 
     for (const channel of ["teams", "slack"] as const) {
-      await stack().sink.waitFor((n) => n.channel === channel && JSON.stringify(n.body).includes("web01"), 10_000);
+      await stack().sink.waitFor(
+        (n) => n.channel === channel && JSON.stringify(n.body).includes("web01"),
+        10_000,
+      );
     }
     expect(stack().arm.sessions()).toEqual([]);
   } finally {

@@ -5,16 +5,33 @@
  */
 import type { CaptureReport } from "../../lib/workflow/contracts";
 import type { FaultSpec } from "../../local/armEmulator";
-import { alertFor, postAlert, useTestStack, vmId, waitForEnd, type InstanceStatus } from "./support/testStack";
+import {
+  alertFor,
+  postAlert,
+  useTestStack,
+  vmId,
+  waitForEnd,
+  type InstanceStatus,
+} from "./support/testStack";
 
 jest.setTimeout(300_000);
 
 const stack = useTestStack();
 
-async function capture(vm: string, props: Record<string, string> = {}): Promise<{ id: string; statusUrl: string; sendEventUrl: string }> {
-  const accepted = await postAlert(stack(), alertFor(vm, { captureTimeLimitSeconds: "4", ...props }));
+async function capture(
+  vm: string,
+  props: Record<string, string> = {},
+): Promise<{ id: string; statusUrl: string; sendEventUrl: string }> {
+  const accepted = await postAlert(
+    stack(),
+    alertFor(vm, { captureTimeLimitSeconds: "4", ...props }),
+  );
   expect(accepted.status).toBe(202);
-  return { id: String(accepted.body.id), statusUrl: String(accepted.body.statusQueryGetUri), sendEventUrl: String(accepted.body.sendEventPostUri) };
+  return {
+    id: String(accepted.body.id),
+    statusUrl: String(accepted.body.statusQueryGetUri),
+    sendEventUrl: String(accepted.body.sendEventPostUri),
+  };
 }
 
 async function run(vm: string, fault?: FaultSpec): Promise<InstanceStatus & { id: string }> {
@@ -23,8 +40,15 @@ async function run(vm: string, fault?: FaultSpec): Promise<InstanceStatus & { id
   return { ...(await waitForEnd(started.statusUrl, 120_000)), id: started.id };
 }
 
-async function failureNotice(id: string): Promise<{ outcome: string; failure?: { code: string; message: string; action?: string }; rerun?: { cli: string } }> {
-  const n = await stack().sink.waitFor((x) => x.channel === "generic" && (x.body as { instanceId?: string }).instanceId === id, 15_000);
+async function failureNotice(id: string): Promise<{
+  outcome: string;
+  failure?: { code: string; message: string; action?: string };
+  rerun?: { cli: string };
+}> {
+  const n = await stack().sink.waitFor(
+    (x) => x.channel === "generic" && (x.body as { instanceId?: string }).instanceId === id,
+    15_000,
+  );
   return n.body as never;
 }
 
@@ -35,29 +59,68 @@ afterEach(() => {
 
 describe("transient faults are ridden out", () => {
   test("429 with Retry-After on create: the SDK waits and retries, the capture completes", async () => {
-    const end = await run("throttled", { kind: "throttle", operation: "PacketCaptures_Create", count: 2, retryAfterSeconds: 1 });
+    const end = await run("throttled", {
+      kind: "throttle",
+      operation: "PacketCaptures_Create",
+      count: 2,
+      retryAfterSeconds: 1,
+    });
     expect(end.runtimeStatus).toBe("Completed");
     expect((end.output as CaptureReport).outcome).toBe("succeeded");
   });
 
   test("5xx on queryStatus beyond the SDK's own retries: durable retries carry on, the capture completes", async () => {
-    const end = await run("flaky", { kind: "serverError", operation: "PacketCaptures_GetStatus", count: 5, status: 503 });
+    const end = await run("flaky", {
+      kind: "serverError",
+      operation: "PacketCaptures_GetStatus",
+      count: 5,
+      status: 503,
+    });
     expect(end.runtimeStatus).toBe("Completed");
   });
 
   test("slow upload: the blob check retries until the file lands", async () => {
-    const end = await run("slowupload", { kind: "slowUpload", target: vmId("slowupload"), delayMs: 6000 });
+    const end = await run("slowupload", {
+      kind: "slowUpload",
+      target: vmId("slowupload"),
+      delayMs: 6000,
+    });
     expect(end.runtimeStatus).toBe("Completed");
     expect((end.output as CaptureReport).blob?.sizeBytes).toBeGreaterThan(24);
   });
 });
 
 describe("permanent faults fail with a reason ops can act on, and still notify", () => {
-  test.each([
-    ["failed LRO on create", "lrofail", { kind: "lroFailure", operation: "PacketCaptures_Create", code: "PacketCaptureFailed", message: "agent not reachable" } as FaultSpec, "CaptureRejected"],
-    ["agent extension missing", "noagent", { kind: "agentMissing", target: vmId("noagent") } as FaultSpec, "AgentMissing"],
-    ["agent stops mid-capture", "agentstop", { kind: "agentStopped", target: vmId("agentstop"), afterMs: 1000 } as FaultSpec, "AgentStopped"],
-    ["storage upload fails", "nostorage", { kind: "storageFailed", target: vmId("nostorage") } as FaultSpec, "StorageFailed"],
+  test.each<[string, string, FaultSpec, string]>([
+    [
+      "failed LRO on create",
+      "lrofail",
+      {
+        kind: "lroFailure",
+        operation: "PacketCaptures_Create",
+        code: "PacketCaptureFailed",
+        message: "agent not reachable",
+      },
+      "CaptureRejected",
+    ],
+    [
+      "agent extension missing",
+      "noagent",
+      { kind: "agentMissing", target: vmId("noagent") },
+      "AgentMissing",
+    ],
+    [
+      "agent stops mid-capture",
+      "agentstop",
+      { kind: "agentStopped", target: vmId("agentstop"), afterMs: 1000 },
+      "AgentStopped",
+    ],
+    [
+      "storage upload fails",
+      "nostorage",
+      { kind: "storageFailed", target: vmId("nostorage") },
+      "StorageFailed",
+    ],
   ])("%s", async (_name, vm, fault, expected) => {
     const end = await run(vm, fault);
     expect(end.runtimeStatus).toBe("Failed");
@@ -74,12 +137,18 @@ test("cancel: the operator's event stops the capture gracefully; the partial fil
   const started = await capture("cancelme", { captureTimeLimitSeconds: "600" });
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const status = (await (await fetch(started.statusUrl)).json()) as { customStatus?: { phase?: string } };
+    const status = (await (await fetch(started.statusUrl)).json()) as {
+      customStatus?: { phase?: string };
+    };
     if (status.customStatus?.phase === "capturing") break;
     if (Date.now() > deadline) throw new Error("capture never reached the capturing phase");
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
-  const raised = await fetch(started.sendEventUrl.replace("{eventName}", "cancel"), { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  const raised = await fetch(started.sendEventUrl.replace("{eventName}", "cancel"), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: "{}",
+  });
   expect(raised.status).toBe(202);
   const end = await waitForEnd(started.statusUrl, 60_000);
   expect(end.runtimeStatus).toBe("Completed");

@@ -19,12 +19,18 @@ afterAll(async () => {
 });
 
 test("500 mutated alert bodies: no 5xx, no crash, no instance for a refused body", async () => {
-  const options: FuzzOptions = { count: 500, seed: 20260101, concurrency: 16, vmResourceId: vmId("fuzz01") };
+  const options: FuzzOptions = {
+    count: 500,
+    seed: 20260101,
+    concurrency: 16,
+    vmResourceId: vmId("fuzz01"),
+  };
   const report = await fuzzWebhook(stack, options);
   process.stdout.write(`${formatFuzzReport(report, options)}\n`);
   expect(report.violations).toEqual([]);
   // The slice must have reached both sides of the webhook: captures started, and each kind of refusal.
-  for (const status of ["202", "400", "413", "415", "422"]) expect(report.statuses.get(status) ?? 0).toBeGreaterThan(0);
+  for (const status of ["202", "400", "413", "415", "422"])
+    expect(report.statuses.get(status) ?? 0).toBeGreaterThan(0);
   expect(report.newInstances).toBeGreaterThan(0);
   expect([...report.statuses.keys()].filter((s) => s === "error" || Number(s) >= 500)).toEqual([]);
 });
@@ -34,7 +40,10 @@ test("500 mutated alert bodies: no 5xx, no crash, no instance for a refused body
 // input, a subscription beyond Latin-1 made the ARM emulator write an invalid header and exit.
 test.each([
   ["U+2028 in the resource group", vmId("fuzzls", "prod\u2028rg")],
-  ["U+0130 in the subscription", vmId("fuzzdot").replace("/subscriptions/0000", "/subscriptions/\u01300000")],
+  [
+    "U+0130 in the subscription",
+    vmId("fuzzdot").replace("/subscriptions/0000", "/subscriptions/\u01300000"),
+  ],
 ])("a fired alert with %s is captured like any other", async (_name, target) => {
   const accepted = await postAlert(stack, firedAlertFor(target, { captureTimeLimitSeconds: "2" }));
   expect(accepted.status).toBe(202);

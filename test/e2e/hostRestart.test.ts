@@ -4,7 +4,13 @@
  * Azurite, the capture completes once, and the on-call people are told once.
  */
 import type { CaptureReport } from "../../lib/workflow/contracts";
-import { alertFor, loopbackTraffic, postAlert, useTestStack, waitForEnd } from "./support/testStack";
+import {
+  alertFor,
+  loopbackTraffic,
+  postAlert,
+  useTestStack,
+  waitForEnd,
+} from "./support/testStack";
 
 jest.setTimeout(180_000);
 
@@ -23,7 +29,13 @@ async function waitForPhase(statusUrl: string, phase: string, timeoutMs: number)
 test("SIGKILL mid-capture: the orchestration resumes after restart and completes exactly once", async () => {
   const traffic = await loopbackTraffic(50);
   try {
-    const accepted = await postAlert(stack(), alertFor("survivor", { captureTimeLimitSeconds: "12", captureFilters: JSON.stringify([{ protocol: "TCP", localPort: String(traffic.port) }]) }));
+    const accepted = await postAlert(
+      stack(),
+      alertFor("survivor", {
+        captureTimeLimitSeconds: "12",
+        captureFilters: JSON.stringify([{ protocol: "TCP", localPort: String(traffic.port) }]),
+      }),
+    );
     expect(accepted.status).toBe(202);
     const statusUrl = String(accepted.body.statusQueryGetUri);
     await waitForPhase(statusUrl, "capturing", 30_000);
@@ -39,15 +51,31 @@ test("SIGKILL mid-capture: the orchestration resumes after restart and completes
     expect(report.blob?.sizeBytes).toBeGreaterThan(24);
 
     // The Durable HTTP API's history, as the extension shapes it: completions carry FunctionName.
-    const history = (await (await fetch(`${statusUrl}&showHistory=true`)).json()) as { historyEvents: Array<{ EventType: string; FunctionName?: string }> };
+    const history = (await (await fetch(`${statusUrl}&showHistory=true`)).json()) as {
+      historyEvents: Array<{ EventType: string; FunctionName?: string }>;
+    };
     const events = history.historyEvents.map((e) => e.EventType);
     expect(events.filter((e) => e === "ExecutionCompleted")).toHaveLength(1);
-    const completed = (name: string) => history.historyEvents.filter((e) => e.EventType === "TaskCompleted" && e.FunctionName === name).length;
+    const completed = (name: string) =>
+      history.historyEvents.filter(
+        (e) => e.EventType === "TaskCompleted" && e.FunctionName === name,
+      ).length;
     expect(completed("startCapture")).toBe(1);
     expect(completed("notify")).toBe(3); // one per channel: webhook, Teams, Slack
 
-    await stack().sink.waitFor((n) => n.channel === "generic" && (n.body as { instanceId?: string }).instanceId === accepted.body.id, 10_000);
-    const notices = stack().sink.received().filter((n) => n.channel === "generic" && (n.body as { instanceId?: string }).instanceId === accepted.body.id);
+    await stack().sink.waitFor(
+      (n) =>
+        n.channel === "generic" &&
+        (n.body as { instanceId?: string }).instanceId === accepted.body.id,
+      10_000,
+    );
+    const notices = stack()
+      .sink.received()
+      .filter(
+        (n) =>
+          n.channel === "generic" &&
+          (n.body as { instanceId?: string }).instanceId === accepted.body.id,
+      );
     expect(notices).toHaveLength(1);
     expect(stack().arm.sessions()).toEqual([]);
   } finally {

@@ -7,7 +7,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { devAccount } from "../../local/azurite/startAzurite";
-import { alertFor, postAlert, startTestStack, vmId, waitForEnd, type TestStack } from "./support/testStack";
+import {
+  alertFor,
+  postAlert,
+  startTestStack,
+  vmId,
+  waitForEnd,
+  type TestStack,
+} from "./support/testStack";
 
 jest.setTimeout(180_000);
 
@@ -48,15 +55,28 @@ test("a completed and a failed capture and keyed Durable API calls leave no secr
   const bad = await postAlert(stack, alertFor("redactfail", { captureTimeLimitSeconds: "3" }));
   expect(bad.status).toBe(202);
 
-  expect((await waitForEnd(String(ok.body.statusQueryGetUri), 120_000)).runtimeStatus).toBe("Completed");
-  expect((await waitForEnd(String(bad.body.statusQueryGetUri), 120_000)).runtimeStatus).toBe("Failed");
-  const notice = await stack.sink.waitFor((n) => n.channel === "generic" && (n.body as { instanceId?: string }).instanceId === ok.body.id, 15_000);
-  await stack.sink.waitFor((n) => n.channel === "generic" && (n.body as { instanceId?: string }).instanceId === bad.body.id, 15_000);
+  expect((await waitForEnd(String(ok.body.statusQueryGetUri), 120_000)).runtimeStatus).toBe(
+    "Completed",
+  );
+  expect((await waitForEnd(String(bad.body.statusQueryGetUri), 120_000)).runtimeStatus).toBe(
+    "Failed",
+  );
+  const notice = await stack.sink.waitFor(
+    (n) => n.channel === "generic" && (n.body as { instanceId?: string }).instanceId === ok.body.id,
+    15_000,
+  );
+  await stack.sink.waitFor(
+    (n) =>
+      n.channel === "generic" && (n.body as { instanceId?: string }).instanceId === bad.body.id,
+    15_000,
+  );
   // Following the notification's SAS link makes Azurite log a signed request.
   const downloadUrl = (notice.body as { capture: { downloadUrl: string } }).capture.downloadUrl;
   expect((await fetch(downloadUrl)).status).toBe(200);
 
-  const secrets = JSON.parse(readFileSync(path.join(stateDir, "secrets.json"), "utf8")) as LocalSecrets;
+  const secrets = JSON.parse(
+    readFileSync(path.join(stateDir, "secrets.json"), "utf8"),
+  ) as LocalSecrets;
   const durable = stack.endpoints.durableBaseUrl;
   const keyed = [
     `${durable}/instances?code=${secrets.systemKey}`,
@@ -66,7 +86,9 @@ test("a completed and a failed capture and keyed Durable API calls leave no secr
   ];
   for (const url of keyed) expect((await fetch(url)).status).toBe(200);
   expect((await fetch(`${durable}/instances?code=${secrets.functionKey}`)).status).toBe(401);
-  const headerKeyed = await fetch(`${stack.endpoints.functionsUrl}/admin/host/status`, { headers: { "x-functions-key": secrets.masterKey, authorization: `Bearer ${secrets.armToken}` } });
+  const headerKeyed = await fetch(`${stack.endpoints.functionsUrl}/admin/host/status`, {
+    headers: { "x-functions-key": secrets.masterKey, authorization: `Bearer ${secrets.armToken}` },
+  });
   expect(headerKeyed.status).toBe(200);
 
   await stack.stop();
@@ -82,7 +104,11 @@ test("a completed and a failed capture and keyed Durable API calls leave no secr
 
   const sasSignature = new URL(downloadUrl).searchParams.get("sig") ?? "";
   expect(sasSignature.length).toBeGreaterThan(10);
-  const named: Record<string, string> = { ...secrets, azuriteAccountKey: devAccount.key, sasSignature };
+  const named: Record<string, string> = {
+    ...secrets,
+    azuriteAccountKey: devAccount.key,
+    sasSignature,
+  };
   const leaks: string[] = [];
   for (const [name, value] of Object.entries(named)) {
     for (const spelling of spellings(value)) {

@@ -9,7 +9,15 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ComputeManagementClient } from "@azure/arm-compute";
 import type { CaptureReport } from "../../lib/workflow/contracts";
-import { alertFor, postAlert, startTestStack, SUBSCRIPTION, vmId, waitForEnd, type TestStack } from "./support/testStack";
+import {
+  alertFor,
+  postAlert,
+  startTestStack,
+  SUBSCRIPTION,
+  vmId,
+  waitForEnd,
+  type TestStack,
+} from "./support/testStack";
 
 jest.setTimeout(300_000);
 
@@ -41,16 +49,36 @@ interface OpsBody {
   [field: string]: unknown;
 }
 
-async function ops(route: string, init: RequestInit & { key?: string } = {}): Promise<{ status: number; body: OpsBody }> {
-  const headers = { "x-functions-key": init.key ?? stack.endpoints.masterKey, ...(init.body ? { "content-type": "application/json" } : {}) };
-  const response = await fetch(`${stack.endpoints.functionsUrl}/api/ops${route}`, { ...init, headers, redirect: "manual" });
+async function ops(
+  route: string,
+  init: RequestInit & { key?: string } = {},
+): Promise<{ status: number; body: OpsBody }> {
+  const headers = {
+    "x-functions-key": init.key ?? stack.endpoints.masterKey,
+    ...(init.body ? { "content-type": "application/json" } : {}),
+  };
+  const response = await fetch(`${stack.endpoints.functionsUrl}/api/ops${route}`, {
+    ...init,
+    headers,
+    redirect: "manual",
+  });
   const text = await response.text();
-  return { status: response.status, body: text && response.headers.get("content-type")?.includes("json") ? (JSON.parse(text) as OpsBody) : { text } };
+  return {
+    status: response.status,
+    body:
+      text && response.headers.get("content-type")?.includes("json")
+        ? (JSON.parse(text) as OpsBody)
+        : { text },
+  };
 }
 
 function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args, "--url", stack.endpoints.functionsUrl, "--key", stack.endpoints.masterKey], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      [CLI, ...args, "--url", stack.endpoints.functionsUrl, "--key", stack.endpoints.masterKey],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -64,7 +92,11 @@ function cli(...args: string[]): Promise<{ code: number | null; stdout: string; 
   });
 }
 
-async function capture(vm: string, props: Record<string, string> = {}, alert = alertFor(vm, { captureTimeLimitSeconds: "2", ...props })): Promise<{ id: string; statusUrl: string }> {
+async function capture(
+  vm: string,
+  props: Record<string, string> = {},
+  alert = alertFor(vm, { captureTimeLimitSeconds: "2", ...props }),
+): Promise<{ id: string; statusUrl: string }> {
   const accepted = await postAlert(stack, alert);
   expect(accepted.status).toBe(202);
   return { id: String(accepted.body.id), statusUrl: String(accepted.body.statusQueryGetUri) };
@@ -72,11 +104,30 @@ async function capture(vm: string, props: Record<string, string> = {}, alert = a
 
 /** What an operator does about AgentMissing: install the extension, here through the ARM emulator's compute API. */
 async function installAgent(vm: string): Promise<void> {
-  const { armToken } = JSON.parse(readFileSync(path.join(stateDir, "secrets.json"), "utf8")) as { armToken: string };
-  const credential = { getToken: async () => ({ token: armToken, expiresOnTimestamp: Date.now() + 3_600_000 }) };
-  const compute = new ComputeManagementClient(credential, SUBSCRIPTION, { endpoint: stack.arm.url, tlsOptions: { ca: readFileSync(stack.arm.caCertPath, "utf8") } });
-  const extension = { location: "westeurope", publisher: "Microsoft.Azure.NetworkWatcher", typePropertiesType: "NetworkWatcherAgentLinux", typeHandlerVersion: "1.4", autoUpgradeMinorVersion: true };
-  await compute.virtualMachineExtensions.beginCreateOrUpdateAndWait("prod-rg", vm, "AzureNetworkWatcherExtension", extension, { updateIntervalInMs: 200 });
+  const { armToken } = JSON.parse(readFileSync(path.join(stateDir, "secrets.json"), "utf8")) as {
+    armToken: string;
+  };
+  const credential = {
+    getToken: async () => ({ token: armToken, expiresOnTimestamp: Date.now() + 3_600_000 }),
+  };
+  const compute = new ComputeManagementClient(credential, SUBSCRIPTION, {
+    endpoint: stack.arm.url,
+    tlsOptions: { ca: readFileSync(stack.arm.caCertPath, "utf8") },
+  });
+  const extension = {
+    location: "westeurope",
+    publisher: "Microsoft.Azure.NetworkWatcher",
+    typePropertiesType: "NetworkWatcherAgentLinux",
+    typeHandlerVersion: "1.4",
+    autoUpgradeMinorVersion: true,
+  };
+  await compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(
+    "prod-rg",
+    vm,
+    "AzureNetworkWatcherExtension",
+    extension,
+    { updateIntervalInMs: 200 },
+  );
 }
 
 async function waitForPhase(id: string, phase: string, timeoutMs: number): Promise<void> {
@@ -84,7 +135,10 @@ async function waitForPhase(id: string, phase: string, timeoutMs: number): Promi
   for (;;) {
     const shown = await ops(`/captures/${id}`);
     if (shown.body.phase === phase) return;
-    if (Date.now() > deadline) throw new Error(`${id} never reached ${phase} (last: ${shown.body.runtimeStatus} ${shown.body.phase})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${id} never reached ${phase} (last: ${shown.body.runtimeStatus} ${shown.body.phase})`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
 }
@@ -92,27 +146,48 @@ async function waitForPhase(id: string, phase: string, timeoutMs: number): Promi
 test("the API wants the master key and answers caller mistakes with 400/404/409, never 500", async () => {
   expect((await ops("/captures", { key: stack.endpoints.functionKey })).status).toBe(401);
   expect((await fetch(`${stack.endpoints.functionsUrl}/api/ops/captures`)).status).toBe(401);
-  expect(await ops("/captures?since=yesterday")).toMatchObject({ status: 400, body: { error: expect.stringContaining("since") } });
-  expect(await ops("/captures?status=Exploded")).toMatchObject({ status: 400, body: { error: expect.stringContaining("status") } });
+  expect(await ops("/captures?since=yesterday")).toMatchObject({
+    status: 400,
+    body: { error: expect.stringContaining("since") },
+  });
+  expect(await ops("/captures?status=Exploded")).toMatchObject({
+    status: 400,
+    body: { error: expect.stringContaining("status") },
+  });
   expect(await ops("/captures/never-was")).toMatchObject({ status: 404 });
   expect(await ops("/captures/never-was/stop", { method: "POST" })).toMatchObject({ status: 404 });
   expect(await ops("/captures/never-was/rerun", { method: "POST" })).toMatchObject({ status: 404 });
   expect(await ops("/captures/bad%20id/stop", { method: "POST" })).toMatchObject({ status: 400 });
-  expect(await ops("/captures/rerun", { method: "POST", body: "{not json" })).toMatchObject({ status: 400 });
-  expect(await ops("/captures/rerun", { method: "POST", body: "{}" })).toMatchObject({ status: 400, body: { error: expect.stringContaining("since") } });
-  expect(await ops("/captures", { method: "DELETE" })).toMatchObject({ status: 400, body: { error: expect.stringContaining("olderThanDays") } });
-  expect(await ops("/captures?olderThanDays=-3", { method: "DELETE" })).toMatchObject({ status: 400 });
+  expect(await ops("/captures/rerun", { method: "POST", body: "{not json" })).toMatchObject({
+    status: 400,
+  });
+  expect(await ops("/captures/rerun", { method: "POST", body: "{}" })).toMatchObject({
+    status: 400,
+    body: { error: expect.stringContaining("since") },
+  });
+  expect(await ops("/captures", { method: "DELETE" })).toMatchObject({
+    status: 400,
+    body: { error: expect.stringContaining("olderThanDays") },
+  });
+  expect(await ops("/captures?olderThanDays=-3", { method: "DELETE" })).toMatchObject({
+    status: 400,
+  });
 });
 
 test("AgentMissing → agent installed → CLI `rerun --failed --since 1h` → Completed, and the notification's link downloads the .cap", async () => {
   stack.arm.faults.add({ kind: "agentMissing", target: vmId("ops-agent") });
   const { id, statusUrl } = await capture("ops-agent");
   expect((await waitForEnd(statusUrl, 60_000)).runtimeStatus).toBe("Failed");
-  const failureNote = await stack.sink.waitFor((n) => n.channel === "generic" && (n.body as { instanceId?: string }).instanceId === id, 15_000);
+  const failureNote = await stack.sink.waitFor(
+    (n) => n.channel === "generic" && (n.body as { instanceId?: string }).instanceId === id,
+    15_000,
+  );
   // The failure notification's two re-run commands name this CLI and this API's route.
   const commands = (failureNote.body as { rerun?: { cli: string; http: string } }).rerun;
   expect(commands?.cli).toBe(`npm run ops -- rerun ${id}`);
-  expect(commands?.http).toBe(`curl -X POST "${stack.endpoints.functionsUrl}/api/ops/captures/${id}/rerun?code=<admin key>"`);
+  expect(commands?.http).toBe(
+    `curl -X POST "${stack.endpoints.functionsUrl}/api/ops/captures/${id}/rerun?code=<admin key>"`,
+  );
 
   const listed = await cli("list", "--status", "Failed", "--since", "1h", "--target", "ops-agent");
   expect(listed.code).toBe(0);
@@ -128,7 +203,13 @@ test("AgentMissing → agent installed → CLI `rerun --failed --since 1h` → C
   const end = await waitForEnd(statusUrl, 90_000);
   expect(end.runtimeStatus).toBe("Completed");
   expect((end.output as CaptureReport).outcome).toBe("succeeded");
-  const note = await stack.sink.waitFor((n) => n.channel === "generic" && (n.body as { instanceId?: string; outcome?: string }).instanceId === id && (n.body as { outcome?: string }).outcome === "succeeded", 15_000);
+  const note = await stack.sink.waitFor(
+    (n) =>
+      n.channel === "generic" &&
+      (n.body as { instanceId?: string; outcome?: string }).instanceId === id &&
+      (n.body as { outcome?: string }).outcome === "succeeded",
+    15_000,
+  );
   const { capture: file } = note.body as { capture: { downloadUrl: string; sizeBytes: number } };
   const download = await fetch(file.downloadUrl);
   expect(download.status).toBe(200);
@@ -149,7 +230,13 @@ test("bulk: twenty captures failed by a rejected create, re-run in one API call,
   // The create fault is not tied to a VM: nothing else may be creating captures meanwhile.
   expect((await ops("/captures?status=Pending,Running&since=1h")).body.matched).toBe(0);
   const vms = Array.from({ length: 20 }, (_, i) => `bulk-${String(i).padStart(2, "0")}`);
-  stack.arm.faults.add({ kind: "lroFailure", operation: "PacketCaptures_Create", count: vms.length, code: "PacketCaptureFailed", message: "agent not reachable" });
+  stack.arm.faults.add({
+    kind: "lroFailure",
+    operation: "PacketCaptures_Create",
+    count: vms.length,
+    code: "PacketCaptureFailed",
+    message: "agent not reachable",
+  });
   const started = await Promise.all(vms.map((vm) => capture(vm)));
   const failed = await Promise.all(started.map((s) => waitForEnd(s.statusUrl, 90_000)));
   expect(failed.map((f) => f.runtimeStatus)).toEqual(vms.map(() => "Failed"));
@@ -160,76 +247,104 @@ test("bulk: twenty captures failed by a rejected create, re-run in one API call,
   expect(listed.body.items).toHaveLength(7);
   expect(listed.body.continuationToken).toEqual(expect.any(String));
 
-  const rerun = await ops("/captures/rerun", { method: "POST", body: JSON.stringify({ status: "Failed", since: "1h", target: "bulk-" }) });
+  const rerun = await ops("/captures/rerun", {
+    method: "POST",
+    body: JSON.stringify({ status: "Failed", since: "1h", target: "bulk-" }),
+  });
   expect(rerun.status).toBe(200);
   expect(rerun.body).toMatchObject({ matched: 20, attempted: 20, started: 20, truncated: false });
   const ends = await Promise.all(started.map((s) => waitForEnd(s.statusUrl, 120_000)));
-  expect(ends.map((e) => `${e.runtimeStatus}/${(e.output as CaptureReport | undefined)?.outcome}`)).toEqual(vms.map(() => "Completed/succeeded"));
+  expect(
+    ends.map((e) => `${e.runtimeStatus}/${(e.output as CaptureReport | undefined)?.outcome}`),
+  ).toEqual(vms.map(() => "Completed/succeeded"));
   expect(stack.arm.sessions()).toEqual([]);
 });
 
 const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`ops page test skipped: ${CHROMIUM} is missing (scripts/install-system-deps.sh installs it as root)`);
+if (!hasChromium)
+  console.warn(
+    `ops page test skipped: ${CHROMIUM} is missing (scripts/install-system-deps.sh installs it as root)`,
+  );
 
-(hasChromium ? test : test.skip)("ops page in headless Chromium: rows render, a hostile rule name stays text, re-run works, the screenshot is not blank", async () => {
-  const { chromium } = await import("playwright-core");
-  const hostileRule = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>`;
-  const alert = alertFor("ops-page", { captureTimeLimitSeconds: "2" }) as { data: { essentials: Record<string, unknown> } };
-  alert.data.essentials.alertRule = hostileRule;
-  stack.arm.faults.add({ kind: "agentMissing", target: vmId("ops-page") });
-  const { id, statusUrl } = await capture("ops-page", {}, alert);
-  expect((await waitForEnd(statusUrl, 60_000)).runtimeStatus).toBe("Failed");
-  await installAgent("ops-page");
+(hasChromium ? test : test.skip)(
+  "ops page in headless Chromium: rows render, a hostile rule name stays text, re-run works, the screenshot is not blank",
+  async () => {
+    const { chromium } = await import("playwright-core");
+    const hostileRule = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>`;
+    const alert = alertFor("ops-page", { captureTimeLimitSeconds: "2" }) as {
+      data: { essentials: Record<string, unknown> };
+    };
+    alert.data.essentials.alertRule = hostileRule;
+    stack.arm.faults.add({ kind: "agentMissing", target: vmId("ops-page") });
+    const { id, statusUrl } = await capture("ops-page", {}, alert);
+    expect((await waitForEnd(statusUrl, 60_000)).runtimeStatus).toBe("Failed");
+    await installAgent("ops-page");
 
-  const profile = mkdtempSync(path.join(tmpdir(), "apc-chromium-"));
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    viewport: { width: 1400, height: 900 },
-  });
-  try {
-    const page = await browser.newPage();
-    const response = await page.goto(`${stack.endpoints.functionsUrl}/api/ops?since=1h&top=100&code=${encodeURIComponent(stack.endpoints.masterKey)}`);
-    expect(response?.status()).toBe(200);
-    expect(response?.headers()["content-security-policy"]).toContain("default-src 'none'");
-    const listed = await ops("/captures?since=1h&top=100");
-    expect(await page.locator("tbody tr").count()).toBe(listed.body.items?.length);
-    const row = page.locator(`tr[data-instance-id="${id}"]`);
-    expect(await row.locator(".badge").textContent()).toBe("Failed");
-    expect(await row.locator("td").nth(2).textContent()).toContain(hostileRule);
-    expect(await page.evaluate("window.__pwned")).toBeUndefined();
-    expect(await page.locator("img").count()).toBe(0);
+    const profile = mkdtempSync(path.join(tmpdir(), "apc-chromium-"));
+    const browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+      viewport: { width: 1400, height: 900 },
+    });
+    try {
+      const page = await browser.newPage();
+      const response = await page.goto(
+        `${stack.endpoints.functionsUrl}/api/ops?since=1h&top=100&code=${encodeURIComponent(stack.endpoints.masterKey)}`,
+      );
+      expect(response?.status()).toBe(200);
+      expect(response?.headers()["content-security-policy"]).toContain("default-src 'none'");
+      const listed = await ops("/captures?since=1h&top=100");
+      expect(await page.locator("tbody tr").count()).toBe(listed.body.items?.length);
+      const row = page.locator(`tr[data-instance-id="${id}"]`);
+      expect(await row.locator(".badge").textContent()).toBe("Failed");
+      expect(await row.locator("td").nth(2).textContent()).toContain(hostileRule);
+      expect(await page.evaluate("window.__pwned")).toBeUndefined();
+      expect(await page.locator("img").count()).toBe(0);
 
-    await row.locator("button.rerun").click();
-    await row.locator("button.rerun", { hasText: "Re-run started" }).waitFor({ timeout: 15_000 });
-    expect(await page.locator("#notice").textContent()).toContain(id);
-    const end = await waitForEnd(statusUrl, 90_000);
-    expect(end.runtimeStatus).toBe("Completed");
+      await row.locator("button.rerun").click();
+      await row.locator("button.rerun", { hasText: "Re-run started" }).waitFor({ timeout: 15_000 });
+      expect(await page.locator("#notice").textContent()).toContain(id);
+      const end = await waitForEnd(statusUrl, 90_000);
+      expect(end.runtimeStatus).toBe("Completed");
 
-    await page.reload();
-    expect(await row.locator(".badge").textContent()).toBe("Completed");
-    expect(await row.locator("button.rerun").count()).toBe(0);
-    // The download link carries the page's key and leads, through our redirect, to the capture file.
-    const href = await row.locator("a[data-keyed]", { hasText: ".cap" }).getAttribute("href");
-    expect(href).toContain("code=");
-    const file = await fetch(new URL(href as string, stack.endpoints.functionsUrl));
-    expect(file.status).toBe(200);
-    expect(Buffer.from(await file.arrayBuffer()).byteLength).toBe((end.output as CaptureReport).blob?.sizeBytes);
+      await page.reload();
+      expect(await row.locator(".badge").textContent()).toBe("Completed");
+      expect(await row.locator("button.rerun").count()).toBe(0);
+      // The download link carries the page's key and leads, through our redirect, to the capture file.
+      const href = await row.locator("a[data-keyed]", { hasText: ".cap" }).getAttribute("href");
+      expect(href).toContain("code=");
+      const file = await fetch(new URL(href as string, stack.endpoints.functionsUrl));
+      expect(file.status).toBe(200);
+      expect(Buffer.from(await file.arrayBuffer()).byteLength).toBe(
+        (end.output as CaptureReport).blob?.sizeBytes,
+      );
 
-    // The filter form keeps the key: filtering by this VM shows just its row.
-    await page.locator('#filter input[name="target"]').fill("ops-page");
-    await Promise.all([page.waitForURL(/target=ops-page/), page.locator("#filter button").click()]);
-    expect(await page.locator("tbody tr").count()).toBe(1);
-    expect(await row.locator(".badge").textContent()).toBe("Completed");
+      // The filter form keeps the key: filtering by this VM shows just its row.
+      await page.locator('#filter input[name="target"]').fill("ops-page");
+      await Promise.all([
+        page.waitForURL(/target=ops-page/),
+        page.locator("#filter button").click(),
+      ]);
+      expect(await page.locator("tbody tr").count()).toBe(1);
+      expect(await row.locator(".badge").textContent()).toBe("Completed");
 
-    const png = await page.screenshot({ fullPage: true });
-    if (process.env.OPS_SCREENSHOT) writeFileSync(process.env.OPS_SCREENSHOT, png);
-    expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
-    expect(png.byteLength).toBeGreaterThan(20_000);
-    // Decode it in the browser itself and count colours: a blank or error page has a handful.
-    const canvas = await browser.newPage();
-    const colours = await canvas.evaluate(`(async () => {
+      const png = await page.screenshot({ fullPage: true });
+      if (process.env.OPS_SCREENSHOT) writeFileSync(process.env.OPS_SCREENSHOT, png);
+      expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
+      expect(png.byteLength).toBeGreaterThan(20_000);
+      // Decode it in the browser itself and count colours: a blank or error page has a handful.
+      const canvas = await browser.newPage();
+      const colours = await canvas.evaluate(`(async () => {
       const image = new Image();
       image.src = "data:image/png;base64,${png.toString("base64")}";
       await image.decode();
@@ -242,12 +357,13 @@ if (!hasChromium) console.warn(`ops page test skipped: ${CHROMIUM} is missing (s
       for (let i = 0; i < data.length; i += 4) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
       return seen.size;
     })()`);
-    expect(colours).toBeGreaterThan(50);
-  } finally {
-    await browser.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
-});
+      expect(colours).toBeGreaterThan(50);
+    } finally {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+  },
+);
 
 test("purge removes ended captures and keeps a running one; stop then ends it gracefully as cancelled", async () => {
   const { id, statusUrl } = await capture("ops-long", { captureTimeLimitSeconds: "600" });
@@ -262,13 +378,19 @@ test("purge removes ended captures and keeps a running one; stop then ends it gr
   expect(left.body.items?.map((i) => i.instanceId)).toEqual([id]);
   expect((await ops(`/captures/${someEnded}`)).status).toBe(404);
 
-  const stop = await ops(`/captures/${id}/stop`, { method: "POST", body: JSON.stringify({ reason: "e2e: done looking" }) });
+  const stop = await ops(`/captures/${id}/stop`, {
+    method: "POST",
+    body: JSON.stringify({ reason: "e2e: done looking" }),
+  });
   expect(stop).toMatchObject({ status: 202, body: { event: "cancel", previousStatus: "Running" } });
   const end = await waitForEnd(statusUrl, 60_000);
   expect(end.runtimeStatus).toBe("Completed");
   expect((end.output as CaptureReport).outcome).toBe("cancelled");
   const shown = await ops(`/captures/${id}`);
-  expect(shown.body).toMatchObject({ outcome: "cancelled", history: { eventsReceived: ["cancel"] } });
+  expect(shown.body).toMatchObject({
+    outcome: "cancelled",
+    history: { eventsReceived: ["cancel"] },
+  });
   expect(await ops(`/captures/${id}/stop`, { method: "POST" })).toMatchObject({ status: 409 });
   expect(await ops(`/captures/${id}/rerun`, { method: "POST" })).toMatchObject({ status: 409 });
   expect(stack.arm.sessions()).toEqual([]);

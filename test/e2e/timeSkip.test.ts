@@ -14,7 +14,10 @@ const stack = useTestStack({ clock: "skip" });
 
 test("a 5-hour capture orchestration completes in seconds; history size and activity counts reported", async () => {
   const started = Date.now();
-  const accepted = await postAlert(stack(), alertFor("five-hours", { captureTimeLimitSeconds: "18000" }));
+  const accepted = await postAlert(
+    stack(),
+    alertFor("five-hours", { captureTimeLimitSeconds: "18000" }),
+  );
   expect(accepted.status).toBe(202);
   const end = await waitForEnd(String(accepted.body.statusQueryGetUri), 90_000);
   const seconds = (Date.now() - started) / 1000;
@@ -24,11 +27,17 @@ test("a 5-hour capture orchestration completes in seconds; history size and acti
   expect(Date.parse(report.endedAt) - Date.parse(report.startedAt)).toBeGreaterThan(18000 * 1000);
 
   const { functionsUrl, masterKey } = stack().endpoints;
-  const stats = (await (await fetch(`${functionsUrl}/admin/durable/stats/${String(accepted.body.id)}`, { headers: { "x-functions-key": masterKey } })).json()) as { historyEvents: number; activities: number; timers: number };
+  const stats = (await (
+    await fetch(`${functionsUrl}/admin/durable/stats/${String(accepted.body.id)}`, {
+      headers: { "x-functions-key": masterKey },
+    })
+  ).json()) as { historyEvents: number; activities: number; timers: number };
   // The planned polls up to the limit, then a few 15 s polls until time limit + grace.
   expect(report.pollCount).toBeGreaterThanOrEqual(plannedPolls(18000).length);
   expect(report.pollCount).toBeLessThanOrEqual(plannedPolls(18000).length + 10);
   expect(stats.timers).toBe(report.pollCount);
   expect(stack().arm.sessions()).toEqual([]);
-  process.stdout.write(`5 h capture orchestration under the skipping clock: ${seconds.toFixed(1)} s wall, ${stats.historyEvents} history events, ${stats.activities} activities, ${stats.timers} timers, ${report.pollCount} status polls\n`);
+  process.stdout.write(
+    `5 h capture orchestration under the skipping clock: ${seconds.toFixed(1)} s wall, ${stats.historyEvents} history events, ${stats.activities} activities, ${stats.timers} timers, ${report.pollCount} status polls\n`,
+  );
 });

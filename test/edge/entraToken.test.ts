@@ -16,7 +16,9 @@ beforeAll(async () => {
   signingKey = pair.privateKey;
   strangerKey = (await generateKeyPair("RS256")).privateKey;
   const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "RS256", use: "sig" };
-  server = createServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [jwk] })));
+  server = createServer((_req, res) =>
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [jwk] })),
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   settings = {
     tenantId: TENANT,
@@ -39,7 +41,10 @@ interface TokenSpec {
 
 async function token(spec: TokenSpec = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ roles: spec.roles ?? ["ActionGroupsSecureWebhook"], appid: "461e8683-5575-4561-ac7f-899cc907d62a" })
+  return new SignJWT({
+    roles: spec.roles ?? ["ActionGroupsSecureWebhook"],
+    appid: "461e8683-5575-4561-ac7f-899cc907d62a",
+  })
     .setProtectedHeader({ alg: "RS256", kid: "k1", typ: "JWT" })
     .setIssuer(spec.iss ?? issuersFor(TENANT)[0]!)
     .setAudience(spec.aud ?? AUDIENCE)
@@ -56,7 +61,12 @@ function unsigned(payload: Record<string, unknown>): string {
 describe("Entra ID secure webhook tokens", () => {
   test("a valid token from the tenant, for our audience, with the role, is accepted (v1 and v2 issuers)", async () => {
     expect(await checkEntraToken(`Bearer ${await token()}`, settings)).toMatchObject({ ok: true });
-    expect(await checkEntraToken(`Bearer ${await token({ iss: `https://sts.windows.net/${TENANT}/` })}`, settings)).toMatchObject({ ok: true });
+    expect(
+      await checkEntraToken(
+        `Bearer ${await token({ iss: `https://sts.windows.net/${TENANT}/` })}`,
+        settings,
+      ),
+    ).toMatchObject({ ok: true });
   });
 
   test.each([
@@ -67,34 +77,60 @@ describe("Entra ID secure webhook tokens", () => {
   });
 
   test("wrong audience → 401", async () => {
-    expect(await checkEntraToken(`Bearer ${await token({ aud: "api://someone-else" })}`, settings)).toMatchObject({ ok: false, status: 401, message: expect.stringContaining("aud") });
+    expect(
+      await checkEntraToken(`Bearer ${await token({ aud: "api://someone-else" })}`, settings),
+    ).toMatchObject({ ok: false, status: 401, message: expect.stringContaining("aud") });
   });
 
   test("wrong issuer (another tenant) → 401", async () => {
-    expect(await checkEntraToken(`Bearer ${await token({ iss: "https://login.microsoftonline.com/other/v2.0" })}`, settings)).toMatchObject({ ok: false, status: 401, message: expect.stringContaining("iss") });
+    expect(
+      await checkEntraToken(
+        `Bearer ${await token({ iss: "https://login.microsoftonline.com/other/v2.0" })}`,
+        settings,
+      ),
+    ).toMatchObject({ ok: false, status: 401, message: expect.stringContaining("iss") });
   });
 
   test("expired beyond the skew → 401", async () => {
-    expect(await checkEntraToken(`Bearer ${await token({ expiresIn: -120 })}`, settings)).toMatchObject({ ok: false, status: 401, message: expect.stringContaining("expired") });
+    expect(
+      await checkEntraToken(`Bearer ${await token({ expiresIn: -120 })}`, settings),
+    ).toMatchObject({ ok: false, status: 401, message: expect.stringContaining("expired") });
   });
 
   test("missing app role → 403", async () => {
-    expect(await checkEntraToken(`Bearer ${await token({ roles: ["Reader"] })}`, settings)).toMatchObject({ ok: false, status: 403 });
+    expect(
+      await checkEntraToken(`Bearer ${await token({ roles: ["Reader"] })}`, settings),
+    ).toMatchObject({ ok: false, status: 403 });
   });
 
   test("signed by a key not in the tenant's JWKS → 401", async () => {
-    expect(await checkEntraToken(`Bearer ${await token({ key: strangerKey })}`, settings)).toMatchObject({ ok: false, status: 401 });
+    expect(
+      await checkEntraToken(`Bearer ${await token({ key: strangerKey })}`, settings),
+    ).toMatchObject({ ok: false, status: 401 });
   });
 
   test("alg: none → 401", async () => {
     const now = Math.floor(Date.now() / 1000);
-    const forged = unsigned({ iss: issuersFor(TENANT)[0], aud: AUDIENCE, roles: ["ActionGroupsSecureWebhook"], iat: now, exp: now + 3600 });
-    expect(await checkEntraToken(`Bearer ${forged}`, settings)).toMatchObject({ ok: false, status: 401 });
+    const forged = unsigned({
+      iss: issuersFor(TENANT)[0],
+      aud: AUDIENCE,
+      roles: ["ActionGroupsSecureWebhook"],
+      iat: now,
+      exp: now + 3600,
+    });
+    expect(await checkEntraToken(`Bearer ${forged}`, settings)).toMatchObject({
+      ok: false,
+      status: 401,
+    });
   });
 
   test("a tampered payload → 401", async () => {
     const [header, , signature] = (await token({ roles: ["Reader"] })).split(".");
-    const payload = Buffer.from(JSON.stringify({ roles: ["ActionGroupsSecureWebhook"], aud: AUDIENCE })).toString("base64url");
-    expect(await checkEntraToken(`Bearer ${header}.${payload}.${signature}`, settings)).toMatchObject({ ok: false, status: 401 });
+    const payload = Buffer.from(
+      JSON.stringify({ roles: ["ActionGroupsSecureWebhook"], aud: AUDIENCE }),
+    ).toString("base64url");
+    expect(
+      await checkEntraToken(`Bearer ${header}.${payload}.${signature}`, settings),
+    ).toMatchObject({ ok: false, status: 401 });
   });
 });

@@ -1,13 +1,24 @@
 import { HttpRequest } from "@azure/functions";
 import { readJsonBody } from "../../lib/edge/jsonBody";
 
-function post(body: string, headers: Record<string, string> = { "content-type": "application/json" }): HttpRequest {
-  return new HttpRequest({ method: "POST", url: "http://localhost/api/alerts", headers, body: { string: body } });
+function post(
+  body: string,
+  headers: Record<string, string> = { "content-type": "application/json" },
+): HttpRequest {
+  return new HttpRequest({
+    method: "POST",
+    url: "http://localhost/api/alerts",
+    headers,
+    body: { string: body },
+  });
 }
 
 describe("reading untrusted JSON bodies", () => {
   test("a normal alert body parses", async () => {
-    expect(await readJsonBody(post('{"schemaId":"x","data":{}}'))).toEqual({ ok: true, value: { schemaId: "x", data: {} } });
+    expect(await readJsonBody(post('{"schemaId":"x","data":{}}'))).toEqual({
+      ok: true,
+      value: { schemaId: "x", data: {} },
+    });
   });
 
   test.each([
@@ -25,17 +36,30 @@ describe("reading untrusted JSON bodies", () => {
   });
 
   test("a declared Content-Length over the limit is refused before reading", async () => {
-    expect(await readJsonBody(post("{}", { "content-type": "application/json", "content-length": String(10 * 1024 * 1024) }))).toMatchObject({ ok: false, status: 413 });
+    expect(
+      await readJsonBody(
+        post("{}", {
+          "content-type": "application/json",
+          "content-length": String(10 * 1024 * 1024),
+        }),
+      ),
+    ).toMatchObject({ ok: false, status: 413 });
   });
 
   test("a non-JSON content type is 415; none at all is tolerated", async () => {
-    expect(await readJsonBody(post("{}", { "content-type": "application/x-www-form-urlencoded" }))).toMatchObject({ ok: false, status: 415 });
+    expect(
+      await readJsonBody(post("{}", { "content-type": "application/x-www-form-urlencoded" })),
+    ).toMatchObject({ ok: false, status: 415 });
     expect(await readJsonBody(post("{}", {}))).toMatchObject({ ok: true });
   });
 
   test("a hostile nesting depth is measured without recursion", async () => {
     const deep = "[".repeat(200_000) + "]".repeat(200_000);
-    const result = await readJsonBody(post(deep), { maxBytes: 1_000_000, maxDepth: 32, maxStringLength: 100 });
+    const result = await readJsonBody(post(deep), {
+      maxBytes: 1_000_000,
+      maxDepth: 32,
+      maxStringLength: 100,
+    });
     expect(result).toMatchObject({ ok: false, status: 400 });
   });
 });

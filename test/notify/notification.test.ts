@@ -8,38 +8,84 @@ describe("notifications", () => {
     const n = buildNotification(
       report("succeeded", {
         status: { status: "Stopped", stopReason: "TimeExceeded", errors: [] },
-        blob: { storagePath: "https://caps.blob.core.windows.net/network-watcher-logs/x.cap", sizeBytes: 5 * 1024 * 1024, format: "pcap" },
+        blob: {
+          storagePath: "https://caps.blob.core.windows.net/network-watcher-logs/x.cap",
+          sizeBytes: 5 * 1024 * 1024,
+          format: "pcap",
+        },
         summary: { highlights: ["10.0.0.4:443 ⇄ 10.0.0.9:51000 1,200 pkts"] },
       }),
       { downloadUrl: "https://caps.blob.core.windows.net/network-watcher-logs/x.cap?sv=1&sig=abc" },
     );
     expect(n.tone).toBe("good");
-    expect(n.capture).toMatchObject({ durationSeconds: 320, sizeBytes: 5242880, downloadUrl: expect.stringContaining("sig=") });
+    expect(n.capture).toMatchObject({
+      durationSeconds: 320,
+      sizeBytes: 5242880,
+      downloadUrl: expect.stringContaining("sig="),
+    });
     expect(n.rerun).toBeUndefined();
     const rows = Object.fromEntries(facts(n));
-    expect(rows).toMatchObject({ VM: "vm1 (prod)", Alert: "tcp-out-high · Sev2", Status: "Stopped · TimeExceeded", Size: "5.0 MiB" });
+    expect(rows).toMatchObject({
+      VM: "vm1 (prod)",
+      Alert: "tcp-out-high · Sev2",
+      Status: "Stopped · TimeExceeded",
+      Size: "5.0 MiB",
+    });
   });
 
   test("failure carries the reason, what to do, and the exact re-run commands", () => {
-    const n = buildNotification(report("failed", { failure: { phase: "startCapture", code: "AgentMissing", message: "no agent", action: "install it" } }));
+    const n = buildNotification(
+      report("failed", {
+        failure: {
+          phase: "startCapture",
+          code: "AgentMissing",
+          message: "no agent",
+          action: "install it",
+        },
+      }),
+    );
     expect(n.tone).toBe("error");
     expect(n.rerun?.cli).toBe("npm run ops -- rerun capture-vm1-0123456789");
-    expect(n.rerun?.http).toContain("https://app.azurewebsites.net/api/ops/captures/capture-vm1-0123456789/rerun");
-    expect(Object.fromEntries(facts(n))).toMatchObject({ Failure: "[startCapture] AgentMissing: no agent", "What to do": "install it" });
+    expect(n.rerun?.http).toContain(
+      "https://app.azurewebsites.net/api/ops/captures/capture-vm1-0123456789/rerun",
+    );
+    expect(Object.fromEntries(facts(n))).toMatchObject({
+      Failure: "[startCapture] AgentMissing: no agent",
+      "What to do": "install it",
+    });
   });
 
   test("Teams: an Adaptive Card 1.5 in the message envelope, links as OpenUrl actions", () => {
-    const card = teamsMessage(buildNotification(report("succeeded"), { downloadUrl: "https://x/y.cap?sig=1" })) as { type: string; attachments: Array<{ contentType: string; content: { version: string; type: string; actions: Array<{ type: string; url: string }> } }> };
+    const card = teamsMessage(
+      buildNotification(report("succeeded"), { downloadUrl: "https://x/y.cap?sig=1" }),
+    ) as {
+      type: string;
+      attachments: Array<{
+        contentType: string;
+        content: { version: string; type: string; actions: Array<{ type: string; url: string }> };
+      }>;
+    };
     expect(card.type).toBe("message");
     expect(card.attachments[0]!.contentType).toBe("application/vnd.microsoft.card.adaptive");
     expect(card.attachments[0]!.content).toMatchObject({ type: "AdaptiveCard", version: "1.5" });
-    expect(card.attachments[0]!.content.actions.map((a) => a.type)).toEqual(["Action.OpenUrl", "Action.OpenUrl"]);
+    expect(card.attachments[0]!.content.actions.map((a) => a.type)).toEqual([
+      "Action.OpenUrl",
+      "Action.OpenUrl",
+    ]);
   });
 
   test("Slack: Block Kit within its limits even for absurd input", () => {
     const long = "x".repeat(5000);
-    const n = buildNotification(report("failed", { failure: { phase: "p", code: "C", message: long, action: long }, summary: { highlights: Array(500).fill(long) } }));
-    const msg = slackMessage(n) as { text: string; blocks: Array<{ type: string; text?: { text: string }; fields?: Array<{ text: string }> }> };
+    const n = buildNotification(
+      report("failed", {
+        failure: { phase: "p", code: "C", message: long, action: long },
+        summary: { highlights: Array(500).fill(long) },
+      }),
+    );
+    const msg = slackMessage(n) as {
+      text: string;
+      blocks: Array<{ type: string; text?: { text: string }; fields?: Array<{ text: string }> }>;
+    };
     expect(msg.blocks.length).toBeLessThanOrEqual(50);
     const header = msg.blocks.find((b) => b.type === "header")!;
     expect(header.text!.text.length).toBeLessThanOrEqual(150);

@@ -1,4 +1,10 @@
-import { captureRow, failureOf, linkBaseOf, matchesTarget, type InstanceStatus } from "../../lib/ops/captureView";
+import {
+  captureRow,
+  failureOf,
+  linkBaseOf,
+  matchesTarget,
+  type InstanceStatus,
+} from "../../lib/ops/captureView";
 import { rerunInput } from "../../lib/ops/rerunInput";
 import { captureRequest, captureStatus, VM } from "./support/statuses";
 
@@ -16,7 +22,8 @@ describe("capture rows", () => {
       outcome: "succeeded",
       sizeBytes: 4096,
       links: {
-        status: "https://app.example.net/runtime/webhooks/durabletask/instances/capture-web01-abc?taskHub=AlertCapture",
+        status:
+          "https://app.example.net/runtime/webhooks/durabletask/instances/capture-web01-abc?taskHub=AlertCapture",
         capture: "https://st.blob.core.windows.net/network-watcher-logs/x.cap",
         summary: "https://st.blob.core.windows.net/network-watcher-logs/x.summary.json",
         captureDownload: "https://app.example.net/api/ops/captures/capture-web01-abc/files/capture",
@@ -35,29 +42,59 @@ describe("capture rows", () => {
   });
 
   test("failed: our reason from custom status; terminated: the reason given", () => {
-    expect(failureOf(captureStatus("a", "Failed"))).toBe("[startCapture] AgentMissing: the agent is not installed Action: install it, then re-run.");
-    const noProgress: InstanceStatus = { ...captureStatus("a", "Failed"), customStatus: null, output: "Orchestrator function 'captureOrchestrator' failed: boom\n   at stack" };
+    expect(failureOf(captureStatus("a", "Failed"))).toBe(
+      "[startCapture] AgentMissing: the agent is not installed Action: install it, then re-run.",
+    );
+    const noProgress: InstanceStatus = {
+      ...captureStatus("a", "Failed"),
+      customStatus: null,
+      output: "Orchestrator function 'captureOrchestrator' failed: boom\n   at stack",
+    };
     expect(failureOf(noProgress)).toBe("boom");
-    expect(failureOf({ ...captureStatus("a", "Terminated"), output: "operator cleanup" })).toBe("terminated: operator cleanup");
+    expect(failureOf({ ...captureStatus("a", "Terminated"), output: "operator cleanup" })).toBe(
+      "terminated: operator cleanup",
+    );
     expect(captureRow(captureStatus("a", "Failed"), BASE, NOW).outcome).toBe("failed");
   });
 
   test("a key in a stored status URL is dropped; a non-URL falls back to the app's own", () => {
-    const keyed = captureStatus("a", "Completed", { statusUrl: "https://app.example.net/runtime/webhooks/durabletask/instances/a?taskHub=H&code=SECRET" });
+    const keyed = captureStatus("a", "Completed", {
+      statusUrl:
+        "https://app.example.net/runtime/webhooks/durabletask/instances/a?taskHub=H&code=SECRET",
+    });
     expect(captureRow(keyed, BASE, NOW).links.status).not.toContain("SECRET");
     const junk = captureStatus("a", "Completed", { statusUrl: "javascript:alert(1)" });
-    expect(captureRow(junk, BASE, NOW).links.status).toBe("https://app.example.net/runtime/webhooks/durabletask/instances/a");
+    expect(captureRow(junk, BASE, NOW).links.status).toBe(
+      "https://app.example.net/runtime/webhooks/durabletask/instances/a",
+    );
   });
 
   test("unrecognised input, output and custom status are left out, not trusted", () => {
-    const odd: InstanceStatus = { name: "captureOrchestrator", instanceId: "x", runtimeStatus: "Completed", createdTime: NOW, lastUpdatedTime: NOW, input: "not json", output: { outcome: "exploded" }, customStatus: 42 };
+    const odd: InstanceStatus = {
+      name: "captureOrchestrator",
+      instanceId: "x",
+      runtimeStatus: "Completed",
+      createdTime: NOW,
+      lastUpdatedTime: NOW,
+      input: "not json",
+      output: { outcome: "exploded" },
+      customStatus: 42,
+    };
     const row = captureRow(odd, BASE, NOW);
-    expect(row).toEqual({ instanceId: "x", runtimeStatus: "Completed", createdTime: NOW.toISOString(), lastUpdatedTime: NOW.toISOString(), links: { status: "https://app.example.net/runtime/webhooks/durabletask/instances/x" } });
+    expect(row).toEqual({
+      instanceId: "x",
+      runtimeStatus: "Completed",
+      createdTime: NOW.toISOString(),
+      lastUpdatedTime: NOW.toISOString(),
+      links: { status: "https://app.example.net/runtime/webhooks/durabletask/instances/x" },
+    });
   });
 
   test("target filter: an ARM ID matches exactly (any casing), anything else as a substring", () => {
     const status = captureStatus("a", "Completed");
-    expect(matchesTarget(status, VM.toLowerCase().replace("resourceGroups", "resourcegroups"))).toBe(true);
+    expect(
+      matchesTarget(status, VM.toLowerCase().replace("resourceGroups", "resourcegroups")),
+    ).toBe(true);
     expect(matchesTarget(status, `${VM}/`)).toBe(true);
     expect(matchesTarget(status, VM.replace("web01", "web0"))).toBe(false);
     expect(matchesTarget(status, "WEB0")).toBe(true);
@@ -65,8 +102,14 @@ describe("capture rows", () => {
   });
 
   test("links follow the host's route prefix", () => {
-    expect(linkBaseOf("https://app.example.net/api/ops/captures/x?code=k")).toEqual({ origin: "https://app.example.net", opsPath: "/api/ops" });
-    expect(linkBaseOf("http://127.0.0.1:7071/custom/ops")).toEqual({ origin: "http://127.0.0.1:7071", opsPath: "/custom/ops" });
+    expect(linkBaseOf("https://app.example.net/api/ops/captures/x?code=k")).toEqual({
+      origin: "https://app.example.net",
+      opsPath: "/api/ops",
+    });
+    expect(linkBaseOf("http://127.0.0.1:7071/custom/ops")).toEqual({
+      origin: "http://127.0.0.1:7071",
+      opsPath: "/custom/ops",
+    });
   });
 });
 
@@ -79,13 +122,22 @@ describe("re-run input", () => {
   });
 
   test("an input stored as a JSON string is read too", () => {
-    const input = rerunInput({ ...captureStatus("a", "Failed"), input: JSON.stringify(captureRequest()) });
+    const input = rerunInput({
+      ...captureStatus("a", "Failed"),
+      input: JSON.stringify(captureRequest()),
+    });
     expect(input.ok).toBe(true);
   });
 
   test("something that is not a capture request is refused with the field that is wrong", () => {
-    const input = rerunInput({ ...captureStatus("a", "Failed"), input: { ...captureRequest(), settings: undefined } });
-    expect(input).toEqual({ ok: false, message: "the instance's input is not a capture request (settings); it cannot be re-run" });
+    const input = rerunInput({
+      ...captureStatus("a", "Failed"),
+      input: { ...captureRequest(), settings: undefined },
+    });
+    expect(input).toEqual({
+      ok: false,
+      message: "the instance's input is not a capture request (settings); it cannot be re-run",
+    });
     expect(rerunInput({ ...captureStatus("a", "Failed"), input: null }).ok).toBe(false);
   });
 });

@@ -5,10 +5,31 @@ import { captureTable, table } from "../../scripts/ops/render";
 
 describe("ops CLI", () => {
   test("tables align every column but the last", () => {
-    expect(table(["A", "LONGER", "C"], [["xxxx", "y", "z z"], ["", "yyyyyyyy", ""]]).split("\n")).toEqual(["A     LONGER    C", "xxxx  y         z z", "      yyyyyyyy"]);
+    expect(
+      table(
+        ["A", "LONGER", "C"],
+        [
+          ["xxxx", "y", "z z"],
+          ["", "yyyyyyyy", ""],
+        ],
+      ).split("\n"),
+    ).toEqual(["A     LONGER    C", "xxxx  y         z z", "      yyyyyyyy"]);
     const rows = captureTable([
-      { instanceId: "capture-web01-1", runtimeStatus: "Running", createdTime: "2026-03-10T12:00:00.000Z", target: { name: "web01", resourceGroup: "prod-rg" }, phase: "capturing", progress: { percent: 40 } },
-      { instanceId: "capture-db-2", runtimeStatus: "Failed", createdTime: "2026-03-10T11:00:00.000Z", outcome: "failed", failure: "[startCapture] AgentMissing: x".padEnd(120, "!") },
+      {
+        instanceId: "capture-web01-1",
+        runtimeStatus: "Running",
+        createdTime: "2026-03-10T12:00:00.000Z",
+        target: { name: "web01", resourceGroup: "prod-rg" },
+        phase: "capturing",
+        progress: { percent: 40 },
+      },
+      {
+        instanceId: "capture-db-2",
+        runtimeStatus: "Failed",
+        createdTime: "2026-03-10T11:00:00.000Z",
+        outcome: "failed",
+        failure: "[startCapture] AgentMissing: x".padEnd(120, "!"),
+      },
     ]).split("\n");
     expect(rows[0]).toMatch(/^CREATED \(UTC\)\s+STATUS\s+OUTCOME\s+TARGET\s+INSTANCE\s+REASON$/);
     expect(rows[1]).toContain("2026-03-10 12:00:00Z");
@@ -19,20 +40,34 @@ describe("ops CLI", () => {
   });
 
   test("connection: flags, then environment; the URL must be http(s)", () => {
-    expect(resolveConnection({ url: "https://app.example.net/", key: "k1" }, { OPS_URL: "http://other", OPS_KEY: "k2" })).toMatchObject({ baseUrl: "https://app.example.net", key: "k1" });
-    expect(resolveConnection({}, { OPS_URL: "http://127.0.0.1:7071", OPS_KEY: "k2" })).toMatchObject({ baseUrl: "http://127.0.0.1:7071", key: "k2" });
+    expect(
+      resolveConnection(
+        { url: "https://app.example.net/", key: "k1" },
+        { OPS_URL: "http://other", OPS_KEY: "k2" },
+      ),
+    ).toMatchObject({ baseUrl: "https://app.example.net", key: "k1" });
+    expect(
+      resolveConnection({}, { OPS_URL: "http://127.0.0.1:7071", OPS_KEY: "k2" }),
+    ).toMatchObject({ baseUrl: "http://127.0.0.1:7071", key: "k2" });
     expect(() => resolveConnection({ url: "ftp://x", key: "k" }, {})).toThrow(UsageError);
   });
 
   test("progress: one line per item when stderr is not a terminal, a redrawn bar when it is", () => {
     const lines: string[] = [];
-    const piped = { isTTY: false, write: (s: string) => lines.push(s) } as unknown as NodeJS.WriteStream;
+    const piped = {
+      isTTY: false,
+      write: (s: string) => lines.push(s),
+    } as unknown as NodeJS.WriteStream;
     const bar = new ProgressBar(2, "rerun", piped);
     bar.tick("cap-a", "started");
     bar.tick("cap-b", "refused");
     expect(lines).toEqual(["rerun 1/2 cap-a started\n", "rerun 2/2 cap-b refused\n"]);
     const drawn: string[] = [];
-    const tty = { isTTY: true, columns: 200, write: (s: string) => drawn.push(s) } as unknown as NodeJS.WriteStream;
+    const tty = {
+      isTTY: true,
+      columns: 200,
+      write: (s: string) => drawn.push(s),
+    } as unknown as NodeJS.WriteStream;
     const ttyBar = new ProgressBar(2, "rerun", tty, 10);
     ttyBar.tick("cap-a", "started");
     ttyBar.tick("cap-b", "started");

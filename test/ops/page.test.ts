@@ -9,7 +9,13 @@ const HOSTILE = `<script>window.__pwned=1</script><img src=x onerror="alert(1)">
 
 function page(statuses: ReturnType<typeof captureStatus>[], filter = {}): string {
   const items = statuses.map((s) => captureRow(s, BASE, NOW));
-  return renderOpsPage({ list: { items, matched: items.length, window: { since: "2026-03-03T12:00:00.000Z" } }, opsPath: "/api/ops", filter, generatedAt: NOW, nonce: "n0nce" });
+  return renderOpsPage({
+    list: { items, matched: items.length, window: { since: "2026-03-03T12:00:00.000Z" } },
+    opsPath: "/api/ops",
+    filter,
+    generatedAt: NOW,
+    nonce: "n0nce",
+  });
 }
 
 /** Everything between the two constant raw-text elements' closing tags and the body is ours; count tags that could run code. */
@@ -19,12 +25,17 @@ function scriptTags(doc: string): number {
 
 describe("escaping", () => {
   test("text and attribute metacharacters", () => {
-    expect(escapeHtml(HOSTILE)).toBe("&lt;script&gt;window.__pwned=1&lt;/script&gt;&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&#39;&quot;&#96;&amp;");
+    expect(escapeHtml(HOSTILE)).toBe(
+      "&lt;script&gt;window.__pwned=1&lt;/script&gt;&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&#39;&quot;&#96;&amp;",
+    );
   });
 
   test("interpolations are escaped unless they are markup built the same way", () => {
     const inner = html`<b>${HOSTILE}</b>`;
-    expect(html`<p title="${HOSTILE}">${inner}${[HOSTILE, inner]}${undefined}${null}${false}${0}</p>`.text).toBe(
+    expect(
+      html`<p title="${HOSTILE}">${inner}${[HOSTILE, inner]}${undefined}${null}${false}${0}</p>`
+        .text,
+    ).toBe(
       `<p title="${escapeHtml(HOSTILE)}"><b>${escapeHtml(HOSTILE)}</b>${escapeHtml(HOSTILE)}<b>${escapeHtml(HOSTILE)}</b>0</p>`,
     );
   });
@@ -32,20 +43,39 @@ describe("escaping", () => {
   test("only http(s) URLs and our own paths become links", () => {
     expect(safeHref("https://x.example/a")).toBe("https://x.example/a");
     expect(safeHref("/api/ops/captures/a/files/capture")).toBe("/api/ops/captures/a/files/capture");
-    for (const bad of ["javascript:alert(1)", "JAVASCRIPT:x", "data:text/html,x", "//evil.example/x", "vbscript:x", undefined]) expect(safeHref(bad)).toBeUndefined();
+    for (const bad of [
+      "javascript:alert(1)",
+      "JAVASCRIPT:x",
+      "data:text/html,x",
+      "//evil.example/x",
+      "vbscript:x",
+      undefined,
+    ])
+      expect(safeHref(bad)).toBeUndefined();
   });
 });
 
 describe("ops page", () => {
   test("one row per capture, a re-run button only on failed and terminated ones, download links only where files exist", () => {
-    const doc = page([captureStatus("cap-failed", "Failed"), captureStatus("cap-done", "Completed"), captureStatus("cap-running", "Running"), captureStatus("cap-term", "Terminated")]);
+    const doc = page([
+      captureStatus("cap-failed", "Failed"),
+      captureStatus("cap-done", "Completed"),
+      captureStatus("cap-running", "Running"),
+      captureStatus("cap-term", "Terminated"),
+    ]);
     const rows = doc.match(/<tr data-instance-id="[^"]+" data-status="[^"]+">/g) ?? [];
     expect(rows).toHaveLength(4);
-    const buttons = [...doc.matchAll(/<button type="button" class="rerun" data-instance-id="([^"]+)">/g)].map((m) => m[1]);
+    const buttons = [
+      ...doc.matchAll(/<button type="button" class="rerun" data-instance-id="([^"]+)">/g),
+    ].map((m) => m[1]);
     expect(buttons).toEqual(["cap-failed", "cap-term"]);
     expect(doc).toContain('<a data-keyed href="/api/ops/captures/cap-done/files/capture">.cap</a>');
-    expect(doc).toContain('<a data-keyed href="/api/ops/captures/cap-done/files/summary">summary</a>');
-    expect(doc).toContain('<a data-keyed href="/api/ops/captures/cap-running" class="sub">details</a>');
+    expect(doc).toContain(
+      '<a data-keyed href="/api/ops/captures/cap-done/files/summary">summary</a>',
+    );
+    expect(doc).toContain(
+      '<a data-keyed href="/api/ops/captures/cap-running" class="sub">details</a>',
+    );
     expect(doc).not.toContain("/runtime/webhooks/durabletask");
     expect(doc.match(/files\/capture/g)).toHaveLength(1);
     expect(doc).toContain('<progress max="100" value="50"');
@@ -53,7 +83,9 @@ describe("ops page", () => {
   });
 
   test("alert text cannot become markup: rule name, severity and failure reason from a hostile payload", () => {
-    const hostile = captureStatus("cap-x", "Failed", { alert: { schema: "common", ruleName: HOSTILE, severity: HOSTILE } });
+    const hostile = captureStatus("cap-x", "Failed", {
+      alert: { schema: "common", ruleName: HOSTILE, severity: HOSTILE },
+    });
     hostile.customStatus = { phase: "failed", lastStatus: HOSTILE };
     const doc = page([hostile], { target: HOSTILE, since: '"><script>alert(2)</script>' });
     expect(scriptTags(doc)).toBe(1);
@@ -79,8 +111,21 @@ describe("ops page", () => {
   test("an empty window says so; more rows come with a next-page link that keeps the filter", () => {
     expect(page([])).toContain("No captures match.");
     const items = [captureRow(captureStatus("cap-a", "Failed"), BASE, NOW)];
-    const doc = renderOpsPage({ list: { items, matched: 5, continuationToken: "tok_1", window: { since: "2026-03-03T12:00:00.000Z" } }, opsPath: "/api/ops", filter: { status: "Failed", since: "2d" }, generatedAt: NOW, nonce: "n" });
-    expect(doc).toContain('<a data-keyed href="/api/ops?status=Failed&amp;since=2d&amp;continuationToken=tok_1">');
+    const doc = renderOpsPage({
+      list: {
+        items,
+        matched: 5,
+        continuationToken: "tok_1",
+        window: { since: "2026-03-03T12:00:00.000Z" },
+      },
+      opsPath: "/api/ops",
+      filter: { status: "Failed", since: "2d" },
+      generatedAt: NOW,
+      nonce: "n",
+    });
+    expect(doc).toContain(
+      '<a data-keyed href="/api/ops?status=Failed&amp;since=2d&amp;continuationToken=tok_1">',
+    );
     expect(doc).toContain("1 shown of 5");
     expect(doc).toContain('<option value="Failed" selected>Failed</option>');
   });

@@ -2,7 +2,10 @@ import { decodeCursor, encodeCursor, pageOf, type Pageable } from "../../lib/ops
 
 function rows(count: number): Pageable[] {
   // Pairs share a created time (the extension reports whole seconds), so the tie-break matters.
-  return Array.from({ length: count }, (_, i) => ({ instanceId: `capture-${String(i).padStart(3, "0")}`, createdTime: new Date(Date.UTC(2026, 2, 10, 12, 0, Math.floor(i / 2))) }));
+  return Array.from({ length: count }, (_, i) => ({
+    instanceId: `capture-${String(i).padStart(3, "0")}`,
+    createdTime: new Date(Date.UTC(2026, 2, 10, 12, 0, Math.floor(i / 2))),
+  }));
 }
 
 function walk(all: Pageable[], top: number): string[][] {
@@ -34,14 +37,22 @@ test("a capture created between two page requests neither shifts nor repeats the
   const first = pageOf(all, 4);
   const newer = { instanceId: "capture-new", createdTime: new Date(Date.UTC(2026, 2, 10, 13)) };
   const second = pageOf([newer, ...all], 4, decodeCursor(first.continuationToken as string));
-  expect(second.items.map((r) => r.instanceId)).toEqual(pageOf(all, 4, decodeCursor(first.continuationToken as string)).items.map((r) => r.instanceId));
+  expect(second.items.map((r) => r.instanceId)).toEqual(
+    pageOf(all, 4, decodeCursor(first.continuationToken as string)).items.map((r) => r.instanceId),
+  );
   expect(second.items.map((r) => r.instanceId)).not.toContain(first.items[3]?.instanceId);
 });
 
 test("cursors round-trip; anything else is not a cursor", () => {
   const cursor = { createdTime: 1_773_144_000_000, instanceId: "capture-web01-0123456789" };
   expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
-  for (const bad of ["", "%%%", Buffer.from("[1]").toString("base64url"), Buffer.from('["x","y"]').toString("base64url"), Buffer.from("{}").toString("base64url")]) {
+  for (const bad of [
+    "",
+    "%%%",
+    Buffer.from("[1]").toString("base64url"),
+    Buffer.from('["x","y"]').toString("base64url"),
+    Buffer.from("{}").toString("base64url"),
+  ]) {
     expect(decodeCursor(bad)).toBeUndefined();
   }
 });

@@ -5,20 +5,47 @@ import type { CaptureReport } from "../../lib/workflow/contracts";
 import { replay, type ScriptedActivity } from "../support/replayHarness";
 
 const START = new Date("2026-01-01T02:00:00Z");
-const WATCHER = { subscriptionId: "sub", resourceGroup: "NetworkWatcherRG", name: "NetworkWatcher_westeurope" };
+const WATCHER = {
+  subscriptionId: "sub",
+  resourceGroup: "NetworkWatcherRG",
+  name: "NetworkWatcher_westeurope",
+};
 
 function request(timeLimitInSeconds = 300, policy: CaptureRequest["policy"] = {}): CaptureRequest {
   return {
-    target: { resourceId: "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1", subscriptionId: "sub", resourceGroup: "rg", name: "vm1", kind: "virtualMachine" },
-    settings: { timeLimitInSeconds, totalBytesPerSession: 1073741824, bytesToCapturePerPacket: 0, filters: [], storageAccountId: "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps" },
+    target: {
+      resourceId:
+        "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1",
+      subscriptionId: "sub",
+      resourceGroup: "rg",
+      name: "vm1",
+      kind: "virtualMachine",
+    },
+    settings: {
+      timeLimitInSeconds,
+      totalBytesPerSession: 1073741824,
+      bytesToCapturePerPacket: 0,
+      filters: [],
+      storageAccountId:
+        "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps",
+    },
     alert: { schema: "common", ruleName: "tcp-out" },
     captureName: "alertcap-vm1-abc",
-    policy: { quotaWaitSeconds: 600, quotaRecheckSeconds: 60, deadlineGraceSeconds: 120, summarize: true, ...policy },
+    policy: {
+      quotaWaitSeconds: 600,
+      quotaRecheckSeconds: 60,
+      deadlineGraceSeconds: 120,
+      summarize: true,
+      ...policy,
+    },
   };
 }
 
 const ok = (value: unknown = {}) => ({ ok: true, value });
-const fail = (code: string) => ({ ok: false, failure: { code, message: `${code} happened`, action: "do something" } });
+const fail = (code: string) => ({
+  ok: false,
+  failure: { code, message: `${code} happened`, action: "do something" },
+});
 /** A transient failure on every attempt, as an activity throws it for durable retries. */
 const failsWith = (message: string) => (): never => {
   throw new Error(message);
@@ -26,20 +53,34 @@ const failsWith = (message: string) => (): never => {
 const secondsFromStart = (at: Date) => (at.getTime() - START.getTime()) / 1000;
 
 /** A capture that runs until a few seconds past its time limit, then reports Stopped/TimeExceeded, as Network Watcher does. */
-function activities(overrides: Record<string, ScriptedActivity> = {}, timeLimit = 300): Record<string, ScriptedActivity> {
+function activities(
+  overrides: Record<string, ScriptedActivity> = {},
+  timeLimit = 300,
+): Record<string, ScriptedActivity> {
   let startedAt = 0;
   return {
-    checkQuota: () => ok({ region: "westeurope", watcher: WATCHER, running: 3, limit: 10000, available: true }),
-    resolveCaptureName: (input) => ok({ name: (input as { desiredName: string }).desiredName, resolution: "new" }),
+    checkQuota: () =>
+      ok({ region: "westeurope", watcher: WATCHER, running: 3, limit: 10000, available: true }),
+    resolveCaptureName: (input) =>
+      ok({ name: (input as { desiredName: string }).desiredName, resolution: "new" }),
     startCapture: (_input, { at }) => {
       startedAt = secondsFromStart(at);
       return ok({ name: "alertcap-vm1-abc", id: "pc-id" });
     },
     getCaptureStatus: (_input, { at }) =>
-      ok(secondsFromStart(at) - startedAt >= timeLimit + 5 ? { status: "Stopped", stopReason: "TimeExceeded", errors: [] } : { status: "Running", errors: [] }),
+      ok(
+        secondsFromStart(at) - startedAt >= timeLimit + 5
+          ? { status: "Stopped", stopReason: "TimeExceeded", errors: [] }
+          : { status: "Running", errors: [] },
+      ),
     stopCapture: () => ok(),
     deleteCapture: () => ok(),
-    verifyCaptureBlob: () => ok({ storagePath: "https://caps.blob.core.windows.net/network-watcher-logs/x.cap", sizeBytes: 4096, format: "pcap" }),
+    verifyCaptureBlob: () =>
+      ok({
+        storagePath: "https://caps.blob.core.windows.net/network-watcher-logs/x.cap",
+        sizeBytes: 4096,
+        format: "pcap",
+      }),
     summarizeCapture: () => ok({ highlights: ["10.0.0.4:443 ⇄ 10.0.0.9:51000 1200 packets"] }),
     notify: () => ok({ delivered: ["webhook"] }),
     ...overrides,
@@ -48,7 +89,9 @@ function activities(overrides: Record<string, ScriptedActivity> = {}, timeLimit 
 
 /** Activity names in call order; the per-channel notify calls count once (the webhook's). */
 function names(run: { calls: Array<{ name: string; input: unknown }> }): string[] {
-  return run.calls.filter((c) => c.name !== "notify" || (c.input as { channel: string }).channel === "webhook").map((c) => c.name);
+  return run.calls
+    .filter((c) => c.name !== "notify" || (c.input as { channel: string }).channel === "webhook")
+    .map((c) => c.name);
 }
 
 function notified(run: { calls: Array<{ name: string; input: unknown }> }): CaptureReport {
@@ -59,19 +102,32 @@ function notified(run: { calls: Array<{ name: string; input: unknown }> }): Capt
 
 describe("captureOrchestrator (durable-functions replay)", () => {
   test("happy path: quota → name → start → polls on the schedule → blob → summary → notify", async () => {
-    const run = await replay(captureOrchestrator, { input: request(300), activities: activities(), start: START });
+    const run = await replay(captureOrchestrator, {
+      input: request(300),
+      activities: activities(),
+      start: START,
+    });
     expect(run.error).toBeUndefined();
     const report = run.output as CaptureReport;
     expect(report.outcome).toBe("succeeded");
     const polls = run.calls.filter((c) => c.name === "getCaptureStatus");
     expect(polls.map((c) => secondsFromStart(c.at))).toEqual(plannedPolls(300));
     expect(names(run).filter((n) => n !== "getCaptureStatus")).toEqual([
-      "checkQuota", "resolveCaptureName", "startCapture", "verifyCaptureBlob", "summarizeCapture", "notify",
+      "checkQuota",
+      "resolveCaptureName",
+      "startCapture",
+      "verifyCaptureBlob",
+      "summarizeCapture",
+      "notify",
     ]);
     expect(report.pollCount).toBe(polls.length);
     expect(report.summary?.highlights).toHaveLength(1);
     expect(notified(run).outcome).toBe("succeeded");
-    expect(run.customStatus).toMatchObject({ phase: "done", polls: polls.length, captureName: "alertcap-vm1-abc" });
+    expect(run.customStatus).toMatchObject({
+      phase: "done",
+      polls: polls.length,
+      captureName: "alertcap-vm1-abc",
+    });
   });
 
   test("every channel is notified by its own activity call, so one channel's retry never re-posts another", async () => {
@@ -81,19 +137,28 @@ describe("captureOrchestrator (durable-functions replay)", () => {
       start: START,
       activities: activities({
         notify: (input) => {
-          if ((input as { channel: string }).channel === "teams" && ++teamsAttempts === 1) throw new Error("Teams 503");
+          if ((input as { channel: string }).channel === "teams" && ++teamsAttempts === 1)
+            throw new Error("Teams 503");
           return ok({ delivered: [(input as { channel: string }).channel] });
         },
       }),
     });
-    const notifyCalls = run.calls.filter((c) => c.name === "notify").map((c) => `${(c.input as { channel: string }).channel}#${c.attempt}`);
+    const notifyCalls = run.calls
+      .filter((c) => c.name === "notify")
+      .map((c) => `${(c.input as { channel: string }).channel}#${c.attempt}`);
     expect(notifyCalls).toEqual(["webhook#1", "teams#1", "teams#2", "slack#1"]);
     expect((run.output as CaptureReport).notifyError).toBeUndefined();
   });
 
   test("custom status shows progress while capturing", async () => {
-    const run = await replay(captureOrchestrator, { input: request(300), activities: activities(), start: START });
-    const capturing = run.statuses.filter((s) => (s as { phase?: string })?.phase === "capturing") as Array<{ polls: number; expectedEnd: string }>;
+    const run = await replay(captureOrchestrator, {
+      input: request(300),
+      activities: activities(),
+      start: START,
+    });
+    const capturing = run.statuses.filter(
+      (s) => (s as { phase?: string })?.phase === "capturing",
+    ) as Array<{ polls: number; expectedEnd: string }>;
     expect(capturing.length).toBeGreaterThan(3);
     expect(capturing[0]!.expectedEnd).toBe(new Date(START.getTime() + 300_000).toISOString());
     expect(Math.max(...capturing.map((s) => s.polls))).toBeGreaterThan(1);
@@ -106,22 +171,39 @@ describe("captureOrchestrator (durable-functions replay)", () => {
       start: START,
       activities: activities({
         getCaptureStatus: (_i, { at }) =>
-          ok(secondsFromStart(at) >= stopAt ? { status: "Stopped", stopReason: "TotalBytesExceeded", errors: [] } : { status: "Running", errors: [] }),
+          ok(
+            secondsFromStart(at) >= stopAt
+              ? { status: "Stopped", stopReason: "TotalBytesExceeded", errors: [] }
+              : { status: "Running", errors: [] },
+          ),
       }),
     });
     const report = run.output as CaptureReport;
     expect(report.outcome).toBe("stoppedEarly");
-    const seenAt = secondsFromStart(run.calls.filter((c) => c.name === "getCaptureStatus").pop()!.at);
+    const seenAt = secondsFromStart(
+      run.calls.filter((c) => c.name === "getCaptureStatus").pop()!.at,
+    );
     expect(seenAt).toBeGreaterThanOrEqual(stopAt);
     expect(seenAt).toBeLessThanOrEqual(2 * stopAt + 10);
     expect(names(run)).not.toContain("stopCapture");
   });
 
   test("agent missing at start: compensates, notifies the failure, and fails with an actionable reason", async () => {
-    const run = await replay(captureOrchestrator, { input: request(), start: START, activities: activities({ startCapture: () => fail("AgentMissing") }) });
+    const run = await replay(captureOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities({ startCapture: () => fail("AgentMissing") }),
+    });
     expect(run.error).toContain("AgentMissing");
     expect(run.error).toContain("do something");
-    expect(names(run)).toEqual(["checkQuota", "resolveCaptureName", "startCapture", "stopCapture", "deleteCapture", "notify"]);
+    expect(names(run)).toEqual([
+      "checkQuota",
+      "resolveCaptureName",
+      "startCapture",
+      "stopCapture",
+      "deleteCapture",
+      "notify",
+    ]);
     const report = notified(run);
     expect(report.outcome).toBe("failed");
     expect(report.failure).toMatchObject({ code: "AgentMissing", phase: "startCapture" });
@@ -131,7 +213,9 @@ describe("captureOrchestrator (durable-functions replay)", () => {
     const run = await replay(captureOrchestrator, {
       input: request(18000),
       start: START,
-      activities: activities({ getCaptureStatus: () => ok({ status: "Error", errors: ["AgentStopped"], stopReason: "" }) }),
+      activities: activities({
+        getCaptureStatus: () => ok({ status: "Error", errors: ["AgentStopped"], stopReason: "" }),
+      }),
     });
     expect(run.error).toContain("CaptureFailed");
     expect(run.error).toContain("AgentStopped");
@@ -146,20 +230,40 @@ describe("captureOrchestrator (durable-functions replay)", () => {
       input: request(),
       start: START,
       activities: activities({
-        checkQuota: () => ok({ region: "westeurope", watcher: WATCHER, running: 10000, limit: 10000, available: ++checks >= 3 }),
+        checkQuota: () =>
+          ok({
+            region: "westeurope",
+            watcher: WATCHER,
+            running: 10000,
+            limit: 10000,
+            available: ++checks >= 3,
+          }),
       }),
     });
     expect((run.output as CaptureReport).outcome).toBe("succeeded");
-    const quotaCalls = run.calls.filter((c) => c.name === "checkQuota").map((c) => secondsFromStart(c.at));
+    const quotaCalls = run.calls
+      .filter((c) => c.name === "checkQuota")
+      .map((c) => secondsFromStart(c.at));
     expect(quotaCalls).toEqual([0, 60, 120]);
-    expect(run.statuses.some((s) => (s as { phase?: string })?.phase === "waitingForQuota")).toBe(true);
+    expect(run.statuses.some((s) => (s as { phase?: string })?.phase === "waitingForQuota")).toBe(
+      true,
+    );
   });
 
   test("quota never frees: fails with QuotaExceeded after the bounded wait, nothing started", async () => {
     const run = await replay(captureOrchestrator, {
       input: request(300, { quotaWaitSeconds: 300 }),
       start: START,
-      activities: activities({ checkQuota: () => ok({ region: "westeurope", watcher: WATCHER, running: 10000, limit: 10000, available: false }) }),
+      activities: activities({
+        checkQuota: () =>
+          ok({
+            region: "westeurope",
+            watcher: WATCHER,
+            running: 10000,
+            limit: 10000,
+            available: false,
+          }),
+      }),
     });
     expect(run.error).toContain("QuotaExceeded");
     expect(names(run)).not.toContain("startCapture");
@@ -174,11 +278,21 @@ describe("captureOrchestrator (durable-functions replay)", () => {
       input: request(),
       start: START,
       activities: activities({
-        startCapture: (_i, { at }) => (++starts === 1 ? fail("QuotaExceeded") : activities().startCapture!(_i, { at, attempt: 1 })),
+        startCapture: (_i, { at }) =>
+          ++starts === 1
+            ? fail("QuotaExceeded")
+            : activities().startCapture!(_i, { at, attempt: 1 }),
       }),
     });
     expect((run.output as CaptureReport).outcome).toBe("succeeded");
-    expect(names(run).slice(0, 6)).toEqual(["checkQuota", "resolveCaptureName", "startCapture", "checkQuota", "resolveCaptureName", "startCapture"]);
+    expect(names(run).slice(0, 6)).toEqual([
+      "checkQuota",
+      "resolveCaptureName",
+      "startCapture",
+      "checkQuota",
+      "resolveCaptureName",
+      "startCapture",
+    ]);
     expect(secondsFromStart(run.calls.filter((c) => c.name === "checkQuota")[1]!.at)).toBe(60);
   });
 
@@ -198,7 +312,9 @@ describe("captureOrchestrator (durable-functions replay)", () => {
     const run = await replay(captureOrchestrator, {
       input: request(),
       start: START,
-      activities: activities({ resolveCaptureName: () => ok({ name: "alertcap-vm1-abc", resolution: "adopted" }) }),
+      activities: activities({
+        resolveCaptureName: () => ok({ name: "alertcap-vm1-abc", resolution: "adopted" }),
+      }),
     });
     expect(names(run)).not.toContain("startCapture");
     expect((run.output as CaptureReport).outcome).toBe("succeeded");
@@ -208,7 +324,9 @@ describe("captureOrchestrator (durable-functions replay)", () => {
     const run = await replay(captureOrchestrator, {
       input: request(),
       start: START,
-      activities: activities({ resolveCaptureName: () => ok({ name: "alertcap-vm1-abc-2", resolution: "suffixed" }) }),
+      activities: activities({
+        resolveCaptureName: () => ok({ name: "alertcap-vm1-abc-2", resolution: "suffixed" }),
+      }),
     });
     const start = run.calls.find((c) => c.name === "startCapture")!;
     expect((start.input as { name: string }).name).toBe("alertcap-vm1-abc-2");
@@ -226,7 +344,12 @@ describe("captureOrchestrator (durable-functions replay)", () => {
     expect(report.outcome).toBe("cancelled");
     const stop = run.calls.find((c) => c.name === "stopCapture")!;
     expect(secondsFromStart(stop.at)).toBe(45);
-    expect(names(run).slice(-4)).toEqual(["stopCapture", "verifyCaptureBlob", "summarizeCapture", "notify"]);
+    expect(names(run).slice(-4)).toEqual([
+      "stopCapture",
+      "verifyCaptureBlob",
+      "summarizeCapture",
+      "notify",
+    ]);
   });
 
   test("deadline overrun: stops the capture itself past time limit + grace, verifies and notifies", async () => {
@@ -303,7 +426,11 @@ describe("captureOrchestrator (durable-functions replay)", () => {
   });
 
   test("a 5-hour capture keeps history bounded", async () => {
-    const run = await replay(captureOrchestrator, { input: request(18000), activities: activities({}, 18000), start: START });
+    const run = await replay(captureOrchestrator, {
+      input: request(18000),
+      activities: activities({}, 18000),
+      start: START,
+    });
     expect((run.output as CaptureReport).outcome).toBe("succeeded");
     expect(run.calls.filter((c) => c.name === "getCaptureStatus").length).toBeLessThanOrEqual(30);
     expect(run.history.length).toBeLessThan(400);

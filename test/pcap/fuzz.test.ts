@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { join } from "node:path";
-import type { FuzzReport } from "./support/fuzz-cases";
+import type { FuzzReport } from "./support/fuzzCases";
 
 const CASES = 300;
 /** A hard cap for the worker; the heap actually used must stay well below it. */
@@ -26,7 +26,12 @@ require(workerData.entry);
 function fuzzInWorker(cases: number, seed: number): Promise<FuzzReport> {
   const worker = new Worker(BOOTSTRAP, {
     eval: true,
-    workerData: { cases, seed, entry: join(__dirname, "support", "fuzz-worker.ts"), swc: require.resolve("@swc/core") },
+    workerData: {
+      cases,
+      seed,
+      entry: join(__dirname, "support", "fuzzWorker.ts"),
+      swc: require.resolve("@swc/core"),
+    },
     resourceLimits: { maxOldGenerationSizeMb: HEAP_LIMIT_MB },
   });
   return new Promise<FuzzReport>((resolve, reject) => {
@@ -47,11 +52,15 @@ function fuzzInWorker(cases: number, seed: number): Promise<FuzzReport> {
   });
 }
 
-test(`${CASES} mutated and truncated captures all end, in bounded heap, with a summary`, async () => {
-  const report = await fuzzInWorker(CASES, 20240601);
-  expect(report.cases).toBe(CASES);
-  // The mutations really did damage files, and readable parts were still summarised.
-  expect(report.withWarnings).toBeGreaterThan(CASES / 3);
-  expect(report.packets).toBeGreaterThan(0);
-  expect(report.maxHeapUsedBytes).toBeLessThan(HEAP_EXPECTED_MB * 1024 * 1024);
-}, TIME_LIMIT_MS + 10_000);
+test(
+  `${CASES} mutated and truncated captures all end, in bounded heap, with a summary`,
+  async () => {
+    const report = await fuzzInWorker(CASES, 20240601);
+    expect(report.cases).toBe(CASES);
+    // The mutations really did damage files, and readable parts were still summarised.
+    expect(report.withWarnings).toBeGreaterThan(CASES / 3);
+    expect(report.packets).toBeGreaterThan(0);
+    expect(report.maxHeapUsedBytes).toBeLessThan(HEAP_EXPECTED_MB * 1024 * 1024);
+  },
+  TIME_LIMIT_MS + 10_000,
+);

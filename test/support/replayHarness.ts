@@ -20,16 +20,36 @@ const testing = require("durable-functions/lib/src/util/testingUtils") as {
     schemaVersion: number,
     isReplaying: boolean,
   ) => unknown;
-  DummyOrchestrationContext: new (functionName?: string, invocationId?: string, logHandler?: () => void) => unknown;
-  createOrchestrator: (fn: OrchestrationHandler) => (trigger: unknown, context: unknown) => Promise<OrchestratorState>;
+  DummyOrchestrationContext: new (
+    functionName?: string,
+    invocationId?: string,
+    logHandler?: () => void,
+  ) => unknown;
+  createOrchestrator: (
+    fn: OrchestrationHandler,
+  ) => (trigger: unknown, context: unknown) => Promise<OrchestratorState>;
 };
 
 const SCHEMA_V3 = 2;
 const EventType = {
-  ExecutionStarted: 0, TaskScheduled: 4, TaskCompleted: 5, TaskFailed: 6, TimerCreated: 10,
-  TimerFired: 11, OrchestratorStarted: 12, OrchestratorCompleted: 13, EventRaised: 15,
+  ExecutionStarted: 0,
+  TaskScheduled: 4,
+  TaskCompleted: 5,
+  TaskFailed: 6,
+  TimerCreated: 10,
+  TimerFired: 11,
+  OrchestratorStarted: 12,
+  OrchestratorCompleted: 13,
+  EventRaised: 15,
 } as const;
-const ActionType = { CallActivity: 0, CallActivityWithRetry: 1, CreateTimer: 5, WaitForExternalEvent: 6, WhenAny: 11, WhenAll: 12 } as const;
+const ActionType = {
+  CallActivity: 0,
+  CallActivityWithRetry: 1,
+  CreateTimer: 5,
+  WaitForExternalEvent: 6,
+  WhenAny: 11,
+  WhenAll: 12,
+} as const;
 
 interface Action {
   actionType: number;
@@ -37,7 +57,12 @@ interface Action {
   input?: unknown;
   fireAt?: string | Date;
   isCanceled?: boolean;
-  retryOptions?: { firstRetryIntervalInMilliseconds: number; maxNumberOfAttempts: number; backoffCoefficient?: number; maxRetryIntervalInMilliseconds?: number };
+  retryOptions?: {
+    firstRetryIntervalInMilliseconds: number;
+    maxNumberOfAttempts: number;
+    backoffCoefficient?: number;
+    maxRetryIntervalInMilliseconds?: number;
+  };
   compoundActions?: Action[];
 }
 interface OrchestratorState {
@@ -47,7 +72,12 @@ interface OrchestratorState {
   error?: string;
   customStatus?: unknown;
 }
-type WireEvent = Record<string, unknown> & { EventType: number; EventId: number; Timestamp: string; IsPlayed: boolean };
+type WireEvent = Record<string, unknown> & {
+  EventType: number;
+  EventId: number;
+  Timestamp: string;
+  IsPlayed: boolean;
+};
 
 /** A scripted activity: return its result, or throw to simulate a transient failure. */
 export type ScriptedActivity = (input: unknown, call: { attempt: number; at: Date }) => unknown;
@@ -73,13 +103,31 @@ export interface ReplayOptions {
   maxEpisodes?: number;
 }
 
-interface PendingActivity { id: number; name: string; input: unknown; retry?: Action["retryOptions"]; attempt: number; dueAt: number }
-interface PendingTimer { id: number; fireAt: number; actionIndex: number; retryOf?: PendingActivity }
+interface PendingActivity {
+  id: number;
+  name: string;
+  input: unknown;
+  retry?: Action["retryOptions"];
+  attempt: number;
+  dueAt: number;
+}
+interface PendingTimer {
+  id: number;
+  fireAt: number;
+  actionIndex: number;
+  retryOf?: PendingActivity;
+}
 
 /** A failed orchestration comes back, as to the extension, as an error carrying the state after `$OutOfProcData$:`. */
-async function runEpisode(run: ReturnType<typeof testing.createOrchestrator>, trigger: unknown): Promise<OrchestratorState> {
+async function runEpisode(
+  run: ReturnType<typeof testing.createOrchestrator>,
+  trigger: unknown,
+): Promise<OrchestratorState> {
   try {
-    return await run(trigger, new testing.DummyOrchestrationContext("orchestrator", undefined, () => undefined));
+    return await run(
+      trigger,
+      new testing.DummyOrchestrationContext("orchestrator", undefined, () => undefined),
+    );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const marker = message.indexOf("$OutOfProcData$:");
@@ -92,7 +140,10 @@ function flatten(actions: Action[]): Action[] {
   return actions.flatMap((a) => (a.compoundActions ? flatten(a.compoundActions) : [a]));
 }
 
-export async function replay(orchestrator: OrchestrationHandler, options: ReplayOptions): Promise<ReplayRun> {
+export async function replay(
+  orchestrator: OrchestrationHandler,
+  options: ReplayOptions,
+): Promise<ReplayRun> {
   const run = testing.createOrchestrator(orchestrator);
   const start = options.start ?? new Date("2026-01-01T02:00:00Z");
   let now = start.getTime();
@@ -104,22 +155,44 @@ export async function replay(orchestrator: OrchestrationHandler, options: Replay
   const timers: PendingTimer[] = [];
   let nextId = 0;
   let handledActions = 0;
-  let incoming: Array<Omit<WireEvent, "EventId" | "IsPlayed" | "Timestamp"> & Record<string, unknown>> = [];
+  let incoming: Array<
+    Omit<WireEvent, "EventId" | "IsPlayed" | "Timestamp"> & Record<string, unknown>
+  > = [];
   const push = (event: Omit<WireEvent, "IsPlayed" | "Timestamp">) =>
-    history.push({ ...event, Timestamp: new Date(now).toISOString(), IsPlayed: false } as WireEvent);
+    history.push({
+      ...event,
+      Timestamp: new Date(now).toISOString(),
+      IsPlayed: false,
+    } as WireEvent);
 
-  push({ EventType: EventType.ExecutionStarted, EventId: -1, Name: "orchestrator", Input: JSON.stringify(options.input) });
+  push({
+    EventType: EventType.ExecutionStarted,
+    EventId: -1,
+    Name: "orchestrator",
+    Input: JSON.stringify(options.input),
+  });
   const maxEpisodes = options.maxEpisodes ?? 500;
   for (let episode = 1; episode <= maxEpisodes; episode++) {
     for (const event of history) event.IsPlayed = true;
     push({ EventType: EventType.OrchestratorStarted, EventId: -1 });
-    for (const event of incoming) push({ EventId: -1, ...event } as WireEvent);
+    for (const event of incoming) push({ EventId: -1, ...event });
     incoming = [];
 
-    const trigger = new testing.DurableOrchestrationInput(options.instanceId ?? "replay-instance", history, options.input, "3.00:00:00", "6.00:00:00", 30000, SCHEMA_V3, false);
+    const trigger = new testing.DurableOrchestrationInput(
+      options.instanceId ?? "replay-instance",
+      history,
+      options.input,
+      "3.00:00:00",
+      "6.00:00:00",
+      30000,
+      SCHEMA_V3,
+      false,
+    );
     const state = await runEpisode(run, trigger);
     statuses.push(state.customStatus);
-    const flat = flatten(state.actions.flat()).filter((a) => a.actionType !== ActionType.WaitForExternalEvent);
+    const flat = flatten(state.actions.flat()).filter(
+      (a) => a.actionType !== ActionType.WaitForExternalEvent,
+    );
     for (const timer of timers) {
       if (flat[timer.actionIndex]?.isCanceled) timer.fireAt = Number.POSITIVE_INFINITY;
     }
@@ -127,11 +200,30 @@ export async function replay(orchestrator: OrchestrationHandler, options: Replay
       const id = nextId++;
       if (action.actionType === ActionType.CreateTimer) {
         const fireAt = new Date(action.fireAt as string).getTime();
-        push({ EventType: EventType.TimerCreated, EventId: id, FireAt: new Date(fireAt).toISOString() });
+        push({
+          EventType: EventType.TimerCreated,
+          EventId: id,
+          FireAt: new Date(fireAt).toISOString(),
+        });
         timers.push({ id, fireAt, actionIndex: handledActions });
-      } else if (action.actionType === ActionType.CallActivity || action.actionType === ActionType.CallActivityWithRetry) {
-        push({ EventType: EventType.TaskScheduled, EventId: id, Name: action.functionName, Input: JSON.stringify(action.input) });
-        activities.push({ id, name: action.functionName!, input: action.input, retry: action.retryOptions, attempt: 1, dueAt: now });
+      } else if (
+        action.actionType === ActionType.CallActivity ||
+        action.actionType === ActionType.CallActivityWithRetry
+      ) {
+        push({
+          EventType: EventType.TaskScheduled,
+          EventId: id,
+          Name: action.functionName,
+          Input: JSON.stringify(action.input),
+        });
+        activities.push({
+          id,
+          name: action.functionName!,
+          input: action.input,
+          retry: action.retryOptions,
+          attempt: 1,
+          dueAt: now,
+        });
       } else {
         throw new Error(`replay harness: unsupported action type ${action.actionType}`);
       }
@@ -139,53 +231,113 @@ export async function replay(orchestrator: OrchestrationHandler, options: Replay
     }
     push({ EventType: EventType.OrchestratorCompleted, EventId: -1 });
     if (state.isDone || state.error) {
-      return { output: state.output, error: state.error, customStatus: state.customStatus, history, calls, statuses, episodes: episode, finishedAt: new Date(now) };
+      return {
+        output: state.output,
+        error: state.error,
+        customStatus: state.customStatus,
+        history,
+        calls,
+        statuses,
+        episodes: episode,
+        finishedAt: new Date(now),
+      };
     }
 
     const activity = activities.shift();
     if (activity) {
       const script = options.activities[activity.name];
       if (!script) throw new Error(`replay harness: no script for activity ${activity.name}`);
-      calls.push({ name: activity.name, input: activity.input, at: new Date(now), attempt: activity.attempt });
+      calls.push({
+        name: activity.name,
+        input: activity.input,
+        at: new Date(now),
+        attempt: activity.attempt,
+      });
       try {
-        const result = script(JSON.parse(JSON.stringify(activity.input ?? null)), { attempt: activity.attempt, at: new Date(now) });
-        incoming.push({ EventType: EventType.TaskCompleted, TaskScheduledId: activity.id, Result: JSON.stringify(result ?? null) });
+        const result = script(JSON.parse(JSON.stringify(activity.input ?? null)), {
+          attempt: activity.attempt,
+          at: new Date(now),
+        });
+        incoming.push({
+          EventType: EventType.TaskCompleted,
+          TaskScheduledId: activity.id,
+          Result: JSON.stringify(result ?? null),
+        });
       } catch (error) {
-        incoming.push({ EventType: EventType.TaskFailed, TaskScheduledId: activity.id, Reason: (error as Error).message, Details: "scripted failure" });
+        incoming.push({
+          EventType: EventType.TaskFailed,
+          TaskScheduledId: activity.id,
+          Reason: (error as Error).message,
+          Details: "scripted failure",
+        });
         const retry = activity.retry;
         if (retry) {
           // As the library's RetryableTask expects: a timer after every failure (after the last one it
           // fails the task), then the activity scheduled again under a new ID while attempts remain.
-          const delay = Math.min(retry.firstRetryIntervalInMilliseconds * (retry.backoffCoefficient ?? 1) ** (activity.attempt - 1), retry.maxRetryIntervalInMilliseconds ?? Number.MAX_SAFE_INTEGER);
+          const delay = Math.min(
+            retry.firstRetryIntervalInMilliseconds *
+              (retry.backoffCoefficient ?? 1) ** (activity.attempt - 1),
+            retry.maxRetryIntervalInMilliseconds ?? Number.MAX_SAFE_INTEGER,
+          );
           timers.push({ id: -1, fireAt: now + delay, actionIndex: -1, retryOf: activity });
         }
       }
       continue;
     }
 
-    const due = timers.filter((t) => Number.isFinite(t.fireAt)).sort((a, b) => a.fireAt - b.fireAt)[0];
+    const due = timers
+      .filter((t) => Number.isFinite(t.fireAt))
+      .sort((a, b) => a.fireAt - b.fireAt)[0];
     const event = events[0];
     if (event && (!due || start.getTime() + event.atSecond * 1000 <= due.fireAt)) {
       events.shift();
       now = Math.max(now, start.getTime() + event.atSecond * 1000);
-      incoming.push({ EventType: EventType.EventRaised, Name: event.name, Input: JSON.stringify(event.input ?? null) });
+      incoming.push({
+        EventType: EventType.EventRaised,
+        Name: event.name,
+        Input: JSON.stringify(event.input ?? null),
+      });
       continue;
     }
-    if (!due) throw new Error("replay harness: orchestration is stuck (no activity, timer or event pending)");
+    if (!due)
+      throw new Error(
+        "replay harness: orchestration is stuck (no activity, timer or event pending)",
+      );
     timers.splice(timers.indexOf(due), 1);
     now = Math.max(now, due.fireAt);
     if (due.retryOf) {
       const timerId = nextId++;
-      incoming.push({ EventType: EventType.TimerCreated, EventId: timerId, FireAt: new Date(due.fireAt).toISOString() });
-      incoming.push({ EventType: EventType.TimerFired, TimerId: timerId, FireAt: new Date(due.fireAt).toISOString() });
+      incoming.push({
+        EventType: EventType.TimerCreated,
+        EventId: timerId,
+        FireAt: new Date(due.fireAt).toISOString(),
+      });
+      incoming.push({
+        EventType: EventType.TimerFired,
+        TimerId: timerId,
+        FireAt: new Date(due.fireAt).toISOString(),
+      });
       if (due.retryOf.attempt < (due.retryOf.retry?.maxNumberOfAttempts ?? 1)) {
         const taskId = nextId++;
-        incoming.push({ EventType: EventType.TaskScheduled, EventId: taskId, Name: due.retryOf.name });
-        activities.push({ ...due.retryOf, id: taskId, attempt: due.retryOf.attempt + 1, dueAt: now });
+        incoming.push({
+          EventType: EventType.TaskScheduled,
+          EventId: taskId,
+          Name: due.retryOf.name,
+        });
+        activities.push({
+          ...due.retryOf,
+          id: taskId,
+          attempt: due.retryOf.attempt + 1,
+          dueAt: now,
+        });
       }
       continue;
     }
-    incoming.push({ EventType: EventType.TimerFired, TimerId: due.id, FireAt: new Date(due.fireAt).toISOString() });
+    incoming.push({
+      EventType: EventType.TimerFired,
+      TimerId: due.id,
+      FireAt: new Date(due.fireAt).toISOString(),
+    });
   }
   throw new Error(`replay harness: not done after ${maxEpisodes} episodes`);
 }

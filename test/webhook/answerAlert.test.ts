@@ -5,8 +5,10 @@ import { readWebhookSettings, type WebhookSettings } from "../../lib/config/appS
 import type { CaptureRequest } from "../../lib/domain/types";
 import { fixture, firedCommonAlert } from "../support/fixtures";
 
-const STORAGE = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps";
-const OTHER_STORAGE = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/exfil";
+const STORAGE =
+  "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps";
+const OTHER_STORAGE =
+  "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/exfil";
 const NOW = new Date("2026-01-01T02:00:00Z");
 
 function settings(env: Record<string, string> = {}): WebhookSettings {
@@ -27,7 +29,8 @@ class FakeEngine implements CaptureStarter {
   async start(id: string, input: CaptureRequest) {
     await Promise.resolve();
     const existing = this.instances.get(id);
-    if (existing && ["Pending", "Running"].includes(existing.runtimeStatus)) throw new Error("409 instance exists");
+    if (existing && ["Pending", "Running"].includes(existing.runtimeStatus))
+      throw new Error("409 instance exists");
     this.starts++;
     this.instances.set(id, { runtimeStatus: "Pending", input });
   }
@@ -49,10 +52,20 @@ class FakeEngine implements CaptureStarter {
 describe("webhook answers (DESIGN.md table)", () => {
   test("new capture: 202 with Location and the check-status payload; input carries typed settings", async () => {
     const engine = new FakeEngine();
-    const answer = await answerAlert(firedCommonAlert({ captureTimeLimitSeconds: "60" }), settings(), engine, NOW);
+    const answer = await answerAlert(
+      firedCommonAlert({ captureTimeLimitSeconds: "60" }),
+      settings(),
+      engine,
+      NOW,
+    );
     expect(answer.status).toBe(202);
     expect(answer.headers?.Location).toBe(answer.body.statusQueryGetUri);
-    expect(answer.body).toMatchObject({ id: expect.stringMatching(/^capture-wcus-r2-gen2-/), sendEventPostUri: expect.any(String), terminatePostUri: expect.any(String), purgeHistoryDeleteUri: expect.any(String) });
+    expect(answer.body).toMatchObject({
+      id: expect.stringMatching(/^capture-wcus-r2-gen2-/),
+      sendEventPostUri: expect.any(String),
+      terminatePostUri: expect.any(String),
+      purgeHistoryDeleteUri: expect.any(String),
+    });
     const input = engine.instances.get(String(answer.body.id))!.input;
     expect(input.settings).toMatchObject({ timeLimitInSeconds: 60, storageAccountId: STORAGE });
     expect(input.statusUrl).not.toContain("code=");
@@ -64,13 +77,22 @@ describe("webhook answers (DESIGN.md table)", () => {
     const first = await answerAlert(firedCommonAlert(), settings(), engine, NOW);
     engine.instances.get(String(first.body.id))!.runtimeStatus = "Running";
     const second = await answerAlert(firedCommonAlert(), settings(), engine, NOW);
-    expect(second).toMatchObject({ status: 200, body: { deduplicated: true, id: first.body.id, statusQueryGetUri: first.body.statusQueryGetUri } });
+    expect(second).toMatchObject({
+      status: 200,
+      body: {
+        deduplicated: true,
+        id: first.body.id,
+        statusQueryGetUri: first.body.statusQueryGetUri,
+      },
+    });
     expect(engine.starts).toBe(1);
   });
 
   test("racing alerts for one VM start one capture; the loser gets the dedup answer", async () => {
     const engine = new FakeEngine();
-    const answers = await Promise.all(Array.from({ length: 20 }, () => answerAlert(firedCommonAlert(), settings(), engine, NOW)));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => answerAlert(firedCommonAlert(), settings(), engine, NOW)),
+    );
     expect(engine.starts).toBe(1);
     expect(answers.filter((a) => a.status === 202)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 200 && a.body.deduplicated)).toHaveLength(19);
@@ -78,11 +100,37 @@ describe("webhook answers (DESIGN.md table)", () => {
 
   test("cooldown: a completed capture within the window dedups; after it, a new capture starts", async () => {
     const engine = new FakeEngine();
-    const first = await answerAlert(firedCommonAlert(), settings({ CAPTURE_COOLDOWN_SECONDS: "600" }), engine, NOW);
-    Object.assign(engine.instances.get(String(first.body.id))!, { runtimeStatus: "Completed", lastUpdatedTime: new Date(NOW.getTime() - 60_000) });
-    expect((await answerAlert(firedCommonAlert(), settings({ CAPTURE_COOLDOWN_SECONDS: "600" }), engine, NOW)).status).toBe(200);
+    const first = await answerAlert(
+      firedCommonAlert(),
+      settings({ CAPTURE_COOLDOWN_SECONDS: "600" }),
+      engine,
+      NOW,
+    );
+    Object.assign(engine.instances.get(String(first.body.id))!, {
+      runtimeStatus: "Completed",
+      lastUpdatedTime: new Date(NOW.getTime() - 60_000),
+    });
+    expect(
+      (
+        await answerAlert(
+          firedCommonAlert(),
+          settings({ CAPTURE_COOLDOWN_SECONDS: "600" }),
+          engine,
+          NOW,
+        )
+      ).status,
+    ).toBe(200);
     const later = new Date(NOW.getTime() + 3_600_000);
-    expect((await answerAlert(firedCommonAlert(), settings({ CAPTURE_COOLDOWN_SECONDS: "600" }), engine, later)).status).toBe(202);
+    expect(
+      (
+        await answerAlert(
+          firedCommonAlert(),
+          settings({ CAPTURE_COOLDOWN_SECONDS: "600" }),
+          engine,
+          later,
+        )
+      ).status,
+    ).toBe(202);
   });
 
   test("a failed earlier capture does not block a new one", async () => {
@@ -94,25 +142,58 @@ describe("webhook answers (DESIGN.md table)", () => {
 
   test("Resolved alert: 200 ignored with the reason, nothing started", async () => {
     const engine = new FakeEngine();
-    const answer = await answerAlert(fixture("common-schema-metric-alert.json"), settings(), engine, NOW);
-    expect(answer).toMatchObject({ status: 200, body: { ignored: true, reason: expect.stringContaining("Resolved") } });
+    const answer = await answerAlert(
+      fixture("common-schema-metric-alert.json"),
+      settings(),
+      engine,
+      NOW,
+    );
+    expect(answer).toMatchObject({
+      status: 200,
+      body: { ignored: true, reason: expect.stringContaining("Resolved") },
+    });
     expect(engine.starts).toBe(0);
   });
 
   test("bad parameter: 422 naming the key; unknown schema: 400", async () => {
     const engine = new FakeEngine();
-    expect(await answerAlert(firedCommonAlert({ captureTimeLimitSeconds: "99999" }), settings(), engine, NOW)).toMatchObject({ status: 422, body: { key: "captureTimeLimitSeconds" } });
+    expect(
+      await answerAlert(
+        firedCommonAlert({ captureTimeLimitSeconds: "99999" }),
+        settings(),
+        engine,
+        NOW,
+      ),
+    ).toMatchObject({ status: 422, body: { key: "captureTimeLimitSeconds" } });
     expect((await answerAlert({ hello: "world" }, settings(), engine, NOW)).status).toBe(400);
     expect(engine.starts).toBe(0);
   });
 
   test("allow-lists: a payload cannot steer the capture to another storage account or out-of-scope VM", async () => {
     const engine = new FakeEngine();
-    const steer = await answerAlert(firedCommonAlert({ captureStorageAccountId: OTHER_STORAGE }), settings(), engine, NOW);
-    expect(steer).toMatchObject({ status: 403, body: { error: expect.stringContaining("captureStorageAccountId") } });
-    const allowed = await answerAlert(firedCommonAlert({ captureStorageAccountId: OTHER_STORAGE }), settings({ CAPTURE_ALLOWED_STORAGE_ACCOUNT_IDS: OTHER_STORAGE.toLowerCase() }), engine, NOW);
+    const steer = await answerAlert(
+      firedCommonAlert({ captureStorageAccountId: OTHER_STORAGE }),
+      settings(),
+      engine,
+      NOW,
+    );
+    expect(steer).toMatchObject({
+      status: 403,
+      body: { error: expect.stringContaining("captureStorageAccountId") },
+    });
+    const allowed = await answerAlert(
+      firedCommonAlert({ captureStorageAccountId: OTHER_STORAGE }),
+      settings({ CAPTURE_ALLOWED_STORAGE_ACCOUNT_IDS: OTHER_STORAGE.toLowerCase() }),
+      engine,
+      NOW,
+    );
     expect(allowed.status).toBe(202);
-    const scoped = await answerAlert(firedCommonAlert(), settings({ CAPTURE_ALLOWED_SCOPES: "/subscriptions/other" }), new FakeEngine(), NOW);
+    const scoped = await answerAlert(
+      firedCommonAlert(),
+      settings({ CAPTURE_ALLOWED_SCOPES: "/subscriptions/other" }),
+      new FakeEngine(),
+      NOW,
+    );
     expect(scoped.status).toBe(403);
     expect(engine.starts).toBe(1);
   });

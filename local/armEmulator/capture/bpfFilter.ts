@@ -19,7 +19,9 @@ type Direction = "src" | "dst";
 export function toBpf(filters: readonly CaptureFilter[]): string {
   const expressions = filters.map(filterExpression);
   if (expressions.length === 0 || expressions.includes("")) return "";
-  return expressions.length === 1 ? (expressions[0] as string) : expressions.map((e) => `(${e})`).join(" or ");
+  return expressions.length === 1
+    ? (expressions[0] as string)
+    : expressions.map((e) => `(${e})`).join(" or ");
 }
 
 function filterExpression(f: CaptureFilter): string {
@@ -40,12 +42,17 @@ function oriented(f: CaptureFilter, localSide: Direction, remoteSide: Direction)
 }
 
 function addresses(set: AddressSet, dir: Direction): string {
-  const terms = set.kind === "list" ? set.addresses.map((a) => `${dir} host ${a}`) : rangeToCidrs(set.from, set.to).map((c) => `${dir} net ${c}`);
+  const terms =
+    set.kind === "list"
+      ? set.addresses.map((a) => `${dir} host ${a}`)
+      : rangeToCidrs(set.from, set.to).map((c) => `${dir} net ${c}`);
   return anyOf(terms);
 }
 
 function ports(set: PortSet, dir: Direction): string {
-  return set.kind === "range" ? `${dir} portrange ${set.from}-${set.to}` : anyOf(set.ports.map((p) => `${dir} port ${p}`));
+  return set.kind === "range"
+    ? `${dir} portrange ${set.from}-${set.to}`
+    : anyOf(set.ports.map((p) => `${dir} port ${p}`));
 }
 
 function anyOf(terms: string[]): string {

@@ -6,7 +6,12 @@
  * rather than silently captured as a one-shot session.
  */
 import { invalidParameter, ArmError } from "../armHttp";
-import { parseComputeTargetId, parseStorageAccountId, type ComputeTarget, type StorageAccountRef } from "../armIds";
+import {
+  parseComputeTargetId,
+  parseStorageAccountId,
+  type ComputeTarget,
+  type StorageAccountRef,
+} from "../armIds";
 import { parseFilters, type CaptureFilter, type CaptureFilterWire } from "./captureFilters";
 
 export const LIMITS = {
@@ -37,17 +42,33 @@ export interface CaptureParameters {
 }
 
 export function parseCaptureRequest(body: unknown): CaptureParameters {
-  const props = objectAt(isObject(body) ? body["properties"] : undefined, "properties", true) as Record<string, unknown>;
+  const props = objectAt(
+    isObject(body) ? body["properties"] : undefined,
+    "properties",
+    true,
+  ) as Record<string, unknown>;
   const targetId = props["target"];
-  if (typeof targetId !== "string" || targetId.length === 0) throw invalidParameter("properties.target is required.");
+  if (typeof targetId !== "string" || targetId.length === 0)
+    throw invalidParameter("properties.target is required.");
   const target = parseComputeTargetId(targetId);
-  if (!target) throw new ArmError(400, "InvalidTarget", `properties.target '${targetId}' is not a virtual machine or virtual machine scale set resource ID; only AzureVM and AzureVMSS targets are supported.`);
+  if (!target)
+    throw new ArmError(
+      400,
+      "InvalidTarget",
+      `properties.target '${targetId}' is not a virtual machine or virtual machine scale set resource ID; only AzureVM and AzureVMSS targets are supported.`,
+    );
 
   if (props["continuousCapture"] === true || props["captureSettings"] !== undefined) {
-    throw new ArmError(400, "EmulatorNotSupported", "Continuous capture (continuousCapture/captureSettings) is not emulated.");
+    throw new ArmError(
+      400,
+      "EmulatorNotSupported",
+      "Continuous capture (continuousCapture/captureSettings) is not emulated.",
+    );
   }
   const { wire: filtersWire, filters } = parseFilters(props["filters"], "properties.filters");
-  const { location: storageLocation, account: storageAccount } = parseStorageLocation(props["storageLocation"]);
+  const { location: storageLocation, account: storageAccount } = parseStorageLocation(
+    props["storageLocation"],
+  );
   const targetType = parseTargetType(props["targetType"], target);
   const scope = parseScope(props["scope"], target);
 
@@ -65,22 +86,35 @@ export function parseCaptureRequest(body: unknown): CaptureParameters {
   };
 }
 
-function parseStorageLocation(value: unknown): { location: StorageLocation; account?: StorageAccountRef } {
+function parseStorageLocation(value: unknown): {
+  location: StorageLocation;
+  account?: StorageAccountRef;
+} {
   const raw = objectAt(value, "properties.storageLocation", true) as Record<string, unknown>;
   const storageId = stringAt(raw, "storageId");
   const filePath = stringAt(raw, "filePath");
-  if (!storageId && !filePath) throw invalidParameter("properties.storageLocation needs storageId or filePath.");
+  if (!storageId && !filePath)
+    throw invalidParameter("properties.storageLocation needs storageId or filePath.");
   const location: StorageLocation = {};
   let account: StorageAccountRef | undefined;
   if (storageId) {
     account = parseStorageAccountId(storageId);
-    if (!account) throw invalidParameter(`properties.storageLocation.storageId '${storageId}' is not a storage account resource ID.`);
+    if (!account)
+      throw invalidParameter(
+        `properties.storageLocation.storageId '${storageId}' is not a storage account resource ID.`,
+      );
     location.storageId = storageId;
   }
   if (filePath) {
     // Spec: "For linux virtual machine it must start with /var/captures" and name a *.cap file.
-    if (!filePath.startsWith("/var/captures/") || !filePath.endsWith(".cap") || filePath.split("/").includes("..")) {
-      throw invalidParameter(`properties.storageLocation.filePath '${filePath}' must be a *.cap file under /var/captures.`);
+    if (
+      !filePath.startsWith("/var/captures/") ||
+      !filePath.endsWith(".cap") ||
+      filePath.split("/").includes("..")
+    ) {
+      throw invalidParameter(
+        `properties.storageLocation.filePath '${filePath}' must be a *.cap file under /var/captures.`,
+      );
     }
     location.filePath = filePath;
   }
@@ -92,7 +126,9 @@ function parseTargetType(value: unknown, target: ComputeTarget): TargetType | un
   const expected: TargetType = target.kind === "virtualMachines" ? "AzureVM" : "AzureVMSS";
   // PowerShell examples send "azurevmss", so the value is compared case-insensitively.
   if (typeof value !== "string" || value.toLowerCase() !== expected.toLowerCase()) {
-    throw invalidParameter(`properties.targetType '${String(value)}' does not match the target (expected ${expected}).`);
+    throw invalidParameter(
+      `properties.targetType '${String(value)}' does not match the target (expected ${expected}).`,
+    );
   }
   return expected;
 }
@@ -100,12 +136,14 @@ function parseTargetType(value: unknown, target: ComputeTarget): TargetType | un
 function parseScope(value: unknown, target: ComputeTarget): CaptureParameters["scope"] {
   if (value === undefined || value === null) return undefined;
   const raw = objectAt(value, "properties.scope", false) as Record<string, unknown>;
-  if (target.kind !== "virtualMachineScaleSets") throw invalidParameter("properties.scope applies only to scale-set targets.");
+  if (target.kind !== "virtualMachineScaleSets")
+    throw invalidParameter("properties.scope applies only to scale-set targets.");
   const list = (key: string): string[] | undefined => {
     const v = raw[key];
     if (v === undefined || v === null) return undefined;
-    if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) throw invalidParameter(`properties.scope.${key} must be an array of strings.`);
-    return v as string[];
+    if (!Array.isArray(v) || !v.every((x) => typeof x === "string"))
+      throw invalidParameter(`properties.scope.${key} must be an array of strings.`);
+    return v;
   };
   const include = list("include");
   const exclude = list("exclude");
@@ -117,7 +155,9 @@ function integerIn(props: Record<string, unknown>, key: keyof typeof LIMITS): nu
   const v = props[key];
   if (v === undefined || v === null) return fallback;
   if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    throw invalidParameter(`properties.${key} must be an integer from ${min} to ${max}; got ${JSON.stringify(v)}.`);
+    throw invalidParameter(
+      `properties.${key} must be an integer from ${min} to ${max}; got ${JSON.stringify(v)}.`,
+    );
   }
   return v;
 }
@@ -125,11 +165,16 @@ function integerIn(props: Record<string, unknown>, key: keyof typeof LIMITS): nu
 function stringAt(raw: Record<string, unknown>, key: string): string | undefined {
   const v = raw[key];
   if (v === undefined || v === null || v === "") return undefined;
-  if (typeof v !== "string") throw invalidParameter(`properties.storageLocation.${key} must be a string.`);
+  if (typeof v !== "string")
+    throw invalidParameter(`properties.storageLocation.${key} must be a string.`);
   return v;
 }
 
-function objectAt(value: unknown, at: string, required: boolean): Record<string, unknown> | undefined {
+function objectAt(
+  value: unknown,
+  at: string,
+  required: boolean,
+): Record<string, unknown> | undefined {
   if (value === undefined || value === null) {
     if (required) throw invalidParameter(`${at} is required.`);
     return undefined;

@@ -63,25 +63,51 @@ export class CaptureService {
   constructor(private readonly deps: CaptureServiceDeps) {}
 
   /** Validates and registers the capture; `started` is the create operation's outcome. */
-  create(watcher: NetworkWatcherRecord, name: string, body: unknown): { record: CaptureRecord; started: Promise<OperationOutcome> } {
+  create(
+    watcher: NetworkWatcherRecord,
+    name: string,
+    body: unknown,
+  ): { record: CaptureRecord; started: Promise<OperationOutcome> } {
     const params = parseCaptureRequest(body);
     const key = recordKey(watcher, name);
-    if (this.records.has(key)) throw new ArmError(409, "PacketCaptureAlreadyExists", `Packet capture '${name}' already exists under ${watcher.name}; delete it first.`);
+    if (this.records.has(key))
+      throw new ArmError(
+        409,
+        "PacketCaptureAlreadyExists",
+        `Packet capture '${name}' already exists under ${watcher.name}; delete it first.`,
+      );
     const placement = this.deps.inventory.placement(params.target);
     if (placement.region !== watcher.region) {
-      throw new ArmError(400, "TargetNotInNetworkWatcherRegion", `Target ${params.target.id} is in ${placement.region}; ${watcher.name} serves ${watcher.region}.`);
+      throw new ArmError(
+        400,
+        "TargetNotInNetworkWatcherRegion",
+        `Target ${params.target.id} is in ${placement.region}; ${watcher.name} serves ${watcher.region}.`,
+      );
     }
     const running = [...this.records.values()].filter(
-      (r) => r.session.active && r.watcher.subscriptionId.toLowerCase() === watcher.subscriptionId.toLowerCase() && r.watcher.region === watcher.region,
+      (r) =>
+        r.session.active &&
+        r.watcher.subscriptionId.toLowerCase() === watcher.subscriptionId.toLowerCase() &&
+        r.watcher.region === watcher.region,
     ).length;
     if (running >= this.deps.sessionLimit) {
-      throw new ArmError(400, "PacketCaptureSessionLimitReached", `The limit of ${this.deps.sessionLimit} packet capture sessions in ${watcher.region} for this subscription has been reached.`);
+      throw new ArmError(
+        400,
+        "PacketCaptureSessionLimitReached",
+        `The limit of ${this.deps.sessionLimit} packet capture sessions in ${watcher.region} for this subscription has been reached.`,
+      );
     }
 
     const createdAt = new Date();
     const blobName = params.storageAccount ? captureBlobName(params.target, createdAt) : undefined;
-    const vmDir = path.join(this.deps.stateDir, "vms", params.target.key.replace(/[^a-z0-9]+/g, "_"));
-    const file = params.storageLocation.filePath ? path.join(vmDir, params.storageLocation.filePath) : path.join(this.deps.stateDir, "captures", `${randomUUID()}.cap`);
+    const vmDir = path.join(
+      this.deps.stateDir,
+      "vms",
+      params.target.key.replace(/[^a-z0-9]+/g, "_"),
+    );
+    const file = params.storageLocation.filePath
+      ? path.join(vmDir, params.storageLocation.filePath)
+      : path.join(this.deps.stateDir, "captures", `${randomUUID()}.cap`);
     const session = new CaptureSession(
       {
         captureName: name,
@@ -114,7 +140,8 @@ export class CaptureService {
   private async startSession(record: CaptureRecord, dir: string): Promise<OperationOutcome> {
     const { session, params } = record;
     const fault = this.deps.faults.takeLroFailure("PacketCaptures_Create");
-    const refusal = fault ?? (this.deps.extensions.hasAgent(params.target) ? undefined : agentMissing(params));
+    const refusal =
+      fault ?? (this.deps.extensions.hasAgent(params.target) ? undefined : agentMissing(params));
     if (refusal) {
       session.refuse(fault ? "InternalError" : "AgentStopped");
       record.provisioningState = "Failed";
@@ -126,7 +153,11 @@ export class CaptureService {
     } catch (err) {
       record.provisioningState = "Failed";
       this.deps.log(`capture ${record.name}: ${err instanceof Error ? err.message : String(err)}`);
-      return { outcome: "failed", code: "PacketCaptureFailed", message: `The capture could not be started on ${params.target.name}.` };
+      return {
+        outcome: "failed",
+        code: "PacketCaptureFailed",
+        message: `The capture could not be started on ${params.target.name}.`,
+      };
     }
     record.provisioningState = "Succeeded";
     return { outcome: "succeeded", response: { status: 200 } };
@@ -143,7 +174,9 @@ export class CaptureService {
   }
 
   list(watcher: NetworkWatcherRecord): CaptureRecord[] {
-    return [...this.records.values()].filter((r) => r.watcher.id.toLowerCase() === watcher.id.toLowerCase());
+    return [...this.records.values()].filter(
+      (r) => r.watcher.id.toLowerCase() === watcher.id.toLowerCase(),
+    );
   }
 
   /** Ends the session (no upload) and removes the resource once it has. */
@@ -163,7 +196,9 @@ export class CaptureService {
         ...(r.session.pid !== undefined && { pid: r.session.pid }),
         interface: r.session.plan.placement.interface,
         ...(r.session.plan.placement.netns && { netns: r.session.plan.placement.netns }),
-        ...(r.session.captureStartTime && { captureStartTime: r.session.captureStartTime.toISOString() }),
+        ...(r.session.captureStartTime && {
+          captureStartTime: r.session.captureStartTime.toISOString(),
+        }),
       }));
   }
 

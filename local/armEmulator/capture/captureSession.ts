@@ -20,7 +20,8 @@ import { LIMITS } from "./captureRequest";
 import { startTcpdump, type TcpdumpProcess } from "./tcpdumpProcess";
 
 export type SessionStatus = "NotStarted" | "Running" | "Stopped" | "Error";
-export type PcError = "InternalError" | "AgentStopped" | "CaptureFailed" | "LocalFileFailed" | "StorageFailed";
+export type PcError =
+  "InternalError" | "AgentStopped" | "CaptureFailed" | "LocalFileFailed" | "StorageFailed";
 export type StopReason = "TimeExceeded" | "TotalBytesExceeded" | "Manual";
 
 export interface SessionPlan {
@@ -88,7 +89,9 @@ export class CaptureSession {
 
   /** Graceful stop: tcpdump flushes, the file is uploaded. Resolves when the session has ended. */
   stop(reason: StopReason): Promise<void> {
-    this.finishing ??= this.settleStart().then(() => (this.finished ? undefined : this.stopAndUpload(reason)));
+    this.finishing ??= this.settleStart().then(() =>
+      this.finished ? undefined : this.stopAndUpload(reason),
+    );
     return this.finishing;
   }
 
@@ -113,7 +116,13 @@ export class CaptureSession {
     const { plan } = this;
     try {
       this.proc = await startTcpdump(
-        { interface: plan.placement.interface, ...(plan.placement.netns && { netns: plan.placement.netns }), snapLength: plan.snapLength, bpf: plan.bpf, file: plan.file },
+        {
+          interface: plan.placement.interface,
+          ...(plan.placement.netns && { netns: plan.placement.netns }),
+          snapLength: plan.snapLength,
+          bpf: plan.bpf,
+          file: plan.file,
+        },
         START_TIMEOUT_MS,
       );
     } catch (err) {
@@ -122,24 +131,37 @@ export class CaptureSession {
     }
     this.status = "Running";
     this.captureStartTime = new Date();
-    this.deps.log(`capture ${plan.captureName}: tcpdump ${this.proc.pid} on ${plan.placement.netns ? `${plan.placement.netns}/` : ""}${plan.placement.interface} filter '${plan.bpf}'`);
+    this.deps.log(
+      `capture ${plan.captureName}: tcpdump ${this.proc.pid} on ${plan.placement.netns ? `${plan.placement.netns}/` : ""}${plan.placement.interface} filter '${plan.bpf}'`,
+    );
     this.armLimits();
     void this.proc.exited.then((exit) => {
       if (this.finishing || this.finished) return;
-      this.deps.log(`capture ${plan.captureName}: tcpdump died (code ${exit.code}, signal ${exit.signal})`);
+      this.deps.log(
+        `capture ${plan.captureName}: tcpdump died (code ${exit.code}, signal ${exit.signal})`,
+      );
       this.end("Error", "AgentStopped");
     });
-    const fault = this.deps.faults.takeCaptureFault("agentStopped", { name: plan.captureName, target: plan.target });
+    const fault = this.deps.faults.takeCaptureFault("agentStopped", {
+      name: plan.captureName,
+      target: plan.target,
+    });
     if (fault) this.timers.push(setTimeout(() => this.proc?.kill(), fault.afterMs));
   }
 
   private armLimits(): void {
-    const seconds = this.plan.timeLimitInSeconds === 0 ? LIMITS.timeLimitInSeconds.max : this.plan.timeLimitInSeconds;
+    const seconds =
+      this.plan.timeLimitInSeconds === 0
+        ? LIMITS.timeLimitInSeconds.max
+        : this.plan.timeLimitInSeconds;
     this.timers.push(setTimeout(() => void this.stop("TimeExceeded"), seconds * 1000));
     if (this.plan.totalBytesPerSession > 0) {
       const poll = setInterval(() => {
         void stat(this.plan.file).then(
-          (s) => (s.size >= this.plan.totalBytesPerSession ? void this.stop("TotalBytesExceeded") : undefined),
+          (s) =>
+            s.size >= this.plan.totalBytesPerSession
+              ? void this.stop("TotalBytesExceeded")
+              : undefined,
           () => undefined,
         );
       }, SIZE_POLL_MS);
@@ -164,7 +186,9 @@ export class CaptureSession {
       try {
         await deps.blobStore.upload(plan.blobName, plan.file);
       } catch (err) {
-        deps.log(`capture ${plan.captureName}: upload failed: ${err instanceof Error ? err.message : String(err)}`);
+        deps.log(
+          `capture ${plan.captureName}: upload failed: ${err instanceof Error ? err.message : String(err)}`,
+        );
         this.end("Error", "StorageFailed");
         return;
       }

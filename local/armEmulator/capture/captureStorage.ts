@@ -26,7 +26,10 @@ export class CaptureBlobStore {
   private containerReady: Promise<unknown> | undefined;
 
   constructor(connectionString: string) {
-    this.container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(CAPTURE_CONTAINER);
+    this.container =
+      BlobServiceClient.fromConnectionString(connectionString).getContainerClient(
+        CAPTURE_CONTAINER,
+      );
   }
 
   /** The blob URL reported as `storageLocation.storagePath`. */
@@ -40,6 +43,8 @@ export class CaptureBlobStore {
       throw err;
     });
     await this.containerReady;
-    await this.container.getBlockBlobClient(blobName).uploadFile(file, { blobHTTPHeaders: { blobContentType: "application/vnd.tcpdump.pcap" } });
+    await this.container
+      .getBlockBlobClient(blobName)
+      .uploadFile(file, { blobHTTPHeaders: { blobContentType: "application/vnd.tcpdump.pcap" } });
   }
 }

@@ -7,8 +7,10 @@
 import { isIPv4, isIPv6 } from "node:net";
 
 export function ipToBigInt(ip: string): bigint {
-  if (isIPv4(ip)) return ip.split(".").reduce((acc, octet) => (acc << 8n) | BigInt(Number(octet)), 0n);
-  if (isIPv6(ip)) return ipv6Groups(ip).reduce((acc, group) => (acc << 16n) | BigInt(parseInt(group, 16)), 0n);
+  if (isIPv4(ip))
+    return ip.split(".").reduce((acc, octet) => (acc << 8n) | BigInt(Number(octet)), 0n);
+  if (isIPv6(ip))
+    return ipv6Groups(ip).reduce((acc, group) => (acc << 16n) | BigInt(parseInt(group, 16)), 0n);
   throw new Error(`not an IP address: ${ip}`);
 }
 
@@ -20,7 +22,12 @@ export function rangeToCidrs(from: string, to: string): string[] {
   // Each step takes the largest aligned block starting at `start` that does not pass `end`: at most 2*bits blocks.
   while (start <= end) {
     let size = 0;
-    while (size < bits && start % (1n << BigInt(size + 1)) === 0n && start + (1n << BigInt(size + 1)) - 1n <= end) size++;
+    while (
+      size < bits &&
+      start % (1n << BigInt(size + 1)) === 0n &&
+      start + (1n << BigInt(size + 1)) - 1n <= end
+    )
+      size++;
     cidrs.push(`${bigIntToIp(start, bits)}/${bits - size}`);
     start += 1n << BigInt(size);
   }
@@ -28,9 +35,11 @@ export function rangeToCidrs(from: string, to: string): string[] {
 }
 
 function bigIntToIp(value: bigint, bits: number): string {
-  if (bits === 32) return [24n, 16n, 8n, 0n].map((shift) => ((value >> shift) & 0xffn).toString()).join(".");
+  if (bits === 32)
+    return [24n, 16n, 8n, 0n].map((shift) => ((value >> shift) & 0xffn).toString()).join(".");
   const groups: string[] = [];
-  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(((value >> shift) & 0xffffn).toString(16));
+  for (let shift = 112n; shift >= 0n; shift -= 16n)
+    groups.push(((value >> shift) & 0xffffn).toString(16));
   return groups.join(":");
 }
 
@@ -40,11 +49,15 @@ function ipv6Groups(ip: string): string[] {
   const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (dotted) {
     const v4 = ipToBigInt(dotted[1] as string);
-    text = text.slice(0, dotted.index) + `${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
+    text =
+      text.slice(0, dotted.index) + `${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
   }
   const [head = "", tail] = text.split("::");
   const headGroups = head ? head.split(":") : [];
   const tailGroups = tail ? tail.split(":") : [];
-  const fill = tail === undefined ? [] : new Array<string>(8 - headGroups.length - tailGroups.length).fill("0");
+  const fill =
+    tail === undefined
+      ? []
+      : new Array<string>(8 - headGroups.length - tailGroups.length).fill("0");
   return [...headGroups, ...fill, ...tailGroups];
 }

@@ -45,7 +45,22 @@ const STDERR_KEEP = 4096;
 
 export function tcpdumpArgv(spec: TcpdumpSpec): string[] {
   const snap = spec.snapLength === 0 ? 0 : Math.min(spec.snapLength, MAX_SNAPLEN);
-  const tcpdump = ["tcpdump", "-U", "--immediate-mode", "-B", "8192", "-n", "-Z", "root", "-i", spec.interface, "-s", String(snap), "-w", spec.file];
+  const tcpdump = [
+    "tcpdump",
+    "-U",
+    "--immediate-mode",
+    "-B",
+    "8192",
+    "-n",
+    "-Z",
+    "root",
+    "-i",
+    spec.interface,
+    "-s",
+    String(snap),
+    "-w",
+    spec.file,
+  ];
   if (spec.bpf) tcpdump.push(spec.bpf);
   const guarded = ["setpriv", "--pdeathsig", "TERM", ...tcpdump];
   return spec.netns ? ["ip", "netns", "exec", spec.netns, ...guarded] : guarded;
@@ -58,7 +73,9 @@ export function startTcpdump(spec: TcpdumpSpec, startTimeoutMs: number): Promise
   let stderr = "";
   const exited = new Promise<TcpdumpExit>((resolve) => {
     child.on("close", (code, signal) => resolve({ code, signal, stderr }));
-    child.on("error", (err) => resolve({ code: null, signal: null, stderr: `${stderr}${err.message}` }));
+    child.on("error", (err) =>
+      resolve({ code: null, signal: null, stderr: `${stderr}${err.message}` }),
+    );
   });
 
   const proc: TcpdumpProcess = {
@@ -91,11 +108,16 @@ export function startTcpdump(spec: TcpdumpSpec, startTimeoutMs: number): Promise
         child.kill("SIGKILL");
         reject(new CaptureStartError(`${why}: ${stderr.trim() || "(no output)"}`));
       });
-    const timer = setTimeout(() => fail(`tcpdump did not start listening within ${startTimeoutMs} ms`), startTimeoutMs);
+    const timer = setTimeout(
+      () => fail(`tcpdump did not start listening within ${startTimeoutMs} ms`),
+      startTimeoutMs,
+    );
     child.stderr.on("data", (chunk: Buffer) => {
       stderr = (stderr + chunk.toString("utf8")).slice(-STDERR_KEEP);
       if (stderr.includes("listening on")) settle(() => resolve(proc));
     });
-    void exited.then((exit) => fail(`tcpdump exited (code ${exit.code}, signal ${exit.signal}) before listening`));
+    void exited.then((exit) =>
+      fail(`tcpdump exited (code ${exit.code}, signal ${exit.signal}) before listening`),
+    );
   });
 }

@@ -24,8 +24,20 @@ export interface ComputeRouteDeps {
 }
 
 const KINDS = [
-  { kind: "virtualMachines", param: "vmName", machineOp: "VirtualMachines", extensionOp: "VirtualMachineExtensions", extParam: "vmExtensionName" },
-  { kind: "virtualMachineScaleSets", param: "vmScaleSetName", machineOp: "VirtualMachineScaleSets", extensionOp: "VirtualMachineScaleSetExtensions", extParam: "vmssExtensionName" },
+  {
+    kind: "virtualMachines",
+    param: "vmName",
+    machineOp: "VirtualMachines",
+    extensionOp: "VirtualMachineExtensions",
+    extParam: "vmExtensionName",
+  },
+  {
+    kind: "virtualMachineScaleSets",
+    param: "vmScaleSetName",
+    machineOp: "VirtualMachineScaleSets",
+    extensionOp: "VirtualMachineScaleSetExtensions",
+    extParam: "vmssExtensionName",
+  },
 ] as const;
 
 export const COMPUTE_LRO_OPERATIONS = KINDS.map((k) => `${k.extensionOp}_CreateOrUpdate`);
@@ -34,16 +46,27 @@ export function computeRoutes(deps: ComputeRouteDeps): Route[] {
   return KINDS.flatMap(({ kind, param, machineOp, extensionOp, extParam }) => {
     const machine = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/${kind}/{${param}}`;
     const targetOf = (ctx: RequestContext): ComputeTarget =>
-      computeTarget(ctx.params["subscriptionId"] ?? "", ctx.params["resourceGroupName"] ?? "", kind, ctx.params[param] ?? "");
-    const extensionJson = (target: ComputeTarget) => (ext: ExtensionRecord) => extensionResource(target, ext, deps.inventory.placement(target).region);
+      computeTarget(
+        ctx.params["subscriptionId"] ?? "",
+        ctx.params["resourceGroupName"] ?? "",
+        kind,
+        ctx.params[param] ?? "",
+      );
+    const extensionJson = (target: ComputeTarget) => (ext: ExtensionRecord) =>
+      extensionResource(target, ext, deps.inventory.placement(target).region);
 
     return [
-      route("GET", machine, `${machineOp}_Get`, (ctx) => ({ status: 200, body: machineResource(targetOf(ctx), deps.inventory.placement(targetOf(ctx)).region) })),
+      route("GET", machine, `${machineOp}_Get`, (ctx) => ({
+        status: 200,
+        body: machineResource(targetOf(ctx), deps.inventory.placement(targetOf(ctx)).region),
+      })),
       route("GET", `${machine}/extensions`, `${extensionOp}_List`, (ctx) => {
         const target = targetOf(ctx);
         const items = deps.extensions.list(target);
         // VM extensions come back as one `{value}` document; scale-set extensions are a pageable list.
-        return kind === "virtualMachines" ? { status: 200, body: { value: items.map(extensionJson(target)) } } : pageOf(items, ctx, deps.pageSize, extensionJson(target));
+        return kind === "virtualMachines"
+          ? { status: 200, body: { value: items.map(extensionJson(target)) } }
+          : pageOf(items, ctx, deps.pageSize, extensionJson(target));
       }),
       route("GET", `${machine}/extensions/{${extParam}}`, `${extensionOp}_Get`, (ctx) => {
         const target = targetOf(ctx);
@@ -51,39 +74,63 @@ export function computeRoutes(deps: ComputeRouteDeps): Route[] {
         if (!ext) throw notFound(`${target.id}/extensions/${ctx.params[extParam]}`);
         return { status: 200, body: extensionJson(target)(ext) };
       }),
-      route("PUT", `${machine}/extensions/{${extParam}}`, `${extensionOp}_CreateOrUpdate`, (ctx) => {
-        const target = targetOf(ctx);
-        const name = ctx.params[extParam] ?? "";
-        const existing = deps.extensions.get(target, name);
-        const record: ExtensionRecord = { ...parseExtension(ctx.body), name: existing?.name ?? name, provisioningState: existing ? "Updating" : "Creating" };
-        deps.extensions.put(target, record);
-        const failure = deps.faults.takeLroFailure(`${extensionOp}_CreateOrUpdate`);
-        const installed = new Promise<OperationOutcome>((resolve) =>
-          setImmediate(() => {
-            record.provisioningState = failure ? "Failed" : "Succeeded";
-            if (failure) return resolve({ outcome: "failed", ...failure });
-            resolve({ outcome: "succeeded", response: { status: 200 } });
-          }),
-        );
-        const scope = { subscriptionId: target.subscriptionId, region: deps.inventory.placement(target).region, provider: "Microsoft.Compute" as const, apiVersion: ctx.query.get("api-version") ?? "" };
-        const op = deps.operations.start(ctx.baseUrl, scope, installed);
-        return { status: existing ? 200 : 201, headers: { "azure-asyncoperation": op.asyncOperationUrl, "retry-after": "0" }, body: extensionJson(target)(record) };
-      }),
+      route(
+        "PUT",
+        `${machine}/extensions/{${extParam}}`,
+        `${extensionOp}_CreateOrUpdate`,
+        (ctx) => {
+          const target = targetOf(ctx);
+          const name = ctx.params[extParam] ?? "";
+          const existing = deps.extensions.get(target, name);
+          const record: ExtensionRecord = {
+            ...parseExtension(ctx.body),
+            name: existing?.name ?? name,
+            provisioningState: existing ? "Updating" : "Creating",
+          };
+          deps.extensions.put(target, record);
+          const failure = deps.faults.takeLroFailure(`${extensionOp}_CreateOrUpdate`);
+          const installed = new Promise<OperationOutcome>((resolve) =>
+            setImmediate(() => {
+              record.provisioningState = failure ? "Failed" : "Succeeded";
+              if (failure) return resolve({ outcome: "failed", ...failure });
+              resolve({ outcome: "succeeded", response: { status: 200 } });
+            }),
+          );
+          const scope = {
+            subscriptionId: target.subscriptionId,
+            region: deps.inventory.placement(target).region,
+            provider: "Microsoft.Compute" as const,
+            apiVersion: ctx.query.get("api-version") ?? "",
+          };
+          const op = deps.operations.start(ctx.baseUrl, scope, installed);
+          return {
+            status: existing ? 200 : 201,
+            headers: { "azure-asyncoperation": op.asyncOperationUrl, "retry-after": "0" },
+            body: extensionJson(target)(record),
+          };
+        },
+      ),
     ];
   });
 }
 
 function parseExtension(body: unknown): Omit<ExtensionRecord, "name" | "provisioningState"> {
-  const props = typeof body === "object" && body !== null ? (body as Record<string, unknown>)["properties"] : undefined;
-  if (typeof props !== "object" || props === null) throw invalidParameter("properties is required.");
+  const props =
+    typeof body === "object" && body !== null
+      ? (body as Record<string, unknown>)["properties"]
+      : undefined;
+  if (typeof props !== "object" || props === null)
+    throw invalidParameter("properties is required.");
   const p = props as Record<string, unknown>;
   const text = (key: string, required: boolean): string | undefined => {
     const v = p[key];
     if (v === undefined && !required) return undefined;
-    if (typeof v !== "string" || v.length === 0) throw invalidParameter(`properties.${key} must be a non-empty string.`);
+    if (typeof v !== "string" || v.length === 0)
+      throw invalidParameter(`properties.${key} must be a non-empty string.`);
     return v;
   };
-  const flag = (key: string): boolean | undefined => (typeof p[key] === "boolean" ? (p[key] as boolean) : undefined);
+  const flag = (key: string): boolean | undefined =>
+    typeof p[key] === "boolean" ? p[key] : undefined;
   const typeHandlerVersion = text("typeHandlerVersion", false);
   const autoUpgradeMinorVersion = flag("autoUpgradeMinorVersion");
   const enableAutomaticUpgrade = flag("enableAutomaticUpgrade");
@@ -102,8 +149,18 @@ function machineResource(target: ComputeTarget, region: string): unknown {
   const properties =
     target.kind === "virtualMachines"
       ? { vmId: stableUuid(target.key), provisioningState: "Succeeded", storageProfile: { osDisk } }
-      : { uniqueId: stableUuid(target.key), provisioningState: "Succeeded", virtualMachineProfile: { storageProfile: { osDisk } } };
-  return { id: target.id, name: target.name, type: `Microsoft.Compute/${target.kind}`, location: region, properties };
+      : {
+          uniqueId: stableUuid(target.key),
+          provisioningState: "Succeeded",
+          virtualMachineProfile: { storageProfile: { osDisk } },
+        };
+  return {
+    id: target.id,
+    name: target.name,
+    type: `Microsoft.Compute/${target.kind}`,
+    location: region,
+    properties,
+  };
 }
 
 function extensionResource(target: ComputeTarget, ext: ExtensionRecord, region: string): unknown {
@@ -122,4 +179,3 @@ function stableUuid(key: string): string {
   const h = createHash("sha256").update(key).digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
-

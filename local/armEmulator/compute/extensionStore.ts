@@ -23,7 +23,10 @@ export const AGENT_PUBLISHER = "Microsoft.Azure.NetworkWatcher";
 const AGENT_TYPES = ["networkwatcheragentlinux", "networkwatcheragentwindows"];
 
 export function isNetworkWatcherAgent(ext: Pick<ExtensionRecord, "publisher" | "type">): boolean {
-  return ext.publisher.toLowerCase() === AGENT_PUBLISHER.toLowerCase() && AGENT_TYPES.includes(ext.type.toLowerCase());
+  return (
+    ext.publisher.toLowerCase() === AGENT_PUBLISHER.toLowerCase() &&
+    AGENT_TYPES.includes(ext.type.toLowerCase())
+  );
 }
 
 export class ExtensionStore implements AgentRegistry {
@@ -44,7 +47,9 @@ export class ExtensionStore implements AgentRegistry {
   }
 
   hasAgent(target: ComputeTarget): boolean {
-    return this.list(target).some((e) => isNetworkWatcherAgent(e) && e.provisioningState === "Succeeded");
+    return this.list(target).some(
+      (e) => isNetworkWatcherAgent(e) && e.provisioningState === "Succeeded",
+    );
   }
 
   uninstallAgent(target: ComputeTarget): void {

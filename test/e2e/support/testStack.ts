@@ -42,7 +42,9 @@ export async function startTestStack(options: Partial<StackOptions> = {}): Promi
 }
 
 /** One stack for the test file: started before its tests, disposed after. */
-export function useTestStack(options: Partial<StackOptions> | (() => Partial<StackOptions>) = {}): () => TestStack {
+export function useTestStack(
+  options: Partial<StackOptions> | (() => Partial<StackOptions>) = {},
+): () => TestStack {
   let stack: TestStack | undefined;
   beforeAll(async () => {
     stack = await startTestStack(typeof options === "function" ? options() : options);
@@ -56,12 +58,22 @@ export function useTestStack(options: Partial<StackOptions> | (() => Partial<Sta
   };
 }
 
-export async function postAlert(stack: Stack, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(stack.endpoints.webhookUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+export async function postAlert(
+  stack: Stack,
+  body: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(stack.endpoints.webhookUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-export function alertFor(vm: string, customProperties: Record<string, string> = {}): Record<string, unknown> {
+export function alertFor(
+  vm: string,
+  customProperties: Record<string, string> = {},
+): Record<string, unknown> {
   return firedCommonAlert(customProperties, vmId(vm));
 }
 
@@ -86,9 +98,13 @@ export async function waitForEnd(statusUrl: string, timeoutMs: number): Promise<
 }
 
 /** A TCP echo server on loopback and a client that talks to it every `intervalMs` until stopped. */
-export async function loopbackTraffic(intervalMs = 100): Promise<{ port: number; sent(): number; reset(): Promise<void>; stop(): Promise<void> }> {
+export async function loopbackTraffic(
+  intervalMs = 100,
+): Promise<{ port: number; sent(): number; reset(): Promise<void>; stop(): Promise<void> }> {
   // Resets are part of the traffic (see reset()), so the server side expects ECONNRESET.
-  const server: Server = createServer((socket) => socket.on("data", (data) => socket.write(data)).on("error", () => undefined));
+  const server: Server = createServer((socket) =>
+    socket.on("data", (data) => socket.write(data)).on("error", () => undefined),
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   const client = createConnection({ host: "127.0.0.1", port });

@@ -23,25 +23,43 @@ test.each([
     [{ localIPAddress: "10.0.0.4", remoteIPAddress: "10.1.0.9", remotePort: "443;8443;" }],
     "((src host 10.0.0.4 and dst host 10.1.0.9 and (dst port 443 or dst port 8443)) or (dst host 10.0.0.4 and src host 10.1.0.9 and (src port 443 or src port 8443)))",
   ],
-  ["a port range", [{ protocol: "TCP", remotePort: "1000-2000" }], "tcp and (dst portrange 1000-2000 or src portrange 1000-2000)"],
+  [
+    "a port range",
+    [{ protocol: "TCP", remotePort: "1000-2000" }],
+    "tcp and (dst portrange 1000-2000 or src portrange 1000-2000)",
+  ],
   [
     "an address range becomes CIDR blocks",
     [{ remoteIPAddress: "10.0.0.1-10.0.0.6" }],
     "((dst net 10.0.0.1/32 or dst net 10.0.0.2/31 or dst net 10.0.0.4/31 or dst net 10.0.0.6/32) or (src net 10.0.0.1/32 or src net 10.0.0.2/31 or src net 10.0.0.4/31 or src net 10.0.0.6/32))",
   ],
-  ["several filters are OR-ed", [{ protocol: "TCP" }, { protocol: "UDP", localPort: "53" }], "(tcp) or (udp and (src port 53 or dst port 53))"],
-  ["one catch-all filter among several captures everything", [{ protocol: "TCP", localPort: "22" }, { protocol: "Any" }], ""],
+  [
+    "several filters are OR-ed",
+    [{ protocol: "TCP" }, { protocol: "UDP", localPort: "53" }],
+    "(tcp) or (udp and (src port 53 or dst port 53))",
+  ],
+  [
+    "one catch-all filter among several captures everything",
+    [{ protocol: "TCP", localPort: "22" }, { protocol: "Any" }],
+    "",
+  ],
 ])("%s", async (_what, filters, expected) => {
   const expression = bpf(filters);
   expect(expression).toBe(expected);
   // tcpdump -d compiles the expression without capturing: proof the syntax is valid BPF.
-  await expect(run("tcpdump", ["-d", "-i", "lo", ...(expression ? [expression] : [])], { timeout: 10_000 })).resolves.toBeDefined();
+  await expect(
+    run("tcpdump", ["-d", "-i", "lo", ...(expression ? [expression] : [])], { timeout: 10_000 }),
+  ).resolves.toBeDefined();
 });
 
 test("IPv6 addresses and ranges compile too", async () => {
-  const expression = bpf([{ localIPAddress: "2001:db8::1;2001:db8::2", remoteIPAddress: "2001:db8:1::-2001:db8:1::ff" }]);
+  const expression = bpf([
+    { localIPAddress: "2001:db8::1;2001:db8::2", remoteIPAddress: "2001:db8:1::-2001:db8:1::ff" },
+  ]);
   expect(expression).toContain("dst net 2001:db8:1:0:0:0:0:0/120");
-  await expect(run("tcpdump", ["-d", "-i", "lo", expression], { timeout: 10_000 })).resolves.toBeDefined();
+  await expect(
+    run("tcpdump", ["-d", "-i", "lo", expression], { timeout: 10_000 }),
+  ).resolves.toBeDefined();
 });
 
 test.each([
@@ -71,7 +89,10 @@ test.each([
 });
 
 test("empty strings mean unset, as in the service's own GET output", () => {
-  const { wire, filters } = parseFilters([{ protocol: "TCP", localIPAddress: "", localPort: "", remoteIPAddress: "", remotePort: "" }], "f");
+  const { wire, filters } = parseFilters(
+    [{ protocol: "TCP", localIPAddress: "", localPort: "", remoteIPAddress: "", remotePort: "" }],
+    "f",
+  );
   expect(wire).toEqual([{ protocol: "TCP" }]);
   expect(toBpf(filters)).toBe("tcp");
 });

@@ -56,8 +56,12 @@ afterAll(async () => {
 const f = useEmulator({ inventoryFile, sessionLimit: 1 });
 
 afterEach(async () => {
-  for (const [rg, watcher] of [[WATCHER_RG, WATCHER], ["rg-net", "eastus-watcher"]] as const) {
-    for await (const c of f.network.packetCaptures.list(rg, watcher)) await f.network.packetCaptures.delete(rg, watcher, c.name ?? "");
+  for (const [rg, watcher] of [
+    [WATCHER_RG, WATCHER],
+    ["rg-net", "eastus-watcher"],
+  ] as const) {
+    for await (const c of f.network.packetCaptures.list(rg, watcher))
+      await f.network.packetCaptures.delete(rg, watcher, c.name ?? "");
   }
   expect(f.emulator.sessions()).toEqual([]);
 });
@@ -85,18 +89,34 @@ test("watchers: the default region's auto-created one plus the configured, diffe
   const inGroup: string[] = [];
   for await (const w of f.network.networkWatchers.list("RG-NET")) inGroup.push(w.name ?? "");
   expect(inGroup).toEqual(["eastus-watcher"]);
-  await expect(f.compute.virtualMachines.get("rg-east", "vm-east")).resolves.toMatchObject({ location: "eastus" });
+  await expect(f.compute.virtualMachines.get("rg-east", "vm-east")).resolves.toMatchObject({
+    location: "eastus",
+  });
 });
 
 test("a VM mapped to a namespace interface is captured there, with local/remote filters oriented to the VM", async () => {
-  const created = await f.network.packetCaptures.create("rg-net", "eastus-watcher", "pc-ns", captureOn(VM_NS, { filters: [{ protocol: "TCP", localIPAddress: VM_IP, localPort: "7001" }] }));
-  expect(f.emulator.sessions()).toEqual([expect.objectContaining({ netns: NETNS, interface: VM_IF, status: "Running" })]);
+  const created = await f.network.packetCaptures.create(
+    "rg-net",
+    "eastus-watcher",
+    "pc-ns",
+    captureOn(VM_NS, { filters: [{ protocol: "TCP", localIPAddress: VM_IP, localPort: "7001" }] }),
+  );
+  expect(f.emulator.sessions()).toEqual([
+    expect.objectContaining({ netns: NETNS, interface: VM_IF, status: "Running" }),
+  ]);
   await knock(7001);
   await knock(7002);
   await f.network.packetCaptures.stop("rg-net", "eastus-watcher", "pc-ns");
   const file = path.join(f.scratch, "ns.cap");
   await downloadBlob(f.azurite.connectionString, created.storageLocation?.storagePath ?? "", file);
-  const packets = await tsharkFields(file, "tcp", ["ip.src", "tcp.srcport", "ip.dst", "tcp.dstport", "tcp.flags.syn", "tcp.flags.reset"]);
+  const packets = await tsharkFields(file, "tcp", [
+    "ip.src",
+    "tcp.srcport",
+    "ip.dst",
+    "tcp.dstport",
+    "tcp.flags.syn",
+    "tcp.flags.reset",
+  ]);
   // Received by the VM (local is the destination), then sent by it (local is the source); port 7002 filtered out.
   expect(packets).toEqual([
     [HOST_IP, expect.any(String), VM_IP, "7001", "1", "0"],
@@ -105,7 +125,9 @@ test("a VM mapped to a namespace interface is captured there, with local/remote 
 });
 
 test("a target outside the watcher's region is refused", async () => {
-  await expect(f.network.packetCaptures.create(WATCHER_RG, WATCHER, "pc-wrong-region", captureOn(VM_NS))).rejects.toMatchObject({
+  await expect(
+    f.network.packetCaptures.create(WATCHER_RG, WATCHER, "pc-wrong-region", captureOn(VM_NS)),
+  ).rejects.toMatchObject({
     statusCode: 400,
     code: "TargetNotInNetworkWatcherRegion",
   });
@@ -118,13 +140,19 @@ test("a VM configured without the agent has no Network Watcher extension", async
 
 test("the regional session limit counts running sessions per subscription and region", async () => {
   await f.network.packetCaptures.create(WATCHER_RG, WATCHER, "pc-first", captureOn(VM_WEST));
-  await expect(f.network.packetCaptures.create(WATCHER_RG, WATCHER, "pc-second", captureOn(VM_WEST))).rejects.toMatchObject({
+  await expect(
+    f.network.packetCaptures.create(WATCHER_RG, WATCHER, "pc-second", captureOn(VM_WEST)),
+  ).rejects.toMatchObject({
     statusCode: 400,
     code: "PacketCaptureSessionLimitReached",
   });
   // Another region has its own budget.
-  await expect(f.network.packetCaptures.create("rg-net", "eastus-watcher", "pc-east", captureOn(VM_NS))).resolves.toMatchObject({ provisioningState: "Succeeded" });
+  await expect(
+    f.network.packetCaptures.create("rg-net", "eastus-watcher", "pc-east", captureOn(VM_NS)),
+  ).resolves.toMatchObject({ provisioningState: "Succeeded" });
   // A stopped session no longer counts.
   await f.network.packetCaptures.stop(WATCHER_RG, WATCHER, "pc-first");
-  await expect(f.network.packetCaptures.create(WATCHER_RG, WATCHER, "pc-second", captureOn(VM_WEST))).resolves.toMatchObject({ provisioningState: "Succeeded" });
+  await expect(
+    f.network.packetCaptures.create(WATCHER_RG, WATCHER, "pc-second", captureOn(VM_WEST)),
+  ).resolves.toMatchObject({ provisioningState: "Succeeded" });
 });

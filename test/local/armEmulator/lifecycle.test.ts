@@ -36,7 +36,11 @@ test("TLS material is generated once and reused; an unusable certificate is repl
 });
 
 test("a separate process trusts the emulator through NODE_EXTRA_CA_CERTS alone, with verification on", async () => {
-  const emulator = await startArmEmulator({ stateDir, token: TOKEN, storageConnectionString: azurite.connectionString });
+  const emulator = await startArmEmulator({
+    stateDir,
+    token: TOKEN,
+    storageConnectionString: azurite.connectionString,
+  });
   try {
     const script = `
       const { NetworkManagementClient } = require("@azure/arm-network");
@@ -45,9 +49,15 @@ test("a separate process trusts the emulator through NODE_EXTRA_CA_CERTS alone, 
       (async () => { const names = []; for await (const w of client.networkWatchers.listAll()) names.push(w.name); console.log(JSON.stringify(names)); })()
         .catch((e) => { console.error(e.message); process.exit(1); });`;
     const env = { ...process.env, NODE_TLS_REJECT_UNAUTHORIZED: undefined };
-    const trusted = await run(process.execPath, ["-e", script], { cwd: process.cwd(), env: { ...env, NODE_EXTRA_CA_CERTS: emulator.caCertPath }, timeout: 30_000 });
+    const trusted = await run(process.execPath, ["-e", script], {
+      cwd: process.cwd(),
+      env: { ...env, NODE_EXTRA_CA_CERTS: emulator.caCertPath },
+      timeout: 30_000,
+    });
     expect(JSON.parse(trusted.stdout)).toEqual([WATCHER]);
-    await expect(run(process.execPath, ["-e", script], { cwd: process.cwd(), env, timeout: 30_000 })).rejects.toMatchObject({
+    await expect(
+      run(process.execPath, ["-e", script], { cwd: process.cwd(), env, timeout: 30_000 }),
+    ).rejects.toMatchObject({
       stderr: expect.stringMatching(/certificate/i),
     });
   } finally {
@@ -56,7 +66,11 @@ test("a separate process trusts the emulator through NODE_EXTRA_CA_CERTS alone, 
 }, 60_000);
 
 test("stop() ends every running tcpdump", async () => {
-  const emulator = await startArmEmulator({ stateDir, token: TOKEN, storageConnectionString: azurite.connectionString });
+  const emulator = await startArmEmulator({
+    stateDir,
+    token: TOKEN,
+    storageConnectionString: azurite.connectionString,
+  });
   const { network } = sdkClients(emulator);
   await network.packetCaptures.create(WATCHER_RG, WATCHER, "pc-a", captureOn(vmId("vm-a")));
   await network.packetCaptures.create(WATCHER_RG, WATCHER, "pc-b", captureOn(vmId("vm-b")));
@@ -64,5 +78,7 @@ test("stop() ends every running tcpdump", async () => {
   expect(pids).toHaveLength(2);
   await emulator.stop();
   for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
-  expect(await readFile(path.join(stateDir, "tls", "ca.pem"), "utf8")).toContain("BEGIN CERTIFICATE");
+  expect(await readFile(path.join(stateDir, "tls", "ca.pem"), "utf8")).toContain(
+    "BEGIN CERTIFICATE",
+  );
 });

@@ -3,7 +3,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { buildLocalRuntime, eventually, startTestAzurite, startTestHost, type TestAzurite, type TestHost } from "../fixtures/localRuntime";
+import {
+  buildLocalRuntime,
+  eventually,
+  startTestAzurite,
+  startTestHost,
+  type TestAzurite,
+  type TestHost,
+} from "../fixtures/localRuntime";
 
 let azurite: TestAzurite;
 let host: TestHost;
@@ -14,7 +21,10 @@ beforeAll(async () => {
   build = buildLocalRuntime();
   scratch = mkdtempSync(path.join(os.tmpdir(), "durable-conformance-"));
   azurite = await startTestAzurite();
-  host = await startTestHost(build.entry, { storageConnectionString: azurite.connectionString, clock: "skip" });
+  host = await startTestHost(build.entry, {
+    storageConnectionString: azurite.connectionString,
+    clock: "skip",
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -37,18 +47,31 @@ interface Status {
 
 /** A fixture function (function key). */
 function api(route: string, init?: RequestInit): Promise<Response> {
-  return fetch(`${host.url}/api/${route}`, { ...init, headers: { "x-functions-key": host.functionKey, ...init?.headers } });
+  return fetch(`${host.url}/api/${route}`, {
+    ...init,
+    headers: { "x-functions-key": host.functionKey, ...init?.headers },
+  });
 }
 
 /** The Durable HTTP API with the system key. */
 function webhook(route: string, init?: RequestInit): Promise<Response> {
   const separator = route.includes("?") ? "&" : "?";
-  return fetch(`${host.url}/runtime/webhooks/durabletask/${route}${separator}code=${host.systemKey}`, init);
+  return fetch(
+    `${host.url}/runtime/webhooks/durabletask/${route}${separator}code=${host.systemKey}`,
+    init,
+  );
 }
 
 /** Starts through DurableClient.startNew (the fixture's `start` function) and returns the check-status payload. */
-async function startViaClient(name: string, input?: unknown, instanceId?: string): Promise<Record<string, string>> {
-  const response = await api(`start/${name}${instanceId ? `/${instanceId}` : ""}`, { method: "POST", body: input === undefined ? "" : JSON.stringify(input) });
+async function startViaClient(
+  name: string,
+  input?: unknown,
+  instanceId?: string,
+): Promise<Record<string, string>> {
+  const response = await api(`start/${name}${instanceId ? `/${instanceId}` : ""}`, {
+    method: "POST",
+    body: input === undefined ? "" : JSON.stringify(input),
+  });
   expect(response.status).toBe(202);
   return (await response.json()) as Record<string, string>;
 }
@@ -63,17 +86,27 @@ async function statusViaClient(instanceId: string): Promise<Status> {
  * Waits through DurableClient.getStatus; with `history`, reads the final status from the HTTP API
  * (durable-functions' DurableOrchestrationStatus reads `history`, the extension sends `historyEvents`).
  */
-async function waitFor(instanceId: string, runtimeStatus: string, history = false): Promise<Status> {
+async function waitFor(
+  instanceId: string,
+  runtimeStatus: string,
+  history = false,
+): Promise<Status> {
   const status = await eventually(async () => {
     const current = await statusViaClient(instanceId);
     return current.runtimeStatus === runtimeStatus ? current : undefined;
   }, `${instanceId} to be ${runtimeStatus}`);
   if (!history) return status;
-  return (await (await webhook(`instances/${instanceId}?showHistory=true&showHistoryOutput=true`)).json()) as Status;
+  return (await (
+    await webhook(`instances/${instanceId}?showHistory=true&showHistoryOutput=true`)
+  ).json()) as Status;
 }
 
-async function stats(instanceId: string): Promise<{ historyEvents: number; activities: number; timers: number }> {
-  const response = await fetch(`${host.url}/admin/durable/stats/${instanceId}`, { headers: { "x-functions-key": host.masterKey } });
+async function stats(
+  instanceId: string,
+): Promise<{ historyEvents: number; activities: number; timers: number }> {
+  const response = await fetch(`${host.url}/admin/durable/stats/${instanceId}`, {
+    headers: { "x-functions-key": host.masterKey },
+  });
   expect(response.status).toBe(200);
   return (await response.json()) as { historyEvents: number; activities: number; timers: number };
 }
@@ -81,25 +114,47 @@ async function stats(instanceId: string): Promise<{ historyEvents: number; activ
 describe("activities", () => {
   it("runs a sequence started by DurableClient; createCheckStatusResponse links carry task hub, connection and system key", async () => {
     const links = await startViaClient("sequence", ["Tokyo", "Seattle", "London"]);
-    expect(links.statusQueryGetUri).toBe(`${host.url}/runtime/webhooks/durabletask/instances/${links.id}?taskHub=FixtureHub&connection=Storage&code=${host.systemKey}`);
-    expect(links.sendEventPostUri).toContain(`/instances/${links.id}/raiseEvent/{eventName}?taskHub=FixtureHub`);
+    expect(links.statusQueryGetUri).toBe(
+      `${host.url}/runtime/webhooks/durabletask/instances/${links.id}?taskHub=FixtureHub&connection=Storage&code=${host.systemKey}`,
+    );
+    expect(links.sendEventPostUri).toContain(
+      `/instances/${links.id}/raiseEvent/{eventName}?taskHub=FixtureHub`,
+    );
     const done = await eventually(async () => {
       const response = await fetch(links.statusQueryGetUri as string);
       return response.status === 200 ? ((await response.json()) as Status) : undefined;
     }, "sequence to finish");
-    expect(done).toMatchObject({ name: "sequence", runtimeStatus: "Completed", input: ["Tokyo", "Seattle", "London"], output: ["Hello Tokyo!", "Hello Seattle!", "Hello London!"] });
+    expect(done).toMatchObject({
+      name: "sequence",
+      runtimeStatus: "Completed",
+      input: ["Tokyo", "Seattle", "London"],
+      output: ["Hello Tokyo!", "Hello Seattle!", "Hello London!"],
+    });
   });
 
   it("starts through the HTTP API with an instance id, answers 202 + Location while running, and shows history as the extension does", async () => {
-    const response = await webhook("orchestrators/sequence/seq-http", { method: "POST", body: JSON.stringify(["Oslo"]), headers: { "content-type": "application/json" } });
+    const response = await webhook("orchestrators/sequence/seq-http", {
+      method: "POST",
+      body: JSON.stringify(["Oslo"]),
+      headers: { "content-type": "application/json" },
+    });
     expect(response.status).toBe(202);
-    expect(response.headers.get("location")).toContain("/instances/seq-http?taskHub=FixtureHub&connection=Storage&code=");
+    expect(response.headers.get("location")).toContain(
+      "/instances/seq-http?taskHub=FixtureHub&connection=Storage&code=",
+    );
     const done = await waitFor("seq-http", "Completed", true);
     expect(done.output).toEqual(["Hello Oslo!"]);
-    expect(done.historyEvents?.map((e) => e.EventType)).toEqual(["ExecutionStarted", "TaskCompleted", "ExecutionCompleted"]);
+    expect(done.historyEvents?.map((e) => e.EventType)).toEqual([
+      "ExecutionStarted",
+      "TaskCompleted",
+      "ExecutionCompleted",
+    ]);
     expect(done.historyEvents?.[1]).toMatchObject({ FunctionName: "hello", Result: "Hello Oslo!" });
     expect(done.historyEvents?.[1]).toHaveProperty("ScheduledTime");
-    expect(done.historyEvents?.[2]).toMatchObject({ OrchestrationStatus: "Completed", Result: ["Hello Oslo!"] });
+    expect(done.historyEvents?.[2]).toMatchObject({
+      OrchestrationStatus: "Completed",
+      Result: ["Hello Oslo!"],
+    });
     expect((await webhook("instances/seq-http")).status).toBe(200);
     expect((await webhook("instances/no-such-instance")).status).toBe(404);
   });
@@ -124,7 +179,9 @@ describe("activities", () => {
     const failed = await waitFor(id as string, "Failed");
     expect(failed.output).toMatch(/^Orchestrator function 'failing' failed: orchestrator broke/);
     expect((await webhook(`instances/${id}`)).status).toBe(200);
-    expect((await webhook(`instances/${id}?returnInternalServerErrorOnFailure=true`)).status).toBe(500);
+    expect((await webhook(`instances/${id}?returnInternalServerErrorOnFailure=true`)).status).toBe(
+      500,
+    );
   });
 });
 
@@ -143,7 +200,12 @@ describe("timers on the skip clock", () => {
 describe("activity retries", () => {
   it("retries as the extension records it: TaskFailed, then a retry timer, then the activity again", async () => {
     const file = path.join(scratch, "flaky-ok");
-    const { id } = await startViaClient("retries", { file, failures: 2, maxAttempts: 3, firstRetryMs: 60_000 });
+    const { id } = await startViaClient("retries", {
+      file,
+      failures: 2,
+      maxAttempts: 3,
+      firstRetryMs: 60_000,
+    });
     const done = await waitFor(id as string, "Completed", true);
     expect(done.output).toBe("succeeded after 3 calls");
     expect(done.historyEvents?.map((e) => e.EventType)).toEqual([
@@ -157,15 +219,24 @@ describe("activity retries", () => {
       "TaskCompleted",
       "ExecutionCompleted",
     ]);
-    const [first, second] = (done.historyEvents ?? []).filter((e) => e.EventType === "TimerCreated").map((e) => Date.parse(e.FireAt as string) - Date.parse(e.Timestamp as string));
+    const [first, second] = (done.historyEvents ?? [])
+      .filter((e) => e.EventType === "TimerCreated")
+      .map((e) => Date.parse(e.FireAt as string) - Date.parse(e.Timestamp as string));
     expect(first).toBe(60_000);
     expect(second).toBe(120_000);
   });
 
   it("gives up after maxNumberOfAttempts with the activity's failure", async () => {
     const file = path.join(scratch, "flaky-never");
-    const { id } = await startViaClient("retries", { file, failures: 10, maxAttempts: 3, firstRetryMs: 1000 });
-    expect((await waitFor(id as string, "Completed")).output).toBe("gave up: Activity function 'flaky' failed: transient failure 3 ");
+    const { id } = await startViaClient("retries", {
+      file,
+      failures: 10,
+      maxAttempts: 3,
+      firstRetryMs: 1000,
+    });
+    expect((await waitFor(id as string, "Completed")).output).toBe(
+      "gave up: Activity function 'flaky' failed: transient failure 3 ",
+    );
     expect(await stats(id as string)).toMatchObject({ activities: 3, timers: 3 });
   });
 });
@@ -173,17 +244,37 @@ describe("activity retries", () => {
 describe("external events", () => {
   it("delivers events raised before the orchestrator waits for them (buffered), through DurableClient", async () => {
     const { id } = await startViaClient("events");
-    expect((await api(`client/raise/${id}/confirm`, { method: "POST", body: JSON.stringify({ by: "bob" }) })).status).toBe(202);
-    expect((await api(`client/raise/${id}/approve`, { method: "POST", body: JSON.stringify("yes") })).status).toBe(202);
-    expect((await waitFor(id as string, "Completed")).output).toEqual({ first: "yes", second: { by: "bob" } });
+    expect(
+      (
+        await api(`client/raise/${id}/confirm`, {
+          method: "POST",
+          body: JSON.stringify({ by: "bob" }),
+        })
+      ).status,
+    ).toBe(202);
+    expect(
+      (await api(`client/raise/${id}/approve`, { method: "POST", body: JSON.stringify("yes") }))
+        .status,
+    ).toBe(202);
+    expect((await waitFor(id as string, "Completed")).output).toEqual({
+      first: "yes",
+      second: { by: "bob" },
+    });
   });
 
   it("raises through the HTTP API; the Task.any timer wins when no event comes; 410 once finished, 404 when unknown", async () => {
     const { id } = await startViaClient("events");
     const raise = (instance: string): Promise<Response> =>
-      webhook(`instances/${instance}/raiseEvent/approve`, { method: "POST", body: JSON.stringify(1), headers: { "content-type": "application/json" } });
+      webhook(`instances/${instance}/raiseEvent/approve`, {
+        method: "POST",
+        body: JSON.stringify(1),
+        headers: { "content-type": "application/json" },
+      });
     expect((await raise(id as string)).status).toBe(202);
-    expect((await waitFor(id as string, "Completed")).output).toEqual({ first: 1, second: "timed out" });
+    expect((await waitFor(id as string, "Completed")).output).toEqual({
+      first: 1,
+      second: "timed out",
+    });
     expect((await raise(id as string)).status).toBe(410);
     expect((await raise("no-such-instance")).status).toBe(404);
   });
@@ -203,12 +294,22 @@ describe("terminate, purge, restart", () => {
   it("terminates through DurableClient; the HTTP API then answers 410, and 404 for an unknown instance", async () => {
     const { id } = await startViaClient("waitForever");
     await waitFor(id as string, "Running");
-    expect((await api(`client/terminate/${id}?reason=ops%20said%20so`, { method: "POST" })).status).toBe(202);
+    expect(
+      (await api(`client/terminate/${id}?reason=ops%20said%20so`, { method: "POST" })).status,
+    ).toBe(202);
     const terminated = await waitFor(id as string, "Terminated", true);
     expect(terminated.output).toBe("ops said so");
-    expect(terminated.historyEvents?.map((e) => e.EventType)).toEqual(["ExecutionStarted", "ExecutionTerminated", "ExecutionCompleted"]);
-    expect((await webhook(`instances/${id}/terminate?reason=again`, { method: "POST" })).status).toBe(410);
-    expect((await webhook("instances/no-such-instance/terminate", { method: "POST" })).status).toBe(404);
+    expect(terminated.historyEvents?.map((e) => e.EventType)).toEqual([
+      "ExecutionStarted",
+      "ExecutionTerminated",
+      "ExecutionCompleted",
+    ]);
+    expect(
+      (await webhook(`instances/${id}/terminate?reason=again`, { method: "POST" })).status,
+    ).toBe(410);
+    expect((await webhook("instances/no-such-instance/terminate", { method: "POST" })).status).toBe(
+      404,
+    );
   });
 
   it("purges through DurableClient and the HTTP API (200 then 404)", async () => {
@@ -216,13 +317,17 @@ describe("terminate, purge, restart", () => {
     const b = await startViaClient("sequence", ["b"]);
     await waitFor(a.id as string, "Completed");
     await waitFor(b.id as string, "Completed");
-    expect(await (await api(`client/purge/${a.id}`, { method: "DELETE" })).json()).toEqual({ instancesDeleted: 1 });
+    expect(await (await api(`client/purge/${a.id}`, { method: "DELETE" })).json()).toEqual({
+      instancesDeleted: 1,
+    });
     expect((await webhook(`instances/${a.id}`)).status).toBe(404);
     const purge = await webhook(`instances/${b.id}`, { method: "DELETE" });
     expect(purge.status).toBe(200);
     expect(await purge.json()).toEqual({ instancesDeleted: 1 });
     expect((await webhook(`instances/${b.id}`, { method: "DELETE" })).status).toBe(404);
-    expect(await (await api(`client/purge/${b.id}`, { method: "DELETE" })).json()).toEqual({ instancesDeleted: 0 });
+    expect(await (await api(`client/purge/${b.id}`, { method: "DELETE" })).json()).toEqual({
+      instancesDeleted: 0,
+    });
   });
 
   it("restarts a finished instance with its input, under the same id or a new one", async () => {
@@ -232,11 +337,15 @@ describe("terminate, purge, restart", () => {
     expect(same.status).toBe(202);
     expect(((await same.json()) as { id: string }).id).toBe("to-restart");
     expect((await waitFor("to-restart", "Completed")).output).toEqual(["Hello again!"]);
-    const fresh = await webhook("instances/to-restart/restart?restartWithNewInstanceId=true", { method: "POST" });
+    const fresh = await webhook("instances/to-restart/restart?restartWithNewInstanceId=true", {
+      method: "POST",
+    });
     const { id } = (await fresh.json()) as { id: string };
     expect(id).not.toBe("to-restart");
     expect((await waitFor(id, "Completed")).input).toEqual(["again"]);
-    expect((await webhook("instances/no-such-instance/restart", { method: "POST" })).status).toBe(400);
+    expect((await webhook("instances/no-such-instance/restart", { method: "POST" })).status).toBe(
+      400,
+    );
   });
 });
 
@@ -245,10 +354,16 @@ describe("singleton instances", () => {
     await startViaClient("waitForever", undefined, "singleton");
     const refused = await api("start/waitForever/singleton", { method: "POST", body: "" });
     expect(refused.status).toBe(500);
-    expect(((await refused.json()) as { error: string }).error).toContain("An Orchestration instance with the status");
+    expect(((await refused.json()) as { error: string }).error).toContain(
+      "An Orchestration instance with the status",
+    );
     const viaHttp = await webhook("orchestrators/waitForever/singleton", { method: "POST" });
     expect(viaHttp.status).toBe(500);
-    expect(await viaHttp.json()).toMatchObject({ ExceptionMessage: expect.stringMatching(/^An Orchestration instance with the status (Pending|Running) already exists\.$/) });
+    expect(await viaHttp.json()).toMatchObject({
+      ExceptionMessage: expect.stringMatching(
+        /^An Orchestration instance with the status (Pending|Running) already exists\.$/,
+      ),
+    });
 
     await api("client/terminate/singleton", { method: "POST" });
     await waitFor("singleton", "Terminated");
@@ -257,7 +372,9 @@ describe("singleton instances", () => {
   });
 
   it("lets only one of four racing starts through", async () => {
-    const starts = await Promise.all([0, 1, 2, 3].map(() => webhook("orchestrators/waitForever/racer", { method: "POST" })));
+    const starts = await Promise.all(
+      [0, 1, 2, 3].map(() => webhook("orchestrators/waitForever/racer", { method: "POST" })),
+    );
     expect(starts.map((r) => r.status).sort()).toEqual([202, 500, 500, 500]);
     await webhook("instances/racer/terminate", { method: "POST" });
   });
@@ -265,14 +382,18 @@ describe("singleton instances", () => {
 
 describe("queries", () => {
   it("lists with filters and pages with x-ms-continuation-token; DurableClient follows the pages", async () => {
-    const ids = await Promise.all([1, 2, 3].map(async (n) => (await startViaClient("sequence", [`list${n}`])).id as string));
+    const ids = await Promise.all(
+      [1, 2, 3].map(async (n) => (await startViaClient("sequence", [`list${n}`])).id as string),
+    );
     for (const id of ids) await waitFor(id, "Completed");
     const first = await webhook("instances/?runtimeStatus=Completed&top=2");
     expect(first.status).toBe(200);
     expect(((await first.json()) as Status[]).length).toBe(2);
     const token = first.headers.get("x-ms-continuation-token");
     expect(token).toBeTruthy();
-    const next = await webhook("instances/?runtimeStatus=Completed&top=2", { headers: { "x-ms-continuation-token": token as string } });
+    const next = await webhook("instances/?runtimeStatus=Completed&top=2", {
+      headers: { "x-ms-continuation-token": token as string },
+    });
     expect(((await next.json()) as Status[]).length).toBeGreaterThan(0);
 
     const all = (await (await api("client/list?runtimeStatus=Completed")).json()) as Status[];

@@ -1,6 +1,6 @@
 /** Asserts that our summary says what tshark says about the same file. */
 import type { CaptureSummary } from "../../../lib/pcap";
-import { isoToEpochNs, printsAs, type TsharkReference } from "./tshark-reference";
+import { isoToEpochNs, printsAs, type TsharkReference } from "./tsharkReference";
 
 /** Our protocol names and the `frame.protocols` names that mean the same layer. */
 const SAME_LAYER: [ours: string[], theirs: string[]][] = [
@@ -24,12 +24,16 @@ export function expectMatchesTshark(summary: CaptureSummary, reference: TsharkRe
   const ours = new Map(summary.protocols.map((p) => [p.name as string, p.packets]));
   for (const [ourNames, theirNames] of SAME_LAYER) {
     const ourCount = ourNames.reduce((n, name) => n + (ours.get(name) ?? 0), 0);
-    const theirCount = reference.frameProtocols.filter((names) => names.some((name) => theirNames.includes(name))).length;
+    const theirCount = reference.frameProtocols.filter((names) =>
+      names.some((name) => theirNames.includes(name)),
+    ).length;
     // An array compare names the layer when it fails.
     expect([ourNames.join("+"), ourCount]).toEqual([ourNames.join("+"), theirCount]);
   }
   // Frames whose first protocol is IP have no link header: raw IP, whatever its link type number.
-  const rawIp = reference.frameProtocols.filter(([first]) => first === "raw" || first === "ip" || first === "ipv6").length;
+  const rawIp = reference.frameProtocols.filter(
+    ([first]) => first === "raw" || first === "ip" || first === "ipv6",
+  ).length;
   expect(["raw-ip", ours.get("raw-ip") ?? 0]).toEqual(["raw-ip", rawIp]);
 
   const conversations = new Map(
@@ -40,15 +44,29 @@ export function expectMatchesTshark(summary: CaptureSummary, reference: TsharkRe
   expect([...conversations.keys()].sort()).toEqual([...reference.conversations.keys()].sort());
   for (const [key, theirs] of reference.conversations) {
     const c = conversations.get(key)!;
-    expect({ key, aToB: c.packetsAtoB, bToA: c.packetsBtoA }).toEqual({ key, aToB: theirs.framesAtoB, bToA: theirs.framesBtoA });
-    expect({ key, aToB: printsAs(c.bytesAtoB, theirs.bytesAtoB), bToA: printsAs(c.bytesBtoA, theirs.bytesBtoA) }).toEqual({ key, aToB: true, bToA: true });
+    expect({ key, aToB: c.packetsAtoB, bToA: c.packetsBtoA }).toEqual({
+      key,
+      aToB: theirs.framesAtoB,
+      bToA: theirs.framesBtoA,
+    });
+    expect({
+      key,
+      aToB: printsAs(c.bytesAtoB, theirs.bytesAtoB),
+      bToA: printsAs(c.bytesBtoA, theirs.bytesBtoA),
+    }).toEqual({ key, aToB: true, bToA: true });
   }
 
   const hosts = new Map(summary.topHostsByBytes.map(({ address, ...counts }) => [address, counts]));
   expect(Object.fromEntries(hosts)).toEqual(Object.fromEntries(reference.endpoints));
 
   const health = summary.tcpHealth;
-  expect({ syn: health.synPackets, synAck: health.synAckPackets, rst: health.rstPackets, retransmissions: health.retransmissions, zeroWindow: health.zeroWindowPackets }).toEqual({
+  expect({
+    syn: health.synPackets,
+    synAck: health.synAckPackets,
+    rst: health.rstPackets,
+    retransmissions: health.retransmissions,
+    zeroWindow: health.zeroWindowPackets,
+  }).toEqual({
     syn: reference.syn,
     synAck: reference.synAck,
     rst: reference.rst,
@@ -56,6 +74,8 @@ export function expectMatchesTshark(summary: CaptureSummary, reference: TsharkRe
     zeroWindow: reference.zeroWindow,
   });
 
-  expect(summary.firstPacketTime && isoToEpochNs(summary.firstPacketTime)).toBe(reference.firstTimeNs);
+  expect(summary.firstPacketTime && isoToEpochNs(summary.firstPacketTime)).toBe(
+    reference.firstTimeNs,
+  );
   expect(summary.lastPacketTime && isoToEpochNs(summary.lastPacketTime)).toBe(reference.lastTimeNs);
 }

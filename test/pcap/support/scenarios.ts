@@ -11,7 +11,7 @@ import {
   tcp,
   TcpFlags,
   udp,
-} from "./packet-builder";
+} from "./packetBuilder";
 
 export interface ScenarioPacket {
   timeNs: bigint;
@@ -42,10 +42,16 @@ export function mixedTraffic(startNs = 1_700_000_000_123_456_789n, net = 0): Sce
   const out: ScenarioPacket[] = [];
   let clock = startNs;
   const at = (gapMs: number) => (clock += BigInt(Math.round(gapMs * 1e6)));
-  const add = (gapMs: number, packet: NetworkPacket, vlanIds?: number[]) => out.push({ timeNs: at(gapMs), packet, ...(vlanIds ? { vlanIds } : {}) });
+  const add = (gapMs: number, packet: NetworkPacket, vlanIds?: number[]) =>
+    out.push({ timeNs: at(gapMs), packet, ...(vlanIds ? { vlanIds } : {}) });
 
-  const v4 = (src: string, dst: string, protocol: number, body: Buffer, extra: Partial<Parameters<typeof ipv4>[0]> = {}) =>
-    ipv4({ src, dst, protocol, ...extra }, body);
+  const v4 = (
+    src: string,
+    dst: string,
+    protocol: number,
+    body: Buffer,
+    extra: Partial<Parameters<typeof ipv4>[0]> = {},
+  ) => ipv4({ src, dst, protocol, ...extra }, body);
 
   // 1. A web-ish exchange with a retransmission and a zero window.
   const c = `10.${net}.0.1`;
@@ -54,27 +60,100 @@ export function mixedTraffic(startNs = 1_700_000_000_123_456_789n, net = 0): Sce
   add(0, v4(c, s, TCP, tcp({ sport: cs, dport: 80, seq: 1000, flags: syn })));
   add(1, v4(s, c, TCP, tcp({ sport: 80, dport: cs, seq: 5000, ack: 1001, flags: syn | ack })));
   add(1, v4(c, s, TCP, tcp({ sport: cs, dport: 80, seq: 1001, ack: 5001, flags: ack })));
-  add(1, v4(c, s, TCP, tcp({ sport: cs, dport: 80, seq: 1001, ack: 5001, flags: psh | ack, payload: payload(300, 1) })));
-  add(1, v4(s, c, TCP, tcp({ sport: 80, dport: cs, seq: 5001, ack: 1301, flags: psh | ack, payload: payload(1200, 2) })));
-  add(1, v4(s, c, TCP, tcp({ sport: 80, dport: cs, seq: 6201, ack: 1301, flags: psh | ack, payload: payload(800, 3) })));
-  add(300, v4(s, c, TCP, tcp({ sport: 80, dport: cs, seq: 6201, ack: 1301, flags: psh | ack, payload: payload(800, 3) })));
+  add(
+    1,
+    v4(
+      c,
+      s,
+      TCP,
+      tcp({
+        sport: cs,
+        dport: 80,
+        seq: 1001,
+        ack: 5001,
+        flags: psh | ack,
+        payload: payload(300, 1),
+      }),
+    ),
+  );
+  add(
+    1,
+    v4(
+      s,
+      c,
+      TCP,
+      tcp({
+        sport: 80,
+        dport: cs,
+        seq: 5001,
+        ack: 1301,
+        flags: psh | ack,
+        payload: payload(1200, 2),
+      }),
+    ),
+  );
+  add(
+    1,
+    v4(
+      s,
+      c,
+      TCP,
+      tcp({
+        sport: 80,
+        dport: cs,
+        seq: 6201,
+        ack: 1301,
+        flags: psh | ack,
+        payload: payload(800, 3),
+      }),
+    ),
+  );
+  add(
+    300,
+    v4(
+      s,
+      c,
+      TCP,
+      tcp({
+        sport: 80,
+        dport: cs,
+        seq: 6201,
+        ack: 1301,
+        flags: psh | ack,
+        payload: payload(800, 3),
+      }),
+    ),
+  );
   add(1, v4(c, s, TCP, tcp({ sport: cs, dport: 80, seq: 1301, ack: 7001, flags: ack, window: 0 })));
-  add(200, v4(c, s, TCP, tcp({ sport: cs, dport: 80, seq: 1301, ack: 7001, flags: ack, window: 8192 })));
+  add(
+    200,
+    v4(c, s, TCP, tcp({ sport: cs, dport: 80, seq: 1301, ack: 7001, flags: ack, window: 8192 })),
+  );
   add(1, v4(c, s, TCP, tcp({ sport: cs, dport: 80, seq: 1301, ack: 7001, flags: fin | ack })));
   add(1, v4(s, c, TCP, tcp({ sport: 80, dport: cs, seq: 7001, ack: 1302, flags: fin | ack })));
   add(1, v4(c, s, TCP, tcp({ sport: cs, dport: 80, seq: 1302, ack: 7002, flags: ack })));
 
   // 2. A SYN nobody answers, retried twice; 3. a SYN refused with a RST.
-  for (const gap of [5, 1000, 2000]) add(gap, v4(c, `10.${net}.0.3`, TCP, tcp({ sport: 40001, dport: 443, seq: 777, flags: syn })));
+  for (const gap of [5, 1000, 2000])
+    add(gap, v4(c, `10.${net}.0.3`, TCP, tcp({ sport: 40001, dport: 443, seq: 777, flags: syn })));
   add(3, v4(c, s, TCP, tcp({ sport: 40002, dport: 81, seq: 9000, flags: syn })));
-  add(1, v4(s, c, TCP, tcp({ sport: 81, dport: 40002, seq: 0, ack: 9001, flags: rst | ack, window: 0 })));
+  add(
+    1,
+    v4(s, c, TCP, tcp({ sport: 81, dport: 40002, seq: 0, ack: 9001, flags: rst | ack, window: 0 })),
+  );
 
   // 4. UDP on a VLAN, and a UDP datagram in two IPv4 fragments.
   add(2, v4(c, `10.${net}.0.4`, UDP, udp(5353, 9999, payload(40, 4))), [100]);
   add(1, v4(`10.${net}.0.4`, c, UDP, udp(9999, 5353, payload(120, 5))), [100]);
   const datagram = udp(6000, 7000, payload(1600, 6));
-  add(2, v4(c, `10.${net}.0.5`, UDP, datagram.subarray(0, 1480), { id: 4242, moreFragments: true }));
-  add(0.1, v4(c, `10.${net}.0.5`, UDP, datagram.subarray(1480), { id: 4242, fragmentOffset: 1480 }));
+  add(
+    2,
+    v4(c, `10.${net}.0.5`, UDP, datagram.subarray(0, 1480), { id: 4242, moreFragments: true }),
+  );
+  add(
+    0.1,
+    v4(c, `10.${net}.0.5`, UDP, datagram.subarray(1480), { id: 4242, fragmentOffset: 1480 }),
+  );
 
   // 5. ICMP echo in QinQ.
   add(2, v4(c, s, ICMP, icmpEcho(8, 7, 1, payload(56, 7))), [200, 300]);
@@ -84,11 +163,53 @@ export function mixedTraffic(startNs = 1_700_000_000_123_456_789n, net = 0): Sce
   const c6 = `2001:db8:${net}::1`;
   const s6 = `2001:db8:${net}::2`;
   const destOpts = [{ type: DESTINATION_OPTIONS, body: Buffer.alloc(6) }];
-  add(3, ipv6({ src: c6, dst: s6, nextHeader: TCP, extensions: destOpts }, tcp({ sport: 50000, dport: 22, seq: 1, flags: syn })));
-  add(1, ipv6({ src: s6, dst: c6, nextHeader: TCP }, tcp({ sport: 22, dport: 50000, seq: 100, ack: 2, flags: syn | ack })));
-  add(1, ipv6({ src: c6, dst: s6, nextHeader: TCP, extensions: destOpts }, tcp({ sport: 50000, dport: 22, seq: 2, ack: 101, flags: ack | psh, payload: payload(64, 8) })));
-  add(1, ipv6({ src: s6, dst: c6, nextHeader: TCP }, tcp({ sport: 22, dport: 50000, seq: 101, ack: 66, flags: ack | psh, payload: payload(500, 9) })));
-  add(1, ipv6({ src: c6, dst: "ff02::fb", nextHeader: UDP, extensions: [{ type: HOP_BY_HOP, body: Buffer.alloc(6) }] }, udp(5353, 5353, payload(30, 10))));
+  add(
+    3,
+    ipv6(
+      { src: c6, dst: s6, nextHeader: TCP, extensions: destOpts },
+      tcp({ sport: 50000, dport: 22, seq: 1, flags: syn }),
+    ),
+  );
+  add(
+    1,
+    ipv6(
+      { src: s6, dst: c6, nextHeader: TCP },
+      tcp({ sport: 22, dport: 50000, seq: 100, ack: 2, flags: syn | ack }),
+    ),
+  );
+  add(
+    1,
+    ipv6(
+      { src: c6, dst: s6, nextHeader: TCP, extensions: destOpts },
+      tcp({ sport: 50000, dport: 22, seq: 2, ack: 101, flags: ack | psh, payload: payload(64, 8) }),
+    ),
+  );
+  add(
+    1,
+    ipv6(
+      { src: s6, dst: c6, nextHeader: TCP },
+      tcp({
+        sport: 22,
+        dport: 50000,
+        seq: 101,
+        ack: 66,
+        flags: ack | psh,
+        payload: payload(500, 9),
+      }),
+    ),
+  );
+  add(
+    1,
+    ipv6(
+      {
+        src: c6,
+        dst: "ff02::fb",
+        nextHeader: UDP,
+        extensions: [{ type: HOP_BY_HOP, body: Buffer.alloc(6) }],
+      },
+      udp(5353, 5353, payload(30, 10)),
+    ),
+  );
   add(1, ipv6({ src: c6, dst: s6, nextHeader: ICMPV6 }, icmpEcho(128, 9, 1, payload(32, 11))));
   add(1, ipv6({ src: s6, dst: c6, nextHeader: ICMPV6 }, icmpEcho(129, 9, 1, payload(32, 11))));
 
@@ -97,7 +218,14 @@ export function mixedTraffic(startNs = 1_700_000_000_123_456_789n, net = 0): Sce
   return out;
 }
 
-export const LinkTypes = { ethernet: 1, rawIp: 101, linuxSll: 113, ipv4: 228, ipv6: 229, linuxSll2: 276 } as const;
+export const LinkTypes = {
+  ethernet: 1,
+  rawIp: 101,
+  linuxSll: 113,
+  ipv4: 228,
+  ipv6: 229,
+  linuxSll2: 276,
+} as const;
 
 /** The frame for `p` on `linkType`, or null when that link type cannot carry it (ARP on raw IP, IPv6 on 228, …). */
 export function frameFor(linkType: number, p: ScenarioPacket): Buffer | null {

@@ -1,5 +1,5 @@
 /** Every container, byte order, timestamp resolution and link type the reader supports, over the same known traffic. */
-import { type CapturedPacket, writePcap, writePcapng } from "./capture-writer";
+import { type CapturedPacket, writePcap, writePcapng } from "./captureWriter";
 import { frameFor, LinkTypes, mixedTraffic, type ScenarioPacket } from "./scenarios";
 
 export interface CaptureVariant {
@@ -9,10 +9,16 @@ export interface CaptureVariant {
   warnings?: string[];
 }
 
-function framed(linkType: number, traffic: ScenarioPacket[], interfaceId?: number): CapturedPacket[] {
+function framed(
+  linkType: number,
+  traffic: ScenarioPacket[],
+  interfaceId?: number,
+): CapturedPacket[] {
   return traffic.flatMap((p) => {
     const data = frameFor(linkType, p);
-    return data ? [{ timeNs: p.timeNs, data, ...(interfaceId === undefined ? {} : { interfaceId }) }] : [];
+    return data
+      ? [{ timeNs: p.timeNs, data, ...(interfaceId === undefined ? {} : { interfaceId }) }]
+      : [];
   });
 }
 
@@ -22,7 +28,12 @@ function byTime(a: CapturedPacket, b: CapturedPacket): number {
 
 export function captureVariants(): CaptureVariant[] {
   const traffic = mixedTraffic();
-  const pcap = (name: string, linkType: number, nanosecond: boolean, bigEndian: boolean): CaptureVariant => ({
+  const pcap = (
+    name: string,
+    linkType: number,
+    nanosecond: boolean,
+    bigEndian: boolean,
+  ): CaptureVariant => ({
     name,
     bytes: writePcap(framed(linkType, traffic), { linkType, nanosecond, bigEndian }),
   });
@@ -40,7 +51,11 @@ export function captureVariants(): CaptureVariant[] {
   ];
   // Cuts every payload but no header (IPv6 + destination options + TCP needs 82 bytes).
   const snapLength = 96;
-  const cut = framed(LinkTypes.ethernet, traffic).map((p) => ({ ...p, data: p.data.subarray(0, snapLength), originalLength: p.data.length }));
+  const cut = framed(LinkTypes.ethernet, traffic).map((p) => ({
+    ...p,
+    data: p.data.subarray(0, snapLength),
+    originalLength: p.data.length,
+  }));
   return [
     pcap("pcap ethernet µs little-endian", LinkTypes.ethernet, false, false),
     pcap("pcap ethernet ns big-endian", LinkTypes.ethernet, true, true),
@@ -50,12 +65,17 @@ export function captureVariants(): CaptureVariant[] {
     pcap("pcap ipv4 (228) ns big-endian", LinkTypes.ipv4, true, true),
     pcap("pcap ipv6 (229) µs little-endian", LinkTypes.ipv6, false, false),
     { name: "pcapng three interfaces little-endian", bytes: writePcapng(interfaces, interleaved) },
-    { name: "pcapng three interfaces big-endian", bytes: writePcapng(interfaces, interleaved, { bigEndian: true }) },
+    {
+      name: "pcapng three interfaces big-endian",
+      bytes: writePcapng(interfaces, interleaved, { bigEndian: true }),
+    },
     {
       name: "pcapng two sections of opposite byte orders",
       bytes: Buffer.concat([
         writePcapng([{ linkType: LinkTypes.ethernet }], framed(LinkTypes.ethernet, traffic)),
-        writePcapng([{ linkType: LinkTypes.rawIp, tsresol: 9 }], framed(LinkTypes.rawIp, later), { bigEndian: true }),
+        writePcapng([{ linkType: LinkTypes.rawIp, tsresol: 9 }], framed(LinkTypes.rawIp, later), {
+          bigEndian: true,
+        }),
       ]),
     },
     {
@@ -71,7 +91,11 @@ export function captureVariants(): CaptureVariant[] {
     },
     {
       name: "pcapng linux-sll millisecond resolution big-endian",
-      bytes: writePcapng([{ linkType: LinkTypes.linuxSll, tsresol: 3 }], framed(LinkTypes.linuxSll, traffic), { bigEndian: true }),
+      bytes: writePcapng(
+        [{ linkType: LinkTypes.linuxSll, tsresol: 3 }],
+        framed(LinkTypes.linuxSll, traffic),
+        { bigEndian: true },
+      ),
     },
   ];
 }

@@ -9,7 +9,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 /** Azurite's published development account key (not a secret). */
 const DEV_ACCOUNT = "devstoreaccount1";
-const DEV_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+const DEV_KEY =
+  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 export interface RunningAzurite {
   connectionString: string;
@@ -34,10 +35,14 @@ export async function startAzurite(): Promise<RunningAzurite> {
       "--disableTelemetry",
       "--silent",
       "--skipApiVersionCheck",
-      "--location", dir,
-      "--blobPort", String(blobPort),
-      "--queuePort", String(queuePort),
-      "--tablePort", String(tablePort),
+      "--location",
+      dir,
+      "--blobPort",
+      String(blobPort),
+      "--queuePort",
+      String(queuePort),
+      "--tablePort",
+      String(tablePort),
     ],
     { stdio: "ignore" },
   );

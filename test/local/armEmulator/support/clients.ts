@@ -18,7 +18,10 @@ export function staticToken(token: string): TokenCredential {
   return { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3600_000 }) };
 }
 
-export function sdkClients(emulator: ArmEmulator, token = TOKEN): { network: NetworkManagementClient; compute: ComputeManagementClient } {
+export function sdkClients(
+  emulator: ArmEmulator,
+  token = TOKEN,
+): { network: NetworkManagementClient; compute: ComputeManagementClient } {
   const options = {
     endpoint: emulator.url,
     tlsOptions: { ca: readFileSync(emulator.caCertPath, "utf8") },
@@ -40,19 +43,31 @@ export function rawRequest(
   method: string,
   pathAndQuery: string,
   opts: { token?: string | null; body?: unknown } = {},
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: unknown }> {
+): Promise<{
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}> {
   const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   const headers: Record<string, string> = payload ? { "content-type": "application/json" } : {};
   if (opts.token !== null) headers["authorization"] = `Bearer ${opts.token ?? TOKEN}`;
   return new Promise((resolve, reject) => {
-    const req = request(`${emulator.url}${pathAndQuery}`, { method, headers, ca: readFileSync(emulator.caCertPath), timeout: 10_000, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : undefined });
-      });
-    });
+    const req = request(
+      `${emulator.url}${pathAndQuery}`,
+      { method, headers, ca: readFileSync(emulator.caCertPath), timeout: 10_000, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: text ? JSON.parse(text) : undefined,
+          });
+        });
+      },
+    );
     req.on("timeout", () => req.destroy(new Error("request timed out")));
     req.on("error", reject);
     req.end(payload);

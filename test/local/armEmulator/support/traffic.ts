@@ -23,7 +23,12 @@ export async function startEchoServer(host = "127.0.0.1"): Promise<EchoServer> {
 }
 
 /** Sends each message and waits for its echo, so every packet has been on the wire when this resolves. */
-export async function exchange(port: number, messages: readonly string[], host = "127.0.0.1", localAddress?: string): Promise<void> {
+export async function exchange(
+  port: number,
+  messages: readonly string[],
+  host = "127.0.0.1",
+  localAddress?: string,
+): Promise<void> {
   const socket = connect({ port, host, ...(localAddress && { localAddress }) });
   socket.setTimeout(5000, () => socket.destroy(new Error("echo timed out")));
   await new Promise<void>((resolve, reject) => {
@@ -51,7 +56,11 @@ export async function exchange(port: number, messages: readonly string[], host =
 }
 
 /** Polls `probe` until it returns a value, at most `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; Date.now() < deadline && attempt < 10_000; attempt++) {
     const value = await probe();
@@ -67,21 +76,46 @@ export function blobLocation(storagePath: string): { container: string; blobName
   return { container, blobName: decodeURIComponent(rest.join("/")) };
 }
 
-export async function downloadBlob(connectionString: string, storagePath: string, file: string): Promise<void> {
+export async function downloadBlob(
+  connectionString: string,
+  storagePath: string,
+  file: string,
+): Promise<void> {
   const { container, blobName } = blobLocation(storagePath);
-  await BlobServiceClient.fromConnectionString(connectionString).getContainerClient(container).getBlobClient(blobName).downloadToFile(file);
+  await BlobServiceClient.fromConnectionString(connectionString)
+    .getContainerClient(container)
+    .getBlobClient(blobName)
+    .downloadToFile(file);
 }
 
 export async function blobExists(connectionString: string, storagePath: string): Promise<boolean> {
   const { container, blobName } = blobLocation(storagePath);
-  return BlobServiceClient.fromConnectionString(connectionString).getContainerClient(container).getBlobClient(blobName).exists();
+  return BlobServiceClient.fromConnectionString(connectionString)
+    .getContainerClient(container)
+    .getBlobClient(blobName)
+    .exists();
 }
 
 /** `tshark -r file -Y filter -T fields -e …`, one array per packet. */
-export async function tsharkFields(file: string, displayFilter: string, fields: readonly string[]): Promise<string[][]> {
-  const args = ["-r", file, "-Y", displayFilter, "-T", "fields", ...fields.flatMap((f) => ["-e", f])];
+export async function tsharkFields(
+  file: string,
+  displayFilter: string,
+  fields: readonly string[],
+): Promise<string[][]> {
+  const args = [
+    "-r",
+    file,
+    "-Y",
+    displayFilter,
+    "-T",
+    "fields",
+    ...fields.flatMap((f) => ["-e", f]),
+  ];
   const { stdout } = await run("tshark", args, { timeout: 30_000 });
-  return stdout.split("\n").filter((l) => l.length > 0).map((l) => l.split("\t"));
+  return stdout
+    .split("\n")
+    .filter((l) => l.length > 0)
+    .map((l) => l.split("\t"));
 }
 
 /** TCP payloads of the matching packets, decoded as UTF-8. */

@@ -1,29 +1,38 @@
 import { summarizeStream } from "../../lib/pcap";
-import { pcapGlobalHeader, pcapRecord, writePcap, writePcapng } from "./support/capture-writer";
+import { pcapGlobalHeader, pcapRecord, writePcap, writePcapng } from "./support/captureWriter";
 import { chunked, summarize } from "./support/chunked";
-import { ethernet, ipv4, ipv6, tcp, TcpFlags, udp } from "./support/packet-builder";
+import { ethernet, ipv4, ipv6, tcp, TcpFlags, udp } from "./support/packetBuilder";
 import { LinkTypes } from "./support/scenarios";
 import { captureVariants } from "./support/variants";
 
 const T0 = 1_700_000_000_000_000_000n;
-const udpFrame = (n: number) => ethernet(ipv4({ src: "10.0.0.1", dst: "10.0.0.2", protocol: 17 }, udp(1000 + n, 53, Buffer.alloc(20))));
-const packets = (n: number) => Array.from({ length: n }, (_, i) => ({ timeNs: T0 + BigInt(i) * 1_000_000n, data: udpFrame(i) }));
+const udpFrame = (n: number) =>
+  ethernet(
+    ipv4({ src: "10.0.0.1", dst: "10.0.0.2", protocol: 17 }, udp(1000 + n, 53, Buffer.alloc(20))),
+  );
+const packets = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ timeNs: T0 + BigInt(i) * 1_000_000n, data: udpFrame(i) }));
 const pcapOf = (n: number) => writePcap(packets(n), { linkType: LinkTypes.ethernet });
 
 describe("chunk boundaries never change the result", () => {
-  test.each(captureVariants().map((v) => [v.name, v.bytes] as const))("%s", async (_name, bytes) => {
-    const whole = await summarize(bytes, { chunkSize: bytes.length, topN: 100 });
-    for (const chunkSize of [1, 3, 16, 24, 4093]) {
-      expect(await summarize(bytes, { chunkSize, topN: 100 })).toEqual(whole);
-    }
-  });
+  test.each(captureVariants().map((v) => [v.name, v.bytes] as const))(
+    "%s",
+    async (_name, bytes) => {
+      const whole = await summarize(bytes, { chunkSize: bytes.length, topN: 100 });
+      for (const chunkSize of [1, 3, 16, 24, 4093]) {
+        expect(await summarize(bytes, { chunkSize, topN: 100 })).toEqual(whole);
+      }
+    },
+  );
 });
 
 describe("damaged files give a partial summary and a warning", () => {
   test("a file cut inside a record keeps the whole records before the cut", async () => {
     const full = pcapOf(10);
     const recordLength = (full.length - 24) / 10;
-    const summary = await summarize(full.subarray(0, 24 + 4 * recordLength + 30), { chunkSize: 50 });
+    const summary = await summarize(full.subarray(0, 24 + 4 * recordLength + 30), {
+      chunkSize: 50,
+    });
     expect(summary.packets).toBe(4);
     expect(summary.warnings).toEqual([expect.stringMatching(/^capture ends inside a record/)]);
   });
@@ -38,13 +47,22 @@ describe("damaged files give a partial summary and a warning", () => {
   test("something that is not a capture", async () => {
     const summary = await summarize(Buffer.from("GET / HTTP/1.1\r\nHost: example\r\n\r\n"));
     expect(summary).toMatchObject({ format: "unknown", packets: 0 });
-    expect(summary.warnings).toEqual(["reading stopped early: not a pcap or pcapng file (magic 0x20544547)"]);
+    expect(summary.warnings).toEqual([
+      "reading stopped early: not a pcap or pcapng file (magic 0x20544547)",
+    ]);
   });
 
   test("an empty source", async () => {
     const summary = await summarize(Buffer.alloc(0));
-    expect(summary).toMatchObject({ format: "unknown", packets: 0, bytesRead: 0, firstPacketTime: null });
-    expect(summary.warnings).toEqual(["reading stopped early: file too short to be a capture (0 bytes)"]);
+    expect(summary).toMatchObject({
+      format: "unknown",
+      packets: 0,
+      bytesRead: 0,
+      firstPacketTime: null,
+    });
+    expect(summary.warnings).toEqual([
+      "reading stopped early: file too short to be a capture (0 bytes)",
+    ]);
   });
 
   test("a pcap record claiming 4 GiB stops reading there, without allocating it or reading on", async () => {
@@ -60,7 +78,9 @@ describe("damaged files give a partial summary and a warning", () => {
     const summary = await summarizeStream(source);
     expect(summary.packets).toBe(2);
     expect(summary.bytesRead).toBe(head.length);
-    expect(summary.warnings).toEqual([expect.stringMatching(/^reading stopped early: pcap record claims 4294967280 captured bytes/)]);
+    expect(summary.warnings).toEqual([
+      expect.stringMatching(/^reading stopped early: pcap record claims 4294967280 captured bytes/),
+    ]);
   });
 
   test("an oversized pcapng block is skipped and the blocks after it still count", async () => {
@@ -74,12 +94,22 @@ describe("damaged files give a partial summary and a warning", () => {
     const tail = more.subarray(sectionHeaderLength + more.readUInt32LE(sectionHeaderLength + 4));
     const summary = await summarize(Buffer.concat([ng, huge, tail]), { chunkSize: 10_000 });
     expect(summary.packets).toBe(5);
-    expect(summary.warnings).toEqual(["pcapng block over 262144 bytes skipped (first: 1048576 bytes)"]);
+    expect(summary.warnings).toEqual([
+      "pcapng block over 262144 bytes skipped (first: 1048576 bytes)",
+    ]);
   });
 
   test.each([
-    ["a length that is not a multiple of 4", (b: Buffer) => b.writeUInt32LE(30, 4), /impossible length 30/],
-    ["leading and trailing lengths that differ", (b: Buffer) => b.writeUInt32LE(999, b.length - 4), /mismatched leading and trailing lengths/],
+    [
+      "a length that is not a multiple of 4",
+      (b: Buffer) => b.writeUInt32LE(30, 4),
+      /impossible length 30/,
+    ],
+    [
+      "leading and trailing lengths that differ",
+      (b: Buffer) => b.writeUInt32LE(999, b.length - 4),
+      /mismatched leading and trailing lengths/,
+    ],
   ])("a pcapng block with %s stops reading", async (_name, damage, message) => {
     const damaged = writePcapng([{ linkType: LinkTypes.ethernet }], packets(3));
     const lastBlockLength = damaged.readUInt32LE(damaged.length - 4);
@@ -90,14 +120,22 @@ describe("damaged files give a partial summary and a warning", () => {
   });
 
   test("pcapng packets of undeclared interfaces are ignored with a warning", async () => {
-    const ng = writePcapng([{ linkType: LinkTypes.ethernet }], [...packets(2), { timeNs: T0, data: udpFrame(9), interfaceId: 5 }]);
+    const ng = writePcapng(
+      [{ linkType: LinkTypes.ethernet }],
+      [...packets(2), { timeNs: T0, data: udpFrame(9), interfaceId: 5 }],
+    );
     const summary = await summarize(ng);
     expect(summary.packets).toBe(2);
-    expect(summary.warnings).toEqual(["pcapng packet for an undeclared interface ignored (first: interface 5)"]);
+    expect(summary.warnings).toEqual([
+      "pcapng packet for an undeclared interface ignored (first: interface 5)",
+    ]);
   });
 
   test("simple packet blocks count but have no time", async () => {
-    const ng = writePcapng([{ linkType: LinkTypes.ethernet }], [{ timeNs: 0n, data: udpFrame(1), simple: true }, ...packets(1)]);
+    const ng = writePcapng(
+      [{ linkType: LinkTypes.ethernet }],
+      [{ timeNs: 0n, data: udpFrame(1), simple: true }, ...packets(1)],
+    );
     const summary = await summarize(ng);
     expect(summary.packets).toBe(2);
     expect(summary.firstPacketTime).toBe(summary.lastPacketTime);
@@ -106,8 +144,16 @@ describe("damaged files give a partial summary and a warning", () => {
   });
 
   test("headers cut by the snap length are counted up to the last whole layer", async () => {
-    const frame = ethernet(ipv4({ src: "10.0.0.1", dst: "10.0.0.2", protocol: 6 }, tcp({ sport: 1, dport: 2, seq: 0, flags: TcpFlags.syn })));
-    const cut = writePcap([{ timeNs: T0, data: frame.subarray(0, 40), originalLength: frame.length }], { linkType: LinkTypes.ethernet, snapLength: 40 });
+    const frame = ethernet(
+      ipv4(
+        { src: "10.0.0.1", dst: "10.0.0.2", protocol: 6 },
+        tcp({ sport: 1, dport: 2, seq: 0, flags: TcpFlags.syn }),
+      ),
+    );
+    const cut = writePcap(
+      [{ timeNs: T0, data: frame.subarray(0, 40), originalLength: frame.length }],
+      { linkType: LinkTypes.ethernet, snapLength: 40 },
+    );
     const summary = await summarize(cut);
     expect(summary.protocols.map((p) => p.name)).toEqual(["ethernet", "ipv4"]);
     expect(summary.conversationCount).toBe(0);
@@ -118,8 +164,15 @@ describe("damaged files give a partial summary and a warning", () => {
 
   test("an IPv6 extension header chain longer than any real one stops the walk", async () => {
     const hopByHop = Array.from({ length: 20 }, () => ({ type: 0, body: Buffer.alloc(6) }));
-    const frame = ethernet(ipv6({ src: "::1", dst: "::2", nextHeader: 17, extensions: hopByHop }, udp(1, 2, Buffer.alloc(4))));
-    const summary = await summarize(writePcap([{ timeNs: T0, data: frame }], { linkType: LinkTypes.ethernet }));
+    const frame = ethernet(
+      ipv6(
+        { src: "::1", dst: "::2", nextHeader: 17, extensions: hopByHop },
+        udp(1, 2, Buffer.alloc(4)),
+      ),
+    );
+    const summary = await summarize(
+      writePcap([{ timeNs: T0, data: frame }], { linkType: LinkTypes.ethernet }),
+    );
     expect(summary.protocols.map((p) => p.name)).toEqual(["ethernet", "ipv6"]);
     expect(summary.warnings).toEqual(["IPv6 extension header chain too long"]);
   });
@@ -143,7 +196,10 @@ describe("the source's own failures reject", () => {
 });
 
 test("progress is reported with the running byte count", async () => {
-  const bytes = Buffer.concat([pcapGlobalHeader({ linkType: 1 }), ...packets(50).map((p) => pcapRecord(p, { linkType: 1 }))]);
+  const bytes = Buffer.concat([
+    pcapGlobalHeader({ linkType: 1 }),
+    ...packets(50).map((p) => pcapRecord(p, { linkType: 1 })),
+  ]);
   const seen: number[] = [];
   await summarizeStream(chunked(bytes, 1000), { onProgress: (n) => seen.push(n) });
   expect(seen).toHaveLength(Math.ceil(bytes.length / 1000));

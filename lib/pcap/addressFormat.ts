@@ -11,7 +11,7 @@ export function formatAddress(ipVersion: number, words: ArrayLike<number>): stri
   // The longest run of two or more zero groups (the first, on ties) becomes "::".
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     let j = i;
     while (j < 8 && groups[j] === 0) j++;
     if (j - i > bestLength) {
@@ -29,7 +29,8 @@ const MAX_DATE_MS = 8.64e15;
 
 /** ISO 8601 UTC with nanoseconds, trailing zero triplets dropped (…:05.123456Z for a microsecond file). */
 export function formatTimestamp(seconds: number, nanoseconds: number): string {
-  if (!(Math.abs(seconds * 1000) <= MAX_DATE_MS)) return `epoch second ${seconds} (outside the calendar)`;
+  if (!(Math.abs(seconds * 1000) <= MAX_DATE_MS))
+    return `epoch second ${seconds} (outside the calendar)`;
   const base = new Date(seconds * 1000).toISOString().slice(0, 19);
   let fraction = String(nanoseconds).padStart(9, "0");
   while (fraction.length > 3 && fraction.endsWith("000")) fraction = fraction.slice(0, -3);

@@ -1,13 +1,19 @@
-import { formatAddress, formatTimestamp } from "./address-format";
-import type { FlowTable } from "./flow-table";
+import { formatAddress, formatTimestamp } from "./addressFormat";
+import type { FlowTable } from "./flowTable";
 import { ipProtocolName, IpProtocol, PROTOCOL_NAMES } from "./protocols";
 import {
   ConversationField as F,
   CONVERSATION_KEY_WORDS,
   HostField,
   type TrafficStats,
-} from "./traffic-stats";
-import type { CaptureFormat, CaptureSummary, ConversationStat, HostStat, ProtocolStat } from "./types";
+} from "./trafficStats";
+import type {
+  CaptureFormat,
+  CaptureSummary,
+  ConversationStat,
+  HostStat,
+  ProtocolStat,
+} from "./types";
 
 export interface ReportContext {
   format: CaptureFormat;
@@ -24,12 +30,15 @@ export function buildSummary(stats: TrafficStats, context: ReportContext): Captu
   const conversations = stats.conversations;
   const firstTime = timed ? stats.firstSeconds + stats.firstNanoseconds / 1e9 : NaN;
   const conversation = (entry: number) => conversationStat(conversations, entry, firstTime);
-  const top = (score: (entry: number) => number) => topEntries(conversations.size, score, topN).map(conversation);
+  const top = (score: (entry: number) => number) =>
+    topEntries(conversations.size, score, topN).map(conversation);
   const c = conversations.counters;
   const at = (entry: number, field: number) => c[entry * conversations.counterWords + field]!;
   const isTcp = (entry: number) => (conversations.keyWord(entry, 0) & 0xff) === IpProtocol.tcp;
-  const unanswered = (entry: number) => isTcp(entry) && at(entry, F.syn) > 0 && at(entry, F.synAck) === 0 && at(entry, F.rst) === 0;
-  const refused = (entry: number) => isTcp(entry) && at(entry, F.syn) > 0 && at(entry, F.synAck) === 0 && at(entry, F.rst) > 0;
+  const unanswered = (entry: number) =>
+    isTcp(entry) && at(entry, F.syn) > 0 && at(entry, F.synAck) === 0 && at(entry, F.rst) === 0;
+  const refused = (entry: number) =>
+    isTcp(entry) && at(entry, F.syn) > 0 && at(entry, F.synAck) === 0 && at(entry, F.rst) > 0;
   let unansweredCount = 0;
   let refusedCount = 0;
   for (let entry = 0; entry < conversations.size; entry++) {
@@ -45,11 +54,21 @@ export function buildSummary(stats: TrafficStats, context: ReportContext): Captu
     capturedBytes: stats.capturedBytes,
     firstPacketTime: timed ? formatTimestamp(stats.firstSeconds, stats.firstNanoseconds) : null,
     lastPacketTime: timed ? formatTimestamp(stats.lastSeconds, stats.lastNanoseconds) : null,
-    durationSeconds: timed ? nanoseconds(stats.lastSeconds - stats.firstSeconds + (stats.lastNanoseconds - stats.firstNanoseconds) / 1e9) : 0,
+    durationSeconds: timed
+      ? nanoseconds(
+          stats.lastSeconds -
+            stats.firstSeconds +
+            (stats.lastNanoseconds - stats.firstNanoseconds) / 1e9,
+        )
+      : 0,
     protocols: protocolRows(stats.protocolCounters),
     hostCount: hosts.length,
-    topHostsByBytes: [...hosts].sort((a, b) => b.bytes - a.bytes || b.packets - a.packets).slice(0, topN),
-    topHostsByPackets: [...hosts].sort((a, b) => b.packets - a.packets || b.bytes - a.bytes).slice(0, topN),
+    topHostsByBytes: [...hosts]
+      .sort((a, b) => b.bytes - a.bytes || b.packets - a.packets)
+      .slice(0, topN),
+    topHostsByPackets: [...hosts]
+      .sort((a, b) => b.packets - a.packets || b.bytes - a.bytes)
+      .slice(0, topN),
     conversationCount: conversations.size,
     topConversations: top((e) => at(e, F.bytesAtoB) + at(e, F.bytesBtoA)),
     untracked: { ...stats.untracked },
@@ -86,7 +105,11 @@ function topEntries(size: number, score: (entry: number) => number, n: number): 
 }
 
 function protocolRows(counters: Float64Array): ProtocolStat[] {
-  return PROTOCOL_NAMES.map((name, i) => ({ name, packets: counters[i * 2]!, bytes: counters[i * 2 + 1]! }))
+  return PROTOCOL_NAMES.map((name, i) => ({
+    name,
+    packets: counters[i * 2]!,
+    bytes: counters[i * 2 + 1]!,
+  }))
     .filter((p) => p.packets > 0)
     .sort((a, b) => b.packets - a.packets || b.bytes - a.bytes);
 }
@@ -126,7 +149,10 @@ function conversationStat(table: FlowTable, entry: number, captureStart: number)
   const ports = table.keyWord(entry, CONVERSATION_KEY_WORDS - 1);
   const hasPorts = protocol === IpProtocol.tcp || protocol === IpProtocol.udp;
   const lowSide = { address: formatAddress(ipVersion, low), port: hasPorts ? ports >>> 16 : null };
-  const highSide = { address: formatAddress(ipVersion, high), port: hasPorts ? ports & 0xffff : null };
+  const highSide = {
+    address: formatAddress(ipVersion, high),
+    port: hasPorts ? ports & 0xffff : null,
+  };
   const [a, b] = c[base + F.aIsLow] === 1 ? [lowSide, highSide] : [highSide, lowSide];
   const first = c[base + F.firstTime]!;
   const last = c[base + F.lastTime]!;
@@ -142,7 +168,8 @@ function conversationStat(table: FlowTable, entry: number, captureStart: number)
     bytesBtoA: c[base + F.bytesBtoA]!,
     packets: c[base + F.packetsAtoB]! + c[base + F.packetsBtoA]!,
     bytes: c[base + F.bytesAtoB]! + c[base + F.bytesBtoA]!,
-    relativeStartSeconds: Number.isNaN(first) || Number.isNaN(captureStart) ? 0 : microseconds(first - captureStart),
+    relativeStartSeconds:
+      Number.isNaN(first) || Number.isNaN(captureStart) ? 0 : microseconds(first - captureStart),
     durationSeconds: Number.isNaN(first) ? 0 : microseconds(last - first),
   };
   if (protocol === IpProtocol.tcp) {

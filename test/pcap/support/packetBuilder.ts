@@ -1,6 +1,12 @@
 /** Builds protocol headers for synthetic captures. Checksums are left zero: tshark does not verify them by default. */
 
-export const EtherType = { ipv4: 0x0800, arp: 0x0806, ipv6: 0x86dd, vlan: 0x8100, qinq: 0x88a8 } as const;
+export const EtherType = {
+  ipv4: 0x0800,
+  arp: 0x0806,
+  ipv6: 0x86dd,
+  vlan: 0x8100,
+  qinq: 0x88a8,
+} as const;
 export const TcpFlags = { fin: 0x01, syn: 0x02, rst: 0x04, psh: 0x08, ack: 0x10 } as const;
 
 /** A network-layer packet plus what a link layer needs to carry it. */
@@ -136,7 +142,10 @@ const MAC_B = Buffer.from([2, 0, 0, 0, 0, 2]);
 
 /** Ethernet II with optional VLAN tags (outermost first; QinQ uses 0x88a8 for the outer tag). */
 export function ethernet(p: NetworkPacket, vlanIds: number[] = []): Buffer {
-  const tags = vlanIds.flatMap((id, i) => [u16(i === 0 && vlanIds.length > 1 ? EtherType.qinq : EtherType.vlan), u16(id)]);
+  const tags = vlanIds.flatMap((id, i) => [
+    u16(i === 0 && vlanIds.length > 1 ? EtherType.qinq : EtherType.vlan),
+    u16(id),
+  ]);
   const frame = Buffer.concat([MAC_B, MAC_A, ...tags, u16(p.etherType), p.bytes]);
   // Real Ethernet pads to 60 bytes (without FCS); the IP total length says where the packet ends.
   return frame.length < 60 ? Buffer.concat([frame, Buffer.alloc(60 - frame.length)]) : frame;

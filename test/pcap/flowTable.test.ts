@@ -1,4 +1,4 @@
-import { FlowTable } from "../../lib/pcap/flow-table";
+import { FlowTable } from "../../lib/pcap/flowTable";
 
 describe("FlowTable", () => {
   test("finds every key again across growth, and counts match a Map", () => {

@@ -1,9 +1,23 @@
 import type { Diagnostics } from "./diagnostics";
 import { IpProtocol, Layer } from "./protocols";
 
-export const LinkType = { ethernet: 1, rawIp: 101, linuxSll: 113, ipv4: 228, ipv6: 229, linuxSll2: 276 } as const;
+export const LinkType = {
+  ethernet: 1,
+  rawIp: 101,
+  linuxSll: 113,
+  ipv4: 228,
+  ipv6: 229,
+  linuxSll2: 276,
+} as const;
 
-const EtherType = { ipv4: 0x0800, arp: 0x0806, ipv6: 0x86dd, vlan: 0x8100, qinq: 0x88a8, qinqLegacy: 0x9100 } as const;
+const EtherType = {
+  ipv4: 0x0800,
+  arp: 0x0806,
+  ipv6: 0x86dd,
+  vlan: 0x8100,
+  qinq: 0x88a8,
+  qinqLegacy: 0x9100,
+} as const;
 const MAX_VLAN_TAGS = 8;
 const MAX_IPV6_EXTENSION_HEADERS = 16;
 
@@ -32,7 +46,13 @@ export class PacketDecoder {
 
   constructor(private readonly diagnostics: Diagnostics) {}
 
-  decode(linkType: number, buf: Buffer, offset: number, capturedLength: number, originalLength: number): void {
+  decode(
+    linkType: number,
+    buf: Buffer,
+    offset: number,
+    capturedLength: number,
+    originalLength: number,
+  ): void {
     this.layers = 0;
     this.ipVersion = 0;
     this.ipProtocol = -1;
@@ -90,7 +110,8 @@ export class PacketDecoder {
   private ip(version: number, buf: Buffer, at: number, end: number, reportedEnd: number): void {
     if (version === 4) this.ipv4(buf, at, end, reportedEnd);
     else if (version === 6) this.ipv6(buf, at, end, reportedEnd);
-    else if (end > at) this.diagnostics.note("IP packet with an unknown version", `version ${version}`);
+    else if (end > at)
+      this.diagnostics.note("IP packet with an unknown version", `version ${version}`);
     else this.truncated("IP");
   }
 
@@ -119,7 +140,8 @@ export class PacketDecoder {
     const fragment = buf.readUInt16BE(at + 6);
     if (fragment & 0x3fff) this.layers |= Layer.ipFragment;
     // Fragments are counted, not reassembled: only the first one carries the transport header.
-    if ((fragment & 0x1fff) === 0) this.transport(this.ipProtocol, buf, at + headerLength, end, ipEnd);
+    if ((fragment & 0x1fff) === 0)
+      this.transport(this.ipProtocol, buf, at + headerLength, end, ipEnd);
   }
 
   private ipv6(buf: Buffer, at: number, end: number, reportedEnd: number): void {
@@ -136,7 +158,8 @@ export class PacketDecoder {
     }
     const payloadLength = buf.readUInt16BE(at + 4);
     // Zero is a jumbogram (or offloaded segment): the frame itself says how long it is.
-    const ipEnd = payloadLength === 0 ? reportedEnd : Math.min(at + 40 + payloadLength, reportedEnd);
+    const ipEnd =
+      payloadLength === 0 ? reportedEnd : Math.min(at + 40 + payloadLength, reportedEnd);
     let next = buf[at + 6]!;
     at += 40;
     for (let headers = 0; headers < MAX_IPV6_EXTENSION_HEADERS; headers++) {

@@ -73,7 +73,10 @@ export class RecordFramer {
   end(): void {
     if (this.done) return;
     if (this.carried > 0 || this.skipping > 0) {
-      this.diagnostics.note("capture ends inside a record (file truncated?)", `${this.carried + this.skipping} byte(s) missing or unread`);
+      this.diagnostics.note(
+        "capture ends inside a record (file truncated?)",
+        `${this.carried + this.skipping} byte(s) missing or unread`,
+      );
     }
     this.done = true;
   }

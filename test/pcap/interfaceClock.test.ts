@@ -1,4 +1,4 @@
-import { InterfaceClock } from "../../lib/pcap/interface-clock";
+import { InterfaceClock } from "../../lib/pcap/interfaceClock";
 
 /** A deterministic xorshift generator, so that a failure can be replayed. */
 function random32(seed: number): () => number {
@@ -26,13 +26,17 @@ describe("InterfaceClock splits 64-bit timestamps exactly, without BigInt", () =
     const clock = new InterfaceClock(tsresol, offset);
     for (let i = 0; i < 2000; i++) {
       // Epoch-sized values for the resolution, plus the full 64-bit range now and then.
-      const high = i % 10 === 0 ? next() : Number((BigInt(1_700_000_000 + (next() % 1_000_000_000)) * perSecond) >> 32n);
+      const high =
+        i % 10 === 0
+          ? next()
+          : Number((BigInt(1_700_000_000 + (next() % 1_000_000_000)) * perSecond) >> 32n);
       const low = next();
       const units = (BigInt(high) << 32n) | BigInt(low);
       clock.split(high, low);
       const expectedSeconds = Number(units / perSecond) + offset;
       const expectedNanos = Number(((units % perSecond) * 1_000_000_000n) / perSecond);
-      if (expectedSeconds <= Number.MAX_SAFE_INTEGER) expect([clock.seconds, clock.nanoseconds]).toEqual([expectedSeconds, expectedNanos]);
+      if (expectedSeconds <= Number.MAX_SAFE_INTEGER)
+        expect([clock.seconds, clock.nanoseconds]).toEqual([expectedSeconds, expectedNanos]);
     }
   });
 });

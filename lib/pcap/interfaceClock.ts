@@ -16,7 +16,10 @@ export class InterfaceClock {
   private readonly nanosecondsPerUnit: number;
 
   /** @param tsresol the if_tsresol option byte (default 6: microseconds); @param offsetSeconds if_tsoffset. */
-  constructor(tsresol = 6, private readonly offsetSeconds = 0) {
+  constructor(
+    tsresol = 6,
+    private readonly offsetSeconds = 0,
+  ) {
     const exponent = tsresol & 0x7f;
     this.unitsPerSecond = tsresol & 0x80 ? 2 ** exponent : 10 ** exponent;
     this.nanosecondsPerUnit = 1e9 / this.unitsPerSecond;

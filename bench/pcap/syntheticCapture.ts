@@ -4,7 +4,7 @@
  * stamped in place over one template and flushed in big writes, so generating 1 GiB takes seconds.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
-import { prng } from "../../test/pcap/support/fuzz-cases";
+import { prng } from "../../test/pcap/support/fuzzCases";
 
 const FLUSH_BYTES = 8 * 1024 * 1024;
 const FLOWS = 5000;
@@ -16,7 +16,11 @@ export interface GeneratedCapture {
   packets: number;
 }
 
-export function writeSyntheticCapture(path: string, targetBytes: number, seed = 1): GeneratedCapture {
+export function writeSyntheticCapture(
+  path: string,
+  targetBytes: number,
+  seed = 1,
+): GeneratedCapture {
   const random = prng(seed);
   const out = Buffer.alloc(FLUSH_BYTES + 2048);
   let used = 0;
@@ -53,23 +57,96 @@ export function writeSyntheticCapture(path: string, targetBytes: number, seed = 
       const frameStart = used + 16;
       let frameLength: number;
       if (roll < 0.55) {
-        frameLength = tcpFrame(out, frameStart, flow.server, flow.client, flow.serverPort, flow.clientPort, flow.serverSeq, 0x18, 65535, MSS);
+        frameLength = tcpFrame(
+          out,
+          frameStart,
+          flow.server,
+          flow.client,
+          flow.serverPort,
+          flow.clientPort,
+          flow.serverSeq,
+          0x18,
+          65535,
+          MSS,
+        );
         flow.serverSeq = (flow.serverSeq + MSS) >>> 0;
       } else if (roll < 0.9) {
-        frameLength = tcpFrame(out, frameStart, flow.client, flow.server, flow.clientPort, flow.serverPort, flow.clientSeq, 0x10, roll < 0.8995 ? 65535 : 0, 0);
+        frameLength = tcpFrame(
+          out,
+          frameStart,
+          flow.client,
+          flow.server,
+          flow.clientPort,
+          flow.serverPort,
+          flow.clientSeq,
+          0x10,
+          roll < 0.8995 ? 65535 : 0,
+          0,
+        );
       } else if (roll < 0.95) {
         const size = 100 + Math.floor(random() * 600);
-        frameLength = tcpFrame(out, frameStart, flow.client, flow.server, flow.clientPort, flow.serverPort, flow.clientSeq, 0x18, 65535, size);
+        frameLength = tcpFrame(
+          out,
+          frameStart,
+          flow.client,
+          flow.server,
+          flow.clientPort,
+          flow.serverPort,
+          flow.clientSeq,
+          0x18,
+          65535,
+          size,
+        );
         flow.clientSeq = (flow.clientSeq + size) >>> 0;
       } else if (roll < 0.955) {
         // A retransmission of the last full segment.
-        frameLength = tcpFrame(out, frameStart, flow.server, flow.client, flow.serverPort, flow.clientPort, (flow.serverSeq - MSS) >>> 0, 0x18, 65535, MSS);
+        frameLength = tcpFrame(
+          out,
+          frameStart,
+          flow.server,
+          flow.client,
+          flow.serverPort,
+          flow.clientPort,
+          (flow.serverSeq - MSS) >>> 0,
+          0x18,
+          65535,
+          MSS,
+        );
       } else if (roll < 0.96) {
-        frameLength = tcpFrame(out, frameStart, flow.client, 0xac1000fe, 20000 + Math.floor(random() * 40000), 22, 1, 0x02, 65535, 0);
+        frameLength = tcpFrame(
+          out,
+          frameStart,
+          flow.client,
+          0xac1000fe,
+          20000 + Math.floor(random() * 40000),
+          22,
+          1,
+          0x02,
+          65535,
+          0,
+        );
       } else if (roll < 0.962) {
-        frameLength = tcpFrame(out, frameStart, flow.server, flow.client, flow.serverPort, flow.clientPort, flow.serverSeq, 0x04, 0, 0);
+        frameLength = tcpFrame(
+          out,
+          frameStart,
+          flow.server,
+          flow.client,
+          flow.serverPort,
+          flow.clientPort,
+          flow.serverSeq,
+          0x04,
+          0,
+          0,
+        );
       } else if (roll < 0.995) {
-        frameLength = ipv4Frame(out, frameStart, flow.client, 0x08080808, 17, 8 + 40 + Math.floor(random() * 200));
+        frameLength = ipv4Frame(
+          out,
+          frameStart,
+          flow.client,
+          0x08080808,
+          17,
+          8 + 40 + Math.floor(random() * 200),
+        );
         out.writeUInt16BE(flow.clientPort, frameStart + 34);
         out.writeUInt16BE(53, frameStart + 36);
       } else {
@@ -91,7 +168,14 @@ export function writeSyntheticCapture(path: string, targetBytes: number, seed = 
 }
 
 /** Ethernet + IPv4 header for `payload` bytes of IP payload; returns the frame length (padded to 60). */
-function ipv4Frame(out: Buffer, at: number, src: number, dst: number, protocol: number, payload: number): number {
+function ipv4Frame(
+  out: Buffer,
+  at: number,
+  src: number,
+  dst: number,
+  protocol: number,
+  payload: number,
+): number {
   out.fill(0, at, at + 34);
   out.writeUInt16BE(0x0800, at + 12);
   out[at + 14] = 0x45;
@@ -105,7 +189,18 @@ function ipv4Frame(out: Buffer, at: number, src: number, dst: number, protocol: 
   return Math.max(60, length);
 }
 
-function tcpFrame(out: Buffer, at: number, src: number, dst: number, sport: number, dport: number, seq: number, flags: number, window: number, payload: number): number {
+function tcpFrame(
+  out: Buffer,
+  at: number,
+  src: number,
+  dst: number,
+  sport: number,
+  dport: number,
+  seq: number,
+  flags: number,
+  window: number,
+  payload: number,
+): number {
   const length = ipv4Frame(out, at, src, dst, 6, 20 + payload);
   const tcp = at + 34;
   out.writeUInt16BE(sport, tcp);

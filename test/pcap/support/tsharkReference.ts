@@ -40,12 +40,34 @@ export interface TsharkReference {
 }
 
 function run(command: string, args: string[]): string {
-  return execFileSync(command, args, { encoding: "utf8", timeout: 60_000, maxBuffer: 256 * 1024 * 1024, stdio: ["ignore", "pipe", "ignore"] });
+  return execFileSync(command, args, {
+    encoding: "utf8",
+    timeout: 60_000,
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "ignore"],
+  });
 }
 
 export function tsharkReference(file: string): TsharkReference {
-  const fields = ["frame.protocols", "frame.len", "tcp.flags", "tcp.analysis.retransmission", "tcp.analysis.fast_retransmission", "tcp.analysis.spurious_retransmission", "tcp.analysis.zero_window"];
-  const rows = run("tshark", ["-r", file, ...TSHARK_PREFS, "-T", "fields", "-E", "separator=/t", ...fields.flatMap((f) => ["-e", f])])
+  const fields = [
+    "frame.protocols",
+    "frame.len",
+    "tcp.flags",
+    "tcp.analysis.retransmission",
+    "tcp.analysis.fast_retransmission",
+    "tcp.analysis.spurious_retransmission",
+    "tcp.analysis.zero_window",
+  ];
+  const rows = run("tshark", [
+    "-r",
+    file,
+    ...TSHARK_PREFS,
+    "-T",
+    "fields",
+    "-E",
+    "separator=/t",
+    ...fields.flatMap((f) => ["-e", f]),
+  ])
     .split("\n")
     .filter((line) => line.length > 0)
     .map((line) => line.split("\t"));
@@ -62,7 +84,15 @@ export function tsharkReference(file: string): TsharkReference {
     zeroWindow: 0,
     ...capinfosTimes(file),
   };
-  for (const [protocols = "", length = "0", flagsText = "", retransmission, fast, spurious, zeroWindow] of rows) {
+  for (const [
+    protocols = "",
+    length = "0",
+    flagsText = "",
+    retransmission,
+    fast,
+    spurious,
+    zeroWindow,
+  ] of rows) {
     reference.bytes += Number(length);
     reference.frameProtocols.push(protocols.split(":"));
     if (flagsText) {
@@ -74,7 +104,23 @@ export function tsharkReference(file: string): TsharkReference {
     if (retransmission || fast || spurious) reference.retransmissions++;
     if (zeroWindow) reference.zeroWindow++;
   }
-  parseTables(run("tshark", ["-r", file, ...TSHARK_PREFS, "-q", "-z", "conv,tcp", "-z", "conv,udp", "-z", "endpoints,ip", "-z", "endpoints,ipv6"]), reference);
+  parseTables(
+    run("tshark", [
+      "-r",
+      file,
+      ...TSHARK_PREFS,
+      "-q",
+      "-z",
+      "conv,tcp",
+      "-z",
+      "conv,udp",
+      "-z",
+      "endpoints,ip",
+      "-z",
+      "endpoints,ipv6",
+    ]),
+    reference,
+  );
   return reference;
 }
 
@@ -82,9 +128,13 @@ function parseTables(text: string, reference: TsharkReference): void {
   let table = "";
   for (const line of text.split("\n")) {
     if (/Conversations|Endpoints/.test(line)) table = line.trim();
-    const conversation = /^(\S+)\s+<->\s+(\S+)\s+(\d+) (\d+) (bytes|kB|MB|GB)\s+(\d+) (\d+) (bytes|kB|MB|GB)/.exec(line);
+    const conversation =
+      /^(\S+)\s+<->\s+(\S+)\s+(\d+) (\d+) (bytes|kB|MB|GB)\s+(\d+) (\d+) (bytes|kB|MB|GB)/.exec(
+        line,
+      );
     if (conversation) {
-      const [, a, b, framesBtoA, bytesBtoA, unitBtoA, framesAtoB, bytesAtoB, unitAtoB] = conversation;
+      const [, a, b, framesBtoA, bytesBtoA, unitBtoA, framesAtoB, bytesAtoB, unitAtoB] =
+        conversation;
       const protocol = table.startsWith("TCP") ? "tcp" : "udp";
       // tshark's "<-" columns come first: frames from B to A.
       reference.conversations.set(`${protocol} ${a} ${b}`, {
@@ -97,8 +147,17 @@ function parseTables(text: string, reference: TsharkReference): void {
     }
     const endpoint = /^(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$/.exec(line);
     if (endpoint && table.includes("Endpoints")) {
-      const [packets, bytes, txPackets, txBytes, rxPackets, rxBytes] = endpoint.slice(2).map(Number) as number[];
-      reference.endpoints.set(endpoint[1]!, { packets: packets!, bytes: bytes!, txPackets: txPackets!, txBytes: txBytes!, rxPackets: rxPackets!, rxBytes: rxBytes! });
+      const [packets, bytes, txPackets, txBytes, rxPackets, rxBytes] = endpoint
+        .slice(2)
+        .map(Number);
+      reference.endpoints.set(endpoint[1]!, {
+        packets: packets!,
+        bytes: bytes!,
+        txPackets: txPackets!,
+        txBytes: txBytes!,
+        rxPackets: rxPackets!,
+        rxBytes: rxBytes!,
+      });
     }
   }
 }
@@ -116,7 +175,9 @@ function capinfosTimes(file: string): Pick<TsharkReference, "firstTimeNs" | "las
   const text = run("capinfos", ["-a", "-e", "-S", "-M", file]);
   const time = (label: string) => {
     const match = new RegExp(`${label}:\\s+(\\d+)(?:\\.(\\d+))?`).exec(text);
-    return match ? BigInt(match[1]!) * 1_000_000_000n + BigInt((match[2] ?? "").padEnd(9, "0")) : null;
+    return match
+      ? BigInt(match[1]!) * 1_000_000_000n + BigInt((match[2] ?? "").padEnd(9, "0"))
+      : null;
   };
   return { firstTimeNs: time("First packet time"), lastTimeNs: time("Last packet time") };
 }
@@ -125,5 +186,7 @@ function capinfosTimes(file: string): Pick<TsharkReference, "firstTimeNs" | "las
 export function isoToEpochNs(iso: string): bigint {
   const match = /^(.*T\d\d:\d\d:\d\d)\.(\d+)Z$/.exec(iso);
   if (!match) throw new Error(`not an ISO timestamp with a fraction: ${iso}`);
-  return BigInt(Date.parse(`${match[1]}Z`) / 1000) * 1_000_000_000n + BigInt(match[2]!.padEnd(9, "0"));
+  return (
+    BigInt(Date.parse(`${match[1]}Z`) / 1000) * 1_000_000_000n + BigInt(match[2]!.padEnd(9, "0"))
+  );
 }

@@ -1,7 +1,7 @@
-import { swap32 } from "./byte-order";
+import { swap32 } from "./byteOrder";
 import type { Diagnostics } from "./diagnostics";
-import type { PacketSink } from "./packet-sink";
-import { MAX_RECORD_BYTES, type RecordFormat } from "./record-framer";
+import type { PacketSink } from "./packetSink";
+import { MAX_RECORD_BYTES, type RecordFormat } from "./recordFramer";
 
 export const PCAP_MAGIC_MICROS = 0xa1b2c3d4;
 export const PCAP_MAGIC_NANOS = 0xa1b23c4d;
@@ -38,7 +38,9 @@ export class PcapClassicFormat implements RecordFormat {
 
   skipOversized(length: number): boolean {
     // A pcap record has no trailer to resynchronise on: past a length this implausible, nothing after it can be trusted.
-    this.diagnostics.stop(`pcap record claims ${length - RECORD_HEADER_BYTES} captured bytes (cap ${MAX_RECORD_BYTES}); the file is corrupt`);
+    this.diagnostics.stop(
+      `pcap record claims ${length - RECORD_HEADER_BYTES} captured bytes (cap ${MAX_RECORD_BYTES}); the file is corrupt`,
+    );
     return false;
   }
 

@@ -1,6 +1,6 @@
 /** Worker-thread entry: runs the fuzz cases and posts the report, so the parent can bound time and heap. */
 import { parentPort, workerData } from "node:worker_threads";
-import { runFuzz } from "./fuzz-cases";
+import { runFuzz } from "./fuzzCases";
 
 const { cases, seed } = workerData as { cases: number; seed: number };
 runFuzz(cases, seed).then(

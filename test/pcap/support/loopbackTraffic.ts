@@ -88,19 +88,39 @@ async function startTcpdump(args: string[], file: string, ports: number[]): Prom
   const filter = `host 127.0.0.1 and (${ports.map((p) => `port ${p}`).join(" or ")})`;
   // Immediate mode and -U hand every packet to the file at once (else SIGINT can lose the last buffer);
   // -Z root keeps write access to our private temp dir.
-  const tcpdump = spawn("tcpdump", [...args, "-n", "--immediate-mode", "-U", "-B", String(CAPTURE_BUFFER_KIB), "-Z", "root", "-c", String(CAPTURE_PACKET_LIMIT), "-w", file, filter], { stdio: ["ignore", "ignore", "pipe"] });
+  const tcpdump = spawn(
+    "tcpdump",
+    [
+      ...args,
+      "-n",
+      "--immediate-mode",
+      "-U",
+      "-B",
+      String(CAPTURE_BUFFER_KIB),
+      "-Z",
+      "root",
+      "-c",
+      String(CAPTURE_PACKET_LIMIT),
+      "-w",
+      file,
+      filter,
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
   let stderr = "";
   const listening = new Promise<void>((resolve, reject) => {
-    tcpdump.stderr!.on("data", (chunk: Buffer) => {
+    tcpdump.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
       if (stderr.includes("listening on")) resolve();
     });
     tcpdump.on("exit", (code) => reject(new Error(`tcpdump exited (${code}): ${stderr}`)));
   });
-  await withTimeout(listening, TCPDUMP_START_TIMEOUT_MS, "starting tcpdump").catch((error: unknown) => {
-    tcpdump.kill("SIGKILL");
-    throw error;
-  });
+  await withTimeout(listening, TCPDUMP_START_TIMEOUT_MS, "starting tcpdump").catch(
+    (error: unknown) => {
+      tcpdump.kill("SIGKILL");
+      throw error;
+    },
+  );
   return tcpdump;
 }
 
@@ -146,6 +166,8 @@ export async function captureLoopbackTraffic(args: string[], file: string): Prom
     await echo.close();
     const exited = once(tcpdump, "exit");
     tcpdump.kill("SIGINT");
-    await withTimeout(exited, TCPDUMP_STOP_TIMEOUT_MS, "stopping tcpdump").catch(() => tcpdump.kill("SIGKILL"));
+    await withTimeout(exited, TCPDUMP_STOP_TIMEOUT_MS, "stopping tcpdump").catch(() =>
+      tcpdump.kill("SIGKILL"),
+    );
   }
 }

@@ -114,13 +114,26 @@ function block(type: number, body: Buffer, bigEndian: boolean): Buffer {
 }
 
 function sectionHeader(bigEndian: boolean): Buffer {
-  const body = new Fields(bigEndian).u32(0x1a2b3c4d).u16(1).u16(0).u32(0xffffffff).u32(0xffffffff).bytes();
+  const body = new Fields(bigEndian)
+    .u32(0x1a2b3c4d)
+    .u16(1)
+    .u16(0)
+    .u32(0xffffffff)
+    .u32(0xffffffff)
+    .bytes();
   return block(0x0a0d0d0a, body, bigEndian);
 }
 
 function interfaceDescription(i: PcapngInterface, bigEndian: boolean): Buffer {
-  const body = new Fields(bigEndian).u16(i.linkType).u16(0).u32(i.snapLength ?? 262144);
-  if (i.tsresol !== undefined) body.u16(9).u16(1).padded(Buffer.from([i.tsresol]));
+  const body = new Fields(bigEndian)
+    .u16(i.linkType)
+    .u16(0)
+    .u32(i.snapLength ?? 262144);
+  if (i.tsresol !== undefined)
+    body
+      .u16(9)
+      .u16(1)
+      .padded(Buffer.from([i.tsresol]));
   if (i.tsoffset !== undefined) body.u16(14).u16(8).i64(i.tsoffset);
   body.u16(0).u16(0);
   return block(1, body.bytes(), bigEndian);
@@ -134,7 +147,8 @@ function timestampUnits(timeNs: bigint, tsresol: number): bigint {
 
 function packetBlock(p: CapturedPacket, interfaces: PcapngInterface[], bigEndian: boolean): Buffer {
   const originalLength = p.originalLength ?? p.data.length;
-  if (p.simple) return block(3, new Fields(bigEndian).u32(originalLength).padded(p.data).bytes(), bigEndian);
+  if (p.simple)
+    return block(3, new Fields(bigEndian).u32(originalLength).padded(p.data).bytes(), bigEndian);
   const interfaceId = p.interfaceId ?? 0;
   const units = timestampUnits(p.timeNs, interfaces[interfaceId]?.tsresol ?? 6);
   const body = new Fields(bigEndian);
@@ -145,7 +159,11 @@ function packetBlock(p: CapturedPacket, interfaces: PcapngInterface[], bigEndian
 }
 
 /** One section: header, interface descriptions, then the packets (plus a statistics-like block readers must skip). */
-export function writePcapng(interfaces: PcapngInterface[], packets: CapturedPacket[], o: PcapngOptions = {}): Buffer {
+export function writePcapng(
+  interfaces: PcapngInterface[],
+  packets: CapturedPacket[],
+  o: PcapngOptions = {},
+): Buffer {
   const bigEndian = o.bigEndian ?? false;
   const unknownBlock = block(0x80000abc, Buffer.alloc(8), bigEndian);
   return Buffer.concat([

@@ -32,14 +32,18 @@ function mutateOnce(input: Buffer, random: () => number): Buffer {
       // Length fields are 32-bit and aligned in both formats: lie in one of them.
       const out = Buffer.from(input);
       const offset = at() & ~3;
-      if (offset + 4 <= out.length) out.writeUInt32LE(EXTREMES[Math.floor(random() * EXTREMES.length)]!, offset);
+      if (offset + 4 <= out.length)
+        out.writeUInt32LE(EXTREMES[Math.floor(random() * EXTREMES.length)]!, offset);
       return out;
     }
     case 2:
       return input.subarray(0, at());
     case 3: {
       const start = at();
-      return Buffer.concat([input.subarray(0, start), input.subarray(start + Math.floor(random() * 256))]);
+      return Buffer.concat([
+        input.subarray(0, start),
+        input.subarray(start + Math.floor(random() * 256)),
+      ]);
     }
     case 4: {
       const start = at();
@@ -48,7 +52,9 @@ function mutateOnce(input: Buffer, random: () => number): Buffer {
     }
     default: {
       const start = at();
-      const garbage = Buffer.from(Array.from({ length: Math.floor(random() * 512) }, () => Math.floor(random() * 256)));
+      const garbage = Buffer.from(
+        Array.from({ length: Math.floor(random() * 512) }, () => Math.floor(random() * 256)),
+      );
       return Buffer.concat([input.subarray(0, start), garbage, input.subarray(start)]);
     }
   }
@@ -74,7 +80,10 @@ export async function runFuzz(cases: number, seed: number): Promise<FuzzReport> 
   const report: FuzzReport = { cases: 0, packets: 0, withWarnings: 0, maxHeapUsedBytes: 0 };
   for (let i = 0; i < cases; i++) {
     const bytes = mutatedCapture(random);
-    const summary: CaptureSummary = await summarizeStream(chunked(bytes, 1 + Math.floor(random() * 8192)), { maxConversations: 1000, maxHosts: 1000 });
+    const summary: CaptureSummary = await summarizeStream(
+      chunked(bytes, 1 + Math.floor(random() * 8192)),
+      { maxConversations: 1000, maxHosts: 1000 },
+    );
     report.cases++;
     report.packets += summary.packets;
     if (summary.warnings.length > 0) report.withWarnings++;

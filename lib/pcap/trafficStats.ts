@@ -1,7 +1,7 @@
 import type { Diagnostics } from "./diagnostics";
-import { FlowTable } from "./flow-table";
-import { PacketDecoder } from "./packet-decoder";
-import type { PacketSink } from "./packet-sink";
+import { FlowTable } from "./flowTable";
+import { PacketDecoder } from "./packetDecoder";
+import type { PacketSink } from "./packetSink";
 import { IpProtocol, PROTOCOL_NAMES } from "./protocols";
 import { TimelineBuilder } from "./timeline";
 
@@ -72,7 +72,11 @@ export class TrafficStats implements PacketSink {
   ) {
     this.decoder = new PacketDecoder(diagnostics);
     this.hosts = new FlowTable(HOST_KEY_WORDS, HOST_FIELDS, limits.maxHosts);
-    this.conversations = new FlowTable(CONVERSATION_KEY_WORDS, CONVERSATION_FIELDS, limits.maxConversations);
+    this.conversations = new FlowTable(
+      CONVERSATION_KEY_WORDS,
+      CONVERSATION_FIELDS,
+      limits.maxConversations,
+    );
     this.timeline = new TimelineBuilder(limits.maxTimelineBuckets);
   }
 
@@ -106,17 +110,26 @@ export class TrafficStats implements PacketSink {
     }
     if (d.ipVersion === 0) return;
     this.countHosts(d, originalLength);
-    if (d.hasTransport) this.countConversation(d, originalLength, timed ? seconds + nanoseconds / 1e9 : NaN);
+    if (d.hasTransport)
+      this.countConversation(d, originalLength, timed ? seconds + nanoseconds / 1e9 : NaN);
   }
 
   private trackTimeRange(seconds: number, nanoseconds: number): void {
     const first = this.firstSeconds;
-    if (Number.isNaN(first) || seconds < first || (seconds === first && nanoseconds < this.firstNanoseconds)) {
+    if (
+      Number.isNaN(first) ||
+      seconds < first ||
+      (seconds === first && nanoseconds < this.firstNanoseconds)
+    ) {
       this.firstSeconds = seconds;
       this.firstNanoseconds = nanoseconds;
     }
     const last = this.lastSeconds;
-    if (Number.isNaN(last) || seconds > last || (seconds === last && nanoseconds > this.lastNanoseconds)) {
+    if (
+      Number.isNaN(last) ||
+      seconds > last ||
+      (seconds === last && nanoseconds > this.lastNanoseconds)
+    ) {
       this.lastSeconds = seconds;
       this.lastNanoseconds = nanoseconds;
     }
@@ -135,7 +148,10 @@ export class TrafficStats implements PacketSink {
     key[0] = ipVersion;
     copyAddress(address, key, 1);
     const entry = this.hosts.upsert(key);
-    if (entry < 0) this.diagnostics.note(`more than ${this.hosts.maxEntries} hosts; the rest are counted as untracked`);
+    if (entry < 0)
+      this.diagnostics.note(
+        `more than ${this.hosts.maxEntries} hosts; the rest are counted as untracked`,
+      );
     return entry;
   }
 
@@ -147,18 +163,23 @@ export class TrafficStats implements PacketSink {
   }
 
   private countConversation(d: PacketDecoder, bytes: number, time: number): void {
-    const sourceIsLow = compareEndpoints(d.source, d.sourcePort, d.destination, d.destinationPort) <= 0;
+    const sourceIsLow =
+      compareEndpoints(d.source, d.sourcePort, d.destination, d.destinationPort) <= 0;
     const key = this.key;
     key[0] = (d.ipVersion << 8) | d.ipProtocol;
     copyAddress(sourceIsLow ? d.source : d.destination, key, 1);
     copyAddress(sourceIsLow ? d.destination : d.source, key, 5);
-    key[9] = sourceIsLow ? (d.sourcePort << 16) | d.destinationPort : (d.destinationPort << 16) | d.sourcePort;
+    key[9] = sourceIsLow
+      ? (d.sourcePort << 16) | d.destinationPort
+      : (d.destinationPort << 16) | d.sourcePort;
     const table = this.conversations;
     const entry = table.upsert(key);
     if (entry < 0) {
       this.untracked.conversationPackets++;
       this.untracked.conversationBytes += bytes;
-      this.diagnostics.note(`more than ${table.maxEntries} conversations; the rest are counted as untracked`);
+      this.diagnostics.note(
+        `more than ${table.maxEntries} conversations; the rest are counted as untracked`,
+      );
       return;
     }
     const c = table.counters;
@@ -172,7 +193,8 @@ export class TrafficStats implements PacketSink {
     } else if (!Number.isNaN(time)) {
       const first = c[base + ConversationField.firstTime]!;
       if (Number.isNaN(first) || time < first) c[base + ConversationField.firstTime] = time;
-      if (!(time <= c[base + ConversationField.lastTime]!)) c[base + ConversationField.lastTime] = time;
+      if (!(time <= c[base + ConversationField.lastTime]!))
+        c[base + ConversationField.lastTime] = time;
     }
     const aToB = (c[base + ConversationField.aIsLow] === 1) === sourceIsLow;
     const field = base + (aToB ? ConversationField.packetsAtoB : ConversationField.packetsBtoA);
@@ -200,15 +222,17 @@ export class TrafficStats implements PacketSink {
       tcp.zeroWindow++;
     }
     // SYN and FIN each take one sequence number, so their retransmissions count like data's.
-    const segmentLength = d.tcpPayloadLength + (flags & TcpFlag.syn ? 1 : 0) + (flags & TcpFlag.fin ? 1 : 0);
+    const segmentLength =
+      d.tcpPayloadLength + (flags & TcpFlag.syn ? 1 : 0) + (flags & TcpFlag.fin ? 1 : 0);
     if (segmentLength === 0) return;
     // Remembering every (seq, len) pair would be unbounded; the highest sequence sent per direction is
     // enough: a segment starting below it resends bytes already sent (tshark's test, minus its timing heuristics).
-    const nextField = base + (fromLow ? ConversationField.nextSequenceLow : ConversationField.nextSequenceHigh);
+    const nextField =
+      base + (fromLow ? ConversationField.nextSequenceLow : ConversationField.nextSequenceHigh);
     const next = c[nextField]!;
     const seq = d.tcpSequence;
     if (!Number.isNaN(next)) {
-      const keepAlive = segmentLength === 1 && control === 0 && seq === ((next - 1) >>> 0);
+      const keepAlive = segmentLength === 1 && control === 0 && seq === (next - 1) >>> 0;
       if (!keepAlive && sequenceBefore(seq, next)) {
         c[base + ConversationField.retransmissions]! += 1;
         tcp.retransmissions++;

@@ -1,28 +1,41 @@
 import { highlights, renderMarkdown } from "../../lib/pcap";
-import { writePcap } from "./support/capture-writer";
+import { writePcap } from "./support/captureWriter";
 import { summarize } from "./support/chunked";
-import { ethernet, ipv4, udp } from "./support/packet-builder";
+import { ethernet, ipv4, udp } from "./support/packetBuilder";
 import { LinkTypes } from "./support/scenarios";
 import { captureVariants } from "./support/variants";
 
 const T0 = 1_700_000_000n * 1_000_000_000n;
 const SECOND = 1_000_000_000n;
-const flow = (n: number, src = "10.0.0.1") => ethernet(ipv4({ src, dst: "10.0.0.2", protocol: 17 }, udp(1000 + n, 53, Buffer.alloc(20))));
+const flow = (n: number, src = "10.0.0.1") =>
+  ethernet(ipv4({ src, dst: "10.0.0.2", protocol: 17 }, udp(1000 + n, 53, Buffer.alloc(20))));
 const ethernetVariant = captureVariants()[0]!.bytes;
 
 describe("caps keep memory bounded and totals honest", () => {
   test("conversations beyond maxConversations are counted as untracked", async () => {
-    const packets = Array.from({ length: 10 }, (_, i) => ({ timeNs: T0 + BigInt(i), data: flow(i) }));
-    const summary = await summarize(writePcap(packets, { linkType: LinkTypes.ethernet }), { maxConversations: 3 });
+    const packets = Array.from({ length: 10 }, (_, i) => ({
+      timeNs: T0 + BigInt(i),
+      data: flow(i),
+    }));
+    const summary = await summarize(writePcap(packets, { linkType: LinkTypes.ethernet }), {
+      maxConversations: 3,
+    });
     expect(summary.conversationCount).toBe(3);
     expect(summary.untracked.conversationPackets).toBe(7);
     expect(summary.untracked.conversationBytes).toBe(7 * packets[0]!.data.length);
-    expect(summary.warnings).toEqual(["more than 3 conversations; the rest are counted as untracked ×7"]);
+    expect(summary.warnings).toEqual([
+      "more than 3 conversations; the rest are counted as untracked ×7",
+    ]);
   });
 
   test("hosts beyond maxHosts are counted as untracked", async () => {
-    const packets = Array.from({ length: 5 }, (_, i) => ({ timeNs: T0, data: flow(0, `10.0.1.${i}`) }));
-    const summary = await summarize(writePcap(packets, { linkType: LinkTypes.ethernet }), { maxHosts: 2 });
+    const packets = Array.from({ length: 5 }, (_, i) => ({
+      timeNs: T0,
+      data: flow(0, `10.0.1.${i}`),
+    }));
+    const summary = await summarize(writePcap(packets, { linkType: LinkTypes.ethernet }), {
+      maxHosts: 2,
+    });
     // 10.0.1.0 and 10.0.0.2 fill the table; every later packet has an unknown source.
     expect(summary.hostCount).toBe(2);
     expect(summary.untracked.hostPackets).toBe(4);
@@ -33,7 +46,9 @@ describe("timeline", () => {
   test("buckets widen by doubling instead of growing past the cap, and keep every packet", async () => {
     const offsets = [0n, 1n, 2n, 10_000n, 500n];
     const packets = offsets.map((s) => ({ timeNs: T0 + s * SECOND, data: flow(0) }));
-    const summary = await summarize(writePcap(packets, { linkType: LinkTypes.ethernet }), { maxTimelineBuckets: 100 });
+    const summary = await summarize(writePcap(packets, { linkType: LinkTypes.ethernet }), {
+      maxTimelineBuckets: 100,
+    });
     const t = summary.timeline;
     expect(t.bucketSeconds).toBe(128);
     expect(t.startEpochSeconds! % 128).toBe(0);
@@ -46,7 +61,11 @@ describe("timeline", () => {
   test("a packet earlier than the first moves the start back", async () => {
     const packets = [5n, 3n, 4n].map((s) => ({ timeNs: T0 + s * SECOND, data: flow(0) }));
     const summary = await summarize(writePcap(packets, { linkType: LinkTypes.ethernet }));
-    expect(summary.timeline).toMatchObject({ bucketSeconds: 1, startEpochSeconds: 1_700_000_003, packets: [1, 1, 1] });
+    expect(summary.timeline).toMatchObject({
+      bucketSeconds: 1,
+      startEpochSeconds: 1_700_000_003,
+      packets: [1, 1, 1],
+    });
     expect(summary.firstPacketTime).toBe("2023-11-14T22:13:23.000Z");
     expect(summary.durationSeconds).toBe(2);
   });
@@ -55,10 +74,21 @@ describe("timeline", () => {
 describe("TCP health and the reports built on it", () => {
   test("the mixed traffic's problems are each found once", async () => {
     const h = (await summarize(ethernetVariant)).tcpHealth;
-    expect(h).toMatchObject({ unansweredSynConversations: 1, refusedConversations: 1, rstPackets: 1, zeroWindowPackets: 1, retransmissions: 3 });
-    expect(h.topUnanswered.map((c) => [c.addressA, c.portA, c.addressB, c.portB, c.tcp?.syn])).toEqual([["10.0.0.1", 40001, "10.0.0.3", 443, 3]]);
+    expect(h).toMatchObject({
+      unansweredSynConversations: 1,
+      refusedConversations: 1,
+      rstPackets: 1,
+      zeroWindowPackets: 1,
+      retransmissions: 3,
+    });
+    expect(
+      h.topUnanswered.map((c) => [c.addressA, c.portA, c.addressB, c.portB, c.tcp?.syn]),
+    ).toEqual([["10.0.0.1", 40001, "10.0.0.3", 443, 3]]);
     expect(h.topRefused.map((c) => c.portB)).toEqual([81]);
-    expect(h.topRetransmitting.map((c) => [c.portB, c.tcp?.retransmissions])).toEqual([[443, 2], [80, 1]]);
+    expect(h.topRetransmitting.map((c) => [c.portB, c.tcp?.retransmissions])).toEqual([
+      [443, 2],
+      [80, 1],
+    ]);
     expect(h.topZeroWindow.map((c) => c.portB)).toEqual([80]);
   });
 
@@ -72,7 +102,9 @@ describe("TCP health and the reports built on it", () => {
   test("highlights name the capture, the top conversations and each health problem", async () => {
     const lines = highlights(await summarize(ethernetVariant), 2);
     expect(lines[0]).toBe("31 packets, 7.3 KiB over 3.54 s (pcap)");
-    expect(lines[1]).toBe("TCP 10.0.0.1:40000 ↔ 10.0.0.2:80: 3.7 KiB, 12 packets (A→B 714 B, B→A 3.0 KiB)");
+    expect(lines[1]).toBe(
+      "TCP 10.0.0.1:40000 ↔ 10.0.0.2:80: 3.7 KiB, 12 packets (A→B 714 B, B→A 3.0 KiB)",
+    );
     expect(lines).toHaveLength(8);
     expect(lines.slice(3)).toEqual([
       "Unanswered SYNs: 1 connection; worst: TCP 10.0.0.1:40001 → 10.0.0.3:443 ×3",
@@ -84,13 +116,27 @@ describe("TCP health and the reports built on it", () => {
   });
 
   test("a clean capture's highlights carry no health lines", async () => {
-    const summary = await summarize(writePcap([{ timeNs: T0, data: flow(0) }], { linkType: LinkTypes.ethernet }));
-    expect(highlights(summary)).toEqual(["1 packet, 62 B over 0.0 ms (pcap)", "UDP 10.0.0.1:1000 ↔ 10.0.0.2:53: 62 B, 1 packet (A→B 62 B, B→A 0 B)"]);
+    const summary = await summarize(
+      writePcap([{ timeNs: T0, data: flow(0) }], { linkType: LinkTypes.ethernet }),
+    );
+    expect(highlights(summary)).toEqual([
+      "1 packet, 62 B over 0.0 ms (pcap)",
+      "UDP 10.0.0.1:1000 ↔ 10.0.0.2:53: 62 B, 1 packet (A→B 62 B, B→A 0 B)",
+    ]);
   });
 
   test("the Markdown report has every section, with IPv6 endpoints bracketed", async () => {
     const markdown = renderMarkdown(await summarize(ethernetVariant));
-    for (const heading of ["# Capture summary", "## Protocols", "## Top conversations", "## Top hosts by bytes", "## Top hosts by packets", "## TCP health", "### Unanswered SYNs", "## Timeline"]) {
+    for (const heading of [
+      "# Capture summary",
+      "## Protocols",
+      "## Top conversations",
+      "## Top hosts by bytes",
+      "## Top hosts by packets",
+      "## TCP health",
+      "### Unanswered SYNs",
+      "## Timeline",
+    ]) {
       expect(markdown).toContain(`\n${heading}`.trimStart());
     }
     expect(markdown).toContain("| TCP [2001:db8::1]:50000 ↔ [2001:db8::2]:22 | 4 |");

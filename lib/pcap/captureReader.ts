@@ -1,8 +1,8 @@
 import type { Diagnostics } from "./diagnostics";
-import type { PacketSink } from "./packet-sink";
-import { isPcapMagic, PcapClassicFormat } from "./pcap-classic";
+import type { PacketSink } from "./packetSink";
+import { isPcapMagic, PcapClassicFormat } from "./pcapClassic";
 import { PCAPNG_SECTION_HEADER, PcapngFormat } from "./pcapng";
-import { RecordFramer } from "./record-framer";
+import { RecordFramer } from "./recordFramer";
 import type { CaptureFormat } from "./types";
 
 const MAGIC_BYTES = 4;
@@ -43,19 +43,28 @@ export class CaptureReader {
 
   end(): void {
     if (this.framer) this.framer.end();
-    else if (!this.diagnostics.stopped) this.diagnostics.stop(`file too short to be a capture (${this.prefixLength} bytes)`);
+    else if (!this.diagnostics.stopped)
+      this.diagnostics.stop(`file too short to be a capture (${this.prefixLength} bytes)`);
   }
 
   private framerFor(magic: number): RecordFramer | null {
     if (isPcapMagic(magic)) {
       this.format = "pcap";
-      return new RecordFramer(new PcapClassicFormat(this.sink, this.diagnostics, this.onLinkType), this.diagnostics);
+      return new RecordFramer(
+        new PcapClassicFormat(this.sink, this.diagnostics, this.onLinkType),
+        this.diagnostics,
+      );
     }
     if (magic === PCAPNG_SECTION_HEADER) {
       this.format = "pcapng";
-      return new RecordFramer(new PcapngFormat(this.sink, this.diagnostics, this.onLinkType), this.diagnostics);
+      return new RecordFramer(
+        new PcapngFormat(this.sink, this.diagnostics, this.onLinkType),
+        this.diagnostics,
+      );
     }
-    this.diagnostics.stop(`not a pcap or pcapng file (magic 0x${magic.toString(16).padStart(8, "0")})`);
+    this.diagnostics.stop(
+      `not a pcap or pcapng file (magic 0x${magic.toString(16).padStart(8, "0")})`,
+    );
     return null;
   }
 }
