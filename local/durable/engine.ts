@@ -5,6 +5,12 @@
  * timers) and recovery. Everything it must not lose is in the task hub (taskHubStore); what it
  * keeps in memory (armed timers, running activities) is re-derived from history on start, so a
  * SIGKILL at any point only costs re-running in-flight activities — at least once, as in Azure.
+ *
+ * Sub-orchestrations: the parent's episode commits SubOrchestrationInstanceCreated, then the
+ * engine creates the child (sentinel with its parent link + ExecutionStarted, one transaction).
+ * When the child finishes, its result goes to the parent's inbox. Both hand-overs are repeated
+ * on recovery for every created-but-unsettled child, and are idempotent: a child that already
+ * carries this parent link is not created again, and a duplicate result is dropped on delivery.
  */
 import type {
   DurableClientBinding,
@@ -16,11 +22,12 @@ import type {
 } from "../runtimeContracts";
 import { durableClientBinding, type LinkSettings } from "./clientBinding";
 import { DurableClock } from "./durableClock";
-import { type EpisodeReport, runEpisode, startMessage } from "./episode";
+import { type EpisodeReport, isTaskResult, runEpisode, startMessage } from "./episode";
 import {
   EventType,
   events,
   type HistoryEvent,
+  type ParentInstance,
   type RuntimeStatus,
   terminalStatuses,
   toJsonText,
@@ -34,6 +41,7 @@ import {
   type InstancePage,
   type InstanceQuery,
   type InstanceRecord,
+  type LoadedInstance,
   TaskHubStore,
 } from "./taskHubStore";
 
@@ -50,6 +58,8 @@ const runningStatuses: ReadonlySet<RuntimeStatus> = new Set([
   "ContinuedAsNew",
 ]);
 const episodeRetryMs = 2000;
+
+type SubOrchestrationWork = Extract<ScheduledWork, { kind: "subOrchestration" }>;
 
 interface ActivityWork {
   instanceId: string;
@@ -125,30 +135,14 @@ export class DurableEngine implements DurableEngineHandle {
     const id = instanceId || newInstanceId();
     const problem = instanceIdProblem(id);
     if (problem) throw new InvalidRequestError(problem);
-    const store = this.requireStore();
-    const existing = await store.loadInstance(id);
+    const existing = await this.requireStore().loadInstance(id);
     if (existing && runningStatuses.has(existing.record.runtimeStatus)) {
       throw new InstanceAlreadyExistsError(
         `An Orchestration instance with the status ${existing.record.runtimeStatus} already exists.`,
       );
     }
-    const now = this.clock.nowIso();
-    const record: InstanceRecord = {
-      instanceId: id,
-      executionId: newExecutionId(),
-      name: canonicalName,
-      runtimeStatus: "Pending",
-      historyCount: 0,
-      createdTime: now,
-      lastUpdatedTime: now,
-      input,
-      output: null,
-      customStatus: null,
-    };
-    // Leftover messages of the replaced execution go in the same transaction (≤ 98 of them; older ones are dropped on delivery).
-    const leftovers = (existing?.inbox ?? []).slice(0, 98).map((m) => m.rowKey);
     try {
-      await store.commit(record, existing?.etag, leftovers, [startMessage(record, now)]);
+      await this.createExecution(canonicalName, id, input, null, existing);
     } catch (error) {
       if (error instanceof CommitConflictError)
         throw new InstanceAlreadyExistsError(
@@ -156,10 +150,38 @@ export class DurableEngine implements DurableEngineHandle {
         );
       throw error;
     }
+    return id;
+  }
+
+  /** Writes a new execution's sentinel and ExecutionStarted message (over a finished one, if any) and runs it. */
+  private async createExecution(
+    name: string,
+    id: string,
+    input: string | null,
+    parent: ParentInstance | null,
+    existing: LoadedInstance | undefined,
+  ): Promise<void> {
+    const store = this.requireStore();
+    const now = this.clock.nowIso();
+    const record: InstanceRecord = {
+      instanceId: id,
+      executionId: newExecutionId(),
+      name,
+      runtimeStatus: "Pending",
+      historyCount: 0,
+      createdTime: now,
+      lastUpdatedTime: now,
+      input,
+      output: null,
+      customStatus: null,
+      parent,
+    };
+    // Leftover messages of the replaced execution go in the same transaction (≤ 98 of them; older ones are dropped on delivery).
+    const leftovers = (existing?.inbox ?? []).slice(0, 98).map((m) => m.rowKey);
+    await store.commit(record, existing?.etag, leftovers, [startMessage(record, now)]);
     this.afterCommit(record);
     if (existing) this.track(this.deleteStaleHistory(id, record.executionId));
     this.kick(id);
-    return id;
   }
 
   async raiseEvent(instanceId: string, eventName: string, data: string | null): Promise<void> {
@@ -281,9 +303,9 @@ export class DurableEngine implements DurableEngineHandle {
       if (report.record) {
         this.afterCommit(report.record);
         this.dispatch(report.record, report.newWork, report.cancelledTimerIds);
-        const work = report.newWork
-          .map((w) => (w.kind === "activity" ? w.name : `timer@${w.fireAt}`))
-          .join(", ");
+        if (terminalStatuses.has(report.record.runtimeStatus) && report.record.parent)
+          this.track(this.notifyParent(report.record));
+        const work = report.newWork.map(describeWork).join(", ");
         this.options.log(
           `orchestrator ${report.record.name} instance=${instanceId} status=${report.record.runtimeStatus}${work ? ` scheduled=[${work}]` : ""} ${Date.now() - started}ms`,
         );
@@ -320,9 +342,78 @@ export class DurableEngine implements DurableEngineHandle {
           name: item.name,
           input: item.input,
         });
+      else if (item.kind === "subOrchestration") this.track(this.startChild(record, item));
       else if (!cancelledTimerIds.includes(item.id))
         this.armTimer(record.instanceId, record.executionId, item.id, item.fireAt);
     }
+  }
+
+  /**
+   * Creates the child of a SubOrchestrationInstanceCreated, once: a child already carrying this
+   * parent link was created before (a crash between the parent's commit and now, or recovery);
+   * if it has finished, its result is sent again in case the first send was lost. A child id
+   * held by another running instance fails the parent's task, as StartNew refuses it.
+   */
+  private async startChild(parent: InstanceRecord, work: SubOrchestrationWork): Promise<void> {
+    const link: ParentInstance = {
+      OrchestrationInstance: { InstanceId: parent.instanceId, ExecutionId: parent.executionId },
+      Name: parent.name,
+      Version: "",
+      TaskScheduleId: work.id,
+    };
+    const name =
+      this.orchestratorNames.find((n) => n.toLowerCase() === work.name.toLowerCase()) ?? work.name;
+    const store = this.requireStore();
+    for (let attempt = 0; attempt < 5 && !this.stopped; attempt++) {
+      const existing = await store.loadInstance(work.instanceId);
+      if (existing && sameParent(existing.record.parent, link)) {
+        if (terminalStatuses.has(existing.record.runtimeStatus))
+          await this.notifyParent(existing.record);
+        return;
+      }
+      if (existing && runningStatuses.has(existing.record.runtimeStatus)) {
+        const reason = `An Orchestration instance with the status ${existing.record.runtimeStatus} already exists.`;
+        await this.deliver(
+          parent.instanceId,
+          parent.executionId,
+          events.subOrchestrationFailed(
+            this.clock.nowIso(),
+            work.id,
+            reason,
+            failureDetails(reason, null),
+          ),
+        );
+        return;
+      }
+      try {
+        await this.createExecution(name, work.instanceId, work.input, link, existing);
+        return;
+      } catch (error) {
+        if (!(error instanceof CommitConflictError)) throw error;
+      }
+    }
+  }
+
+  /** Sends a finished sub-orchestration's result to the parent execution waiting for it. */
+  private async notifyParent(child: InstanceRecord): Promise<void> {
+    const parent = child.parent;
+    if (!parent) return;
+    const now = this.clock.nowIso();
+    const reason = child.output ?? "";
+    const event =
+      child.runtimeStatus === "Completed"
+        ? events.subOrchestrationCompleted(now, parent.TaskScheduleId, child.output)
+        : events.subOrchestrationFailed(
+            now,
+            parent.TaskScheduleId,
+            reason,
+            failureDetails(reason, null),
+          );
+    await this.deliver(
+      parent.OrchestrationInstance.InstanceId,
+      parent.OrchestrationInstance.ExecutionId,
+      event,
+    );
   }
 
   private armTimer(instanceId: string, executionId: string, id: number, fireAt: string): void {
@@ -375,16 +466,11 @@ export class DurableEngine implements DurableEngineHandle {
       );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const details = JSON.stringify({
-        ClassName: "System.Exception",
-        Message: message,
-        StackTrace: error instanceof Error ? (error.stack ?? null) : null,
-      });
       event = events.taskFailed(
         this.clock.nowIso(),
         work.id,
         `Activity function '${work.name}' failed: ${message}`,
-        details,
+        failureDetails(message, error instanceof Error ? (error.stack ?? null) : null),
       );
       this.options.log(
         `activity ${work.name} instance=${work.instanceId} task=${work.id} status=Failed ${Date.now() - started}ms: ${message}`,
@@ -444,6 +530,7 @@ export class DurableEngine implements DurableEngineHandle {
     const ids = await store.unfinishedInstanceIds();
     let activities = 0;
     let timers = 0;
+    let children = 0;
     for (const instanceId of ids) {
       const loaded = await store.loadInstance(instanceId);
       if (!loaded) continue;
@@ -455,8 +542,7 @@ export class DurableEngine implements DurableEngineHandle {
         ...history,
         ...inbox.filter((m) => m.executionId === record.executionId).map((m) => m.event),
       ]) {
-        if (e.EventType === EventType.TaskCompleted || e.EventType === EventType.TaskFailed)
-          settled.add(e.TaskScheduledId ?? -1);
+        if (isTaskResult(e)) settled.add(e.TaskScheduledId ?? -1);
         if (e.EventType === EventType.TimerFired) settled.add(e.TimerId ?? -1);
       }
       for (const e of history) {
@@ -473,13 +559,24 @@ export class DurableEngine implements DurableEngineHandle {
         } else if (e.EventType === EventType.TimerCreated) {
           timers++;
           this.armTimer(instanceId, record.executionId, e.EventId, e.FireAt ?? e.Timestamp);
+        } else if (e.EventType === EventType.SubOrchestrationInstanceCreated) {
+          children++;
+          this.track(
+            this.startChild(record, {
+              kind: "subOrchestration",
+              id: e.EventId,
+              name: e.Name ?? "",
+              instanceId: e.InstanceId ?? "",
+              input: e.Input ?? "null",
+            }),
+          );
         }
       }
       if (inbox.length > 0) this.kick(instanceId);
     }
     if (ids.length > 0)
       this.options.log(
-        `recovered ${ids.length} unfinished instance(s): ${activities} activity(ies) re-run, ${timers} timer(s) re-armed`,
+        `recovered ${ids.length} unfinished instance(s): ${activities} activity(ies) re-run, ${timers} timer(s) re-armed, ${children} sub-orchestration(s) checked`,
       );
     if (this.clock.mode === "skip") setImmediate(() => this.fireTimerIfIdle());
   }
@@ -488,4 +585,29 @@ export class DurableEngine implements DurableEngineHandle {
     if (!this.store) throw new Error("durable engine not started");
     return this.store;
   }
+}
+
+function describeWork(work: ScheduledWork): string {
+  switch (work.kind) {
+    case "activity":
+      return work.name;
+    case "timer":
+      return `timer@${work.fireAt}`;
+    case "subOrchestration":
+      return `${work.name}#${work.instanceId}`;
+  }
+}
+
+function sameParent(a: ParentInstance | null, b: ParentInstance): boolean {
+  return (
+    a !== null &&
+    a.OrchestrationInstance.InstanceId === b.OrchestrationInstance.InstanceId &&
+    a.OrchestrationInstance.ExecutionId === b.OrchestrationInstance.ExecutionId &&
+    a.TaskScheduleId === b.TaskScheduleId
+  );
+}
+
+/** The exception details the extension puts beside a failure reason (durable-functions needs a string). */
+function failureDetails(message: string, stack: string | null): string {
+  return JSON.stringify({ ClassName: "System.Exception", Message: message, StackTrace: stack });
 }

@@ -45,7 +45,6 @@ const maxMessagesPerEpisode = 98;
 
 /** Settings the Durable extension sends with every orchestrationTrigger (Azure Storage provider values). */
 const triggerSettings = {
-  parentInstanceId: null,
   upperSchemaVersion: 1,
   upperSchemaVersionNew: 2,
   longRunningTimerIntervalDuration: "3.00:00:00",
@@ -127,11 +126,16 @@ async function orchestrate(
   const episodeHistory = [...past, ...incoming];
   const outcome = await invokeOrchestrator(deps.invoker, record, episodeHistory, past.length > 0);
   const decision = decideEpisode(episodeHistory, outcome, record.name);
-  const scheduling = decision.newWork.map((work) =>
-    work.kind === "activity"
-      ? events.taskScheduled(now, work.id, work.name, work.input)
-      : events.timerCreated(now, work.id, work.fireAt),
-  );
+  const scheduling = decision.newWork.map((work): HistoryEvent => {
+    switch (work.kind) {
+      case "activity":
+        return events.taskScheduled(now, work.id, work.name, work.input);
+      case "timer":
+        return events.timerCreated(now, work.id, work.fireAt);
+      case "subOrchestration":
+        return events.subOrchestrationCreated(now, work.id, work.name, work.instanceId, work.input);
+    }
+  });
   const customStatus = decision.customStatus ?? record.customStatus;
   switch (decision.outcome.kind) {
     case "running":
@@ -191,6 +195,7 @@ async function invokeOrchestrator(
     input: parseJsonText(started?.Input),
     instanceId: record.instanceId,
     isReplaying,
+    parentInstanceId: record.parent?.OrchestrationInstance.InstanceId ?? null,
     ...triggerSettings,
   };
   try {
@@ -210,6 +215,7 @@ export function startMessage(record: InstanceRecord, now: string): Omit<InboxMes
       record.input,
       record.instanceId,
       record.executionId,
+      record.parent,
     ),
   };
 }
@@ -229,10 +235,9 @@ function acceptMessages(
   const settled = new Set<number>();
   let started = false;
   for (const e of history) {
-    if (e.EventType === EventType.TaskScheduled) scheduledTasks.add(e.EventId);
+    if (isScheduling(e)) scheduledTasks.add(e.EventId);
     else if (e.EventType === EventType.TimerCreated) createdTimers.add(e.EventId);
-    else if (e.EventType === EventType.TaskCompleted || e.EventType === EventType.TaskFailed)
-      settled.add(e.TaskScheduledId ?? -1);
+    else if (isTaskResult(e)) settled.add(e.TaskScheduledId ?? -1);
     else if (e.EventType === EventType.TimerFired) settled.add(e.TimerId ?? -1);
     else if (e.EventType === EventType.ExecutionStarted) started = true;
   }
@@ -242,6 +247,8 @@ function acceptMessages(
     switch (event.EventType) {
       case EventType.TaskCompleted:
       case EventType.TaskFailed:
+      case EventType.SubOrchestrationInstanceCompleted:
+      case EventType.SubOrchestrationInstanceFailed:
       case EventType.TimerFired: {
         const id = event.EventType === EventType.TimerFired ? event.TimerId : event.TaskScheduledId;
         const open = event.EventType === EventType.TimerFired ? createdTimers : scheduledTasks;
@@ -266,4 +273,22 @@ function acceptMessages(
     }
   }
   return accepted;
+}
+
+/** TaskScheduled or SubOrchestrationInstanceCreated: a task whose result arrives by TaskScheduledId. */
+export function isScheduling(event: HistoryEvent): boolean {
+  return (
+    event.EventType === EventType.TaskScheduled ||
+    event.EventType === EventType.SubOrchestrationInstanceCreated
+  );
+}
+
+/** A result settling the task with `event.TaskScheduledId`. */
+export function isTaskResult(event: HistoryEvent): boolean {
+  return (
+    event.EventType === EventType.TaskCompleted ||
+    event.EventType === EventType.TaskFailed ||
+    event.EventType === EventType.SubOrchestrationInstanceCompleted ||
+    event.EventType === EventType.SubOrchestrationInstanceFailed
+  );
 }

@@ -67,8 +67,19 @@ export interface HistoryEvent {
   Details?: string | null;
   OrchestrationStatus?: OrchestrationStatus;
   OrchestrationInstance?: { InstanceId: string; ExecutionId: string };
-  ParentInstance?: null;
+  /** Set on a sub-orchestration's ExecutionStarted: the parent execution and the task awaiting it. */
+  ParentInstance?: ParentInstance | null;
+  /** SubOrchestrationInstanceCreated: the child's instance id. */
+  InstanceId?: string;
   Version?: string;
+}
+
+/** DTFx ParentInstance: who started a sub-orchestration and which of its tasks waits for the result. */
+export interface ParentInstance {
+  OrchestrationInstance: { InstanceId: string; ExecutionId: string };
+  Name: string;
+  Version: string;
+  TaskScheduleId: number;
 }
 
 function base(type: EventType, timestamp: string, eventId = -1): HistoryEvent {
@@ -84,10 +95,11 @@ export const events = {
     input: string | null,
     instanceId: string,
     executionId: string,
+    parent: ParentInstance | null = null,
   ): HistoryEvent => ({
     ...base(EventType.ExecutionStarted, ts),
     OrchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId },
-    ParentInstance: null,
+    ParentInstance: parent,
     Name: name,
     Version: "",
     Input: input,
@@ -140,6 +152,40 @@ export const events = {
     ...base(EventType.TimerFired, ts),
     TimerId: timerId,
     FireAt: fireAt,
+  }),
+  subOrchestrationCreated: (
+    ts: string,
+    id: number,
+    name: string,
+    instanceId: string,
+    input: string | null,
+  ): HistoryEvent => ({
+    ...base(EventType.SubOrchestrationInstanceCreated, ts, id),
+    Name: name,
+    Version: "",
+    InstanceId: instanceId,
+    Input: input,
+  }),
+  subOrchestrationCompleted: (
+    ts: string,
+    taskScheduledId: number,
+    result: string | null,
+  ): HistoryEvent => ({
+    ...base(EventType.SubOrchestrationInstanceCompleted, ts),
+    TaskScheduledId: taskScheduledId,
+    Result: result,
+  }),
+  /** DTFx sends the child's ExecutionCompleted result as the reason (failed or terminated child). */
+  subOrchestrationFailed: (
+    ts: string,
+    taskScheduledId: number,
+    reason: string,
+    details: string | null,
+  ): HistoryEvent => ({
+    ...base(EventType.SubOrchestrationInstanceFailed, ts),
+    TaskScheduledId: taskScheduledId,
+    Reason: reason,
+    Details: details,
   }),
   eventRaised: (ts: string, name: string, input: string | null): HistoryEvent => ({
     ...base(EventType.EventRaised, ts),

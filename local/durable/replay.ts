@@ -17,7 +17,8 @@ import { nextRetryDelayMs } from "./retryDelay";
 
 export type ScheduledWork =
   | { kind: "activity"; id: number; name: string; input: string }
-  | { kind: "timer"; id: number; fireAt: string };
+  | { kind: "timer"; id: number; fireAt: string }
+  | { kind: "subOrchestration"; id: number; name: string; instanceId: string; input: string };
 
 export type EpisodeOutcome =
   | { kind: "running" }
@@ -60,6 +61,8 @@ class ShimReplay {
   private finished = false;
   private continueAsNewInput: string | undefined;
   private problem: string | undefined;
+  private executionId = "";
+  private instanceId = "";
   private readonly unmatched = new Map<number, ScheduledWork>();
   private readonly open = new Map<number, SimTask>();
   private readonly eventWaiters = new Map<string, SimTask[]>();
@@ -74,16 +77,21 @@ class ShimReplay {
         this.nowMs = Date.parse(event.Timestamp);
         break;
       case EventType.ExecutionStarted:
+        this.executionId = event.OrchestrationInstance?.ExecutionId ?? "";
+        this.instanceId = event.OrchestrationInstance?.InstanceId ?? "";
         this.advance();
         break;
       case EventType.TaskScheduled:
       case EventType.TimerCreated:
+      case EventType.SubOrchestrationInstanceCreated:
         this.matchScheduled(event);
         break;
       case EventType.TaskCompleted:
+      case EventType.SubOrchestrationInstanceCompleted:
         this.settleOpen(event.TaskScheduledId, false);
         break;
       case EventType.TaskFailed:
+      case EventType.SubOrchestrationInstanceFailed:
         this.settleOpen(event.TaskScheduledId, true);
         break;
       case EventType.TimerFired:
@@ -140,7 +148,11 @@ class ShimReplay {
       case ActionType.CallActivity:
         return this.scheduleActivity(action);
       case ActionType.CallActivityWithRetry:
-        return this.scheduleActivityWithRetry(action);
+        return this.withRetry(action, () => this.scheduleActivity(action));
+      case ActionType.CallSubOrchestrator:
+        return this.scheduleSubOrchestration(action);
+      case ActionType.CallSubOrchestratorWithRetry:
+        return this.withRetry(action, () => this.scheduleSubOrchestration(action));
       case ActionType.CreateTimer:
         return this.createTimer(
           action.fireAt ?? new Date(this.nowMs).toISOString(),
@@ -157,7 +169,7 @@ class ShimReplay {
       case ActionType.WhenAny:
         return whenAny((action.compoundActions ?? []).map((child) => this.invoke(child)));
       default:
-        this.problem = `The local durable engine does not support ${ActionType[action.actionType] ?? `action type ${action.actionType}`} (sub-orchestrations, entities and durable HTTP are not emulated).`;
+        this.problem = `The local durable engine does not support ${ActionType[action.actionType] ?? `action type ${action.actionType}`} (entities and durable HTTP are not emulated).`;
         return new SimTask();
     }
   }
@@ -173,7 +185,27 @@ class ShimReplay {
     return this.track(id);
   }
 
-  private scheduleActivityWithRetry(action: Action): SimTask {
+  private scheduleSubOrchestration(action: Action): SimTask {
+    const id = this.nextId++;
+    const instanceId = action.instanceId || `${this.executionId}:${id}`;
+    // The extension's CallDurableTaskFunctionAsync throws these ArgumentExceptions, failing the orchestrator.
+    if (instanceId.toLowerCase() === this.instanceId.toLowerCase())
+      this.problem ??=
+        "The instance ID of a sub-orchestration must be different than the instance ID of a parent orchestration.";
+    else if (instanceId.startsWith("@"))
+      this.problem ??= "Orchestration instance ids must not start with @";
+    this.unmatched.set(id, {
+      kind: "subOrchestration",
+      id,
+      name: action.functionName ?? "",
+      instanceId,
+      input: toJsonText(action.input),
+    });
+    return this.track(id);
+  }
+
+  /** DurableTask.Core's RetryInterceptor around one kind of attempt. */
+  private withRetry(action: Action, attemptOnce: () => SimTask): SimTask {
     const options = action.retryOptions ?? {
       firstRetryIntervalInMilliseconds: 1000,
       maxNumberOfAttempts: 1,
@@ -182,7 +214,7 @@ class ShimReplay {
     const firstAttemptMs = this.nowMs;
     let attempt = 0;
     const tryOnce = (): void => {
-      const task = this.scheduleActivity(action);
+      const task = attemptOnce();
       task.onDone(() => {
         if (!task.failed) return outer.settle(false);
         const delay = nextRetryDelayMs(options, attempt, firstAttemptMs, this.nowMs);
@@ -237,12 +269,7 @@ class ShimReplay {
 
   private matchScheduled(event: HistoryEvent): void {
     const expected = this.unmatched.get(event.EventId);
-    const isTimer = event.EventType === EventType.TimerCreated;
-    const matches =
-      expected !== undefined &&
-      (isTimer
-        ? expected.kind === "timer"
-        : expected.kind === "activity" && expected.name === event.Name);
+    const matches = expected !== undefined && scheduledMatches(expected, event);
     if (!matches) {
       this.problem ??= `Non-Deterministic workflow detected: ${EventType[event.EventType]} ${event.EventId} ${event.Name ?? ""} was not scheduled by this replay.`;
       return;
@@ -255,6 +282,17 @@ class ShimReplay {
     const task = this.open.get(id);
     this.open.delete(id);
     task?.settle(failed);
+  }
+}
+
+function scheduledMatches(expected: ScheduledWork, event: HistoryEvent): boolean {
+  switch (event.EventType) {
+    case EventType.TimerCreated:
+      return expected.kind === "timer";
+    case EventType.SubOrchestrationInstanceCreated:
+      return expected.kind === "subOrchestration" && expected.name === event.Name;
+    default:
+      return expected.kind === "activity" && expected.name === event.Name;
   }
 }
 

@@ -64,10 +64,13 @@ function historyView(
       case EventType.OrchestratorCompleted:
         continue;
       case EventType.TaskScheduled:
+      case EventType.SubOrchestrationInstanceCreated:
         scheduled.set(event.EventId, event);
         continue;
       case EventType.TaskCompleted:
-      case EventType.TaskFailed: {
+      case EventType.TaskFailed:
+      case EventType.SubOrchestrationInstanceCompleted:
+      case EventType.SubOrchestrationInstanceFailed: {
         const origin = scheduled.get(event.TaskScheduledId ?? -1);
         if (origin) {
           item.ScheduledTime = origin.Timestamp;
@@ -75,7 +78,11 @@ function historyView(
           if (options.showInput) item.Input = origin.Input;
         }
         delete item.TaskScheduledId;
-        if (event.EventType === EventType.TaskCompleted) {
+        if (origin?.InstanceId !== undefined) item.InstanceId = origin.InstanceId;
+        if (
+          event.EventType === EventType.TaskCompleted ||
+          event.EventType === EventType.SubOrchestrationInstanceCompleted
+        ) {
           if (options.showHistoryOutput) item.Result = parseJsonText(event.Result);
           else delete item.Result;
         }

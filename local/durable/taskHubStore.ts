@@ -17,7 +17,7 @@
  */
 import { odata, type TableEntity, TableClient, type TransactionAction } from "@azure/data-tables";
 import { approximateBytes, type EntityProps, readText, writeText } from "./chunkedText";
-import type { HistoryEvent, RuntimeStatus } from "./historyEvents";
+import type { HistoryEvent, ParentInstance, RuntimeStatus } from "./historyEvents";
 
 export interface InstanceRecord {
   instanceId: string;
@@ -31,6 +31,8 @@ export interface InstanceRecord {
   input: string | null;
   output: string | null;
   customStatus: string | null;
+  /** A sub-orchestration's parent (kept across continue-as-new); null for a top-level instance. */
+  parent: ParentInstance | null;
 }
 
 export interface StoredRecord {
@@ -370,6 +372,7 @@ function entityFromRecord(record: InstanceRecord): TableEntity<EntityProps> {
   writeText(entity, "Input", record.input, "orchestration input");
   writeText(entity, "Output", record.output, "orchestration output");
   writeText(entity, "CustomStatus", record.customStatus, "custom status");
+  if (record.parent) entity.Parent = JSON.stringify(record.parent);
   return entity;
 }
 
@@ -385,6 +388,8 @@ function recordFromEntity(instanceId: string, entity: EntityProps): InstanceReco
     input: readText(entity, "Input"),
     output: readText(entity, "Output"),
     customStatus: readText(entity, "CustomStatus"),
+    parent:
+      typeof entity.Parent === "string" ? (JSON.parse(entity.Parent) as ParentInstance) : null,
   };
 }
 

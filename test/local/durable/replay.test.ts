@@ -197,10 +197,102 @@ describe("decideEpisode", () => {
       kind: "failed",
       output: expect.stringContaining("Non-Deterministic"),
     });
-    const sub: Action = { actionType: ActionType.CallSubOrchestrator, functionName: "child" };
-    expect(decideEpisode(start, running([sub]), "orch").outcome).toMatchObject({
+    const entity: Action = { actionType: ActionType.CallEntity, functionName: "counter" };
+    expect(decideEpisode(start, running([entity]), "orch").outcome).toMatchObject({
       kind: "failed",
-      output: expect.stringContaining("CallSubOrchestrator"),
+      output: expect.stringContaining("CallEntity"),
     });
+  });
+});
+
+describe("sub-orchestrations", () => {
+  const sub = (name: string, instanceId?: string, input?: unknown): Action => ({
+    actionType: ActionType.CallSubOrchestrator,
+    functionName: name,
+    input,
+    ...(instanceId ? { instanceId } : {}),
+  });
+
+  it("names a child without an instance id <parent execution id>:<sequence number>, as DTFx does", () => {
+    const decision = decideEpisode(
+      start,
+      running([
+        activity("a"),
+        { actionType: ActionType.WhenAll, compoundActions: [sub("c", "x", 1), sub("c")] },
+      ]),
+      "orch",
+    );
+    expect(decision.newWork).toEqual([{ kind: "activity", id: 0, name: "a", input: "null" }]);
+    const afterA = [
+      ...start,
+      events.taskScheduled(t0, 0, "a", "null"),
+      events.orchestratorStarted(at(1)),
+      events.taskCompleted(at(1), 0, "null"),
+    ];
+    expect(
+      decideEpisode(
+        afterA,
+        running([
+          activity("a"),
+          { actionType: ActionType.WhenAll, compoundActions: [sub("c", "x", 1), sub("c")] },
+        ]),
+        "orch",
+      ).newWork,
+    ).toEqual([
+      { kind: "subOrchestration", id: 1, name: "c", instanceId: "x", input: "1" },
+      { kind: "subOrchestration", id: 2, name: "c", instanceId: "e:2", input: "null" },
+    ]);
+  });
+
+  it("settles a child by SubOrchestrationInstanceCompleted/Failed and a mismatched name is non-determinism", () => {
+    const created = [...start, events.subOrchestrationCreated(t0, 0, "c", "x", "null")];
+    const done = [
+      ...created,
+      events.orchestratorStarted(at(1)),
+      events.subOrchestrationCompleted(at(1), 0, '"ok"'),
+    ];
+    expect(
+      decideEpisode(
+        done,
+        { state: { isDone: true, actions: [[sub("c", "x")]], output: "ok" } },
+        "orch",
+      ).outcome,
+    ).toEqual({ kind: "completed", output: '"ok"' });
+    expect(decideEpisode(created, running([sub("c", "x")]), "orch").outcome).toEqual({
+      kind: "running",
+    });
+    expect(decideEpisode(created, running([sub("other", "x")]), "orch").outcome).toMatchObject({
+      kind: "failed",
+      output: expect.stringContaining("Non-Deterministic"),
+    });
+    expect(decideEpisode(start, running([sub("c", "i")]), "orch").outcome).toMatchObject({
+      kind: "failed",
+      output: expect.stringContaining("must be different than the instance ID of a parent"),
+    });
+  });
+
+  it("retries a failed child after the retry timer, each attempt a new sequence number (and a new derived id)", () => {
+    const retry: Action = {
+      actionType: ActionType.CallSubOrchestratorWithRetry,
+      functionName: "c",
+      retryOptions: { firstRetryIntervalInMilliseconds: 5000, maxNumberOfAttempts: 2 },
+    };
+    const history = [
+      ...start,
+      events.subOrchestrationCreated(t0, 0, "c", "e:0", "null"),
+      events.orchestratorStarted(at(1)),
+      events.subOrchestrationFailed(at(1), 0, "boom", "{}"),
+    ];
+    const decision = decideEpisode(history, running([retry]), "orch");
+    expect(decision.newWork).toEqual([{ kind: "timer", id: 1, fireAt: at(6) }]);
+    const afterTimer = [
+      ...history,
+      events.timerCreated(at(1), 1, at(6)),
+      events.orchestratorStarted(at(6)),
+      events.timerFired(at(6), 1, at(6)),
+    ];
+    expect(decideEpisode(afterTimer, running([retry]), "orch").newWork).toEqual([
+      { kind: "subOrchestration", id: 2, name: "c", instanceId: "e:2", input: "null" },
+    ]);
   });
 });
