@@ -2,10 +2,12 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { COMPARE_USAGE, compareMain } from "./compareCli";
 import { renderMarkdown } from "./markdown";
 import { summarizeStream } from "./summarize";
 
 const USAGE = "usage: pcap-summary FILE [--json] [--top N]";
+const USAGES = `${USAGE}\n${COMPARE_USAGE}`;
 /** Above this, reading takes long enough that a silent terminal looks hung. */
 const PROGRESS_THRESHOLD_BYTES = 50 * 1024 * 1024;
 const CHUNK_BYTES = 1024 * 1024;
@@ -19,9 +21,14 @@ interface Io {
 
 /** Summarises FILE to stdout as Markdown (or JSON with --json); returns the exit code. */
 export async function main(argv: string[], io: Io = process): Promise<number> {
+  if (argv.includes("--compare"))
+    return compareMain(
+      argv.filter((a) => a !== "--compare"),
+      io,
+    );
   const args = parseArguments(argv);
   if (typeof args === "string") {
-    io.stderr.write(`pcap-summary: ${args}\n${USAGE}\n`);
+    io.stderr.write(`pcap-summary: ${args}\n${USAGES}\n`);
     return ExitCode.usage;
   }
   let size: number;

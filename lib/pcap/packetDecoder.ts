@@ -43,6 +43,9 @@ export class PacketDecoder {
   tcpSequence = 0;
   tcpWindow = 0;
   tcpPayloadLength = 0;
+  /** Where the IP header and the transport header start in the buffer (valid with ipVersion / hasTransport). */
+  networkOffset = 0;
+  transportOffset = 0;
 
   constructor(private readonly diagnostics: Diagnostics) {}
 
@@ -126,6 +129,7 @@ export class PacketDecoder {
     if (end - at < headerLength) return this.truncated("IPv4 options");
     this.layers |= Layer.ipv4;
     this.ipVersion = 4;
+    this.networkOffset = at;
     this.source[0] = buf.readInt32BE(at + 12);
     this.destination[0] = buf.readInt32BE(at + 16);
     for (let i = 1; i < 4; i++) this.source[i] = this.destination[i] = 0;
@@ -152,6 +156,7 @@ export class PacketDecoder {
     }
     this.layers |= Layer.ipv6;
     this.ipVersion = 6;
+    this.networkOffset = at;
     for (let i = 0; i < 4; i++) {
       this.source[i] = buf.readInt32BE(at + 8 + 4 * i);
       this.destination[i] = buf.readInt32BE(at + 24 + 4 * i);
@@ -214,6 +219,7 @@ export class PacketDecoder {
 
   private transport(protocol: number, buf: Buffer, at: number, end: number, ipEnd: number): void {
     const available = end - at;
+    this.transportOffset = at;
     switch (protocol) {
       case IpProtocol.tcp: {
         if (available < 20) return this.truncated("TCP");

@@ -1,0 +1,95 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { ExitCode } from "./cli";
+import { compareStreams } from "./compare";
+import { comparisonDetails, comparisonVerdict } from "./compareText";
+import type { CaptureComparison } from "./compareTypes";
+import { count } from "./textFormat";
+
+export const COMPARE_USAGE =
+  "usage: pcap-summary --compare A.cap B.cap [--json] [--window SECONDS]";
+const CHUNK_BYTES = 1024 * 1024;
+
+interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/** `pcap-summary --compare A B`: what left one end and never reached the other, and how long it took. */
+export async function compareMain(argv: string[], io: Io): Promise<number> {
+  const args = parseArguments(argv);
+  if (typeof args === "string") {
+    io.stderr.write(`pcap-summary: ${args}\n${COMPARE_USAGE}\n`);
+    return ExitCode.usage;
+  }
+  for (const file of args.files) {
+    try {
+      if (!(await stat(file)).isFile()) throw new Error("not a regular file");
+    } catch (error) {
+      io.stderr.write(`pcap-summary: cannot read ${file}: ${(error as Error).message}\n`);
+      return ExitCode.unreadable;
+    }
+  }
+  try {
+    const [a, b] = args.files.map((file) => createReadStream(file, { highWaterMark: CHUNK_BYTES }));
+    const comparison = await compareStreams(
+      a!,
+      b!,
+      args.window ? { windowSeconds: args.window } : {},
+    );
+    io.stdout.write(
+      args.json ? `${JSON.stringify(comparison, null, 2)}\n` : renderText(comparison),
+    );
+    return ExitCode.ok;
+  } catch (error) {
+    io.stderr.write(`pcap-summary: cannot compare: ${(error as Error).message}\n`);
+    return ExitCode.unreadable;
+  }
+}
+
+function renderText(c: CaptureComparison): string {
+  const names = { a: "A", b: "B" };
+  const lines = [
+    `# Capture comparison`,
+    "",
+    comparisonVerdict(c, names),
+    "",
+    ...comparisonDetails(c, names).map((line) => `- ${line}`),
+    `- flows compared: ${count(c.flowsCompared)} (only in A: ${count(c.flowsOnlyInA)}, only in B: ${count(c.flowsOnlyInB)})`,
+    "",
+    "| from | to | sent | lost | share | p50 delay | p99 delay | retransmissions (lost / spurious) |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...c.directions.map(
+      (d) =>
+        `| ${d.from} (${d.sender.toUpperCase()}) | ${d.to} | ${count(d.sent)} | ${count(d.lost)} | ${(100 * d.lostShare).toFixed(1)} % | ${ms(d.delay?.p50Seconds)} | ${ms(d.delay?.p99Seconds)} | ${count(d.retransmissions.total)} (${count(d.retransmissions.originalLost)} / ${count(d.retransmissions.spurious)}) |`,
+    ),
+    ...(c.warnings.length > 0 ? ["", "Warnings:", ...c.warnings.map((w) => `- ${w}`)] : []),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+function ms(seconds: number | undefined): string {
+  return seconds === undefined ? "–" : `${(seconds * 1000).toFixed(2)} ms`;
+}
+
+function parseArguments(
+  argv: string[],
+): { files: string[]; json: boolean; window?: number } | string {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: "boolean" }, window: { type: "string" } },
+    });
+  } catch (error) {
+    return (error as Error).message;
+  }
+  const { positionals, values } = parsed;
+  if (positionals.length !== 2) return "--compare needs exactly two capture files";
+  const window = values.window === undefined ? undefined : Number(values.window);
+  if (window !== undefined && !(Number.isFinite(window) && window > 0))
+    return `--window needs a positive number of seconds, got ${values.window}`;
+  return { files: positionals, json: values.json ?? false, ...(window ? { window } : {}) };
+}
