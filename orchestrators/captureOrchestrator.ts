@@ -252,6 +252,7 @@ function* compensate(context: OrchestrationContext, capture: CaptureRun): Flow<v
 
 /** Every channel, one activity call each: a channel that is not configured answers at once with nothing delivered. */
 function* notify(context: OrchestrationContext, capture: CaptureRun): Flow<void> {
+  if (!capture.policy.notify) return;
   capture.enter("notify");
   const errors: string[] = [];
   for (const channel of NotifyChannels) {

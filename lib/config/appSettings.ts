@@ -55,6 +55,8 @@ const webhookSchema = z.object({
   CAPTURE_ALLOWED_STORAGE_ACCOUNT_IDS: list,
   /** Subscriptions or resource groups whose VMs may be captured; empty means any. */
   CAPTURE_ALLOWED_SCOPES: list,
+  /** Most VMs one alert may capture together (its targets plus capturePeers). */
+  CAPTURE_GROUP_MAX_TARGETS: intSetting(10, 1, 100),
   CAPTURE_QUOTA_WAIT_SECONDS: intSetting(DEFAULT_POLICY.quotaWaitSeconds, 0, 86400),
   CAPTURE_QUOTA_RECHECK_SECONDS: intSetting(DEFAULT_POLICY.quotaRecheckSeconds, 5, 3600),
   CAPTURE_DEADLINE_GRACE_SECONDS: intSetting(DEFAULT_POLICY.deadlineGraceSeconds, 10, 3600),

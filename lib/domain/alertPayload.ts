@@ -18,6 +18,8 @@ export type AlertParseResult =
       alert: AlertInfo;
       /** Capture overrides, keyed as DESIGN.md names them (captureTimeLimitSeconds, …). */
       overrides: Record<string, unknown>;
+      /** A multi-resource alert's other VM targets (capture groups). */
+      otherTargets?: CaptureTarget[];
       /** Direct requests may name their watcher and capture; alerts leave both to discovery. */
       watcher?: WatcherRef;
       captureName?: string;
@@ -148,7 +150,10 @@ function parseCommon(record: unknown): AlertParseResult {
   }
   // Custom properties live in `customProperties`; older rules put them in `alertContext.properties`.
   const overrides = { ...asRecord(alertContext?.properties), ...(customProperties ?? {}) };
-  return { kind: "capture", target, alert, overrides };
+  const otherTargets = essentials.alertTargetIDs
+    .map((id) => parseCaptureTarget(id))
+    .filter((t): t is CaptureTarget => t !== undefined && t.resourceId !== target.resourceId);
+  return { kind: "capture", target, alert, overrides, otherTargets };
 }
 
 function parseNonCommon(record: unknown): AlertParseResult {

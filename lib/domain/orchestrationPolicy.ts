@@ -9,4 +9,5 @@ export const DEFAULT_POLICY: OrchestrationPolicy = {
   quotaRecheckSeconds: 60,
   deadlineGraceSeconds: 120,
   summarize: true,
+  notify: true,
 };

@@ -76,4 +76,6 @@ export interface OrchestrationPolicy {
   /** Past timeLimit + this, the orchestrator stops the capture itself. */
   deadlineGraceSeconds: number;
   summarize: boolean;
+  /** false for a capture group's member: the group notifies once for all of them. */
+  notify: boolean;
 }

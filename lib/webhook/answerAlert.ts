@@ -10,6 +10,8 @@ import { OVERRIDE_KEYS, resolveCaptureSettings } from "../domain/captureParamete
 import { captureNameFor, instanceIdFor } from "../domain/naming";
 import type { CaptureRequest } from "../domain/types";
 import { captureDefaults, type WebhookSettings } from "../config/appSettings";
+import { groupTargets } from "../domain/captureGroup";
+import { answerGroup } from "./answerGroup";
 import type { CaptureStarter } from "./captureStarter";
 
 export interface WebhookAnswer {
@@ -18,8 +20,8 @@ export interface WebhookAnswer {
   body: Record<string, unknown>;
 }
 
-const ACTIVE_STATES = new Set(["Pending", "Running", "ContinuedAsNew", "Suspended"]);
-const RETRY_AFTER_SECONDS = "10";
+export const ACTIVE_STATES = new Set(["Pending", "Running", "ContinuedAsNew", "Suspended"]);
+export const RETRY_AFTER_SECONDS = "10";
 
 export async function answerAlert(
   body: unknown,
@@ -50,6 +52,17 @@ export async function answerAlert(
     );
   }
 
+  // Several VMs (a multi-resource alert, capturePeers): one group orchestration captures them all.
+  const group = groupTargets(
+    [parsed.target, ...(parsed.otherTargets ?? [])],
+    parsed.overrides,
+    scopes,
+    settings.CAPTURE_GROUP_MAX_TARGETS,
+  );
+  if (!group.ok) return { status: group.status, body: { error: group.message, key: group.key } };
+  if (group.targets.length > 1)
+    return answerGroup(group.targets, parsed.alert, resolved.settings, settings, starter, now);
+
   const instanceId = instanceIdFor(parsed.target);
   const payload = starter.managementPayload(instanceId);
   try {
@@ -64,12 +77,7 @@ export async function answerAlert(
       captureName: parsed.captureName ?? captureNameFor(parsed.target),
       watcher: parsed.watcher,
       statusUrl: withoutKey(payload.statusQueryGetUri),
-      policy: {
-        quotaWaitSeconds: settings.CAPTURE_QUOTA_WAIT_SECONDS,
-        quotaRecheckSeconds: settings.CAPTURE_QUOTA_RECHECK_SECONDS,
-        deadlineGraceSeconds: settings.CAPTURE_DEADLINE_GRACE_SECONDS,
-        summarize: settings.CAPTURE_SUMMARIZE,
-      },
+      policy: policyFrom(settings),
     };
     try {
       await starter.start(instanceId, request);
@@ -95,7 +103,17 @@ export async function answerAlert(
   }
 }
 
-function isBusy(
+/** Orchestration tunables fixed at start, so replays never read settings. */
+export function policyFrom(settings: WebhookSettings): CaptureRequest["policy"] {
+  return {
+    quotaWaitSeconds: settings.CAPTURE_QUOTA_WAIT_SECONDS,
+    quotaRecheckSeconds: settings.CAPTURE_QUOTA_RECHECK_SECONDS,
+    deadlineGraceSeconds: settings.CAPTURE_DEADLINE_GRACE_SECONDS,
+    summarize: settings.CAPTURE_SUMMARIZE,
+  };
+}
+
+export function isBusy(
   existing: { runtimeStatus: string; lastUpdatedTime?: Date },
   settings: WebhookSettings,
   now: Date,
@@ -131,7 +149,7 @@ function forbidden(message: string): WebhookAnswer {
 }
 
 /** The status URL as people may see it: without the system key the extension appends. */
-function withoutKey(url: string): string {
+export function withoutKey(url: string): string {
   const parsed = new URL(url);
   parsed.searchParams.delete("code");
   return parsed.toString();

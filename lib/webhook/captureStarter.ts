@@ -6,6 +6,7 @@
 import type { DurableClient, HttpManagementPayload } from "durable-functions";
 import type { CaptureRequest } from "../domain/types";
 import { OrchestratorNames } from "../workflow/contracts";
+import { GroupOrchestratorName, type GroupRequest } from "../workflow/groupContracts";
 
 export interface InstanceSnapshot {
   runtimeStatus: string;
@@ -17,6 +18,8 @@ export interface CaptureStarter {
   status(instanceId: string): Promise<InstanceSnapshot | undefined>;
   /** Rejects when the engine refuses (an instance with this ID is Pending or Running) or is unreachable. */
   start(instanceId: string, input: CaptureRequest): Promise<void>;
+  /** The same for a capture group's orchestration. */
+  startGroup(instanceId: string, input: GroupRequest): Promise<void>;
   managementPayload(instanceId: string): HttpManagementPayload;
 }
 
@@ -41,6 +44,9 @@ export function durableCaptureStarter(client: DurableClient): CaptureStarter {
     },
     async start(instanceId, input) {
       await client.startNew(OrchestratorNames.capture, { instanceId, input });
+    },
+    async startGroup(instanceId, input) {
+      await client.startNew(GroupOrchestratorName, { instanceId, input });
     },
     managementPayload: (instanceId) => client.createHttpManagementPayload(instanceId),
   };

@@ -16,6 +16,8 @@ export interface ActivityEnv {
   settings: ActivitySettings;
   clients: AzureClients;
   log: (message: string) => void;
+  /** The durable client, for activities defined with `{ durableClient: true }` (capture groups read their members). */
+  durable?: df.DurableClient;
 }
 
 export type ActivityLogic<I, O> = (input: I, env: ActivityEnv) => Promise<ActivityResult<O>>;
@@ -23,9 +25,11 @@ export type ActivityLogic<I, O> = (input: I, env: ActivityEnv) => Promise<Activi
 export function defineActivity<I, O>(
   contract: ActivityContract<I, O>,
   logic: ActivityLogic<I, O>,
+  options: { durableClient?: boolean } = {},
 ): ActivityLogic<I, O> {
   const { name } = contract;
   df.app.activity(name, {
+    ...(options.durableClient ? { extraInputs: [df.input.durableClient()] } : {}),
     handler: async (input: unknown, context: InvocationContext): Promise<ActivityResult<O>> => {
       const settings = readActivitySettings();
       if (!settings.ok) {
@@ -40,6 +44,7 @@ export function defineActivity<I, O>(
         settings: settings.value,
         clients: azureClients(settings.value),
         log: (m) => context.log(`${name}: ${redactSecrets(m)}`),
+        ...(options.durableClient ? { durable: df.getClient(context) } : {}),
       };
       return logic(input as I, env);
     },

@@ -14,7 +14,11 @@ export type ActivityName =
   | "deleteCapture"
   | "verifyCaptureBlob"
   | "summarizeCapture"
-  | "notify";
+  | "notify"
+  | "captureInstances"
+  | "signalCaptures"
+  | "compareCaptures"
+  | "notifyGroup";
 
 /** States between and around activities. */
 export type FlowPhase =
@@ -26,6 +30,10 @@ export type FlowPhase =
   | "capturing"
   /** A failure is being cleaned up (stop, delete). */
   | "compensating"
+  /** Capture group: the member captures run (started together, or joined). */
+  | "capturingGroup"
+  /** Capture group: waiting for members that were already capturing when the group started. */
+  | "waitingForJoined"
   | "failed"
   | "done";
 

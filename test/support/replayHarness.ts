@@ -36,6 +36,9 @@ const EventType = {
   TaskScheduled: 4,
   TaskCompleted: 5,
   TaskFailed: 6,
+  SubOrchestrationInstanceCreated: 7,
+  SubOrchestrationInstanceCompleted: 8,
+  SubOrchestrationInstanceFailed: 9,
   TimerCreated: 10,
   TimerFired: 11,
   OrchestratorStarted: 12,
@@ -45,6 +48,7 @@ const EventType = {
 const ActionType = {
   CallActivity: 0,
   CallActivityWithRetry: 1,
+  CallSubOrchestrator: 2,
   CreateTimer: 5,
   WaitForExternalEvent: 6,
   WhenAny: 11,
@@ -54,6 +58,7 @@ const ActionType = {
 interface Action {
   actionType: number;
   functionName?: string;
+  instanceId?: string;
   input?: unknown;
   fireAt?: string | Date;
   isCanceled?: boolean;
@@ -93,9 +98,17 @@ export interface ReplayRun {
   finishedAt: Date;
 }
 
+/** A scripted sub-orchestration: finishes `seconds` after it was started with this result (or throws: the child failed). */
+export interface ScriptedChild {
+  seconds: number;
+  run: (input: unknown, instanceId: string) => unknown;
+}
+
 export interface ReplayOptions {
   input: unknown;
   activities: Record<string, ScriptedActivity>;
+  /** Sub-orchestrations by instance ID (the extension's SubOrchestrationInstance* events). */
+  children?: Record<string, ScriptedChild>;
   /** External events, raised at a virtual time offset (seconds from start). */
   events?: Array<{ name: string; atSecond: number; input?: unknown }>;
   start?: Date;
@@ -116,6 +129,8 @@ interface PendingTimer {
   fireAt: number;
   actionIndex: number;
   retryOf?: PendingActivity;
+  /** A sub-orchestration finishing at fireAt. */
+  child?: { instanceId: string; input: unknown };
 }
 
 /** A failed orchestration comes back, as to the extension, as an error carrying the state after `$OutOfProcData$:`. */
@@ -224,6 +239,29 @@ export async function replay(
           attempt: 1,
           dueAt: now,
         });
+      } else if (action.actionType === ActionType.CallSubOrchestrator) {
+        const instanceId = action.instanceId ?? `replay-execution:${id}`;
+        push({
+          EventType: EventType.SubOrchestrationInstanceCreated,
+          EventId: id,
+          Name: action.functionName,
+          InstanceId: instanceId,
+          Input: JSON.stringify(action.input),
+        });
+        const script = options.children?.[instanceId];
+        if (!script) throw new Error(`replay harness: no script for child ${instanceId}`);
+        calls.push({
+          name: `child:${instanceId}`,
+          input: action.input,
+          at: new Date(now),
+          attempt: 1,
+        });
+        timers.push({
+          id,
+          fireAt: now + script.seconds * 1000,
+          actionIndex: -1,
+          child: { instanceId, input: action.input },
+        });
       } else {
         throw new Error(`replay harness: unsupported action type ${action.actionType}`);
       }
@@ -329,6 +367,28 @@ export async function replay(
           id: taskId,
           attempt: due.retryOf.attempt + 1,
           dueAt: now,
+        });
+      }
+      continue;
+    }
+    if (due.child) {
+      const { instanceId, input } = due.child;
+      try {
+        const result = options.children![instanceId]!.run(
+          JSON.parse(JSON.stringify(input ?? null)),
+          instanceId,
+        );
+        incoming.push({
+          EventType: EventType.SubOrchestrationInstanceCompleted,
+          TaskScheduledId: due.id,
+          Result: JSON.stringify(result ?? null),
+        });
+      } catch (error) {
+        incoming.push({
+          EventType: EventType.SubOrchestrationInstanceFailed,
+          TaskScheduledId: due.id,
+          Reason: (error as Error).message,
+          Details: "scripted child failure",
         });
       }
       continue;

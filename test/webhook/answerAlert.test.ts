@@ -3,6 +3,7 @@ import { answerAlert } from "../../lib/webhook/answerAlert";
 import type { CaptureStarter, InstanceSnapshot } from "../../lib/webhook/captureStarter";
 import { readWebhookSettings, type WebhookSettings } from "../../lib/config/appSettings";
 import type { CaptureRequest } from "../../lib/domain/types";
+import type { GroupRequest } from "../../lib/workflow/groupContracts";
 import { fixture, firedCommonAlert } from "../support/fixtures";
 
 const STORAGE =
@@ -33,6 +34,9 @@ class FakeEngine implements CaptureStarter {
       throw new Error("409 instance exists");
     this.starts++;
     this.instances.set(id, { runtimeStatus: "Pending", input });
+  }
+  async startGroup(id: string, input: GroupRequest) {
+    await this.start(id, input as unknown as CaptureRequest);
   }
   managementPayload(id: string): HttpManagementPayload {
     const base = `http://127.0.0.1:7071/runtime/webhooks/durabletask/instances/${id}`;

@@ -1,0 +1,216 @@
+import captureGroupOrchestrator from "../../orchestrators/captureGroupOrchestrator";
+import type { CaptureRequest } from "../../lib/domain/types";
+import type { CaptureReport } from "../../lib/workflow/contracts";
+import type {
+  CaptureInstanceState,
+  GroupReport,
+  GroupRequest,
+} from "../../lib/workflow/groupContracts";
+import { replay, type ScriptedActivity, type ScriptedChild } from "../support/replayHarness";
+
+const START = new Date("2026-01-01T02:00:00Z");
+const WEB = "capture-web-1-aaaaaaaaaa";
+const DB = "capture-db-1-bbbbbbbbbb";
+
+function member(name: string): CaptureRequest {
+  return {
+    target: {
+      resourceId: `/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/${name}`,
+      subscriptionId: "sub",
+      resourceGroup: "rg",
+      name,
+      kind: "virtualMachine",
+    },
+    settings: {
+      timeLimitInSeconds: 300,
+      totalBytesPerSession: 1073741824,
+      bytesToCapturePerPacket: 0,
+      filters: [],
+      storageAccountId:
+        "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps",
+    },
+    alert: { schema: "common", ruleName: "tcp-loss" },
+    captureName: `alertcap-${name}`,
+    policy: { summarize: true, notify: false },
+  };
+}
+
+const input: GroupRequest = {
+  alert: { schema: "common", ruleName: "tcp-loss" },
+  members: [
+    { instanceId: WEB, request: member("web-1") },
+    { instanceId: DB, request: member("db-1") },
+  ],
+  statusUrl: "http://127.0.0.1:7071/api/groups/group-2-0123456789abcdef",
+};
+
+function report(instanceId: string, name: string): CaptureReport {
+  return {
+    instanceId,
+    outcome: "succeeded",
+    request: member(name),
+    startedAt: START.toISOString(),
+    endedAt: START.toISOString(),
+    blob: { storagePath: `https://caps.blob/${name}.cap`, sizeBytes: 1000, format: "pcap" },
+    pollCount: 5,
+  };
+}
+
+const ok = (value: unknown) => ({ ok: true, value });
+const child = (instanceId: string, name: string, seconds = 310): ScriptedChild => ({
+  seconds,
+  run: () => report(instanceId, name),
+});
+const verdict = {
+  a: "web-1",
+  b: "db-1",
+  verdict: "web-1→db-1: 3 of 100 packets (3.0 %) left web-1 and never reached db-1",
+  details: [],
+  directions: [],
+};
+
+/** No member running before the group; compare and notify succeed. */
+function activities(
+  states: (call: number, ids: string[]) => CaptureInstanceState[] = (_, ids) =>
+    ids.map((instanceId) => ({ instanceId, runtimeStatus: "NotFound" })),
+): Record<string, ScriptedActivity> {
+  let calls = 0;
+  return {
+    captureInstances: (i) => ok(states(calls++, (i as { instanceIds: string[] }).instanceIds)),
+    signalCaptures: () => ok(null),
+    compareCaptures: () => ok(verdict),
+    notifyGroup: () => ok({ delivered: ["webhook"] }),
+  };
+}
+
+const secondsFromStart = (at: Date) => (at.getTime() - START.getTime()) / 1000;
+
+test("starts every member together as sub-orchestrations, compares them and notifies once per channel", async () => {
+  const result = await replay(captureGroupOrchestrator, {
+    input,
+    start: START,
+    instanceId: "group-2-0123456789abcdef",
+    activities: activities(),
+    children: { [WEB]: child(WEB, "web-1"), [DB]: child(DB, "db-1") },
+  });
+  expect(result.error).toBeUndefined();
+  const starts = result.calls.filter((c) => c.name.startsWith("child:"));
+  expect(starts.map((c) => c.name)).toEqual([`child:${WEB}`, `child:${DB}`]);
+  // Issued in one episode, at the same moment: the captures overlap.
+  expect(new Set(starts.map((c) => c.at.getTime())).size).toBe(1);
+  expect((starts[0]!.input as CaptureRequest).policy?.notify).toBe(false);
+  const output = result.output as GroupReport;
+  expect(output.outcome).toBe("succeeded");
+  expect(output.members.map((m) => [m.name, m.role, m.report?.blob?.storagePath])).toEqual([
+    ["web-1", "started", "https://caps.blob/web-1.cap"],
+    ["db-1", "started", "https://caps.blob/db-1.cap"],
+  ]);
+  expect(output.comparisons).toEqual([verdict]);
+  const compare = result.calls.find((c) => c.name === "compareCaptures");
+  expect(compare?.input).toMatchObject({ a: { name: "web-1" }, b: { name: "db-1" } });
+  expect(result.calls.filter((c) => c.name === "notifyGroup")).toHaveLength(3);
+  expect(result.customStatus).toMatchObject({ phase: "done", outcome: "succeeded" });
+});
+
+test("a member failing: the others are still waited for and reported, the group is partial, no comparison", async () => {
+  const result = await replay(captureGroupOrchestrator, {
+    input,
+    start: START,
+    activities: activities(),
+    children: {
+      [WEB]: child(WEB, "web-1", 400),
+      [DB]: {
+        seconds: 20,
+        run: () => {
+          throw new Error(
+            "Orchestrator function 'captureOrchestrator' failed: [startCapture] AgentMissing",
+          );
+        },
+      },
+    },
+  });
+  const output = result.output as GroupReport;
+  expect(output.outcome).toBe("partial");
+  expect(output.members[0]?.report?.outcome).toBe("succeeded");
+  expect(output.members[1]?.error).toContain("AgentMissing");
+  expect(output.comparisons).toEqual([]);
+  expect(result.calls.filter((c) => c.name === "notifyGroup")).toHaveLength(3);
+  // The failure came at 20 s; the group waited for web-1 until it finished at 400 s.
+  expect(secondsFromStart(result.finishedAt)).toBeGreaterThanOrEqual(400);
+});
+
+test("joins a member that is already capturing: not started again, polled until it finishes", async () => {
+  const result = await replay(captureGroupOrchestrator, {
+    input,
+    start: START,
+    activities: activities((call, ids) =>
+      ids.map((instanceId) =>
+        instanceId !== DB
+          ? { instanceId, runtimeStatus: "NotFound" }
+          : call < 3
+            ? { instanceId, runtimeStatus: "Running" }
+            : { instanceId, runtimeStatus: "Completed", report: report(DB, "db-1") },
+      ),
+    ),
+    children: { [WEB]: child(WEB, "web-1") },
+  });
+  expect(result.calls.filter((c) => c.name.startsWith("child:")).map((c) => c.name)).toEqual([
+    `child:${WEB}`,
+  ]);
+  const output = result.output as GroupReport;
+  expect(output.members.map((m) => m.role)).toEqual(["started", "joined"]);
+  expect(output.members[1]?.report?.blob?.storagePath).toBe("https://caps.blob/db-1.cap");
+  expect(output.comparisons).toHaveLength(1);
+  expect(result.statuses).toContainEqual(
+    expect.objectContaining({
+      phase: "capturingGroup",
+      members: [
+        expect.objectContaining({ instanceId: WEB, role: "started" }),
+        expect.objectContaining({ instanceId: DB, role: "joined" }),
+      ],
+    }),
+  );
+});
+
+test("a child refused because its VM started capturing meanwhile is joined instead", async () => {
+  const result = await replay(captureGroupOrchestrator, {
+    input,
+    start: START,
+    activities: activities((call, ids) =>
+      ids.map((instanceId) =>
+        call === 0
+          ? { instanceId, runtimeStatus: "NotFound" }
+          : { instanceId, runtimeStatus: "Completed", report: report(instanceId, "db-1") },
+      ),
+    ),
+    children: {
+      [WEB]: child(WEB, "web-1"),
+      [DB]: {
+        seconds: 1,
+        run: () => {
+          throw new Error("An Orchestration instance with the status Running already exists.");
+        },
+      },
+    },
+  });
+  const output = result.output as GroupReport;
+  expect(output.members[1]).toMatchObject({ role: "joined", report: { instanceId: DB } });
+  expect(output.outcome).toBe("succeeded");
+});
+
+test("cancelled: the cancel is passed to every member it started; partial files are still compared and notified", async () => {
+  const result = await replay(captureGroupOrchestrator, {
+    input,
+    start: START,
+    activities: activities(),
+    children: { [WEB]: child(WEB, "web-1", 300), [DB]: child(DB, "db-1", 300) },
+    events: [{ name: "cancel", atSecond: 30 }],
+  });
+  const signal = result.calls.find((c) => c.name === "signalCaptures");
+  expect(signal?.input).toEqual({ instanceIds: [WEB, DB], event: "cancel" });
+  expect(secondsFromStart(signal!.at)).toBe(30);
+  const output = result.output as GroupReport;
+  expect(output.outcome).toBe("cancelled");
+  expect(output.members.every((m) => m.report !== undefined)).toBe(true);
+  expect(result.calls.filter((c) => c.name === "notifyGroup")).toHaveLength(3);
+});
