@@ -3,13 +3,15 @@
 # emulator's capture agent) and tshark (reading captures back) for `run` (npm start, npm run demo);
 # for `test` also capinfos (the pcap benchmark's reference) and chromium (the headless browser the
 # ops page test drives). Runs apt-get only when something is missing and we are root; otherwise says
-# how to get them.
+# how to get them. nftables: the impaired path between emulated VMs' namespaces (demo --both-ends,
+# the capture-group tests) drops packets with it; these kernels have no netem.
 set -euo pipefail
 purpose="${1:-test}"
 missing=()
 command -v tcpdump >/dev/null 2>&1 || missing+=(tcpdump)
 command -v tshark >/dev/null 2>&1 || missing+=(tshark)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+command -v nft >/dev/null 2>&1 || missing+=(nftables)
 if [ "$purpose" = "test" ]; then
   command -v capinfos >/dev/null 2>&1 || missing+=(wireshark-common)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
