@@ -21,9 +21,11 @@ export function buildComparison(matcher: CaptureMatcher, warnings: string[]): Ca
   const shares = [hostShares(matcher, 0), hostShares(matcher, 1)] as const;
   const groups = new Map<string, { sender: Side; flows: FlowDirection[] }>();
   const ties = new Set<string>();
+  const samples = new Map<string, DeltaSample>();
+  for (const flow of matcher.flows.values()) samples.set(`${flow.from}>${flow.to}`, flow.deltas);
   for (const flow of matcher.flows.values()) {
     if (!compared.has(flow.flowKey)) continue;
-    const sender = senderOf(flow, shares, ties);
+    const sender = senderOf(flow, shares, samples, ties);
     const key = `${sender}|${flow.from}|${flow.to}`;
     const group = groups.get(key) ?? { sender, flows: [] };
     group.flows.push(flow);
@@ -84,16 +86,33 @@ function hostShares(matcher: CaptureMatcher, s: Side): Map<string, number> {
 /**
  * The capture taken where `from` is local. A VM's own address is in (nearly) every packet of its
  * capture, its peer's only in their shared traffic: `from` leads `to` more in the sender's capture.
+ * When both captures hold only these two hosts that cannot tell, time does: t_B − t_A is the
+ * offset plus the delay for what A sent and the offset minus the delay for what B sent, so of
+ * the two directions the one with the larger median t_B − t_A left A.
  */
 function senderOf(
   flow: FlowDirection,
   shares: readonly [Map<string, number>, Map<string, number>],
+  samples: Map<string, DeltaSample>,
   ties: Set<string>,
 ): Side {
   const lead = (s: Side): number => (shares[s].get(flow.from) ?? 0) - (shares[s].get(flow.to) ?? 0);
   const score = lead(0) - lead(1);
-  if (score === 0) ties.add(`${flow.from} → ${flow.to}`);
-  return score >= 0 ? 0 : 1;
+  if (Math.abs(score) > SHARE_TIE) return score > 0 ? 0 : 1;
+  const here = median(flow.deltas);
+  const back = median(samples.get(`${flow.to}>${flow.from}`));
+  if (here !== undefined && back !== undefined && here !== back) return here > back ? 0 : 1;
+  ties.add(`${flow.from} → ${flow.to}`);
+  return 0;
+}
+
+/** Share differences below this are treated as equal (both hosts in every packet of both captures). */
+const SHARE_TIE = 0.01;
+
+function median(sample: DeltaSample | undefined): number | undefined {
+  if (!sample || sample.count === 0) return undefined;
+  const sorted = Float64Array.from(sample.sampled()).sort();
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 function estimateClock(groups: Array<{ sender: Side; flows: FlowDirection[] }>): ClockEstimate {
