@@ -3,7 +3,8 @@
  * `npm run demo`: the 2 a.m. story on loopback. Uses the stack `npm start` is running (per
  * .local/endpoints.json) or starts its own, makes TCP traffic, posts a real Common Alert Schema
  * alert for a VM, shows the orchestration's progress, and ends with where the .cap is and what
- * the on-call notification said. Exits non-zero if any step fails.
+ * the on-call notification said. Exits non-zero if any step fails. With `--both-ends`: two VMs
+ * across a lossy path, captured as one group (demoBothEnds.ts).
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -13,6 +14,7 @@ import * as path from "node:path";
 import { BlobClient, BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import { redactSecrets } from "../../lib/logging/redact";
 import type { CaptureReport } from "../../lib/workflow/contracts";
+import { demoBothEnds } from "./demoBothEnds";
 import {
   LOCAL_SUBSCRIPTION,
   PROJECT_ROOT,
@@ -190,7 +192,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
+(process.argv.includes("--both-ends") ? demoBothEnds() : main()).then(
   () => process.exit(0),
   (error: unknown) => {
     process.stderr.write(

@@ -39,19 +39,20 @@ const [host, tcpPort, udpPort, tcpBytes, datagrams, seconds] = process.argv.slic
 const chunk = Buffer.alloc(16384, 7), steps = Math.max(1, Math.ceil(Number(tcpBytes) / chunk.length));
 const client = net.connect(Number(tcpPort), host);
 const sock = dgram.createSocket("udp4");
-let sentTcp = 0, sentUdp = 0;
+let sentTcp = 0, sentUdp = 0, tcpClosed = false, udpDone = false;
+const finish = () => { if (tcpClosed && udpDone) setTimeout(() => process.exit(0), 200); };
 client.on("connect", () => {
   const tcpTimer = setInterval(() => {
     if (sentTcp >= steps) { clearInterval(tcpTimer); client.end(); return; }
     client.write(chunk); sentTcp++;
   }, (Number(seconds) * 1000) / steps);
   const udpTimer = setInterval(() => {
-    if (sentUdp >= Number(datagrams)) { clearInterval(udpTimer); sock.close(); return; }
+    if (sentUdp >= Number(datagrams)) { clearInterval(udpTimer); sock.close(() => { udpDone = true; finish(); }); return; }
     const payload = Buffer.alloc(200); payload.writeUInt32BE(sentUdp++);
     sock.send(payload, Number(udpPort), host);
   }, (Number(seconds) * 1000) / Math.max(1, Number(datagrams)));
 });
-client.on("close", () => setTimeout(() => process.exit(0), 200));
+client.on("close", () => { tcpClosed = true; finish(); });
 client.on("error", (e) => { console.error(e.message); process.exit(1); });
 setTimeout(() => process.exit(2), Number(seconds) * 1000 + 30000);
 `;
