@@ -2,6 +2,7 @@
  * `npm run bench`: every measurable hardening goal, in labelled sections —
  *   poll     status calls and history of our poll schedule vs naive 60 s polling
  *   pcap     summariser throughput and memory vs tshark (BENCH_PCAP_MB, default 256)
+ *   compare  two-capture comparison vs the triage of one, same run (BENCH_PCAP_MB per capture)
  *   latency  alert POST → first activity, vs a loopback HTTP round trip (issue 3)
  *   storms   1,000 posts for one VM, 100 VMs at once (issue 7)
  * BENCH_ONLY=latency,storms runs a subset. Exits non-zero when a correctness goal is violated
@@ -16,8 +17,10 @@ type Section = { key: string; title: string; run: () => Promise<string[]> };
 
 const print = (line: string): void => console.log(line);
 
-function pcapBench(sizeMb: string): Promise<string[]> {
-  const script = path.join(__dirname, "pcap", "bench.js");
+function pcapBench(
+  sizeMb: string,
+  script = path.join(__dirname, "pcap", "bench.js"),
+): Promise<string[]> {
   const child = spawn(process.execPath, [script, "--size-mb", sizeMb], { stdio: "inherit" });
   return new Promise((resolve) =>
     child.once("exit", (code) => resolve(code === 0 ? [] : [`pcap bench exited with ${code}`])),
@@ -39,6 +42,15 @@ const sections: Section[] = [
     key: "pcap",
     title: `capture summariser (bench/pcap, ${process.env.BENCH_PCAP_MB ?? "256"} MB)`,
     run: () => pcapBench(process.env.BENCH_PCAP_MB ?? "256"),
+  },
+  {
+    key: "compare",
+    title: `cross-capture comparison (bench/pcap/compareBench, 2 × ${process.env.BENCH_PCAP_MB ?? "256"} MB)`,
+    run: () =>
+      pcapBench(
+        process.env.BENCH_PCAP_MB ?? "256",
+        path.join(__dirname, "pcap", "compareBench.js"),
+      ),
   },
   {
     key: "latency",

@@ -10,6 +10,7 @@ export type Side = 0 | 1;
 const TCP_SYN = 0x02;
 const TCP_FIN = 0x01;
 const RESERVOIR_SIZE = 65_536;
+const RECENT_FLOWS = 4;
 
 /** What happened to one packet seen in one capture. */
 const enum Fate {
@@ -21,15 +22,21 @@ const enum Fate {
 /** One packet sighting, waiting (at most the window) for its twin in the other capture. */
 interface Sighting {
   time: number;
-  key: string;
+  /** Within its flow direction: TCP sequence·2¹⁶ + IP ID; UDP IP ID·2¹⁶ + checksum (exact integers). */
+  key: number;
+  /** The rest of the identity, compared on a key match: TCP payload length and flags, UDP length. */
+  check: number;
   flow: FlowDirection;
   udp: boolean;
   fate: Fate;
   /** Later retransmissions of this segment, classified once this sighting's fate is known. */
   retransmissions: number;
-  /** TCP segments carrying sequence space: the key of their first transmission. */
-  segmentKey: string | null;
+  /** TCP segments carrying sequence space: sequence·2¹⁶ + length, else -1. */
+  segmentKey: number;
 }
+
+type Waiting = Sighting | Sighting[];
+const TWO_16 = 65_536;
 
 /** Counts of one flow direction as one capture saw it. */
 export interface SideCounts {
@@ -51,13 +58,15 @@ export interface SideCounts {
 export interface FlowDirection {
   /** Canonical (direction-free) flow key: both directions share it. */
   flowKey: string;
-  /** The 5-tuple in this direction: part of every packet key. */
-  directionKey: string;
   from: string;
   to: string;
   sides: [SideCounts, SideCounts];
   /** t_B − t_A of matched packets, shared by every flow from `from` to `to`. */
   deltas: DeltaSample;
+  /** Per capture: unmatched sightings by key (one, or a FIFO of identical packets). */
+  waiting: [Map<number, Waiting>, Map<number, Waiting>];
+  /** Per capture: the first transmission of each segment still in the window. */
+  firstSegments: [Map<number, Sighting>, Map<number, Sighting>];
 }
 
 /** Reservoir sample (Vitter's algorithm R with a fixed-seed generator, so reports are reproducible) plus the exact extremes. */
@@ -113,16 +122,8 @@ export class CaptureMatcher {
   readonly lastTime: [number, number] = [-Infinity, -Infinity];
   readonly packets: [number, number] = [0, 0];
   readonly transportPackets: [number, number] = [0, 0];
-  private readonly waiting: [Map<string, Sighting[]>, Map<string, Sighting[]>] = [
-    new Map<string, Sighting[]>(),
-    new Map<string, Sighting[]>(),
-  ];
   private readonly queues: [Sighting[], Sighting[]] = [[], []];
   private readonly queueHeads: [number, number] = [0, 0];
-  private readonly firstSegments: [Map<string, Sighting>, Map<string, Sighting>] = [
-    new Map<string, Sighting>(),
-    new Map<string, Sighting>(),
-  ];
   private readonly decoder: PacketDecoder;
 
   constructor(
@@ -190,35 +191,71 @@ export class CaptureMatcher {
     const ipId = d.ipVersion === 4 ? data.readUInt16BE(d.networkOffset + 4) : 0;
     const counts = flow.sides[side];
     counts.packets++;
-    let key: string;
-    let segmentKey: string | null = null;
+    let key: number;
+    let check: number;
+    let segmentKey = -1;
     if (d.ipProtocol === IpProtocol.tcp) {
       counts.tcp++;
-      const sequenceSpace = d.tcpPayloadLength > 0 || (d.tcpFlags & (TCP_SYN | TCP_FIN)) !== 0;
-      const segment = `${flow.directionKey}|${d.tcpSequence}|${d.tcpPayloadLength}`;
-      if (sequenceSpace) segmentKey = segment;
-      key = `${segment}|${ipId}|${d.tcpFlags}`;
+      const length = d.tcpPayloadLength & 0xffff;
+      if (length > 0 || (d.tcpFlags & (TCP_SYN | TCP_FIN)) !== 0)
+        segmentKey = d.tcpSequence * TWO_16 + length;
+      key = d.tcpSequence * TWO_16 + ipId;
+      check = length * 256 + d.tcpFlags;
     } else {
       counts.udp++;
       const at = d.transportOffset;
-      const length = data.readUInt16BE(at + 4);
-      const checksum = data.readUInt16BE(at + 6);
-      key = `${flow.directionKey}|${ipId}|${length}|${checksum}`;
+      check = data.readUInt16BE(at + 4);
+      key = ipId * TWO_16 + data.readUInt16BE(at + 6);
     }
     const sighting: Sighting = {
       time,
       key,
+      check,
       flow,
       udp: d.ipProtocol === IpProtocol.udp,
       fate: Fate.pending,
       retransmissions: 0,
       segmentKey,
     };
-    if (segmentKey !== null) this.noteSegment(side, sighting, segmentKey);
+    if (segmentKey >= 0) this.noteSegment(side, sighting, segmentKey);
     this.match(side, sighting);
   }
 
+  /** The flow of the previous packets (bulk traffic alternates between a flow's two directions). */
+  private readonly recent: Array<{ tuple: number[]; flow: FlowDirection }> = [];
+
   private flowFor(): FlowDirection | undefined {
+    const d = this.decoder;
+    if (d.ipVersion === 4) {
+      for (const r of this.recent) {
+        const t = r.tuple;
+        if (
+          t[0] === d.source[0] &&
+          t[1] === d.destination[0] &&
+          t[2] === d.sourcePort &&
+          t[3] === d.destinationPort &&
+          t[4] === d.ipProtocol
+        )
+          return r.flow;
+      }
+      const flow = this.lookupFlow();
+      if (flow) {
+        const tuple = [
+          d.source[0]!,
+          d.destination[0]!,
+          d.sourcePort,
+          d.destinationPort,
+          d.ipProtocol,
+        ];
+        this.recent.unshift({ tuple, flow });
+        if (this.recent.length > RECENT_FLOWS) this.recent.pop();
+      }
+      return flow;
+    }
+    return this.lookupFlow();
+  }
+
+  private lookupFlow(): FlowDirection | undefined {
     const d = this.decoder;
     const src = d.ipVersion === 4 ? String(d.source[0]) : d.source.join(",");
     const dst = d.ipVersion === 4 ? String(d.destination[0]) : d.destination.join(",");
@@ -241,21 +278,23 @@ export class CaptureMatcher {
     }
     flow = {
       flowKey: here < there ? `${here}~${there}` : `${there}~${here}`,
-      directionKey: directional,
       from,
       to,
       sides: [sideCounts(), sideCounts()],
       deltas,
+      waiting: [new Map<number, Waiting>(), new Map<number, Waiting>()],
+      firstSegments: [new Map<number, Sighting>(), new Map<number, Sighting>()],
     };
     this.flows.set(directional, flow);
     return flow;
   }
 
   /** A segment whose sequence space this capture already saw from the same sender: a retransmission. */
-  private noteSegment(side: Side, sighting: Sighting, segmentKey: string): void {
-    const first = this.firstSegments[side].get(segmentKey);
+  private noteSegment(side: Side, sighting: Sighting, segmentKey: number): void {
+    const segments = sighting.flow.firstSegments[side];
+    const first = segments.get(segmentKey);
     if (!first) {
-      this.firstSegments[side].set(segmentKey, sighting);
+      segments.set(segmentKey, sighting);
       return;
     }
     const counts = sighting.flow.sides[side];
@@ -267,10 +306,8 @@ export class CaptureMatcher {
 
   private match(side: Side, sighting: Sighting): void {
     const other = (1 - side) as Side;
-    const twins = this.waiting[other].get(sighting.key);
-    const twin = twins?.shift();
-    if (twin && twins) {
-      if (twins.length === 0) this.waiting[other].delete(sighting.key);
+    const twin = take(sighting.flow.waiting[other], sighting);
+    if (twin) {
       const a = side === 0 ? sighting : twin;
       const b = side === 0 ? twin : sighting;
       this.settle(twin, Fate.matched, other);
@@ -279,9 +316,11 @@ export class CaptureMatcher {
       b.flow.sides[1].matched++;
       a.flow.deltas.add(b.time - a.time);
     } else {
-      const list = this.waiting[side].get(sighting.key);
-      if (list) list.push(sighting);
-      else this.waiting[side].set(sighting.key, [sighting]);
+      const waiting = sighting.flow.waiting[side];
+      const present = waiting.get(sighting.key);
+      if (present === undefined) waiting.set(sighting.key, sighting);
+      else if (Array.isArray(present)) present.push(sighting);
+      else waiting.set(sighting.key, [present, sighting]);
     }
     this.queues[side].push(sighting);
     if (this.queues[side].length - this.queueHeads[side] > this.limits.maxPendingPackets) {
@@ -296,12 +335,7 @@ export class CaptureMatcher {
   /** A sighting leaves the window: unmatched if nothing claimed it. */
   private retire(side: Side, sighting: Sighting): void {
     if (sighting.fate === Fate.pending) {
-      const list = this.waiting[side].get(sighting.key);
-      const at = list?.indexOf(sighting) ?? -1;
-      if (list && at >= 0) {
-        list.splice(at, 1);
-        if (list.length === 0) this.waiting[side].delete(sighting.key);
-      }
+      remove(sighting.flow.waiting[side], sighting);
       this.settle(sighting, Fate.unmatched, side);
       const counts = sighting.flow.sides[side];
       counts.unmatched++;
@@ -310,11 +344,9 @@ export class CaptureMatcher {
       const second = Math.floor(sighting.time);
       counts.unmatchedSeconds.set(second, (counts.unmatchedSeconds.get(second) ?? 0) + 1);
     }
-    if (
-      sighting.segmentKey !== null &&
-      this.firstSegments[side].get(sighting.segmentKey) === sighting
-    )
-      this.firstSegments[side].delete(sighting.segmentKey);
+    const segments = sighting.flow.firstSegments[side];
+    if (sighting.segmentKey >= 0 && segments.get(sighting.segmentKey) === sighting)
+      segments.delete(sighting.segmentKey);
   }
 
   /** Records a sighting's fate and classifies the retransmissions that waited for it. */
@@ -325,6 +357,32 @@ export class CaptureMatcher {
     if (fate === Fate.matched) counts.retransmittedSpurious += sighting.retransmissions;
     else counts.retransmittedLost += sighting.retransmissions;
     sighting.retransmissions = 0;
+  }
+}
+
+/** Takes the oldest sighting waiting that is the same packet as `sighting`. */
+function take(waiting: Map<number, Waiting>, sighting: Sighting): Sighting | undefined {
+  const present = waiting.get(sighting.key);
+  if (present === undefined) return undefined;
+  if (!Array.isArray(present)) {
+    if (present.check !== sighting.check) return undefined;
+    waiting.delete(sighting.key);
+    return present;
+  }
+  const at = present.findIndex((candidate) => candidate.check === sighting.check);
+  if (at < 0) return undefined;
+  const [twin] = present.splice(at, 1);
+  if (present.length === 0) waiting.delete(sighting.key);
+  return twin;
+}
+
+function remove(waiting: Map<number, Waiting>, sighting: Sighting): void {
+  const present = waiting.get(sighting.key);
+  if (present === sighting) waiting.delete(sighting.key);
+  else if (Array.isArray(present)) {
+    const at = present.indexOf(sighting);
+    if (at >= 0) present.splice(at, 1);
+    if (present.length === 0) waiting.delete(sighting.key);
   }
 }
 
