@@ -3,17 +3,20 @@
  * is configured. Success and failure alike; the download link is minted here, at send time, so
  * it is fresh when the page arrives.
  */
-import { createHash } from "node:crypto";
 import {
   buildNotification,
   type Notification,
   type NotificationExtras,
 } from "../lib/notify/notification";
 import { slackMessage, teamsMessage } from "../lib/notify/channels";
-import { postJson } from "../lib/notify/deliver";
-import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signBody } from "../lib/notify/signature";
+import {
+  channelUrl,
+  idempotencyKeyOf,
+  sendToChannel,
+  webhookHeaders,
+} from "../lib/notify/channelDelivery";
 import { describeError } from "../lib/azure/armErrors";
-import { failed, ok, type ActivityResult } from "../lib/domain/activityResult";
+import { ok, type ActivityResult } from "../lib/domain/activityResult";
 import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
 import type { ActivitySettings } from "../lib/config/appSettings";
 import {
@@ -28,10 +31,7 @@ const LINK_TTL_SECONDS = 24 * 3600;
 
 /** Same capture, same outcome → same key, however often the activity is retried or replayed. */
 export function idempotencyKey(report: CaptureReport): string {
-  return createHash("sha256")
-    .update(`${report.instanceId}|${report.startedAt}|${report.outcome}`)
-    .digest("hex")
-    .slice(0, 32);
+  return idempotencyKeyOf(report.instanceId, report.startedAt, report.outcome);
 }
 
 async function downloadLink(report: CaptureReport, env: ActivityEnv): Promise<NotificationExtras> {
@@ -48,14 +48,6 @@ async function downloadLink(report: CaptureReport, env: ActivityEnv): Promise<No
   }
 }
 
-function channelUrl(channel: NotifyChannel, settings: ActivitySettings): string | undefined {
-  return {
-    webhook: settings.NOTIFY_WEBHOOK_URL,
-    teams: settings.NOTIFY_TEAMS_URL,
-    slack: settings.NOTIFY_SLACK_URL,
-  }[channel];
-}
-
 function render(
   channel: NotifyChannel,
   notification: Notification,
@@ -65,14 +57,7 @@ function render(
   if (channel === "teams") return { body: JSON.stringify(teamsMessage(notification)), headers: {} };
   if (channel === "slack") return { body: JSON.stringify(slackMessage(notification)), headers: {} };
   const body = JSON.stringify(notification);
-  const headers: Record<string, string> = { [IDEMPOTENCY_HEADER]: idempotencyKey(report) };
-  if (settings.NOTIFY_WEBHOOK_SECRET)
-    headers[SIGNATURE_HEADER] = signBody(
-      settings.NOTIFY_WEBHOOK_SECRET,
-      body,
-      Math.floor(Date.now() / 1000),
-    );
-  return { body, headers };
+  return { body, headers: webhookHeaders(body, idempotencyKey(report), settings) };
 }
 
 export async function notify(
@@ -82,16 +67,8 @@ export async function notify(
   const url = channelUrl(channel, env.settings);
   if (!url) return ok({ delivered: [] });
   const notification = buildNotification(report, await downloadLink(report, env));
-  const { body, headers } = render(channel, notification, report, env.settings);
-  const result = await postJson(channel, url, body, headers);
-  if (!result.delivered)
-    return failed(
-      "NotificationRefused",
-      result.reason,
-      `Check NOTIFY_${channel.toUpperCase()}_URL in the app settings.`,
-    );
-  env.log(`${notification.title}: delivered to ${channel}`);
-  return ok({ delivered: [channel] });
+  const rendered = render(channel, notification, report, env.settings);
+  return sendToChannel(channel, url, { title: notification.title, ...rendered }, env.log);
 }
 
 defineActivity(Activities.notify, notify);

@@ -52,6 +52,17 @@ export function teamsMessage(n: Notification): Record<string, unknown> {
       wrap: true,
       fontType: "Monospace",
     });
+  return adaptiveCardMessage(
+    body,
+    links(n).map((l) => ({ type: "Action.OpenUrl", title: l.title, url: l.url })),
+  );
+}
+
+/** The message envelope Teams Workflows and incoming webhooks accept around an Adaptive Card 1.5. */
+export function adaptiveCardMessage(
+  body: Array<Record<string, unknown>>,
+  actions: Array<Record<string, unknown>> = [],
+): Record<string, unknown> {
   return {
     type: "message",
     attachments: [
@@ -63,7 +74,7 @@ export function teamsMessage(n: Notification): Record<string, unknown> {
           type: "AdaptiveCard",
           version: "1.5",
           body,
-          actions: links(n).map((l) => ({ type: "Action.OpenUrl", title: l.title, url: l.url })),
+          actions,
         },
       },
     ],

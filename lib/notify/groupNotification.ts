@@ -5,6 +5,7 @@
  * sections so the verdict reads the same everywhere.
  */
 import type { GroupReport } from "../workflow/groupContracts";
+import { adaptiveCardMessage } from "./channels";
 
 export const GROUP_NOTIFICATION_SCHEMA = "alert-packet-capture/group-notification@1";
 
@@ -89,24 +90,10 @@ export function groupNotificationText(n: GroupNotification): string[] {
 }
 
 export function groupTeamsMessage(n: GroupNotification): Record<string, unknown> {
-  return {
-    type: "message",
-    attachments: [
-      {
-        contentType: "application/vnd.microsoft.card.adaptive",
-        contentUrl: null,
-        content: {
-          $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
-          type: "AdaptiveCard",
-          version: "1.5",
-          body: [
-            { type: "TextBlock", text: n.title, weight: "Bolder", size: "Medium", wrap: true },
-            ...groupNotificationText(n).map((text) => ({ type: "TextBlock", text, wrap: true })),
-          ],
-        },
-      },
-    ],
-  };
+  return adaptiveCardMessage([
+    { type: "TextBlock", text: n.title, weight: "Bolder", size: "Medium", wrap: true },
+    ...groupNotificationText(n).map((text) => ({ type: "TextBlock", text, wrap: true })),
+  ]);
 }
 
 export function groupSlackMessage(n: GroupNotification): Record<string, unknown> {

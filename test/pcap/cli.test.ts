@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
+import { collector } from "./support/collector";
 import { ExitCode, main } from "../../lib/pcap/cli";
 import { captureVariants } from "./support/variants";
 
@@ -9,17 +9,6 @@ const dir = mkdtempSync(join(tmpdir(), "pcap-cli-"));
 const capture = join(dir, "capture.pcap");
 writeFileSync(capture, captureVariants()[0]!.bytes);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function collector(): Writable & { text: string } {
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      sink.text += chunk.toString();
-      done();
-    },
-  }) as Writable & { text: string };
-  sink.text = "";
-  return sink;
-}
 
 async function run(...argv: string[]) {
   const stdout = collector();

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
+import { collector } from "./support/collector";
 import { ExitCode, main } from "../../lib/pcap/cli";
 import { compareStreams } from "../../lib/pcap/compare";
 import { comparisonVerdict } from "../../lib/pcap/compareText";
@@ -189,17 +189,6 @@ test("the verdict names the direction, count, share and window, then the delay",
     ),
   );
 });
-
-function collector(): Writable & { text: string } {
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      sink.text += chunk.toString();
-      done();
-    },
-  }) as Writable & { text: string };
-  sink.text = "";
-  return sink;
-}
 
 test("pcap-summary --compare prints the comparison as text or JSON; usage errors exit 2", async () => {
   const run = async (...argv: string[]) => {

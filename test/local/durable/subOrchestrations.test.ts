@@ -1,33 +1,16 @@
 // LOCAL DEV/TEST INFRASTRUCTURE — sub-orchestrations on the local durable engine: the extension's
 // child instance ids, failure propagation, retries, a child id already running, and SIGKILLs of the
 // host at random points of a parent with children (every instance completes exactly once).
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import * as os from "node:os";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import {
-  buildLocalRuntime,
   eventually,
-  startTestAzurite,
   startTestHost,
-  type TestAzurite,
   type TestHost,
+  useDurableFixture,
 } from "../fixtures/localRuntime";
 
-let azurite: TestAzurite;
-let build: ReturnType<typeof buildLocalRuntime>;
-let scratch: string;
-
-beforeAll(async () => {
-  build = buildLocalRuntime();
-  scratch = mkdtempSync(path.join(os.tmpdir(), "durable-sub-"));
-  azurite = await startTestAzurite();
-}, 60_000);
-
-afterAll(async () => {
-  await azurite?.stop();
-  build?.cleanup();
-  rmSync(scratch, { recursive: true, force: true });
-});
+const fixture = useDurableFixture("durable-sub-");
 
 interface Status {
   instanceId: string;
@@ -39,6 +22,7 @@ interface Status {
 const keys = { master: "sub-master-key", function: "sub-function-key", system: "sub-system-key" };
 
 function startHost(taskHub: string, clock?: "skip"): Promise<TestHost> {
+  const { build, azurite } = fixture();
   return startTestHost(build.entry, {
     storageConnectionString: azurite.connectionString,
     keys,
@@ -82,7 +66,7 @@ describe("sub-orchestrations", () => {
   });
 
   it("runs children together with derived and given ids, propagates a child's failure, retries a failed child", async () => {
-    const flakyFile = path.join(scratch, "flaky-child.txt");
+    const flakyFile = path.join(fixture().scratch, "flaky-child.txt");
     await start(host, "family", "fam-1", { givenId: "fam-1-child", flakyFile });
     const done = await waitFor(host, "fam-1", "Completed");
     const output = done.output as {
@@ -156,7 +140,7 @@ function killDelays(seed: number): number[] {
 }
 
 it(`survives ${runs} SIGKILLs at random points of a parent with two children: each completes exactly once`, async () => {
-  const executionsFile = path.join(scratch, "sub-executions.jsonl");
+  const executionsFile = path.join(fixture().scratch, "sub-executions.jsonl");
   let host = await startHost("SubCrashHub");
   let recoveries = 0;
   try {
