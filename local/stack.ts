@@ -26,7 +26,7 @@ export const PROJECT_ROOT = findProjectRoot(__dirname);
 export const LOCAL_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 export const LOCAL_STORAGE_ACCOUNT_ID = `/subscriptions/${LOCAL_SUBSCRIPTION}/resourceGroups/capture-rg/providers/Microsoft.Storage/storageAccounts/devstoreaccount1`;
 
-/** What `npm start` publishes in `.local/endpoints.json` (DESIGN.md), for scripts, tests and people. */
+/** What `npm start` publishes in `.local/endpoints.json` (docs/design.md), for scripts, tests and people. */
 export interface Endpoints {
   webhookUrl: string;
   secureWebhookUrl: string;
@@ -43,7 +43,7 @@ export interface Endpoints {
 export interface StackOptions {
   /** Everything persistent lives here: Azurite's data, keys, TLS material, notifications. */
   stateDir: string;
-  /** 0 picks free ports (tests); defaults are DESIGN.md's. */
+  /** 0 picks free ports (tests); defaults are docs/design.md's. */
   ports?: {
     functions?: number;
     blob?: number;

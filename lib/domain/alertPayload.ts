@@ -16,7 +16,7 @@ export type AlertParseResult =
       kind: "capture";
       target: CaptureTarget;
       alert: AlertInfo;
-      /** Capture overrides, keyed as DESIGN.md names them (captureTimeLimitSeconds, …). */
+      /** Capture overrides, keyed as docs/design.md names them (captureTimeLimitSeconds, …). */
       overrides: Record<string, unknown>;
       /** Direct requests may name their watcher and capture; alerts leave both to discovery. */
       watcher?: WatcherRef;

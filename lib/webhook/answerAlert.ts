@@ -1,5 +1,5 @@
 /**
- * The webhook's decision for one alert, as DESIGN.md's table: start (202), deduplicate (200),
+ * The webhook's decision for one alert, as docs/design.md's table: start (202), deduplicate (200),
  * ignore (200), or refuse with a reason (4xx). Engine trouble is a 503 with Retry-After, which
  * Azure Monitor retries; nothing the caller sends can make it a 500.
  */

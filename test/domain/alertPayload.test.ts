@@ -3,7 +3,7 @@ import { parseAlertPayload } from "../../lib/domain/alertPayload";
 import { fixture, FIXTURE_DIR, firedCommonAlert, VM_ID } from "../support/fixtures";
 
 describe("alert payloads: the real samples", () => {
-  test("every sample gets the answer DESIGN.md gives it", () => {
+  test("every sample gets the answer docs/design.md gives it", () => {
     const expected: Record<string, string> = {
       "common-schema-metric-alert.json": "ignored", // monitorCondition Resolved
       "azure-monitor-metric-alert-noncommon.json": "rejected:422", // a storage account, not a VM

@@ -1,6 +1,6 @@
 /**
  * Every fault the ARM emulator can inject, through the whole app: each ends in the state
- * DESIGN.md describes (retried to success, or failed with an actionable reason and a failure
+ * docs/design.md describes (retried to success, or failed with an actionable reason and a failure
  * notification), and nothing is left running on the emulator.
  */
 import type { CaptureReport } from "../../lib/workflow/contracts";

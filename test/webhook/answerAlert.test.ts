@@ -49,7 +49,7 @@ class FakeEngine implements CaptureStarter {
   }
 }
 
-describe("webhook answers (DESIGN.md table)", () => {
+describe("webhook answers (docs/design.md table)", () => {
   test("new capture: 202 with Location and the check-status payload; input carries typed settings", async () => {
     const engine = new FakeEngine();
     const answer = await answerAlert(
