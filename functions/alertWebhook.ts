@@ -19,7 +19,7 @@ import {
 import { checkEntraToken, defaultJwksUrl } from "../lib/edge/entraToken";
 import { readJsonBody } from "../lib/edge/jsonBody";
 import { answerAlert } from "../lib/webhook/answerAlert";
-import { durableCaptureStarter } from "../lib/webhook/captureStarter";
+import { durableCaptureStore } from "../lib/ops/captureStore";
 
 const MISCONFIGURED: HttpResponseInit = {
   status: 500,
@@ -40,10 +40,11 @@ async function handleAlert(
   const answer = await answerAlert(
     body.value,
     settings.value,
-    durableCaptureStarter(df.getClient(context)),
+    durableCaptureStore(df.getClient(context)),
     new Date(),
   );
   context.log(`alert webhook: ${answer.status} ${describe(answer.body)}`);
+  if (answer.cause) context.error(`alert webhook: ${answer.status} because ${answer.cause}`);
   return { status: answer.status, headers: answer.headers, jsonBody: answer.body };
 }
 

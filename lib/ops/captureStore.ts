@@ -1,9 +1,15 @@
 /**
- * What the ops API needs from Durable Functions, as a port bound to the real DurableClient —
- * the only door to the task hub, so the same code runs unchanged in Azure. Tests bind the port
- * to fakes; the end-to-end tests run this binding against the local engine's Durable HTTP API.
+ * What the app needs from Durable Functions, as one port bound to the real DurableClient — the
+ * only door to the task hub, so the same code runs unchanged in Azure. The webhook uses its
+ * status/start/managementPayload (lib/webhook/captureStarter), the ops API the rest. Tests bind
+ * the port to fakes; the end-to-end tests run this binding against the local engine's Durable
+ * HTTP API.
  */
-import type { DurableClient, OrchestrationRuntimeStatus } from "durable-functions";
+import type {
+  DurableClient,
+  HttpManagementPayload,
+  OrchestrationRuntimeStatus,
+} from "durable-functions";
 import type { CaptureRequest } from "../domain/types";
 import { OrchestratorNames } from "../workflow/contracts";
 import type { InstanceStatus } from "./captureView";
@@ -23,15 +29,25 @@ export interface InspectedInstance {
   historyError?: string;
 }
 
+/** Just enough of an instance to decide whether it is busy. */
+export interface InstanceSnapshot {
+  runtimeStatus: string;
+  lastUpdatedTime?: Date;
+}
+
 export interface CaptureStore {
+  /** Without input or history; undefined when no instance with this ID exists. */
+  status(instanceId: string): Promise<InstanceSnapshot | undefined>;
   /** Every instance in the window (the client follows the extension's continuation tokens). */
   list(filter: InstanceFilter): Promise<InstanceStatus[]>;
   /** With input; undefined when there is no such instance. */
   get(instanceId: string): Promise<InstanceStatus | undefined>;
   /** Status with input and output, plus its history. */
   inspect(instanceId: string): Promise<InspectedInstance | undefined>;
-  /** Rejects when the engine refuses (an instance with this ID is Pending or Running). */
+  /** Rejects when the engine refuses (an instance with this ID is Pending or Running) or is unreachable. */
   start(instanceId: string, input: CaptureRequest): Promise<void>;
+  /** The instance's management URLs (they carry the system key: never show them to alert senders). */
+  managementPayload(instanceId: string): HttpManagementPayload;
   raise(instanceId: string, eventName: string, data: unknown): Promise<void>;
   /** The status list is required and non-empty: an empty one would mean "any", running instances included. */
   purge(filter: {
@@ -96,12 +112,12 @@ function fromListRow(row: unknown): InstanceStatus {
 }
 
 export function durableCaptureStore(client: DurableClient): CaptureStore {
-  const get = async (instanceId: string, withHistory: boolean) => {
+  const get = async (instanceId: string, detail: "none" | "input" | "history") => {
     try {
       return await client.getStatus(instanceId, {
-        showInput: true,
-        showHistory: withHistory,
-        showHistoryOutput: withHistory,
+        showInput: detail !== "none",
+        showHistory: detail === "history",
+        showHistoryOutput: detail === "history",
       });
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -109,6 +125,15 @@ export function durableCaptureStore(client: DurableClient): CaptureStore {
     }
   };
   return {
+    async status(instanceId) {
+      const status = await get(instanceId, "none");
+      return (
+        status && {
+          runtimeStatus: String(status.runtimeStatus),
+          lastUpdatedTime: status.lastUpdatedTime,
+        }
+      );
+    },
     async list(filter) {
       const rows = await client.getStatusBy({
         createdTimeFrom: filter.createdTimeFrom,
@@ -117,9 +142,9 @@ export function durableCaptureStore(client: DurableClient): CaptureStore {
       });
       return rows.map(fromListRow);
     },
-    get: (instanceId) => get(instanceId, false),
+    get: (instanceId) => get(instanceId, "input"),
     async inspect(instanceId) {
-      const status = await get(instanceId, true);
+      const status = await get(instanceId, "history");
       if (!status) return undefined;
       const direct = historyOf(status);
       if (direct) return { status, history: direct };
@@ -137,6 +162,7 @@ export function durableCaptureStore(client: DurableClient): CaptureStore {
     async start(instanceId, input) {
       await client.startNew(OrchestratorNames.capture, { instanceId, input });
     },
+    managementPayload: (instanceId) => client.createHttpManagementPayload(instanceId),
     raise: (instanceId, eventName, data) => client.raiseEvent(instanceId, eventName, data),
     async purge(filter) {
       const result = await client.purgeInstanceHistoryBy({

@@ -10,12 +10,15 @@ import { OVERRIDE_KEYS, resolveCaptureSettings } from "../domain/captureParamete
 import { captureNameFor, instanceIdFor } from "../domain/naming";
 import type { CaptureRequest } from "../domain/types";
 import { captureDefaults, type WebhookSettings } from "../config/appSettings";
+import { redactSecrets } from "../logging/redact";
 import type { CaptureStarter } from "./captureStarter";
 
 export interface WebhookAnswer {
   status: number;
   headers?: Record<string, string>;
   body: Record<string, unknown>;
+  /** Why a 503 happened, for the function's log only: never sent to the caller. */
+  cause?: string;
 }
 
 const ACTIVE_STATES = new Set(["Pending", "Running", "ContinuedAsNew", "Suspended"]);
@@ -86,11 +89,13 @@ export async function answerAlert(
       headers: { Location: payload.statusQueryGetUri, "Retry-After": RETRY_AFTER_SECONDS },
       body: { ...payload, target: parsed.target.resourceId },
     };
-  } catch {
+  } catch (error) {
+    // A 503 makes Azure Monitor retry; the log must still say why, or a bug would hide as an outage.
     return {
       status: 503,
       headers: { "Retry-After": RETRY_AFTER_SECONDS },
       body: { error: "the orchestration store is unavailable; retry later" },
+      cause: redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error)),
     };
   }
 }

@@ -44,6 +44,22 @@ class FakeStore implements CaptureStore {
     this.check();
     return this.instances.get(id);
   }
+  async status(id: string) {
+    return this.get(id);
+  }
+  managementPayload(id: string) {
+    const base = `http://127.0.0.1:7071/runtime/webhooks/durabletask/instances/${id}`;
+    return {
+      id,
+      statusQueryGetUri: base,
+      sendEventPostUri: `${base}/raiseEvent/{eventName}`,
+      terminatePostUri: `${base}/terminate?reason={text}`,
+      rewindPostUri: `${base}/rewind`,
+      purgeHistoryDeleteUri: base,
+      suspendPostUri: `${base}/suspend`,
+      resumePostUri: `${base}/resume`,
+    };
+  }
   async inspect(id: string) {
     const status = await this.get(id);
     return (

@@ -5,30 +5,45 @@
  * TaskScheduled/Completed/Failed, retry timers, TimerCreated/Fired, EventRaised — on a
  * virtual clock. Activities are scripted by the test.
  */
+import { InvocationContext } from "@azure/functions";
 import type { OrchestrationHandler } from "durable-functions";
 
-// testingUtils ships without type declarations; these are the two members used here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const testing = require("durable-functions/lib/src/util/testingUtils") as {
-  DurableOrchestrationInput: new (
-    instanceId: string,
-    history: unknown[],
-    input: unknown,
-    longRunningTimerIntervalDuration: string,
-    maximumShortTimerDuration: string,
-    defaultHttpAsyncRequestSleepTimeMillseconds: number,
-    schemaVersion: number,
-    isReplaying: boolean,
-  ) => unknown;
-  DummyOrchestrationContext: new (
-    functionName?: string,
-    invocationId?: string,
-    logHandler?: () => void,
-  ) => unknown;
-  createOrchestrator: (
-    fn: OrchestrationHandler,
-  ) => (trigger: unknown, context: unknown) => Promise<OrchestratorState>;
-};
+type Listener = (trigger: unknown, context: InvocationContext) => Promise<OrchestratorState>;
+
+const REGISTERED_NAME = "replayedOrchestrator";
+const listeners = new WeakMap<OrchestrationHandler, Listener>();
+
+/**
+ * The orchestrator exactly as the Functions worker receives it, through public doors only:
+ * durable-functions' `app.orchestration` registers it with @azure/functions, which hands the
+ * wrapped handler to the worker's `@azure/functions-core` `registerFunction` — the contract the
+ * local host implements too. Here a stand-in core module keeps that callback. It is loaded in an
+ * isolated module registry because @azure/functions decides once, at first use, whether a worker
+ * is present (in jest it is not, and it then skips registrations).
+ */
+async function registered(handler: OrchestrationHandler): Promise<Listener> {
+  const known = listeners.get(handler);
+  if (known) return known;
+  let listener: Listener | undefined;
+  const workerCore = {
+    registerFunction: (_metadata: unknown, callback: Listener) => {
+      listener = callback;
+      return { dispose: () => undefined };
+    },
+    setProgrammingModel: () => undefined,
+    registerHook: () => ({ dispose: () => undefined }),
+    log: () => undefined,
+  };
+  await jest.isolateModulesAsync(async () => {
+    jest.doMock("@azure/functions-core", () => workerCore, { virtual: true });
+    const df = await import("durable-functions");
+    df.app.orchestration(REGISTERED_NAME, handler);
+  });
+  jest.dontMock("@azure/functions-core");
+  if (!listener) throw new Error("replay harness: the orchestrator was not registered");
+  listeners.set(handler, listener);
+  return listener;
+}
 
 const SCHEMA_V3 = 2;
 const EventType = {
@@ -119,14 +134,11 @@ interface PendingTimer {
 }
 
 /** A failed orchestration comes back, as to the extension, as an error carrying the state after `$OutOfProcData$:`. */
-async function runEpisode(
-  run: ReturnType<typeof testing.createOrchestrator>,
-  trigger: unknown,
-): Promise<OrchestratorState> {
+async function runEpisode(run: Listener, trigger: unknown): Promise<OrchestratorState> {
   try {
     return await run(
       trigger,
-      new testing.DummyOrchestrationContext("orchestrator", undefined, () => undefined),
+      new InvocationContext({ functionName: REGISTERED_NAME, logHandler: () => undefined }),
     );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -144,7 +156,7 @@ export async function replay(
   orchestrator: OrchestrationHandler,
   options: ReplayOptions,
 ): Promise<ReplayRun> {
-  const run = testing.createOrchestrator(orchestrator);
+  const run = await registered(orchestrator);
   const start = options.start ?? new Date("2026-01-01T02:00:00Z");
   let now = start.getTime();
   const history: WireEvent[] = [];
@@ -178,16 +190,19 @@ export async function replay(
     for (const event of incoming) push({ EventId: -1, ...event });
     incoming = [];
 
-    const trigger = new testing.DurableOrchestrationInput(
-      options.instanceId ?? "replay-instance",
+    // The orchestrationTrigger binding data as the Durable extension sends it to the worker.
+    const trigger = {
       history,
-      options.input,
-      "3.00:00:00",
-      "6.00:00:00",
-      30000,
-      SCHEMA_V3,
-      false,
-    );
+      input: options.input,
+      instanceId: options.instanceId ?? "replay-instance",
+      isReplaying: episode > 1,
+      parentInstanceId: null,
+      upperSchemaVersion: 1,
+      upperSchemaVersionNew: SCHEMA_V3,
+      longRunningTimerIntervalDuration: "3.00:00:00",
+      maximumShortTimerDuration: "6.00:00:00",
+      defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
+    };
     const state = await runEpisode(run, trigger);
     statuses.push(state.customStatus);
     const flat = flatten(state.actions.flat()).filter(

@@ -203,5 +203,7 @@ describe("webhook answers (docs/design.md table)", () => {
     engine.unavailable = true;
     const answer = await answerAlert(firedCommonAlert(), settings(), engine, NOW);
     expect(answer).toMatchObject({ status: 503, headers: { "Retry-After": expect.any(String) } });
+    expect(answer.cause).toContain("connect ECONNREFUSED");
+    expect(JSON.stringify(answer.body)).not.toContain("ECONNREFUSED");
   });
 });
