@@ -1,5 +1,5 @@
 import type { Diagnostics } from "./diagnostics";
-import { FlowTable } from "./flowTable";
+import { FlowTable, MAX_PROBES } from "./flowTable";
 import { PacketDecoder } from "./packetDecoder";
 import type { PacketSink } from "./packetSink";
 import { IpProtocol, PROTOCOL_NAMES } from "./protocols";
@@ -41,6 +41,8 @@ export const ConversationField = {
 } as const;
 const CONVERSATION_FIELDS = 14;
 
+/** Packets between calls of the checkpoint callback: often enough to stop promptly, rare enough to cost nothing. */
+const CHECKPOINT_PACKETS = 4096;
 const TcpFlag = { fin: 0x01, syn: 0x02, rst: 0x04, ack: 0x10 } as const;
 const MAX_LINK_TYPES = 64;
 
@@ -66,9 +68,11 @@ export class TrafficStats implements PacketSink {
   private readonly decoder: PacketDecoder;
   private readonly key = new Int32Array(CONVERSATION_KEY_WORDS);
 
+  /** @param checkpoint Called every CHECKPOINT_PACKETS packets, e.g. to stop on a time budget. */
   constructor(
     limits: StatsLimits,
     private readonly diagnostics: Diagnostics,
+    private readonly checkpoint: () => void = () => undefined,
   ) {
     this.decoder = new PacketDecoder(diagnostics);
     this.hosts = new FlowTable(HOST_KEY_WORDS, HOST_FIELDS, limits.maxHosts);
@@ -93,7 +97,7 @@ export class TrafficStats implements PacketSink {
     seconds: number,
     nanoseconds: number,
   ): void {
-    this.packets++;
+    if (++this.packets % CHECKPOINT_PACKETS === 0) this.checkpoint();
     this.bytes += originalLength;
     this.capturedBytes += capturedLength;
     const timed = !Number.isNaN(seconds);
@@ -148,11 +152,19 @@ export class TrafficStats implements PacketSink {
     key[0] = ipVersion;
     copyAddress(address, key, 1);
     const entry = this.hosts.upsert(key);
-    if (entry < 0)
-      this.diagnostics.note(
-        `more than ${this.hosts.maxEntries} hosts; the rest are counted as untracked`,
-      );
+    if (entry < 0) this.noteRefused(this.hosts, "hosts");
     return entry;
+  }
+
+  private noteRefused(table: FlowTable, what: string): void {
+    if (table.size < table.maxEntries)
+      this.diagnostics.note(
+        `${what} refused after ${MAX_PROBES} hash probes; counted as untracked`,
+      );
+    else
+      this.diagnostics.note(
+        `more than ${table.maxEntries} ${what}; the rest are counted as untracked`,
+      );
   }
 
   private bumpHost(entry: number, packetsField: number, bytes: number): void {
@@ -177,9 +189,7 @@ export class TrafficStats implements PacketSink {
     if (entry < 0) {
       this.untracked.conversationPackets++;
       this.untracked.conversationBytes += bytes;
-      this.diagnostics.note(
-        `more than ${table.maxEntries} conversations; the rest are counted as untracked`,
-      );
+      this.noteRefused(table, "conversations");
       return;
     }
     const c = table.counters;

@@ -136,4 +136,10 @@ export interface SummarizeOptions {
   maxHosts?: number;
   /** Most timeline buckets kept. Default 3600. */
   maxTimelineBuckets?: number;
+  /**
+   * Milliseconds of processing (time spent reading the source excluded) before the summary stops
+   * early with a "summary truncated" warning, so that no capture can hold a worker indefinitely.
+   * Default 120 000.
+   */
+  timeBudgetMs?: number;
 }
