@@ -1,3 +1,4 @@
+import { formatTimestamp } from "./addressFormat";
 import { byteSize, conversationName, count, endpoint, percent, seconds } from "./textFormat";
 import type { CaptureSummary, ConversationStat, HostStat, Timeline } from "./types";
 
@@ -160,6 +161,6 @@ function timeline(t: Timeline): string[] {
     line,
     "```",
     "",
-    `Busiest ${seconds(width)}: ${count(t.packets[peak]!)} packets, ${byteSize(t.bytes[peak]!)}, starting ${new Date((t.startEpochSeconds + peak * width) * 1000).toISOString()}.`,
+    `Busiest ${seconds(width)}: ${count(t.packets[peak]!)} packets, ${byteSize(t.bytes[peak]!)}, starting ${formatTimestamp(t.startEpochSeconds + peak * width, 0)}.`,
   ];
 }
