@@ -8,6 +8,8 @@ const MAX_KEY_WORDS = 16;
  * input alike; the bound only caps the damage if that ever fails.
  */
 export const MAX_PROBES = 64;
+/** Hashes are 31-bit, so a negative one marks a retired entry. */
+const RETIRED = -1;
 
 /**
  * Simple tabulation hashing: one random 32-bit word per (key byte position, byte value), XORed. The
@@ -117,6 +119,15 @@ export class FlowTable {
     return h & 0x7fffffff;
   }
 
+  /**
+   * Makes `entry` unfindable, keeping its key and counters for reporting: the next `upsert` of the
+   * same key creates a new entry (a reused TCP 4-tuple becomes a second conversation). Its slot stays
+   * occupied, with a hash no key has, so probe chains through it are unchanged.
+   */
+  retire(entry: number): void {
+    this.hashes[entry] = RETIRED;
+  }
+
   keyWord(entry: number, word: number): number {
     return this.keys[entry * this.keyWords + word]!;
   }
@@ -140,6 +151,7 @@ export class FlowTable {
     this.slots = new Int32Array(slotCount);
     const mask = slotCount - 1;
     for (let entry = 0; entry < this.size; entry++) {
+      if (this.hashes[entry] === RETIRED) continue;
       let slot = this.hashes[entry]! & mask;
       while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
       this.slots[slot] = entry + 1;

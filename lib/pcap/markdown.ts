@@ -112,6 +112,7 @@ function tcpHealth(s: CaptureSummary): string[] {
         ["Connections refused (RST to SYN)", count(h.refusedConversations)],
         ["RST packets", count(h.rstPackets)],
         ["Retransmissions", count(h.retransmissions)],
+        ["Out-of-order segments", count(h.outOfOrderSegments)],
         ["Zero-window advertisements", count(h.zeroWindowPackets)],
       ],
     ),

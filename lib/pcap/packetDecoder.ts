@@ -222,7 +222,8 @@ export class PacketDecoder {
           this.diagnostics.note("malformed TCP header", `data offset ${headerLength} bytes`);
           return;
         }
-        if (available < headerLength) return this.truncated("TCP options");
+        // Options are not needed: at short snap lengths they are routinely cut, and the fixed header
+        // plus the IP length still give ports, flags, sequence, window and payload length.
         this.layers |= Layer.tcp;
         this.ports(buf, at);
         this.tcpSequence = buf.readUInt32BE(at + 4);

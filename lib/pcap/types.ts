@@ -93,6 +93,8 @@ export interface TcpConversationHealth {
   synAck: number;
   rst: number;
   retransmissions: number;
+  /** Segments that arrived behind later ones but filled a hole: reordered, not resent. */
+  outOfOrder: number;
   zeroWindow: number;
 }
 
@@ -100,8 +102,13 @@ export interface TcpHealth {
   synPackets: number;
   synAckPackets: number;
   rstPackets: number;
-  /** Segments carrying sequence space (payload, SYN or FIN) already sent in that direction; keep-alives excluded. */
+  /**
+   * Segments carrying sequence space (payload, SYN or FIN) already sent in that direction; keep-alives
+   * excluded. Counted in tracked conversations only: it needs the conversation's sequence state.
+   */
   retransmissions: number;
+  /** Segments behind the highest sequence sent that fill a hole left by a jump ahead (reordering). */
+  outOfOrderSegments: number;
   /** Window advertisements of zero, SYN/FIN/RST excluded — tshark's tcp.analysis.zero_window. */
   zeroWindowPackets: number;
   /** Conversations whose SYN got neither a SYN-ACK nor a RST. */

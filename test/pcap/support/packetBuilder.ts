@@ -37,16 +37,20 @@ export interface TcpSegment {
   ack?: number;
   flags: number;
   window?: number;
+  /** Raw option bytes, padded with end-of-list to a multiple of 4. */
+  options?: Buffer;
   payload?: Buffer;
 }
 
 export function tcp(s: TcpSegment): Buffer {
-  const header = Buffer.alloc(20);
+  const options = s.options ?? Buffer.alloc(0);
+  const header = Buffer.alloc(20 + Math.ceil(options.length / 4) * 4);
+  options.copy(header, 20);
   header.writeUInt16BE(s.sport, 0);
   header.writeUInt16BE(s.dport, 2);
   header.writeUInt32BE(s.seq >>> 0, 4);
   header.writeUInt32BE((s.ack ?? 0) >>> 0, 8);
-  header[12] = 5 << 4;
+  header[12] = (header.length / 4) << 4;
   header[13] = s.flags;
   header.writeUInt16BE(s.window ?? 65535, 14);
   return Buffer.concat([header, s.payload ?? Buffer.alloc(0)]);

@@ -10,6 +10,7 @@ import {
   type NetworkPacket,
   tcp,
   TcpFlags,
+  type TcpSegment,
   udp,
 } from "./packetBuilder";
 
@@ -215,6 +216,51 @@ export function mixedTraffic(startNs = 1_700_000_000_123_456_789n, net = 0): Sce
 
   // 7. ARP.
   add(1, arpRequest(c, `10.${net}.0.254`));
+  return out;
+}
+
+/** MSS 1460, SACK permitted, timestamps, window scale 7: what a Linux SYN carries (20 option bytes). */
+const SYN_OPTIONS = Buffer.from([
+  2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7,
+]);
+
+/**
+ * TCP cases the mixed traffic lacks, each as tshark sees it: SYNs with options (a 64-byte snap cuts
+ * them), a segment overtaken by the next one and arriving 0.5 ms later (out of order: tshark's
+ * threshold is the handshake's RTT), a late retransmission, and the same 4-tuple reused after FINs
+ * with a fresh ISN (a second conversation).
+ */
+export function tcpEdgeCases(startNs = 1_700_000_200_000_000_000n): ScenarioPacket[] {
+  const out: ScenarioPacket[] = [];
+  let clock = startNs;
+  const c = "10.9.0.1";
+  const s = "10.9.0.2";
+  const send = (
+    gapMs: number,
+    fromClient: boolean,
+    segment: Omit<TcpSegment, "sport" | "dport">,
+  ) => {
+    clock += BigInt(Math.round(gapMs * 1e6));
+    const [src, dst, sport, dport] = fromClient ? [c, s, 41000, 8080] : [s, c, 8080, 41000];
+    out.push({
+      timeNs: clock,
+      packet: ipv4({ src, dst, protocol: TCP }, tcp({ sport, dport, ...segment })),
+    });
+  };
+  for (const isn of [100, 900_000]) {
+    send(isn === 100 ? 0 : 50, true, { seq: isn, flags: syn, options: SYN_OPTIONS });
+    send(1, false, { seq: 7000, ack: isn + 1, flags: syn | ack, options: SYN_OPTIONS });
+    send(1, true, { seq: isn + 1, ack: 7001, flags: ack });
+    // A, then C overtaking B, then B 0.5 ms later; then C again much later.
+    send(1, true, { seq: isn + 1, ack: 7001, flags: psh | ack, payload: payload(100, 1) });
+    send(0.2, true, { seq: isn + 201, ack: 7001, flags: psh | ack, payload: payload(100, 3) });
+    send(0.5, true, { seq: isn + 101, ack: 7001, flags: psh | ack, payload: payload(100, 2) });
+    send(1, false, { seq: 7001, ack: isn + 301, flags: ack });
+    send(400, true, { seq: isn + 201, ack: 7001, flags: psh | ack, payload: payload(100, 3) });
+    send(1, true, { seq: isn + 301, ack: 7001, flags: fin | ack });
+    send(1, false, { seq: 7001, ack: isn + 302, flags: fin | ack });
+    send(1, true, { seq: isn + 302, ack: 7002, flags: ack });
+  }
   return out;
 }
 

@@ -1,12 +1,18 @@
 /** Every container, byte order, timestamp resolution and link type the reader supports, over the same known traffic. */
 import { type CapturedPacket, writePcap, writePcapng } from "./captureWriter";
-import { frameFor, LinkTypes, mixedTraffic, type ScenarioPacket } from "./scenarios";
+import { frameFor, LinkTypes, mixedTraffic, type ScenarioPacket, tcpEdgeCases } from "./scenarios";
 
 export interface CaptureVariant {
   name: string;
   bytes: Buffer;
   /** What the summary should warn about; none for the well-formed variants. */
   warnings?: string[];
+  /**
+   * tshark leaves frames whose TCP options were cut out of its conversation tables (the dissector
+   * stops at the cut before the tap sees them); we keep them. Such a variant's conversations and TCP
+   * health must instead equal those of the uncut variant named here.
+   */
+  uncut?: string;
 }
 
 function framed(
@@ -25,6 +31,8 @@ function framed(
 function byTime(a: CapturedPacket, b: CapturedPacket): number {
   return a.timeNs < b.timeNs ? -1 : a.timeNs > b.timeNs ? 1 : 0;
 }
+
+const EDGE_CASES = "pcap ethernet TCP reordering, a late retransmission and port reuse";
 
 export function captureVariants(): CaptureVariant[] {
   const traffic = mixedTraffic();
@@ -51,11 +59,12 @@ export function captureVariants(): CaptureVariant[] {
   ];
   // Cuts every payload but no header (IPv6 + destination options + TCP needs 82 bytes).
   const snapLength = 96;
-  const cut = framed(LinkTypes.ethernet, traffic).map((p) => ({
-    ...p,
-    data: p.data.subarray(0, snapLength),
-    originalLength: p.data.length,
-  }));
+  const edge = framed(LinkTypes.ethernet, tcpEdgeCases());
+  // 64 bytes keep Ethernet, IPv4 and the fixed TCP header, and cut every SYN's options short.
+  const tiny = 64;
+  const snapped = (packets: CapturedPacket[], at: number) =>
+    packets.map((p) => ({ ...p, data: p.data.subarray(0, at), originalLength: p.data.length }));
+  const cut = snapped(framed(LinkTypes.ethernet, traffic), snapLength);
   return [
     pcap("pcap ethernet µs little-endian", LinkTypes.ethernet, false, false),
     pcap("pcap ethernet ns big-endian", LinkTypes.ethernet, true, true),
@@ -84,6 +93,19 @@ export function captureVariants(): CaptureVariant[] {
         [{ linkType: LinkTypes.linuxSll2, tsoffset: 1000n }],
         framed(LinkTypes.linuxSll2, traffic).map((p) => ({ ...p, obsolete: true })),
       ),
+    },
+    {
+      name: EDGE_CASES,
+      bytes: writePcap(edge, { linkType: LinkTypes.ethernet, nanosecond: true }),
+    },
+    {
+      name: `pcap ethernet TCP edge cases cut to a ${tiny}-byte snap length`,
+      uncut: EDGE_CASES,
+      bytes: writePcap(snapped(edge, tiny), {
+        linkType: LinkTypes.ethernet,
+        nanosecond: true,
+        snapLength: tiny,
+      }),
     },
     {
       name: `pcap ethernet cut to a ${snapLength}-byte snap length`,
