@@ -3,7 +3,11 @@ import { byteSize, conversationName, count, endpoint, percent, seconds } from ".
 import type { CaptureSummary, ConversationStat, HostStat, Timeline } from "./types";
 
 const LINK_TYPE_NAMES: Record<number, string> = {
+  0: "BSD loopback",
   1: "Ethernet",
+  12: "raw IP",
+  14: "raw IP",
+  108: "OpenBSD loopback",
   101: "raw IP",
   113: "Linux cooked v1",
   228: "raw IPv4",

@@ -2,7 +2,7 @@ import type { Diagnostics } from "./diagnostics";
 import { FlowTable, MAX_PROBES } from "./flowTable";
 import { PacketDecoder } from "./packetDecoder";
 import type { PacketSink } from "./packetSink";
-import { IpProtocol, PROTOCOL_NAMES } from "./protocols";
+import { IpProtocol, Layer, PROTOCOL_NAMES } from "./protocols";
 import { TimelineBuilder } from "./timeline";
 
 export interface StatsLimits {
@@ -57,6 +57,7 @@ const TcpClosed = { finFromLow: 1, finFromHigh: 2, rst: 4 } as const;
 const CHECKPOINT_PACKETS = 4096;
 const TcpFlag = { fin: 0x01, syn: 0x02, rst: 0x04, ack: 0x10 } as const;
 const MAX_LINK_TYPES = 64;
+const MAX_NAMED_UNDECODED_LINK_TYPES = 8;
 const CONTROL = TcpFlag.syn | TcpFlag.fin | TcpFlag.rst;
 /** Conversation fields that start as "not seen yet". */
 const UNSET_FIELDS = [
@@ -90,6 +91,7 @@ export class TrafficStats implements PacketSink {
   lastNanoseconds = NaN;
 
   private readonly decoder: PacketDecoder;
+  private readonly undecodedLinkTypes = new Set<number>();
   private readonly key = new Int32Array(CONVERSATION_KEY_WORDS);
 
   /** @param checkpoint Called every CHECKPOINT_PACKETS packets, e.g. to stop on a time budget. */
@@ -131,6 +133,7 @@ export class TrafficStats implements PacketSink {
     }
     const d = this.decoder;
     d.decode(linkType, data, offset, capturedLength, originalLength);
+    if (d.layers === Layer.unsupportedLink) this.noteUndecoded(linkType);
     for (let layers = d.layers; layers !== 0; layers &= layers - 1) {
       const index = 31 - Math.clz32(layers & -layers);
       this.protocolCounters[index * 2]! += 1;
@@ -140,6 +143,17 @@ export class TrafficStats implements PacketSink {
     this.countHosts(d, originalLength);
     if (d.hasTransport)
       this.countConversation(d, originalLength, timed ? seconds + nanoseconds / 1e9 : NaN);
+  }
+
+  private noteUndecoded(linkType: number): void {
+    // One warning per link type (a hostile pcapng can declare thousands), so each has its count.
+    if (this.undecodedLinkTypes.size < MAX_NAMED_UNDECODED_LINK_TYPES)
+      this.undecodedLinkTypes.add(linkType);
+    this.diagnostics.note(
+      this.undecodedLinkTypes.has(linkType)
+        ? `link type ${linkType} is not decoded: packets counted, their contents skipped`
+        : "other link types not decoded: packets counted, their contents skipped",
+    );
   }
 
   private trackTimeRange(seconds: number, nanoseconds: number): void {

@@ -1,7 +1,11 @@
 /** The JSON summary of one capture file. Every count is exact unless a bound was hit; then `warnings` says so. */
 export interface CaptureSummary {
   format: CaptureFormat;
-  /** Link-layer header types seen (LINKTYPE_* numbers), e.g. 1 Ethernet, 113/276 Linux cooked, 101 raw IP. */
+  /**
+   * Link-layer header types seen (LINKTYPE_* numbers), e.g. 1 Ethernet, 113/276 Linux cooked, 101
+   * (also 12, 14) raw IP, 228/229 raw IPv4/IPv6, 0/108 BSD loopback. Packets of any other link type
+   * are counted but not decoded, and a warning says how many.
+   */
   linkTypes: number[];
   /** Bytes consumed from the source, container headers included. */
   bytesRead: number;
@@ -54,7 +58,10 @@ export type ProtocolName =
   | "icmpv6"
   | "other-ip"
   | "other-network"
-  | "unsupported-link";
+  | "unsupported-link"
+  | "loopback"
+  | "pppoe"
+  | "mpls";
 
 export interface HostStat {
   address: string;

@@ -5,6 +5,9 @@ import { conversationKey, isoToEpochNs, printsAs, type TsharkReference } from ".
 /** Our protocol names and the `frame.protocols` names that mean the same layer. */
 const SAME_LAYER: [ours: string[], theirs: string[]][] = [
   [["ethernet"], ["eth"]],
+  [["loopback"], ["null"]],
+  [["pppoe"], ["pppoes"]],
+  [["mpls"], ["mpls"]],
   [["linux-sll", "linux-sll2"], ["sll"]],
   [["vlan"], ["vlan", "ieee8021ad"]],
   [["arp"], ["arp"]],

@@ -7,6 +7,7 @@ import {
   ipv6,
   linuxSll,
   linuxSll2,
+  loopback,
   type NetworkPacket,
   tcp,
   TcpFlags,
@@ -265,7 +266,11 @@ export function tcpEdgeCases(startNs = 1_700_000_200_000_000_000n): ScenarioPack
 }
 
 export const LinkTypes = {
+  null: 0,
   ethernet: 1,
+  rawIpBsd: 12,
+  rawIpOpenBsd: 14,
+  loop: 108,
   rawIp: 101,
   linuxSll: 113,
   ipv4: 228,
@@ -285,7 +290,13 @@ export function frameFor(linkType: number, p: ScenarioPacket): Buffer | null {
     case LinkTypes.linuxSll2:
       return linuxSll2(p.packet);
     case LinkTypes.rawIp:
+    case LinkTypes.rawIpBsd:
+    case LinkTypes.rawIpOpenBsd:
       return isIpv4 || isIpv6 ? p.packet.bytes : null;
+    case LinkTypes.null:
+      return isIpv4 || isIpv6 ? loopback(p.packet, false, 30) : null;
+    case LinkTypes.loop:
+      return isIpv4 || isIpv6 ? loopback(p.packet, true, 24) : null;
     case LinkTypes.ipv4:
       return isIpv4 ? p.packet.bytes : null;
     case LinkTypes.ipv6:

@@ -1,5 +1,6 @@
 /** Every container, byte order, timestamp resolution and link type the reader supports, over the same known traffic. */
 import { type CapturedPacket, writePcap, writePcapng } from "./captureWriter";
+import { EtherType, mpls, pppoe } from "./packetBuilder";
 import { frameFor, LinkTypes, mixedTraffic, type ScenarioPacket, tcpEdgeCases } from "./scenarios";
 
 export interface CaptureVariant {
@@ -25,6 +26,16 @@ function framed(
     return data
       ? [{ timeNs: p.timeNs, data, ...(interfaceId === undefined ? {} : { interfaceId }) }]
       : [];
+  });
+}
+
+/** IP packets alternately in PPPoE and under one or two MPLS labels (VLAN tags kept outside); ARP as it was. */
+function encapsulated(traffic: ScenarioPacket[]): ScenarioPacket[] {
+  return traffic.map((p, i) => {
+    const isIp = p.packet.etherType === EtherType.ipv4 || p.packet.etherType === EtherType.ipv6;
+    if (!isIp) return p;
+    const packet = i % 2 === 0 ? pppoe(p.packet) : mpls(p.packet, i % 3 === 0 ? [16, 17] : [18]);
+    return { ...p, packet };
   });
 }
 
@@ -73,6 +84,17 @@ export function captureVariants(): CaptureVariant[] {
     pcap("pcap raw-ip (101) µs little-endian", LinkTypes.rawIp, false, false),
     pcap("pcap ipv4 (228) ns big-endian", LinkTypes.ipv4, true, true),
     pcap("pcap ipv6 (229) µs little-endian", LinkTypes.ipv6, false, false),
+    pcap("pcap BSD loopback (0) µs little-endian", LinkTypes.null, false, false),
+    pcap("pcap BSD loopback (0) ns big-endian", LinkTypes.null, true, true),
+    pcap("pcap OpenBSD loopback (108) µs little-endian", LinkTypes.loop, false, false),
+    pcap("pcap raw IP (12) µs big-endian", LinkTypes.rawIpBsd, false, true),
+    pcap("pcap raw IP (14) ns little-endian", LinkTypes.rawIpOpenBsd, true, false),
+    {
+      name: "pcap ethernet PPPoE session and MPLS label stacks",
+      bytes: writePcap(framed(LinkTypes.ethernet, encapsulated(traffic)), {
+        linkType: LinkTypes.ethernet,
+      }),
+    },
     { name: "pcapng three interfaces little-endian", bytes: writePcapng(interfaces, interleaved) },
     {
       name: "pcapng three interfaces big-endian",
