@@ -1,8 +1,13 @@
+import { formatTimestamp } from "./addressFormat";
 import { byteSize, conversationName, count, endpoint, percent, seconds } from "./textFormat";
 import type { CaptureSummary, ConversationStat, HostStat, Timeline } from "./types";
 
 const LINK_TYPE_NAMES: Record<number, string> = {
+  0: "BSD loopback",
   1: "Ethernet",
+  12: "raw IP",
+  14: "raw IP",
+  108: "OpenBSD loopback",
   101: "raw IP",
   113: "Linux cooked v1",
   228: "raw IPv4",
@@ -111,6 +116,7 @@ function tcpHealth(s: CaptureSummary): string[] {
         ["Connections refused (RST to SYN)", count(h.refusedConversations)],
         ["RST packets", count(h.rstPackets)],
         ["Retransmissions", count(h.retransmissions)],
+        ["Out-of-order segments", count(h.outOfOrderSegments)],
         ["Zero-window advertisements", count(h.zeroWindowPackets)],
       ],
     ),
@@ -160,6 +166,6 @@ function timeline(t: Timeline): string[] {
     line,
     "```",
     "",
-    `Busiest ${seconds(width)}: ${count(t.packets[peak]!)} packets, ${byteSize(t.bytes[peak]!)}, starting ${new Date((t.startEpochSeconds + peak * width) * 1000).toISOString()}.`,
+    `Busiest ${seconds(width)}: ${count(t.packets[peak]!)} packets, ${byteSize(t.bytes[peak]!)}, starting ${formatTimestamp(t.startEpochSeconds + peak * width, 0)}.`,
   ];
 }

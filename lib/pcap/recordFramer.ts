@@ -45,7 +45,8 @@ export class RecordFramer {
       this.skipping -= pos;
     }
     if (this.carried > 0) pos = this.completeCarry(chunk, pos);
-    while (!this.done && pos < chunk.length) {
+    // A stop from elsewhere (the time budget) ends the chunk too, not only the next one.
+    while (!this.done && !this.diagnostics.stopped && pos < chunk.length) {
       const available = chunk.length - pos;
       if (available < this.format.headerLength()) {
         this.startCarry(chunk, pos);

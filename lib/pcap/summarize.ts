@@ -9,6 +9,7 @@ const DEFAULTS = {
   maxConversations: 100_000,
   maxHosts: 100_000,
   maxTimelineBuckets: 3600,
+  timeBudgetMs: 120_000,
 };
 
 /**
@@ -25,7 +26,16 @@ export async function summarizeStream(
 ): Promise<CaptureSummary> {
   const limits = { ...DEFAULTS, ...definedOnly(options) };
   const diagnostics = new Diagnostics();
-  const stats = new TrafficStats(limits, diagnostics);
+  // Processing time only: a slow download is the source's problem, not a hostile capture's.
+  let busyMs = 0;
+  let pushStartedAt = 0;
+  const checkBudget = () => {
+    if (busyMs + performance.now() - pushStartedAt > limits.timeBudgetMs)
+      diagnostics.stop(
+        `summary truncated: the ${limits.timeBudgetMs / 1000} s processing budget ran out after ${stats.packets} packets`,
+      );
+  };
+  const stats = new TrafficStats(limits, diagnostics, checkBudget);
   const reader = new CaptureReader(stats, diagnostics, (linkType) => stats.addLinkType(linkType));
   let bytesRead = 0;
   for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
@@ -34,11 +44,14 @@ export async function summarizeStream(
         "summarizeStream needs a binary stream; one with an encoding set yields strings",
       );
     bytesRead += chunk.byteLength;
+    pushStartedAt = performance.now();
     reader.push(
       Buffer.isBuffer(chunk)
         ? chunk
         : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
     );
+    checkBudget();
+    busyMs += performance.now() - pushStartedAt;
     options.onProgress?.(bytesRead);
     // Nothing after a fatal problem can be trusted; leaving the loop also releases the source.
     if (reader.stopped) break;

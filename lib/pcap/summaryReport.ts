@@ -77,6 +77,7 @@ export function buildSummary(stats: TrafficStats, context: ReportContext): Captu
       synAckPackets: stats.tcp.synAck,
       rstPackets: stats.tcp.rst,
       retransmissions: stats.tcp.retransmissions,
+      outOfOrderSegments: stats.tcp.outOfOrder,
       zeroWindowPackets: stats.tcp.zeroWindow,
       unansweredSynConversations: unansweredCount,
       refusedConversations: refusedCount,
@@ -178,6 +179,7 @@ function conversationStat(table: FlowTable, entry: number, captureStart: number)
       synAck: c[base + F.synAck]!,
       rst: c[base + F.rst]!,
       retransmissions: c[base + F.retransmissions]!,
+      outOfOrder: c[base + F.outOfOrder]!,
       zeroWindow: c[base + F.zeroWindow]!,
     };
   }

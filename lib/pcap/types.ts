@@ -1,7 +1,11 @@
 /** The JSON summary of one capture file. Every count is exact unless a bound was hit; then `warnings` says so. */
 export interface CaptureSummary {
   format: CaptureFormat;
-  /** Link-layer header types seen (LINKTYPE_* numbers), e.g. 1 Ethernet, 113/276 Linux cooked, 101 raw IP. */
+  /**
+   * Link-layer header types seen (LINKTYPE_* numbers), e.g. 1 Ethernet, 113/276 Linux cooked, 101
+   * (also 12, 14) raw IP, 228/229 raw IPv4/IPv6, 0/108 BSD loopback. Packets of any other link type
+   * are counted but not decoded, and a warning says how many.
+   */
   linkTypes: number[];
   /** Bytes consumed from the source, container headers included. */
   bytesRead: number;
@@ -54,7 +58,10 @@ export type ProtocolName =
   | "icmpv6"
   | "other-ip"
   | "other-network"
-  | "unsupported-link";
+  | "unsupported-link"
+  | "loopback"
+  | "pppoe"
+  | "mpls";
 
 export interface HostStat {
   address: string;
@@ -93,6 +100,8 @@ export interface TcpConversationHealth {
   synAck: number;
   rst: number;
   retransmissions: number;
+  /** Segments that arrived behind later ones but filled a hole: reordered, not resent. */
+  outOfOrder: number;
   zeroWindow: number;
 }
 
@@ -100,8 +109,13 @@ export interface TcpHealth {
   synPackets: number;
   synAckPackets: number;
   rstPackets: number;
-  /** Segments carrying sequence space (payload, SYN or FIN) already sent in that direction; keep-alives excluded. */
+  /**
+   * Segments carrying sequence space (payload, SYN or FIN) already sent in that direction; keep-alives
+   * excluded. Counted in tracked conversations only: it needs the conversation's sequence state.
+   */
   retransmissions: number;
+  /** Segments behind the highest sequence sent that fill a hole left by a jump ahead (reordering). */
+  outOfOrderSegments: number;
   /** Window advertisements of zero, SYN/FIN/RST excluded — tshark's tcp.analysis.zero_window. */
   zeroWindowPackets: number;
   /** Conversations whose SYN got neither a SYN-ACK nor a RST. */
@@ -136,4 +150,10 @@ export interface SummarizeOptions {
   maxHosts?: number;
   /** Most timeline buckets kept. Default 3600. */
   maxTimelineBuckets?: number;
+  /**
+   * Milliseconds of processing (time spent reading the source excluded) before the summary stops
+   * early with a "summary truncated" warning, so that no capture can hold a worker indefinitely.
+   * Default 120 000.
+   */
+  timeBudgetMs?: number;
 }

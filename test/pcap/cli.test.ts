@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { ExitCode, main } from "../../lib/pcap/cli";
+import { writePcapng } from "./support/captureWriter";
 import { captureVariants } from "./support/variants";
 
 const dir = mkdtempSync(join(tmpdir(), "pcap-cli-"));
@@ -63,4 +64,15 @@ test.each([
   expect(code).toBe(ExitCode.unreadable);
   expect(stderr).toContain(`cannot read ${path}`);
   expect(stderr).toContain(message);
+});
+
+test("a pcapng whose if_tsoffset puts packets outside the calendar still gets its Markdown (18.8)", async () => {
+  const file = join(dir, "tsoffset.pcapng");
+  const packet = { timeNs: 0n, data: Buffer.alloc(14) };
+  const bytes = writePcapng([{ linkType: 1, tsoffset: 2n ** 62n }], [packet]);
+  writeFileSync(file, bytes);
+  const { code, stdout, stderr } = await run(file);
+  expect(stderr).toBe("");
+  expect(code).toBe(ExitCode.ok);
+  expect(stdout).toContain("outside the calendar");
 });

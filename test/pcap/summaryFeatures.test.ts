@@ -143,3 +143,22 @@ describe("TCP health and the reports built on it", () => {
     expect(markdown).not.toContain("## Warnings");
   });
 });
+
+describe("link types", () => {
+  test("packets of a link type that is not decoded are counted, and a warning says how many", async () => {
+    const USER0 = 147;
+    const packets = Array.from({ length: 3 }, (_, i) => ({
+      timeNs: T0 + BigInt(i),
+      data: flow(i),
+    }));
+    const summary = await summarize(writePcap(packets, { linkType: USER0 }));
+    expect(summary.packets).toBe(3);
+    expect(summary.linkTypes).toEqual([USER0]);
+    expect(summary.protocols).toEqual([
+      { name: "unsupported-link", packets: 3, bytes: 3 * packets[0]!.data.length },
+    ]);
+    expect(summary.warnings).toEqual([
+      "link type 147 is not decoded: packets counted, their contents skipped ×3",
+    ]);
+  });
+});
