@@ -6,7 +6,20 @@
  * app (ID or identifier URI), it is within its lifetime (small skew), and it carries the
  * `ActionGroupsSecureWebhook` app role.
  */
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from "jose";
+import type { JWTPayload, createRemoteJWKSet } from "jose";
+
+/**
+ * jose v6 is ESM-only and this build is CommonJS. A static import compiles to `require("jose")`,
+ * which throws ERR_REQUIRE_ESM wherever Node's require(esm) is off (Node 22 before 22.12, or run
+ * with --no-experimental-require-module), and the Functions worker then fails to load this module
+ * and every function registered after it. `import()` loads ESM from CommonJS on every Node 22, and
+ * only when a secure-webhook request first arrives; jose stays on its maintained major.
+ */
+type Jose = typeof import("jose");
+let josePromise: Promise<Jose> | undefined;
+function jose(): Promise<Jose> {
+  return (josePromise ??= import("jose"));
+}
 
 export interface EntraSettings {
   tenantId: string;
@@ -33,9 +46,9 @@ export function defaultJwksUrl(tenantId: string): string {
 const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
 /** One key set per URL for the process: jose caches keys and refetches on an unknown `kid`. */
-function keySet(url: string): ReturnType<typeof createRemoteJWKSet> {
+function keySet(lib: Jose, url: string): ReturnType<typeof createRemoteJWKSet> {
   let set = keySets.get(url);
-  if (!set) keySets.set(url, (set = createRemoteJWKSet(new URL(url))));
+  if (!set) keySets.set(url, (set = lib.createRemoteJWKSet(new URL(url))));
   return set;
 }
 
@@ -48,8 +61,9 @@ export async function checkEntraToken(
   );
   if (!match)
     return { ok: false, status: 401, message: "a Microsoft Entra ID bearer token is required" };
+  const lib = await jose();
   try {
-    const { payload } = await jwtVerify(match[1]!, keySet(settings.jwksUrl), {
+    const { payload } = await lib.jwtVerify(match[1]!, keySet(lib, settings.jwksUrl), {
       algorithms: ["RS256"],
       issuer: issuersFor(settings.tenantId),
       audience: settings.audiences,
@@ -66,11 +80,11 @@ export async function checkEntraToken(
     }
     return { ok: true, claims: payload };
   } catch (error) {
-    return { ok: false, status: 401, message: `invalid token: ${describe(error)}` };
+    return { ok: false, status: 401, message: `invalid token: ${describe(lib.errors, error)}` };
   }
 }
 
-function describe(error: unknown): string {
+function describe(errors: Jose["errors"], error: unknown): string {
   if (error instanceof errors.JWTExpired) return "expired";
   if (error instanceof errors.JWTClaimValidationFailed) return `${error.claim} claim rejected`;
   if (error instanceof errors.JOSEAlgNotAllowed) return "algorithm not allowed";
