@@ -8,6 +8,7 @@
  * their file names the operation that handed the URL out (`emulator.lroOf`), so a validator can check
  * a `Location` poll's answer against that operation's responses, as ARM's async protocol defines it.
  */
+import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -55,6 +56,8 @@ export function createTrafficRecorder(dir: string): TrafficRecorder {
   mkdirSync(dir, { recursive: true });
   const origins = new Map<string, LroOrigin>();
   const pending = new Set<Promise<void>>();
+  // Several emulators (parallel test workers) may record into one directory.
+  const recorderId = randomUUID().slice(0, 8);
   let seq = 0;
 
   return {
@@ -71,7 +74,7 @@ export function createTrafficRecorder(dir: string): TrafficRecorder {
         },
         emulator: { operation, ...(lroOf && { lroOf }) },
       };
-      const name = `${String(++seq).padStart(5, "0")}-${operation}.json`;
+      const name = `${recorderId}-${String(++seq).padStart(5, "0")}-${operation}.json`;
       const write = writeFile(path.join(dir, name), `${JSON.stringify(file, null, 2)}\n`).finally(
         () => pending.delete(write),
       );

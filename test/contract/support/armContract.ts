@@ -24,6 +24,8 @@ const SWAGGERS = [
 
 export interface ExchangeVerdict {
   file: string;
+  /** The emulator's name for the operation it answered (its route's operationId). */
+  operation: string;
   /** The spec operation the exchange was checked against; undefined when no vendored spec has it. */
   specOperation?: string;
   issues: string[];
@@ -57,42 +59,52 @@ export async function loadArmContract(): Promise<ArmContract> {
   await validator.initialize();
   return {
     async check(file, traffic) {
-      const lro = traffic.emulator.lroOf;
+      const { operation, lroOf: lro } = traffic.emulator;
       if (lro?.via === "location") {
         const pair = traffic as unknown as RequestResponsePair;
         const response = await validator.validateLiveResponse(pair.liveResponse, {
           url: lro.url,
           method: lro.method,
         });
-        return verdict(file, [response]);
+        return verdict(file, operation, [["response", response]]);
       }
       // oav's types say object bodies; recorded bodies are JSON values of any shape, which it handles.
       const result = await validator.validateLiveRequestResponse(
         traffic as unknown as RequestResponsePair,
       );
-      return verdict(file, [result.requestValidationResult, result.responseValidationResult]);
+      return verdict(file, operation, [
+        ["request", result.requestValidationResult],
+        ["response", result.responseValidationResult],
+      ]);
     },
   };
 }
 
 const NOT_IN_SPECS = /OPERATION_NOT_FOUND|Could not find (best match )?operation/i;
 
-function verdict(file: string, outcomes: Outcome[]): ExchangeVerdict {
+/** Issues read "request|response CODE at /json/path: message". */
+function verdict(
+  file: string,
+  operation: string,
+  outcomes: Array<["request" | "response", Outcome]>,
+): ExchangeVerdict {
   const issues: string[] = [];
   let specOperation: string | undefined;
   let unmatched = false;
-  for (const outcome of outcomes) {
+  for (const [side, outcome] of outcomes) {
     specOperation ??= outcome.operationInfo?.operationId;
     for (const e of outcome.errors ?? [])
-      issues.push(`${e.code} at ${(e.pathsInPayload ?? []).join(",") || "/"}: ${e.message}`);
+      issues.push(
+        `${side} ${e.code} at ${(e.pathsInPayload ?? []).join(",") || "/"}: ${e.message}`,
+      );
     const ex = outcome.runtimeException;
     if (ex) {
       if (NOT_IN_SPECS.test(`${ex.code} ${ex.message}`)) unmatched = true;
-      else issues.push(`${ex.code}: ${ex.message}`);
+      else issues.push(`${side} ${ex.code}: ${ex.message}`);
     }
   }
-  if (unmatched) return { file, issues: [] };
-  return { file, ...(specOperation && { specOperation }), issues };
+  if (unmatched) return { file, operation, issues: [] };
+  return { file, operation, ...(specOperation && { specOperation }), issues };
 }
 
 /** Every recorded exchange in `dir`, in recording order. */
