@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { ArmError, parseJsonBody, readBody, writeResponse, type ArmResponse } from "./armHttp";
 import type { FaultController } from "./faults";
 import { matchRoute, splitPath, type Route } from "./router";
+import type { TrafficRecorder } from "./trafficRecorder";
 
 export interface ArmServerOptions {
   key: string;
@@ -20,6 +21,8 @@ export interface ArmServerOptions {
   adminRoutes: readonly Route[];
   faults: FaultController;
   log: (line: string) => void;
+  /** Records every ARM (not admin) exchange when set. */
+  recorder?: TrafficRecorder;
 }
 
 export interface ArmServer {
@@ -38,6 +41,8 @@ export async function listenArmServer(opts: ArmServerOptions): Promise<ArmServer
     const url = new URL(req.url ?? "/", baseUrl);
     const method = req.method ?? "GET";
     let operation = "-";
+    let admin = false;
+    let requestBody: unknown;
     let response: ArmResponse;
     try {
       if (!authorized(req.headers.authorization, expectedToken)) {
@@ -49,7 +54,7 @@ export async function listenArmServer(opts: ArmServerOptions): Promise<ArmServer
         );
       }
       const segments = splitPath(url.pathname);
-      const admin = segments[0] === ADMIN_PREFIX;
+      admin = segments[0] === ADMIN_PREFIX;
       const match = matchRoute(admin ? opts.adminRoutes : opts.armRoutes, method, segments);
       if (match === undefined)
         throw new ArmError(404, "NotFound", `No emulated operation for ${method} ${url.pathname}.`);
@@ -68,7 +73,7 @@ export async function listenArmServer(opts: ArmServerOptions): Promise<ArmServer
           params: match.params,
           path: url.pathname,
           query: url.searchParams,
-          body: parseJsonBody(await readBody(req)),
+          body: (requestBody = parseJsonBody(await readBody(req))),
           baseUrl,
         }));
     } catch (err) {
@@ -82,10 +87,14 @@ export async function listenArmServer(opts: ArmServerOptions): Promise<ArmServer
           : new ArmError(500, "InternalServerError", "An internal error occurred.").toResponse();
     }
     req.resume();
-    writeResponse(res, {
-      ...response,
-      headers: { ...response.headers, "x-ms-request-id": randomUUID() },
-    });
+    response = { ...response, headers: { ...response.headers, "x-ms-request-id": randomUUID() } };
+    const sentHeaders = writeResponse(res, response);
+    if (opts.recorder && !admin)
+      opts.recorder.record(
+        operation,
+        { url: url.href, method, headers: flatHeaders(req.headers), body: requestBody },
+        { status: response.status, headers: sentHeaders, body: response.body },
+      );
     opts.log(`${method} ${url.pathname}${url.search} ${operation} → ${response.status}`);
   };
 
@@ -127,6 +136,14 @@ function checkApiVersion(query: URLSearchParams): void {
       "InvalidApiVersionParameter",
       `The api-version '${version}' is invalid.`,
     );
+}
+
+function flatHeaders(headers: IncomingMessage["headers"]): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).flatMap(([k, v]) =>
+      v === undefined ? [] : [[k, Array.isArray(v) ? v.join(", ") : v]],
+    ),
+  );
 }
 
 function authorized(header: string | undefined, expected: Buffer): boolean {

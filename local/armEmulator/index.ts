@@ -18,11 +18,13 @@ import { NETWORK_LRO_OPERATIONS, networkRoutes } from "./networkRoutes";
 import { operationRoutes } from "./operationRoutes";
 import { OperationRegistry } from "./operations";
 import { ensureTlsMaterial } from "./tlsMaterial";
+import { createTrafficRecorder } from "./trafficRecorder";
 
 export type { FaultSpec, PendingFault } from "./faults";
 export type { FaultController } from "./faults";
 export type { SessionSummary } from "./capture/captureService";
 export type { InventoryFile } from "./inventory";
+export type { TrafficFile } from "./trafficRecorder";
 
 export interface ArmEmulatorOptions {
   /** 0 (default) = any free port. */
@@ -41,6 +43,11 @@ export interface ArmEmulatorOptions {
   inventoryFile?: string;
   /** Items per list page before a `nextLink`; default 50. */
   pageSize?: number;
+  /**
+   * Writes every ARM exchange as one oav traffic file here (trafficRecorder.ts). Default: the
+   * `ARM_EMULATOR_TRAFFIC_DIR` environment variable, so whole test runs can switch it on; unset = off.
+   */
+  trafficDir?: string;
   log?: (line: string) => void;
 }
 
@@ -92,6 +99,8 @@ export async function startArmEmulator(opts: ArmEmulatorOptions): Promise<ArmEmu
   ];
   for (const r of armRoutes) knownOperations.add(r.operation);
 
+  const trafficDir = opts.trafficDir ?? process.env["ARM_EMULATOR_TRAFFIC_DIR"];
+  const recorder = trafficDir ? createTrafficRecorder(trafficDir) : undefined;
   const server = await listenArmServer({
     key: tls.key,
     cert: tls.cert,
@@ -101,6 +110,7 @@ export async function startArmEmulator(opts: ArmEmulatorOptions): Promise<ArmEmu
     adminRoutes: adminRoutes(faults, captures),
     faults,
     log,
+    ...(recorder && { recorder }),
   });
   log(`ARM emulator listening on ${server.url} (region ${inventory.defaultRegion})`);
 
@@ -112,6 +122,7 @@ export async function startArmEmulator(opts: ArmEmulatorOptions): Promise<ArmEmu
     async stop() {
       await server.close();
       await captures.shutdown();
+      await recorder?.flush();
     },
   };
 }

@@ -78,8 +78,10 @@ export class OperationRegistry {
   async asyncOperationStatus(params: Readonly<Record<string, string>>): Promise<ArmResponse> {
     const record = await this.settledWithin(params);
     const result = record.result;
+    const { subscriptionId, provider, region } = record.scope;
     const body: Record<string, unknown> = {
-      id: record.id,
+      // common-types OperationStatusResult: `id` is the status resource's ARM ID (format arm-id), `name` its GUID.
+      id: `/subscriptions/${subscriptionId}/providers/${provider}/locations/${region}/operations/${record.id}`,
       name: record.id,
       startTime: record.startTime.toISOString(),
     };
