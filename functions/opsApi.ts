@@ -19,7 +19,7 @@ import {
   type InvocationContext,
 } from "@azure/functions";
 import * as df from "durable-functions";
-import { readActivitySettings } from "../lib/config/appSettings";
+import { readActivitySettings, readWebhookSettings } from "../lib/config/appSettings";
 import { azureClients } from "../lib/azure/clients";
 import { readJsonBody } from "../lib/edge/jsonBody";
 import { durableCaptureStore } from "../lib/ops/captureStore";
@@ -42,6 +42,7 @@ const LINK_TTL_SECONDS = 15 * 60;
 function opsContext(request: HttpRequest, context: InvocationContext): OpsContext {
   return {
     store: durableCaptureStore(df.getClient(context)),
+    settings: readWebhookSettings(),
     links: linkBaseOf(request.url),
     now: new Date(),
   };

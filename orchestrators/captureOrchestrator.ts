@@ -9,7 +9,7 @@
 import * as df from "durable-functions";
 import type { OrchestrationContext, OrchestrationHandler } from "durable-functions";
 import { nextPollAt } from "../lib/domain/pollSchedule";
-import type { CaptureRequest } from "../lib/domain/types";
+import { parseCaptureRequest } from "../lib/domain/captureRequest";
 import {
   asCaptureFailure,
   CaptureFailure,
@@ -166,9 +166,11 @@ function* watchCapture(
   }
 }
 
-/** Launch, watch, stop when we must, verify, summarize: the report of a capture that did not fail. */
+/** Check, launch, watch, stop when we must, verify, summarize: the report of a capture that did not fail. */
 function* captureAndVerify(context: OrchestrationContext, capture: CaptureRun): Flow<void> {
   const { report } = capture;
+  capture.enter("validateRequest");
+  yield* run(context, Activities.validateRequest, capture.request);
   const launched = yield* launchCapture(context, capture);
   if (!launched) {
     report.outcome = "cancelled";
@@ -199,7 +201,17 @@ function* captureAndVerify(context: OrchestrationContext, capture: CaptureRun): 
 const captureOrchestrator: OrchestrationHandler = function* (
   context: OrchestrationContext,
 ): Flow<CaptureReport> {
-  const capture = new CaptureRun(context, context.df.getInput<CaptureRequest>());
+  // Anyone with the system key can start this orchestrator: an input without a request's shape
+  // fails here, deterministically, before anything reads it; validateRequest checks the rest.
+  const shape = parseCaptureRequest(context.df.getInput<unknown>());
+  if (!shape.ok) {
+    throw new Error(
+      failureReason(
+        new CaptureFailure("validateRequest", { code: "RequestRefused", message: shape.message }),
+      ),
+    );
+  }
+  const capture = new CaptureRun(context, shape.request);
   try {
     yield* captureAndVerify(context, capture);
   } catch (error) {

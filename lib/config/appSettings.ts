@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { BUILT_IN_DEFAULTS, LIMITS, type CaptureDefaults } from "../domain/captureParameters";
-import { DEFAULT_POLICY } from "../domain/orchestrationPolicy";
+import { DEFAULT_POLICY, POLICY_LIMITS } from "../domain/orchestrationPolicy";
 
 const list = z
   .string()
@@ -55,9 +55,21 @@ const webhookSchema = z.object({
   CAPTURE_ALLOWED_STORAGE_ACCOUNT_IDS: list,
   /** Subscriptions or resource groups whose VMs may be captured; empty means any. */
   CAPTURE_ALLOWED_SCOPES: list,
-  CAPTURE_QUOTA_WAIT_SECONDS: intSetting(DEFAULT_POLICY.quotaWaitSeconds, 0, 86400),
-  CAPTURE_QUOTA_RECHECK_SECONDS: intSetting(DEFAULT_POLICY.quotaRecheckSeconds, 5, 3600),
-  CAPTURE_DEADLINE_GRACE_SECONDS: intSetting(DEFAULT_POLICY.deadlineGraceSeconds, 10, 3600),
+  CAPTURE_QUOTA_WAIT_SECONDS: intSetting(
+    DEFAULT_POLICY.quotaWaitSeconds,
+    POLICY_LIMITS.quotaWaitSeconds.min,
+    POLICY_LIMITS.quotaWaitSeconds.max,
+  ),
+  CAPTURE_QUOTA_RECHECK_SECONDS: intSetting(
+    DEFAULT_POLICY.quotaRecheckSeconds,
+    POLICY_LIMITS.quotaRecheckSeconds.min,
+    POLICY_LIMITS.quotaRecheckSeconds.max,
+  ),
+  CAPTURE_DEADLINE_GRACE_SECONDS: intSetting(
+    DEFAULT_POLICY.deadlineGraceSeconds,
+    POLICY_LIMITS.deadlineGraceSeconds.min,
+    POLICY_LIMITS.deadlineGraceSeconds.max,
+  ),
   CAPTURE_SUMMARIZE: z
     .enum(["true", "false"])
     .optional()

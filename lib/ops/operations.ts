@@ -4,6 +4,7 @@
  * with a message; a task hub that does not answer is a 503 the caller may retry.
  */
 import { OrchestrationRuntimeStatus } from "durable-functions";
+import type { SettingsRead, WebhookSettings } from "../config/appSettings";
 import { redactSecrets } from "../logging/redact";
 import { CANCEL_EVENT } from "../workflow/policies";
 import { OrchestratorNames } from "../workflow/contracts";
@@ -38,6 +39,8 @@ export interface OpsAnswer {
 
 export interface OpsContext {
   store: CaptureStore;
+  /** Re-runs are checked against today's allow-lists and limits, as the orchestration will check them. */
+  settings: SettingsRead<WebhookSettings>;
   links: LinkBase;
   now: Date;
 }
@@ -101,7 +104,10 @@ export interface CaptureList {
   window: { since: string; until?: string };
 }
 
-export async function listCaptures(ctx: OpsContext, query: CaptureQuery): Promise<CaptureList> {
+export async function listCaptures(
+  ctx: Pick<OpsContext, "store" | "links" | "now">,
+  query: CaptureQuery,
+): Promise<CaptureList> {
   const page = pageOf(await selectCaptures(ctx.store, query), query.top, query.cursor);
   return {
     items: page.items.map((s) => captureRow(s, ctx.links, ctx.now)),
@@ -191,7 +197,10 @@ export interface RerunResult {
  * NonRunningStates`), and the same ID keeps the webhook's one-capture-per-target dedup and the
  * notification's re-run command pointing at it. v3's DurableClient has no restart().
  */
-async function rerunOne(store: CaptureStore, status: InstanceStatus): Promise<RerunResult> {
+async function rerunOne(
+  { store, settings }: OpsContext,
+  status: InstanceStatus,
+): Promise<RerunResult> {
   const { instanceId, runtimeStatus } = status;
   if (!(RERUNNABLE as readonly string[]).includes(runtimeStatus)) {
     const why = ACTIVE.has(runtimeStatus)
@@ -205,7 +214,7 @@ async function rerunOne(store: CaptureStore, status: InstanceStatus): Promise<Re
       message: `capture is ${runtimeStatus}: ${why}`,
     };
   }
-  const input = rerunInput(status);
+  const input = rerunInput(status, settings);
   if (!input.ok)
     return {
       instanceId,
@@ -238,7 +247,7 @@ export async function rerunAnswer(ctx: OpsContext, id: string | undefined): Prom
   return guarded(async () => {
     const status = await ctx.store.get(instanceId.value);
     if (!status || status.name !== OrchestratorNames.capture) return notFound(instanceId.value);
-    const result = await rerunOne(ctx.store, status);
+    const result = await rerunOne(ctx, status);
     if (result.status !== 202)
       return error(result.status, `${instanceId.value}: ${result.message}`);
     return {
@@ -248,11 +257,13 @@ export async function rerunAnswer(ctx: OpsContext, id: string | undefined): Prom
   });
 }
 
-async function settle(store: CaptureStore, row: InstanceStatus): Promise<RerunResult> {
+async function settle(ctx: OpsContext, row: InstanceStatus): Promise<RerunResult> {
   try {
     // List answers may leave the input out; read the instance itself before giving up on it.
-    const full = rerunInput(row).ok ? row : ((await store.get(row.instanceId)) ?? row);
-    return await rerunOne(store, full);
+    const full = rerunInput(row, ctx.settings).ok
+      ? row
+      : ((await ctx.store.get(row.instanceId)) ?? row);
+    return await rerunOne(ctx, full);
   } catch (cause) {
     return {
       instanceId: row.instanceId,
@@ -293,7 +304,7 @@ export async function bulkRerunAnswer(ctx: OpsContext, body: unknown): Promise<O
     ).items;
     // Oldest first: the capture that has waited longest gets its re-run first.
     const chosen = matched.slice(0, max).reverse();
-    const results = await mapLimited(chosen, BULK_CONCURRENCY, (row) => settle(ctx.store, row));
+    const results = await mapLimited(chosen, BULK_CONCURRENCY, (row) => settle(ctx, row));
     return {
       status: 200,
       body: {

@@ -4,12 +4,12 @@
  * Azure Monitor retries; nothing the caller sends can make it a 500.
  */
 import type { HttpManagementPayload } from "durable-functions";
-import { isWithinScope, canonicalId } from "../domain/armId";
 import { parseAlertPayload } from "../domain/alertPayload";
 import { OVERRIDE_KEYS, resolveCaptureSettings } from "../domain/captureParameters";
 import { captureNameFor, instanceIdFor } from "../domain/naming";
 import type { CaptureRequest } from "../domain/types";
 import { captureDefaults, type WebhookSettings } from "../config/appSettings";
+import { scopeRefusal, storageAllowed } from "../config/allowLists";
 import { redactSecrets } from "../logging/redact";
 import type { CaptureStarter } from "./captureStarter";
 
@@ -35,15 +35,8 @@ export async function answerAlert(
   if (parsed.kind === "ignored")
     return { status: 200, body: { ignored: true, reason: parsed.reason } };
 
-  const scopes = settings.CAPTURE_ALLOWED_SCOPES;
-  if (
-    scopes.length > 0 &&
-    !scopes.some((scope) => isWithinScope(parsed.target.resourceId, scope))
-  ) {
-    return forbidden(
-      `target ${parsed.target.resourceId} is outside the allowed scopes (CAPTURE_ALLOWED_SCOPES)`,
-    );
-  }
+  const outOfScope = scopeRefusal(parsed.target.resourceId, settings);
+  if (outOfScope) return forbidden(outOfScope);
 
   const resolved = resolveCaptureSettings(parsed.overrides, captureDefaults(settings));
   if (!resolved.ok) return { status: 422, body: { error: resolved.message, key: resolved.key } };
@@ -113,18 +106,6 @@ function isBusy(
     existing.lastUpdatedTime !== undefined &&
     now.getTime() - existing.lastUpdatedTime.getTime() < cooldownMs
   );
-}
-
-/** The payload must never steer captures out: only the configured account or the allow-list. */
-function storageAllowed(storageAccountId: string, settings: WebhookSettings): boolean {
-  const allowed = settings.CAPTURE_ALLOWED_STORAGE_ACCOUNT_IDS;
-  const id = canonicalId(storageAccountId);
-  if (
-    settings.CAPTURE_STORAGE_ACCOUNT_ID &&
-    id === canonicalId(settings.CAPTURE_STORAGE_ACCOUNT_ID)
-  )
-    return true;
-  return allowed.some((a) => canonicalId(a) === id);
 }
 
 function deduplicated(payload: HttpManagementPayload, runtimeStatus: string): WebhookAnswer {

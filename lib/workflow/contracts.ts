@@ -127,6 +127,8 @@ function blobNeverAppeared(lastError: string): PermanentFailure {
 
 /** Every activity, declared once: name (= failure phase), input, output, retry policy. */
 export const Activities = {
+  /** The request checked again against the app's allow-lists and limits, whoever started the orchestration. */
+  validateRequest: contract<CaptureRequest, null>("validateRequest", armRetry),
   checkQuota: contract<CheckQuotaInput, CheckQuotaOutput>("checkQuota", armRetry),
   resolveCaptureName: contract<ResolveNameInput, ResolveNameOutput>("resolveCaptureName", armRetry),
   startCapture: contract<StartCaptureInput, StartCaptureOutput>("startCapture", armRetry),

@@ -11,7 +11,8 @@ import {
   stopAnswer,
   type OpsContext,
 } from "../../lib/ops/operations";
-import { captureStatus } from "./support/statuses";
+import { readWebhookSettings } from "../../lib/config/appSettings";
+import { captureStatus, STORAGE } from "./support/statuses";
 
 const NOW = new Date("2026-03-10T12:00:30.000Z");
 const ACTIVE = ["Pending", "Running"];
@@ -107,7 +108,12 @@ class FakeStore implements CaptureStore {
 }
 
 function ctx(store: FakeStore): OpsContext {
-  return { store, links: { origin: "https://app.example.net", opsPath: "/api/ops" }, now: NOW };
+  return {
+    store,
+    settings: readWebhookSettings({ CAPTURE_STORAGE_ACCOUNT_ID: STORAGE }),
+    links: { origin: "https://app.example.net", opsPath: "/api/ops" },
+    now: NOW,
+  };
 }
 
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);

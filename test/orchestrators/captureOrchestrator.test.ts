@@ -3,8 +3,25 @@ import { plannedPolls } from "../../lib/domain/pollSchedule";
 import type { CaptureRequest } from "../../lib/domain/types";
 import type { CaptureReport } from "../../lib/workflow/contracts";
 import { replay, type ScriptedActivity } from "../support/replayHarness";
+import { validateRequest } from "../../activities/validateRequest";
+import type { ActivityEnv } from "../../lib/workflow/activity";
 
 const START = new Date("2026-01-01T02:00:00Z");
+const STORAGE =
+  "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps";
+/** The app settings the real validateRequest checks against: captures allowed in subscription `sub`, into STORAGE. */
+const APP_SETTINGS = {
+  CAPTURE_STORAGE_ACCOUNT_ID: STORAGE,
+  CAPTURE_ALLOWED_SCOPES: "/subscriptions/sub",
+};
+const saved = { ...process.env };
+beforeAll(() => Object.assign(process.env, APP_SETTINGS));
+afterAll(() => {
+  for (const key of Object.keys(APP_SETTINGS)) delete process.env[key];
+  Object.assign(process.env, saved);
+});
+const refusals: string[] = [];
+const ACTIVITY_ENV = { log: (m: string) => refusals.push(m) } as unknown as ActivityEnv;
 const WATCHER = {
   subscriptionId: "sub",
   resourceGroup: "NetworkWatcherRG",
@@ -26,8 +43,7 @@ function request(timeLimitInSeconds = 300, policy: CaptureRequest["policy"] = {}
       totalBytesPerSession: 1073741824,
       bytesToCapturePerPacket: 0,
       filters: [],
-      storageAccountId:
-        "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps",
+      storageAccountId: STORAGE,
     },
     alert: { schema: "common", ruleName: "tcp-out" },
     captureName: "alertcap-vm1-abc",
@@ -59,6 +75,7 @@ function activities(
 ): Record<string, ScriptedActivity> {
   let startedAt = 0;
   return {
+    validateRequest: (input) => validateRequest(input as CaptureRequest, ACTIVITY_ENV),
     checkQuota: () =>
       ok({ region: "westeurope", watcher: WATCHER, running: 3, limit: 10000, available: true }),
     resolveCaptureName: (input) =>
@@ -113,6 +130,7 @@ describe("captureOrchestrator (durable-functions replay)", () => {
     const polls = run.calls.filter((c) => c.name === "getCaptureStatus");
     expect(polls.map((c) => secondsFromStart(c.at))).toEqual(plannedPolls(300));
     expect(names(run).filter((n) => n !== "getCaptureStatus")).toEqual([
+      "validateRequest",
       "checkQuota",
       "resolveCaptureName",
       "startCapture",
@@ -197,6 +215,7 @@ describe("captureOrchestrator (durable-functions replay)", () => {
     expect(run.error).toContain("AgentMissing");
     expect(run.error).toContain("do something");
     expect(names(run)).toEqual([
+      "validateRequest",
       "checkQuota",
       "resolveCaptureName",
       "startCapture",
@@ -300,7 +319,7 @@ describe("captureOrchestrator (durable-functions replay)", () => {
       }),
     });
     expect((run.output as CaptureReport).outcome).toBe("succeeded");
-    expect(names(run).slice(0, 6)).toEqual([
+    expect(names(run).slice(1, 7)).toEqual([
       "checkQuota",
       "resolveCaptureName",
       "startCapture",
@@ -449,5 +468,75 @@ describe("captureOrchestrator (durable-functions replay)", () => {
     expect((run.output as CaptureReport).outcome).toBe("succeeded");
     expect(run.calls.filter((c) => c.name === "getCaptureStatus").length).toBeLessThanOrEqual(30);
     expect(run.history.length).toBeLessThan(400);
+  });
+});
+
+describe("forged input (started directly through the Durable HTTP API) fails closed", () => {
+  const EVIL_VM =
+    "/subscriptions/evil/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1";
+  const base = request();
+  test.each<[string, CaptureRequest, string]>([
+    [
+      "a VM in another subscription",
+      {
+        ...base,
+        target: { ...base.target, resourceId: EVIL_VM, subscriptionId: "evil" },
+      },
+      "target.resourceId: target /subscriptions/evil/",
+    ],
+    [
+      "target fields that disagree with its ARM ID",
+      { ...base, target: { ...base.target, subscriptionId: "evil" } },
+      "target: the target's fields do not match",
+    ],
+    [
+      "a storage account outside the allow-list",
+      {
+        ...base,
+        settings: {
+          ...base.settings,
+          storageAccountId:
+            "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/exfil",
+        },
+      },
+      "settings.storageAccountId: storage account is neither",
+    ],
+    [
+      "a time limit beyond Network Watcher's range",
+      { ...base, settings: { ...base.settings, timeLimitInSeconds: 99999 } },
+      "captureTimeLimitSeconds",
+    ],
+    [
+      "a watcher in another subscription",
+      { ...base, watcher: { ...WATCHER, subscriptionId: "evil" } },
+      "watcher.subscriptionId",
+    ],
+  ])(
+    "%s: Failed with the reason, nothing but the check and the notification",
+    async (_, input, reason) => {
+      const run = await replay(captureOrchestrator, {
+        input,
+        start: START,
+        activities: activities(),
+      });
+      expect(run.error).toContain("[validateRequest] RequestRefused");
+      expect(run.error).toContain(reason);
+      expect(names(run)).toEqual(["validateRequest", "notify"]);
+      expect(notified(run).failure).toMatchObject({
+        phase: "validateRequest",
+        code: "RequestRefused",
+      });
+      expect(refusals.pop()).toContain(reason);
+    },
+  );
+
+  test("an input without a capture request's shape fails before any activity", async () => {
+    const run = await replay(captureOrchestrator, {
+      input: { target: "/subscriptions/evil" },
+      start: START,
+      activities: activities(),
+    });
+    expect(run.error).toContain("[validateRequest] RequestRefused: target:");
+    expect(run.calls).toEqual([]);
   });
 });

@@ -94,7 +94,7 @@ type WireEvent = Record<string, unknown> & {
   IsPlayed: boolean;
 };
 
-/** A scripted activity: return its result, or throw to simulate a transient failure. */
+/** A scripted activity: return (or resolve to) its result, or throw (reject) to simulate a transient failure. */
 export type ScriptedActivity = (input: unknown, call: { attempt: number; at: Date }) => unknown;
 
 export interface ReplayRun {
@@ -269,7 +269,7 @@ export async function replay(
         attempt: activity.attempt,
       });
       try {
-        const result = script(JSON.parse(JSON.stringify(activity.input ?? null)), {
+        const result: unknown = await script(JSON.parse(JSON.stringify(activity.input ?? null)), {
           attempt: activity.attempt,
           at: new Date(now),
         });
