@@ -9,7 +9,7 @@
 import * as df from "durable-functions";
 import type { OrchestrationContext, OrchestrationHandler } from "durable-functions";
 import { nextPollAt } from "../lib/domain/pollSchedule";
-import { parseCaptureRequest } from "../lib/domain/captureRequest";
+import { parseCaptureRequest, refused, type RequestVerdict } from "../lib/domain/captureRequest";
 import {
   asCaptureFailure,
   CaptureFailure,
@@ -31,6 +31,7 @@ import {
 import type { CaptureStatusOutput } from "../lib/domain/captureStatus";
 import { CANCEL_EVENT } from "../lib/workflow/policies";
 import { run, type Flow } from "../lib/workflow/run";
+import { OrchestrationVersions, startedOnOrAfter } from "../lib/workflow/versions";
 
 /** Waits until `fireAt` unless a `cancel` event arrives first; true when cancelled. */
 function* waitOrCancel(context: OrchestrationContext, fireAt: Date): Flow<boolean> {
@@ -169,8 +170,11 @@ function* watchCapture(
 /** Check, launch, watch, stop when we must, verify, summarize: the report of a capture that did not fail. */
 function* captureAndVerify(context: OrchestrationContext, capture: CaptureRun): Flow<void> {
   const { report } = capture;
-  capture.enter("validateRequest");
-  yield* run(context, Activities.validateRequest, capture.request);
+  // Instances started before versioning replay without this step (see lib/workflow/versions).
+  if (startedOnOrAfter(context, OrchestrationVersions.validatesRequest)) {
+    capture.enter("validateRequest");
+    yield* run(context, Activities.validateRequest, capture.request);
+  }
   const launched = yield* launchCapture(context, capture);
   if (!launched) {
     report.outcome = "cancelled";
@@ -198,12 +202,23 @@ function* captureAndVerify(context: OrchestrationContext, capture: CaptureRun): 
   }
 }
 
+/**
+ * Anyone with the system key can start this orchestrator, with any input and any version. What
+ * can be refused deterministically is refused here, before anything reads the input: an input
+ * without a request's shape, and a version no deploy ever stamped — naming an older one would
+ * otherwise skip validateRequest, which checks the rest.
+ */
+function startable(context: OrchestrationContext): RequestVerdict {
+  const { version } = context.df;
+  if (version && !startedOnOrAfter(context, OrchestrationVersions.validatesRequest))
+    return refused("version", `${version} is not an orchestration version this app ever used`);
+  return parseCaptureRequest(context.df.getInput<unknown>());
+}
+
 const captureOrchestrator: OrchestrationHandler = function* (
   context: OrchestrationContext,
 ): Flow<CaptureReport> {
-  // Anyone with the system key can start this orchestrator: an input without a request's shape
-  // fails here, deterministically, before anything reads it; validateRequest checks the rest.
-  const shape = parseCaptureRequest(context.df.getInput<unknown>());
+  const shape = startable(context);
   if (!shape.ok) {
     throw new Error(
       failureReason(

@@ -80,6 +80,7 @@ export async function runHost(
     systemKey: config.keys.system,
     clock: config.clock,
     maxConcurrentActivities: config.maxConcurrentActivities,
+    versioning: config.versioning,
     log,
   });
   await started.start();

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import type { VersioningSettings } from "../durable/versioning";
 import type { HostKeys } from "./hostKeys";
 
 /** Environment variables the host process reads. App settings are the rest of process.env, as in Azure. */
@@ -31,6 +32,7 @@ export interface HostConfig {
   maxRequestBodyBytes: number;
   routePrefix: string;
   maxConcurrentActivities: number;
+  versioning: VersioningSettings;
 }
 
 /** Azure's limit on an HTTP trigger request (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT default). */
@@ -39,7 +41,13 @@ export const azureMaxRequestBodyBytes = 104_857_600;
 interface HostJson {
   extensions?: {
     http?: { routePrefix?: string };
-    durableTask?: { hubName?: string; maxConcurrentActivityFunctions?: number };
+    durableTask?: {
+      hubName?: string;
+      maxConcurrentActivityFunctions?: number;
+      defaultVersion?: string;
+      versionMatchStrategy?: VersioningSettings["matchStrategy"];
+      versionFailureStrategy?: VersioningSettings["failureStrategy"];
+    };
   };
 }
 
@@ -74,7 +82,22 @@ export function readHostConfig(env: NodeJS.ProcessEnv): HostConfig {
     maxRequestBodyBytes: Number(env[hostEnv.maxRequestBytes] ?? azureMaxRequestBodyBytes),
     routePrefix: hostJson.extensions?.http?.routePrefix ?? "api",
     maxConcurrentActivities: hostJson.extensions?.durableTask?.maxConcurrentActivityFunctions ?? 10,
+    versioning: versioningOf(hostJson),
   };
+}
+
+/** The extension's defaults: CurrentOrOlder, Reject; no defaultVersion means versioning is off. */
+function versioningOf(hostJson: HostJson): VersioningSettings {
+  const durable = hostJson.extensions?.durableTask;
+  const matchStrategy = durable?.versionMatchStrategy ?? "CurrentOrOlder";
+  const failureStrategy = durable?.versionFailureStrategy ?? "Reject";
+  if (!["None", "Strict", "CurrentOrOlder"].includes(matchStrategy))
+    throw new Error(
+      `host.json versionMatchStrategy "${matchStrategy}" must be None, Strict or CurrentOrOlder`,
+    );
+  if (!["Reject", "Fail"].includes(failureStrategy))
+    throw new Error(`host.json versionFailureStrategy "${failureStrategy}" must be Reject or Fail`);
+  return { defaultVersion: durable?.defaultVersion ?? "", matchStrategy, failureStrategy };
 }
 
 function readHostJson(appDir: string): HostJson {

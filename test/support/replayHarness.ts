@@ -5,6 +5,8 @@
  * TaskScheduled/Completed/Failed, retry timers, TimerCreated/Fired, EventRaised — on a
  * virtual clock. Activities are scripted by the test.
  */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { InvocationContext } from "@azure/functions";
 import type { OrchestrationHandler } from "durable-functions";
 
@@ -87,7 +89,7 @@ interface OrchestratorState {
   error?: string;
   customStatus?: unknown;
 }
-type WireEvent = Record<string, unknown> & {
+export type WireEvent = Record<string, unknown> & {
   EventType: number;
   EventId: number;
   Timestamp: string;
@@ -109,7 +111,15 @@ export interface ReplayRun {
 }
 
 export interface ReplayOptions {
-  input: unknown;
+  /** The orchestration's input (with `history`: taken from its ExecutionStarted instead). */
+  input?: unknown;
+  /** The instance's version; by default host.json's defaultVersion, as the extension stamps new instances. */
+  version?: string;
+  /**
+   * Resume an instance from a history recorded earlier (e.g. by an older build of the app), ended
+   * at an episode boundary with only timers pending — as a deploy meets an in-flight instance.
+   */
+  history?: WireEvent[];
   activities: Record<string, ScriptedActivity>;
   /** External events, raised at a virtual time offset (seconds from start). */
   events?: Array<{ name: string; atSecond: number; input?: unknown }>;
@@ -152,24 +162,73 @@ function flatten(actions: Action[]): Action[] {
   return actions.flatMap((a) => (a.compoundActions ? flatten(a.compoundActions) : [a]));
 }
 
+function describe(action: Action): string {
+  return action.actionType === ActionType.CreateTimer
+    ? "a timer"
+    : `activity ${action.functionName}`;
+}
+
+/** host.json's extensions.durableTask.defaultVersion: what the extension stamps on a new instance. */
+function hostDefaultVersion(): string {
+  const hostJson = JSON.parse(
+    readFileSync(path.join(__dirname, "..", "..", "host.json"), "utf8"),
+  ) as {
+    extensions?: { durableTask?: { defaultVersion?: string } };
+  };
+  return hostJson.extensions?.durableTask?.defaultVersion ?? "";
+}
+
+/** Loads a recorded history: its scheduling events become handled actions, unfired timers pending ones. */
+function resume(
+  recorded: WireEvent[],
+  history: WireEvent[],
+  timers: PendingTimer[],
+  scheduled: string[],
+): void {
+  const answered = new Set(recorded.map((e) => e.TaskScheduledId).filter((id) => id !== undefined));
+  const fired = new Set(recorded.map((e) => e.TimerId).filter((id) => id !== undefined));
+  for (const event of recorded) {
+    history.push({ ...event, IsPlayed: true });
+    if (event.EventType === EventType.TaskScheduled) {
+      if (!answered.has(event.EventId))
+        throw new Error("replay harness: resume only where no activity is pending");
+      scheduled.push(`activity ${String(event.Name)}`);
+    } else if (event.EventType === EventType.TimerCreated) {
+      if (!fired.has(event.EventId))
+        timers.push({
+          id: event.EventId,
+          fireAt: Date.parse(event.FireAt as string),
+          actionIndex: scheduled.length,
+        });
+      scheduled.push("a timer");
+    }
+  }
+}
+
 export async function replay(
   orchestrator: OrchestrationHandler,
   options: ReplayOptions,
 ): Promise<ReplayRun> {
   const run = await registered(orchestrator);
-  const start = options.start ?? new Date("2026-01-01T02:00:00Z");
-  let now = start.getTime();
   const history: WireEvent[] = [];
   const calls: ReplayRun["calls"] = [];
   const statuses: unknown[] = [];
-  const events = [...(options.events ?? [])].sort((a, b) => a.atSecond - b.atSecond);
   const activities: PendingActivity[] = [];
   const timers: PendingTimer[] = [];
-  let nextId = 0;
-  let handledActions = 0;
+  /** What each handled action scheduled, in order: a replay must ask for the same again. */
+  const scheduled: string[] = [];
   let incoming: Array<
     Omit<WireEvent, "EventId" | "IsPlayed" | "Timestamp"> & Record<string, unknown>
   > = [];
+  const recorded = options.history;
+  const started = recorded?.find((e) => e.EventType === EventType.ExecutionStarted);
+  if (recorded && !started) throw new Error("replay harness: the history has no ExecutionStarted");
+  const start = started
+    ? new Date(started.Timestamp)
+    : (options.start ?? new Date("2026-01-01T02:00:00Z"));
+  const input: unknown = started ? JSON.parse(started.Input as string) : options.input;
+  let now = recorded ? Date.parse(recorded[recorded.length - 1]!.Timestamp) : start.getTime();
+  const events = [...(options.events ?? [])].sort((a, b) => a.atSecond - b.atSecond);
   const push = (event: Omit<WireEvent, "IsPlayed" | "Timestamp">) =>
     history.push({
       ...event,
@@ -177,85 +236,100 @@ export async function replay(
       IsPlayed: false,
     } as WireEvent);
 
-  push({
-    EventType: EventType.ExecutionStarted,
-    EventId: -1,
-    Name: "orchestrator",
-    Input: JSON.stringify(options.input),
-  });
+  if (recorded) resume(recorded, history, timers, scheduled);
+  else
+    push({
+      EventType: EventType.ExecutionStarted,
+      EventId: -1,
+      Name: "orchestrator",
+      Version: options.version ?? hostDefaultVersion(),
+      Input: JSON.stringify(input),
+    });
+  let nextId = Math.max(-1, ...history.map((e) => e.EventId)) + 1;
+  let handledActions = scheduled.length;
   const maxEpisodes = options.maxEpisodes ?? 500;
   for (let episode = 1; episode <= maxEpisodes; episode++) {
-    for (const event of history) event.IsPlayed = true;
-    push({ EventType: EventType.OrchestratorStarted, EventId: -1 });
-    for (const event of incoming) push({ EventId: -1, ...event });
-    incoming = [];
+    // Resuming: the recorded history ends with an episode; what comes next is a timer firing.
+    if (!(recorded && episode === 1)) {
+      for (const event of history) event.IsPlayed = true;
+      push({ EventType: EventType.OrchestratorStarted, EventId: -1 });
+      for (const event of incoming) push({ EventId: -1, ...event });
+      incoming = [];
 
-    // The orchestrationTrigger binding data as the Durable extension sends it to the worker.
-    const trigger = {
-      history,
-      input: options.input,
-      instanceId: options.instanceId ?? "replay-instance",
-      isReplaying: episode > 1,
-      parentInstanceId: null,
-      upperSchemaVersion: 1,
-      upperSchemaVersionNew: SCHEMA_V3,
-      longRunningTimerIntervalDuration: "3.00:00:00",
-      maximumShortTimerDuration: "6.00:00:00",
-      defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
-    };
-    const state = await runEpisode(run, trigger);
-    statuses.push(state.customStatus);
-    const flat = flatten(state.actions.flat()).filter(
-      (a) => a.actionType !== ActionType.WaitForExternalEvent,
-    );
-    for (const timer of timers) {
-      if (flat[timer.actionIndex]?.isCanceled) timer.fireAt = Number.POSITIVE_INFINITY;
-    }
-    for (const action of flat.slice(handledActions)) {
-      const id = nextId++;
-      if (action.actionType === ActionType.CreateTimer) {
-        const fireAt = new Date(action.fireAt as string).getTime();
-        push({
-          EventType: EventType.TimerCreated,
-          EventId: id,
-          FireAt: new Date(fireAt).toISOString(),
-        });
-        timers.push({ id, fireAt, actionIndex: handledActions });
-      } else if (
-        action.actionType === ActionType.CallActivity ||
-        action.actionType === ActionType.CallActivityWithRetry
-      ) {
-        push({
-          EventType: EventType.TaskScheduled,
-          EventId: id,
-          Name: action.functionName,
-          Input: JSON.stringify(action.input),
-        });
-        activities.push({
-          id,
-          name: action.functionName!,
-          input: action.input,
-          retry: action.retryOptions,
-          attempt: 1,
-          dueAt: now,
-        });
-      } else {
-        throw new Error(`replay harness: unsupported action type ${action.actionType}`);
-      }
-      handledActions++;
-    }
-    push({ EventType: EventType.OrchestratorCompleted, EventId: -1 });
-    if (state.isDone || state.error) {
-      return {
-        output: state.output,
-        error: state.error,
-        customStatus: state.customStatus,
+      // The orchestrationTrigger binding data as the Durable extension sends it to the worker.
+      const trigger = {
         history,
-        calls,
-        statuses,
-        episodes: episode,
-        finishedAt: new Date(now),
+        input,
+        instanceId: options.instanceId ?? "replay-instance",
+        isReplaying: episode > 1,
+        parentInstanceId: null,
+        upperSchemaVersion: 1,
+        upperSchemaVersionNew: SCHEMA_V3,
+        longRunningTimerIntervalDuration: "3.00:00:00",
+        maximumShortTimerDuration: "6.00:00:00",
+        defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
       };
+      const state = await runEpisode(run, trigger);
+      statuses.push(state.customStatus);
+      const flat = flatten(state.actions.flat()).filter(
+        (a) => a.actionType !== ActionType.WaitForExternalEvent,
+      );
+      flat.slice(0, handledActions).forEach((action, i) => {
+        if (describe(action) !== scheduled[i])
+          throw new Error(
+            `replay harness: non-deterministic replay: action ${i} is ${describe(action)}, the history has ${scheduled[i]}`,
+          );
+      });
+      for (const timer of timers) {
+        if (flat[timer.actionIndex]?.isCanceled) timer.fireAt = Number.POSITIVE_INFINITY;
+      }
+      for (const action of flat.slice(handledActions)) {
+        const id = nextId++;
+        if (action.actionType === ActionType.CreateTimer) {
+          const fireAt = new Date(action.fireAt as string).getTime();
+          push({
+            EventType: EventType.TimerCreated,
+            EventId: id,
+            FireAt: new Date(fireAt).toISOString(),
+          });
+          timers.push({ id, fireAt, actionIndex: handledActions });
+        } else if (
+          action.actionType === ActionType.CallActivity ||
+          action.actionType === ActionType.CallActivityWithRetry
+        ) {
+          push({
+            EventType: EventType.TaskScheduled,
+            EventId: id,
+            Name: action.functionName,
+            Input: JSON.stringify(action.input),
+          });
+          activities.push({
+            id,
+            name: action.functionName!,
+            input: action.input,
+            retry: action.retryOptions,
+            attempt: 1,
+            dueAt: now,
+          });
+        } else {
+          throw new Error(`replay harness: unsupported action type ${action.actionType}`);
+        }
+        scheduled.push(describe(action));
+        handledActions++;
+      }
+      push({ EventType: EventType.OrchestratorCompleted, EventId: -1 });
+      if (state.isDone || state.error) {
+        return {
+          output: state.output,
+          error: state.error,
+          customStatus: state.customStatus,
+          history,
+          calls,
+          statuses,
+          episodes: episode,
+          finishedAt: new Date(now),
+        };
+      }
     }
 
     const activity = activities.shift();
