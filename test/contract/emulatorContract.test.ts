@@ -9,19 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { AzureClients } from "../../lib/azure/clients";
-import {
-  createCapture,
-  deleteCapture,
-  getCapture,
-  getCaptureStatus,
-  getTarget,
-  getWatcher,
-  installAgent,
-  listCaptures,
-  listExtensions,
-  listWatchers,
-  stopCapture,
-} from "../../lib/azure/networkWatcher";
+import * as adapters from "../../lib/azure/networkWatcher";
 import type { CaptureSettings, CaptureTarget, WatcherRef } from "../../lib/domain/types";
 import { SUBSCRIPTION } from "../local/armEmulator/support/clients";
 import {
@@ -75,37 +63,39 @@ async function driveAppCallSet(): Promise<void> {
   const vm = target("virtualMachine", "vm-contract");
   const vmss = target("virtualMachineScaleSet", "ss-contract");
 
-  expect(await listWatchers(clients, SUBSCRIPTION)).toContainEqual(
+  expect(await adapters.listWatchers(clients, SUBSCRIPTION)).toContainEqual(
     expect.objectContaining({ name: WATCHER }),
   );
-  expect(await getWatcher(clients, watcher)).toMatchObject({ location: "westeurope" });
+  expect(await adapters.getWatcher(clients, watcher)).toMatchObject({ location: "westeurope" });
   for (const t of [vm, vmss]) {
-    const info = await getTarget(clients, t);
+    const info = await adapters.getTarget(clients, t);
     expect(info).toMatchObject({ location: "westeurope", osType: "Linux" });
-    expect((await listExtensions(clients, t)).length).toBeGreaterThan(0);
-    await installAgent(clients, t, info);
+    expect((await adapters.listExtensions(clients, t)).length).toBeGreaterThan(0);
+    await adapters.installAgent(clients, t, info);
   }
 
-  await createCapture(clients, watcher, vm, "pc-contract", settings);
-  expect(await getCapture(clients, watcher, "pc-contract")).toMatchObject({
+  await adapters.createCapture(clients, watcher, vm, "pc-contract", settings);
+  expect(await adapters.getCapture(clients, watcher, "pc-contract")).toMatchObject({
     provisioningState: "Succeeded",
   });
-  expect((await getCaptureStatus(clients, watcher, "pc-contract")).status).toBe("Running");
-  expect(await listCaptures(clients, watcher)).toHaveLength(1);
-  await stopCapture(clients, watcher, "pc-contract");
-  expect(await getCaptureStatus(clients, watcher, "pc-contract")).toMatchObject({
+  expect((await adapters.getCaptureStatus(clients, watcher, "pc-contract")).status).toBe("Running");
+  expect(await adapters.listCaptures(clients, watcher)).toHaveLength(1);
+  await adapters.stopCapture(clients, watcher, "pc-contract");
+  expect(await adapters.getCaptureStatus(clients, watcher, "pc-contract")).toMatchObject({
     status: "Stopped",
     stopReason: "Manual",
   });
-  await expect(createCapture(clients, watcher, vm, "pc-contract", settings)).rejects.toMatchObject({
+  await expect(
+    adapters.createCapture(clients, watcher, vm, "pc-contract", settings),
+  ).rejects.toMatchObject({
     statusCode: 409,
   });
-  await deleteCapture(clients, watcher, "pc-contract");
+  await adapters.deleteCapture(clients, watcher, "pc-contract");
 
   // Answers to what no longer exists: 404 on GET and POST, 204 on DELETE.
-  expect(await getCapture(clients, watcher, "pc-contract")).toBeUndefined();
-  await stopCapture(clients, watcher, "pc-contract");
-  await deleteCapture(clients, watcher, "pc-contract");
+  expect(await adapters.getCapture(clients, watcher, "pc-contract")).toBeUndefined();
+  await adapters.stopCapture(clients, watcher, "pc-contract");
+  await adapters.deleteCapture(clients, watcher, "pc-contract");
 
   // Throttling and server errors the SDK retries, honouring Retry-After.
   f.emulator.faults.add({
@@ -114,8 +104,8 @@ async function driveAppCallSet(): Promise<void> {
     retryAfterSeconds: 0,
   });
   f.emulator.faults.add({ kind: "serverError", operation: "PacketCaptures_List", status: 503 });
-  await listWatchers(clients, SUBSCRIPTION);
-  await listCaptures(clients, watcher);
+  await adapters.listWatchers(clients, SUBSCRIPTION);
+  await adapters.listCaptures(clients, watcher);
 
   // Failed long-running operations: a Failed Azure-AsyncOperation, and a failed Location poll.
   f.emulator.faults.add({
@@ -123,18 +113,20 @@ async function driveAppCallSet(): Promise<void> {
     operation: "PacketCaptures_Create",
     code: "InternalError",
   });
-  await expect(createCapture(clients, watcher, vm, "pc-failed", settings)).rejects.toThrow(
+  await expect(adapters.createCapture(clients, watcher, vm, "pc-failed", settings)).rejects.toThrow(
     /long-running operation has failed/,
   );
-  expect(await getCaptureStatus(clients, watcher, "pc-failed")).toMatchObject({ status: "Error" });
+  expect(await adapters.getCaptureStatus(clients, watcher, "pc-failed")).toMatchObject({
+    status: "Error",
+  });
   f.emulator.faults.add({ kind: "lroFailure", operation: "PacketCaptures_Stop", code: "Conflict" });
-  await expect(stopCapture(clients, watcher, "pc-failed")).rejects.toThrow();
+  await expect(adapters.stopCapture(clients, watcher, "pc-failed")).rejects.toThrow();
   f.emulator.faults.add({
     kind: "lroFailure",
     operation: "VirtualMachineExtensions_CreateOrUpdate",
   });
-  await expect(installAgent(clients, vm, { location: "westeurope" })).rejects.toThrow();
-  await deleteCapture(clients, watcher, "pc-failed");
+  await expect(adapters.installAgent(clients, vm, { location: "westeurope" })).rejects.toThrow();
+  await adapters.deleteCapture(clients, watcher, "pc-failed");
 }
 
 let verdicts: ExchangeVerdict[] = [];
