@@ -17,12 +17,14 @@ import { Inventory } from "./inventory";
 import { NETWORK_LRO_OPERATIONS, networkRoutes } from "./networkRoutes";
 import { operationRoutes } from "./operationRoutes";
 import { OperationRegistry } from "./operations";
+import { captureOperatorRole, RoleEnforcer, type RoleDefinition } from "./roleEnforcement";
 import { ensureTlsMaterial } from "./tlsMaterial";
 
 export type { FaultSpec, PendingFault } from "./faults";
 export type { FaultController } from "./faults";
 export type { SessionSummary } from "./capture/captureService";
 export type { InventoryFile } from "./inventory";
+export type { RoleDefinition, RoleEnforcer } from "./roleEnforcement";
 
 export interface ArmEmulatorOptions {
   /** 0 (default) = any free port. */
@@ -41,6 +43,8 @@ export interface ArmEmulatorOptions {
   inventoryFile?: string;
   /** Items per list page before a `nextLink`; default 50. */
   pageSize?: number;
+  /** The role the caller holds; default deploy/capture-operator-role.json. `"off"`: no RBAC. */
+  role?: RoleDefinition | "off";
   log?: (line: string) => void;
 }
 
@@ -50,6 +54,8 @@ export interface ArmEmulator {
   /** PEM of the CA that signed the server certificate (NODE_EXTRA_CA_CERTS, or `tlsOptions.ca`). */
   caCertPath: string;
   faults: FaultController;
+  /** Azure RBAC as the emulator enforces it; tests narrow the role with `setRole`. */
+  rbac: RoleEnforcer;
   /** Sessions still running (NotStarted, Running, or uploading). */
   sessions(): SessionSummary[];
   /** Stops the server and every tcpdump. */
@@ -92,6 +98,9 @@ export async function startArmEmulator(opts: ArmEmulatorOptions): Promise<ArmEmu
   ];
   for (const r of armRoutes) knownOperations.add(r.operation);
 
+  const rbac = new RoleEnforcer(
+    opts.role === "off" ? undefined : (opts.role ?? captureOperatorRole()),
+  );
   const server = await listenArmServer({
     key: tls.key,
     cert: tls.cert,
@@ -100,6 +109,7 @@ export async function startArmEmulator(opts: ArmEmulatorOptions): Promise<ArmEmu
     armRoutes,
     adminRoutes: adminRoutes(faults, captures),
     faults,
+    authorize: (request) => rbac.authorize(request),
     log,
   });
   log(`ARM emulator listening on ${server.url} (region ${inventory.defaultRegion})`);
@@ -108,6 +118,7 @@ export async function startArmEmulator(opts: ArmEmulatorOptions): Promise<ArmEmu
     url: server.url,
     caCertPath: tls.caCertPath,
     faults,
+    rbac,
     sessions: () => captures.activeSessions(),
     async stop() {
       await server.close();
