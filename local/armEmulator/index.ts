@@ -15,9 +15,11 @@ import { ExtensionStore } from "./compute/extensionStore";
 import { FaultController } from "./faults";
 import { Inventory } from "./inventory";
 import { NETWORK_LRO_OPERATIONS, networkRoutes } from "./networkRoutes";
+import { authorizationRoutes } from "./authorizationRoutes";
 import { operationRoutes } from "./operationRoutes";
 import { OperationRegistry } from "./operations";
 import { captureOperatorRole, RoleEnforcer, type RoleDefinition } from "./roleEnforcement";
+import { blobEndpointOf, StorageAccounts, storageRoutes } from "./storageRoutes";
 import { ensureTlsMaterial } from "./tlsMaterial";
 
 export type { FaultSpec, PendingFault } from "./faults";
@@ -25,6 +27,7 @@ export type { FaultController } from "./faults";
 export type { SessionSummary } from "./capture/captureService";
 export type { InventoryFile } from "./inventory";
 export type { RoleDefinition, RoleEnforcer } from "./roleEnforcement";
+export type { StorageAccounts } from "./storageRoutes";
 
 export interface ArmEmulatorOptions {
   /** 0 (default) = any free port. */
@@ -43,8 +46,10 @@ export interface ArmEmulatorOptions {
   inventoryFile?: string;
   /** Items per list page before a `nextLink`; default 50. */
   pageSize?: number;
-  /** The role the caller holds; default deploy/capture-operator-role.json. `"off"`: no RBAC. */
-  role?: RoleDefinition | "off";
+  /** The role the caller holds; default deploy/capture-operator-role.json. */
+  role?: RoleDefinition;
+  /** Enforce that role on every ARM call (default true); false lets every call through. */
+  enforceRole?: boolean;
   log?: (line: string) => void;
 }
 
@@ -56,6 +61,8 @@ export interface ArmEmulator {
   faults: FaultController;
   /** Azure RBAC as the emulator enforces it; tests narrow the role with `setRole`. */
   rbac: RoleEnforcer;
+  /** Storage accounts as ARM reports them (doctor's check); tests make one missing or premium. */
+  storageAccounts: StorageAccounts;
   /** Sessions still running (NotStarted, Running, or uploading). */
   sessions(): SessionSummary[];
   /** Stops the server and every tcpdump. */
@@ -91,16 +98,17 @@ export async function startArmEmulator(opts: ArmEmulatorOptions): Promise<ArmEmu
     log,
   });
 
+  const rbac = new RoleEnforcer(opts.role ?? captureOperatorRole(), opts.enforceRole ?? true);
+  const storageAccounts = new StorageAccounts(blobEndpointOf(opts.storageConnectionString));
   const armRoutes = [
     ...networkRoutes({ inventory, captures, operations, faults, pageSize }),
     ...computeRoutes({ inventory, extensions, operations, faults, pageSize }),
     ...operationRoutes(operations),
+    ...storageRoutes(storageAccounts),
+    ...authorizationRoutes(rbac),
   ];
   for (const r of armRoutes) knownOperations.add(r.operation);
 
-  const rbac = new RoleEnforcer(
-    opts.role === "off" ? undefined : (opts.role ?? captureOperatorRole()),
-  );
   const server = await listenArmServer({
     key: tls.key,
     cert: tls.cert,
@@ -119,6 +127,7 @@ export async function startArmEmulator(opts: ArmEmulatorOptions): Promise<ArmEmu
     caCertPath: tls.caCertPath,
     faults,
     rbac,
+    storageAccounts,
     sessions: () => captures.activeSessions(),
     async stop() {
       await server.close();

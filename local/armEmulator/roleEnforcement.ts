@@ -14,8 +14,10 @@ import { ArmError } from "./armHttp";
 
 /** The parts of an Azure role definition (the az CLI's JSON shape) that decide control-plane access. */
 export interface RoleDefinition {
+  Name?: string;
   Actions: string[];
   NotActions?: string[];
+  DataActions?: string[];
 }
 
 export interface AuthorizationRequest {
@@ -59,6 +61,7 @@ const OPERATION_ACTIONS: Record<string, (params: Readonly<Record<string, string>
   OperationResults_Get: (p) => `${p["provider"] ?? ""}/locations/operationResults/read`,
   StorageAccounts_GetProperties: () => "Microsoft.Storage/storageAccounts/read",
   RoleAssignments_ListForScope: () => "Microsoft.Authorization/roleAssignments/read",
+  RoleDefinitions_Get: () => "Microsoft.Authorization/roleDefinitions/read",
 };
 
 /**
@@ -101,24 +104,35 @@ function matcher(pattern: string): RegExp {
   return new RegExp(`^${escaped}$`, "i");
 }
 
-/** Decides each request against the role in force; `undefined` role = enforcement off. */
+/**
+ * Decides each request against the role the caller holds (`undefined`: none). With `enforcing`
+ * false the role is still reported (role assignment routes) but every call is let through, as for
+ * an operator with Owner running `npm run doctor`.
+ */
 export class RoleEnforcer {
   private allowed: RegExp[] = [];
   private denied: RegExp[] = [];
-  private enforcing = false;
+  private held: RoleDefinition | undefined;
   /** Every refusal since the role was last set, in order: which actions were missing. */
   readonly denials: Array<{ code: string; actions: string[] }> = [];
 
-  constructor(role: RoleDefinition | undefined) {
+  constructor(
+    role: RoleDefinition | undefined,
+    private readonly enforcing = true,
+  ) {
     this.setRole(role);
   }
 
-  /** Replaces the role in force (tests narrow it); `undefined` turns enforcement off. */
+  /** Replaces the role the caller holds (tests narrow it); `undefined`: no role at all. */
   setRole(role: RoleDefinition | undefined): void {
-    this.enforcing = role !== undefined;
+    this.held = role;
     this.denials.length = 0;
     this.allowed = (role?.Actions ?? []).map(matcher);
     this.denied = (role?.NotActions ?? []).map(matcher);
+  }
+
+  role(): RoleDefinition | undefined {
+    return this.held;
   }
 
   permits(action: string): boolean {
