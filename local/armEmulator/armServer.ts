@@ -9,6 +9,7 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { ArmError, parseJsonBody, readBody, writeResponse, type ArmResponse } from "./armHttp";
 import type { FaultController } from "./faults";
+import type { AuthorizationRequest } from "./roleEnforcement";
 import { matchRoute, splitPath, type Route } from "./router";
 import type { TrafficRecorder } from "./trafficRecorder";
 
@@ -20,6 +21,8 @@ export interface ArmServerOptions {
   armRoutes: readonly Route[];
   adminRoutes: readonly Route[];
   faults: FaultController;
+  /** Azure RBAC on every ARM (not admin) request; throws ArmError 403 when not permitted. */
+  authorize?: (request: AuthorizationRequest) => void;
   log: (line: string) => void;
   /** Records every ARM (not admin) exchange when set. */
   recorder?: TrafficRecorder;
@@ -66,6 +69,8 @@ export async function listenArmServer(opts: ArmServerOptions): Promise<ArmServer
         );
       operation = match.route.operation;
       if (!admin) checkApiVersion(url.searchParams);
+      const body = (requestBody = parseJsonBody(await readBody(req)));
+      if (!admin) opts.authorize?.({ operation, params: match.params, path: url.pathname, body });
       const fault = admin ? undefined : opts.faults.takeRequestFault(operation);
       response =
         fault ??
@@ -73,7 +78,7 @@ export async function listenArmServer(opts: ArmServerOptions): Promise<ArmServer
           params: match.params,
           path: url.pathname,
           query: url.searchParams,
-          body: (requestBody = parseJsonBody(await readBody(req))),
+          body,
           baseUrl,
         }));
     } catch (err) {

@@ -15,8 +15,11 @@ import { ExtensionStore } from "./compute/extensionStore";
 import { FaultController } from "./faults";
 import { Inventory } from "./inventory";
 import { NETWORK_LRO_OPERATIONS, networkRoutes } from "./networkRoutes";
+import { authorizationRoutes } from "./authorizationRoutes";
 import { operationRoutes } from "./operationRoutes";
 import { OperationRegistry } from "./operations";
+import { captureOperatorRole, RoleEnforcer, type RoleDefinition } from "./roleEnforcement";
+import { blobEndpointOf, StorageAccounts, storageRoutes } from "./storageRoutes";
 import { ensureTlsMaterial } from "./tlsMaterial";
 import { createTrafficRecorder } from "./trafficRecorder";
 
@@ -25,6 +28,8 @@ export type { FaultController } from "./faults";
 export type { SessionSummary } from "./capture/captureService";
 export type { InventoryFile } from "./inventory";
 export type { TrafficFile } from "./trafficRecorder";
+export type { RoleDefinition, RoleEnforcer } from "./roleEnforcement";
+export type { StorageAccounts } from "./storageRoutes";
 
 export interface ArmEmulatorOptions {
   /** 0 (default) = any free port. */
@@ -48,6 +53,10 @@ export interface ArmEmulatorOptions {
    * `ARM_EMULATOR_TRAFFIC_DIR` environment variable, so whole test runs can switch it on; unset = off.
    */
   trafficDir?: string;
+  /** The role the caller holds; default deploy/capture-operator-role.json. */
+  role?: RoleDefinition;
+  /** Enforce that role on every ARM call (default true); false lets every call through. */
+  enforceRole?: boolean;
   log?: (line: string) => void;
 }
 
@@ -57,6 +66,10 @@ export interface ArmEmulator {
   /** PEM of the CA that signed the server certificate (NODE_EXTRA_CA_CERTS, or `tlsOptions.ca`). */
   caCertPath: string;
   faults: FaultController;
+  /** Azure RBAC as the emulator enforces it; tests narrow the role with `setRole`. */
+  rbac: RoleEnforcer;
+  /** Storage accounts as ARM reports them (doctor's check); tests make one missing or premium. */
+  storageAccounts: StorageAccounts;
   /** Sessions still running (NotStarted, Running, or uploading). */
   sessions(): SessionSummary[];
   /** Stops the server and every tcpdump. */
@@ -92,10 +105,14 @@ export async function startArmEmulator(opts: ArmEmulatorOptions): Promise<ArmEmu
     log,
   });
 
+  const rbac = new RoleEnforcer(opts.role ?? captureOperatorRole(), opts.enforceRole ?? true);
+  const storageAccounts = new StorageAccounts(blobEndpointOf(opts.storageConnectionString));
   const armRoutes = [
     ...networkRoutes({ inventory, captures, operations, faults, pageSize }),
     ...computeRoutes({ inventory, extensions, operations, faults, pageSize }),
     ...operationRoutes(operations),
+    ...storageRoutes(storageAccounts),
+    ...authorizationRoutes(rbac),
   ];
   for (const r of armRoutes) knownOperations.add(r.operation);
 
@@ -109,6 +126,7 @@ export async function startArmEmulator(opts: ArmEmulatorOptions): Promise<ArmEmu
     armRoutes,
     adminRoutes: adminRoutes(faults, captures),
     faults,
+    authorize: (request) => rbac.authorize(request),
     log,
     ...(recorder && { recorder }),
   });
@@ -118,6 +136,8 @@ export async function startArmEmulator(opts: ArmEmulatorOptions): Promise<ArmEmu
     url: server.url,
     caCertPath: tls.caCertPath,
     faults,
+    rbac,
+    storageAccounts,
     sessions: () => captures.activeSessions(),
     async stop() {
       await server.close();
