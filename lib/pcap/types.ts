@@ -32,6 +32,11 @@ export interface CaptureSummary {
   timeline: Timeline;
   /** Problems with the file's content (truncation, corruption, caps hit); the summary covers what could be read. */
   warnings: string[];
+  /**
+   * Present when the input is not a capture at all — empty, text, an unknown format, or cut short
+   * inside its file header — saying what it is; a damaged capture has warnings instead.
+   */
+  notCapture?: string;
 }
 
 export type CaptureFormat = "pcap" | "pcapng" | "unknown";
