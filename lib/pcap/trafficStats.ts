@@ -3,7 +3,7 @@ import { FlowTable, MAX_PROBES } from "./flowTable";
 import { PacketDecoder } from "./packetDecoder";
 import type { PacketSink } from "./packetSink";
 import { IpProtocol, Layer, PROTOCOL_NAMES } from "./protocols";
-import { TimelineBuilder } from "./timeline";
+import { TimelineBuilder, TimelineSeries } from "./timeline";
 
 export interface StatsLimits {
   maxHosts: number;
@@ -142,7 +142,7 @@ export class TrafficStats implements PacketSink {
     if (d.ipVersion === 0) return;
     this.countHosts(d, originalLength);
     if (d.hasTransport)
-      this.countConversation(d, originalLength, timed ? seconds + nanoseconds / 1e9 : NaN);
+      this.countConversation(d, originalLength, timed ? seconds : NaN, nanoseconds);
   }
 
   private noteUndecoded(linkType: number): void {
@@ -212,7 +212,14 @@ export class TrafficStats implements PacketSink {
     c[base + 1]! += bytes;
   }
 
-  private countConversation(d: PacketDecoder, bytes: number, time: number): void {
+  /** `seconds` is NaN for a packet without a timestamp. */
+  private countConversation(
+    d: PacketDecoder,
+    bytes: number,
+    seconds: number,
+    nanoseconds: number,
+  ): void {
+    const time = seconds + nanoseconds / 1e9;
     const sourceIsLow =
       compareEndpoints(d.source, d.sourcePort, d.destination, d.destinationPort) <= 0;
     const key = this.key;
@@ -224,7 +231,7 @@ export class TrafficStats implements PacketSink {
       : (d.destinationPort << 16) | d.sourcePort;
     const isTcp = d.ipProtocol === IpProtocol.tcp;
     // Totals do not depend on the conversation table having room.
-    if (isTcp) this.countTcpTotals(d);
+    if (isTcp) this.countTcpTotals(d, seconds);
     const table = this.conversations;
     let entry = table.upsert(key);
     if (
@@ -260,17 +267,20 @@ export class TrafficStats implements PacketSink {
     const field = base + (aToB ? ConversationField.packetsAtoB : ConversationField.packetsBtoA);
     c[field]! += 1;
     c[field + 1]! += bytes;
-    if (isTcp) this.analyseTcp(d, c, base, sourceIsLow);
+    if (isTcp) this.analyseTcp(d, c, base, sourceIsLow, seconds);
   }
 
-  private countTcpTotals(d: PacketDecoder): void {
+  private countTcpTotals(d: PacketDecoder, seconds: number): void {
     const flags = d.tcpFlags;
     const tcp = this.tcp;
     if (flags & TcpFlag.syn) {
       if (flags & TcpFlag.ack) tcp.synAck++;
       else tcp.syn++;
     }
-    if (flags & TcpFlag.rst) tcp.rst++;
+    if (flags & TcpFlag.rst) {
+      tcp.rst++;
+      if (!Number.isNaN(seconds)) this.timeline.mark(seconds, TimelineSeries.rst);
+    }
     if (d.tcpWindow === 0 && (flags & CONTROL) === 0) tcp.zeroWindow++;
   }
 
@@ -288,7 +298,13 @@ export class TrafficStats implements PacketSink {
     return (closed & TcpClosed.rst) !== 0 || (closed & bothFins) === bothFins;
   }
 
-  private analyseTcp(d: PacketDecoder, c: Float64Array, base: number, fromLow: boolean): void {
+  private analyseTcp(
+    d: PacketDecoder,
+    c: Float64Array,
+    base: number,
+    fromLow: boolean,
+    seconds: number,
+  ): void {
     const flags = d.tcpFlags;
     const tcp = this.tcp;
     if (flags & TcpFlag.syn)
@@ -331,6 +347,7 @@ export class TrafficStats implements PacketSink {
       } else {
         c[base + ConversationField.retransmissions]! += 1;
         tcp.retransmissions++;
+        if (!Number.isNaN(seconds)) this.timeline.mark(seconds, TimelineSeries.retransmissions);
       }
       if (sequenceBefore(next, end)) c[nextField] = end;
       return;

@@ -142,6 +142,9 @@ export interface Timeline {
   startEpochSeconds: number | null;
   packets: number[];
   bytes: number[];
+  /** TCP RST packets and retransmissions per bucket (absent in summaries written before they were). */
+  rst?: number[];
+  retransmissions?: number[];
 }
 
 export interface SummarizeOptions {
