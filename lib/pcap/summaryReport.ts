@@ -72,7 +72,7 @@ export function buildSummary(stats: TrafficStats, context: ReportContext): Captu
       .slice(0, topN),
     conversationCount: conversations.size,
     topConversations: top((e) => at(e, F.bytesAtoB) + at(e, F.bytesBtoA)),
-    untracked: { ...stats.untracked },
+    untracked: { ...stats.untracked, conversations: stats.untrackedConversations.estimate() },
     tcpHealth: {
       synPackets: stats.tcp.syn,
       synAckPackets: stats.tcp.synAck,

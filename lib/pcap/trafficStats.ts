@@ -1,4 +1,5 @@
 import type { Diagnostics } from "./diagnostics";
+import { DistinctEstimate } from "./distinctEstimate";
 import { FlowTable, MAX_PROBES } from "./flowTable";
 import { PacketDecoder } from "./packetDecoder";
 import type { PacketSink } from "./packetSink";
@@ -83,6 +84,8 @@ export class TrafficStats implements PacketSink {
   readonly conversations: FlowTable;
   readonly timeline: TimelineBuilder;
   readonly untracked = { hostPackets: 0, conversationPackets: 0, conversationBytes: 0 };
+  /** Distinct conversations refused by the table: their count cannot be kept exactly in bounded memory. */
+  readonly untrackedConversations = new DistinctEstimate();
   readonly tcp = { syn: 0, synAck: 0, rst: 0, retransmissions: 0, outOfOrder: 0, zeroWindow: 0 };
   /** Earliest and latest timestamps; NaN until a timed packet. */
   firstSeconds = NaN;
@@ -247,6 +250,7 @@ export class TrafficStats implements PacketSink {
     if (entry < 0) {
       this.untracked.conversationPackets++;
       this.untracked.conversationBytes += bytes;
+      this.untrackedConversations.add(table.lastHash);
       this.noteRefused(table, "conversations");
       return;
     }

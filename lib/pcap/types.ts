@@ -27,7 +27,13 @@ export interface CaptureSummary {
   /** TCP/UDP 5-tuples and other IP protocols by address pair, both directions merged, largest first by bytes. */
   topConversations: ConversationStat[];
   /** Traffic of hosts or conversations beyond the tracking caps, so that totals still add up. */
-  untracked: { hostPackets: number; conversationPackets: number; conversationBytes: number };
+  untracked: {
+    hostPackets: number;
+    conversationPackets: number;
+    conversationBytes: number;
+    /** Distinct conversations beyond the cap, estimated (linear counting: within ~1 % below 300 000). */
+    conversations: number;
+  };
   tcpHealth: TcpHealth;
   timeline: Timeline;
   /** Problems with the file's content (truncation, corruption, caps hit); the summary covers what could be read. */

@@ -97,6 +97,11 @@ export function renderCaptureReport(summary: CaptureSummary, context: ReportCont
     ["Duration", s.firstPacketTime === null ? "—" : seconds(s.durationSeconds)],
     ["Hosts / conversations", `${count(s.hostCount)} / ${count(s.conversationCount)}`],
   ];
+  if (s.untracked.conversationPackets > 0)
+    overview.push([
+      "Beyond the conversation cap",
+      `${count(s.untracked.conversationPackets)} packets in about ${count(s.untracked.conversations)} more conversations`,
+    ]);
   const warnings =
     s.warnings.length === 0
       ? html`<p class="empty">None.</p>`

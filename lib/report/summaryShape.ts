@@ -68,6 +68,7 @@ export const summaryShape = z.object({
     hostPackets: count,
     conversationPackets: count,
     conversationBytes: count,
+    conversations: count.default(0),
   }),
   tcpHealth: z.object({
     synPackets: count,
