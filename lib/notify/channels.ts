@@ -15,6 +15,7 @@ const TEAMS_COLOR: Record<Notification["tone"], string> = {
 function links(n: Notification): Array<{ title: string; url: string }> {
   const result: Array<{ title: string; url: string }> = [];
   if (n.capture.downloadUrl) result.push({ title: "Download .cap", url: n.capture.downloadUrl });
+  if (n.reportUrl) result.push({ title: "Capture report", url: n.reportUrl });
   if (n.statusUrl) result.push({ title: "Orchestration status", url: n.statusUrl });
   return result;
 }

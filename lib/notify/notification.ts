@@ -30,6 +30,8 @@ export interface Notification {
   summaryNote?: string;
   failure?: { phase: string; code: string; message: string; action?: string };
   statusUrl?: string;
+  /** The HTML capture report on the ops API (the admin key is added by whoever opens it), once summarised. */
+  reportUrl?: string;
   /** Failed captures: the exact commands that re-run this instance. */
   rerun?: { cli: string; http: string };
 }
@@ -135,17 +137,23 @@ export function buildNotification(
       action: field(report.failure.action, MAX.failure),
     },
     statusUrl: field(report.request.statusUrl, MAX.url),
+    reportUrl: report.summary?.summaryPath ? opsUrl(report, "report") : undefined,
     rerun: report.outcome === "failed" ? rerunCommands(report) : undefined,
   };
 }
 
-function rerunCommands(report: CaptureReport): Notification["rerun"] {
+/** An ops API route for this instance, on the function app the status URL names. */
+function opsUrl(report: CaptureReport, action: string): string {
   const origin = report.request.statusUrl
     ? new URL(report.request.statusUrl).origin
     : "https://<function-app>.azurewebsites.net";
+  return `${origin}/api/ops/captures/${encodeURIComponent(report.instanceId)}/${action}`;
+}
+
+function rerunCommands(report: CaptureReport): Notification["rerun"] {
   return {
     cli: `npm run ops -- rerun ${report.instanceId}`,
-    http: `curl -X POST "${origin}/api/ops/captures/${encodeURIComponent(report.instanceId)}/rerun?code=<admin key>"`,
+    http: `curl -X POST "${opsUrl(report, "rerun")}?code=<admin key>"`,
   };
 }
 

@@ -51,6 +51,8 @@ export interface CaptureLinks {
   /** Ops API routes that redirect to a short-lived read-only link (need the admin key). */
   captureDownload?: string;
   summaryDownload?: string;
+  /** The HTML capture report (needs the admin key), once there is a summary. */
+  report?: string;
 }
 
 /** Where the links point: the function app's origin and the ops routes' base path (`/api/ops`). */
@@ -193,7 +195,8 @@ export function captureRow(status: InstanceStatus, base: LinkBase, now: Date): C
   const progress = progressOf(status);
   const report = status.runtimeStatus === "Completed" ? reportOf(status) : undefined;
   const targetId = request?.target.resourceId ?? progress?.target;
-  const files = `${base.origin}${base.opsPath}/captures/${encodeURIComponent(status.instanceId)}/files`;
+  const capture = `${base.origin}${base.opsPath}/captures/${encodeURIComponent(status.instanceId)}`;
+  const files = `${capture}/files`;
   const failure = failureOf(status);
   const outcome = outcomeOf(status, report);
   const percent = percentDone(progress, now);
@@ -236,6 +239,7 @@ export function captureRow(status: InstanceStatus, base: LinkBase, now: Date): C
       ...(report?.summary?.summaryPath && {
         summary: report.summary.summaryPath,
         summaryDownload: `${files}/summary`,
+        report: `${capture}/report`,
       }),
     },
   };

@@ -166,7 +166,7 @@ function filesCell(row: CaptureRow, opsPath: string): Markup {
       : "";
   };
   const path = (url: string | undefined) => (url ? new URL(url).pathname : undefined);
-  return html`${keyed(path(links.captureDownload), ".cap")}${keyed(path(links.summaryDownload), "summary")}${keyed(`${opsPath}/captures/${encodeURIComponent(row.instanceId)}`, "details", "sub")}`;
+  return html`${keyed(path(links.captureDownload), ".cap")}${keyed(path(links.summaryDownload), "summary")}${keyed(path(links.report), "report")}${keyed(`${opsPath}/captures/${encodeURIComponent(row.instanceId)}`, "details", "sub")}`;
 }
 
 function captureRowHtml(row: CaptureRow, opsPath: string): Markup {

@@ -37,6 +37,8 @@ export class FlowTable {
   /** Slots examined by all lookups so far, and lookups refused at MAX_PROBES: the cost an input caused. */
   probes = 0;
   probeLimitHits = 0;
+  /** The hash of the key of the last `upsert`, found or refused: random per key, for counting refused keys. */
+  lastHash = 0;
 
   private keys: Int32Array;
   private hashes: Int32Array;
@@ -70,6 +72,7 @@ export class FlowTable {
   upsert(key: Int32Array): number {
     const w = this.keyWords;
     const hash = this.hash(key);
+    this.lastHash = hash;
     const mask = this.slots.length - 1;
     let slot = hash & mask;
     for (let probe = 1; ; probe++) {

@@ -41,7 +41,7 @@ export function renderMarkdown(summary: CaptureSummary): string {
   if (s.untracked.conversationPackets > 0 || s.untracked.hostPackets > 0) {
     out.push(
       "",
-      `Beyond the tracking caps: ${count(s.untracked.conversationPackets)} packets (${byteSize(s.untracked.conversationBytes)}) in untracked conversations, ${count(s.untracked.hostPackets)} packets with an untracked host.`,
+      `Beyond the tracking caps: ${count(s.untracked.conversationPackets)} packets (${byteSize(s.untracked.conversationBytes)}) in about ${count(s.untracked.conversations)} untracked conversations, ${count(s.untracked.hostPackets)} packets with an untracked host. TCP totals (SYN, RST, zero window) include them; retransmissions need a tracked conversation.`,
     );
   }
   out.push(

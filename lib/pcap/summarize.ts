@@ -1,4 +1,5 @@
 import { CaptureReader } from "./captureReader";
+import { captureBytes } from "./decompress";
 import { Diagnostics } from "./diagnostics";
 import { buildSummary } from "./summaryReport";
 import { TrafficStats } from "./trafficStats";
@@ -13,7 +14,8 @@ const DEFAULTS = {
 };
 
 /**
- * Reads a pcap or pcapng capture from a stream, chunk by chunk, and summarises it.
+ * Reads a pcap or pcapng capture from a stream, chunk by chunk, and summarises it; a gzip- or
+ * zstd-compressed capture is decompressed on the way.
  *
  * Problems in the capture's content (truncation, corruption, hostile lengths, caps reached) never
  * reject: the summary covers what could be read and `warnings` says what went wrong. Errors of the
@@ -38,18 +40,13 @@ export async function summarizeStream(
   const stats = new TrafficStats(limits, diagnostics, checkBudget);
   const reader = new CaptureReader(stats, diagnostics, (linkType) => stats.addLinkType(linkType));
   let bytesRead = 0;
-  for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
-    if (typeof chunk === "string")
-      throw new TypeError(
-        "summarizeStream needs a binary stream; one with an encoding set yields strings",
-      );
-    bytesRead += chunk.byteLength;
+  const chunks = captureBytes(source as AsyncIterable<Uint8Array | string>, {
+    onSourceBytes: (n) => (bytesRead += n),
+    onCorrupt: (message) => diagnostics.note(message),
+  });
+  for await (const chunk of chunks) {
     pushStartedAt = performance.now();
-    reader.push(
-      Buffer.isBuffer(chunk)
-        ? chunk
-        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
-    );
+    reader.push(chunk);
     checkBudget();
     busyMs += performance.now() - pushStartedAt;
     options.onProgress?.(bytesRead);
@@ -62,6 +59,7 @@ export async function summarizeStream(
     bytesRead,
     topN: limits.topN,
     warnings: diagnostics.warnings(),
+    notCapture: reader.notCapture,
   });
 }
 

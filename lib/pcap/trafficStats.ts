@@ -1,9 +1,10 @@
 import type { Diagnostics } from "./diagnostics";
+import { DistinctEstimate } from "./distinctEstimate";
 import { FlowTable, MAX_PROBES } from "./flowTable";
 import { PacketDecoder } from "./packetDecoder";
 import type { PacketSink } from "./packetSink";
 import { IpProtocol, Layer, PROTOCOL_NAMES } from "./protocols";
-import { TimelineBuilder } from "./timeline";
+import { TimelineBuilder, TimelineSeries } from "./timeline";
 
 export interface StatsLimits {
   maxHosts: number;
@@ -83,6 +84,8 @@ export class TrafficStats implements PacketSink {
   readonly conversations: FlowTable;
   readonly timeline: TimelineBuilder;
   readonly untracked = { hostPackets: 0, conversationPackets: 0, conversationBytes: 0 };
+  /** Distinct conversations refused by the table: their count cannot be kept exactly in bounded memory. */
+  readonly untrackedConversations = new DistinctEstimate();
   readonly tcp = { syn: 0, synAck: 0, rst: 0, retransmissions: 0, outOfOrder: 0, zeroWindow: 0 };
   /** Earliest and latest timestamps; NaN until a timed packet. */
   firstSeconds = NaN;
@@ -142,7 +145,7 @@ export class TrafficStats implements PacketSink {
     if (d.ipVersion === 0) return;
     this.countHosts(d, originalLength);
     if (d.hasTransport)
-      this.countConversation(d, originalLength, timed ? seconds + nanoseconds / 1e9 : NaN);
+      this.countConversation(d, originalLength, timed ? seconds : NaN, nanoseconds);
   }
 
   private noteUndecoded(linkType: number): void {
@@ -212,7 +215,14 @@ export class TrafficStats implements PacketSink {
     c[base + 1]! += bytes;
   }
 
-  private countConversation(d: PacketDecoder, bytes: number, time: number): void {
+  /** `seconds` is NaN for a packet without a timestamp. */
+  private countConversation(
+    d: PacketDecoder,
+    bytes: number,
+    seconds: number,
+    nanoseconds: number,
+  ): void {
+    const time = seconds + nanoseconds / 1e9;
     const sourceIsLow =
       compareEndpoints(d.source, d.sourcePort, d.destination, d.destinationPort) <= 0;
     const key = this.key;
@@ -224,7 +234,7 @@ export class TrafficStats implements PacketSink {
       : (d.destinationPort << 16) | d.sourcePort;
     const isTcp = d.ipProtocol === IpProtocol.tcp;
     // Totals do not depend on the conversation table having room.
-    if (isTcp) this.countTcpTotals(d);
+    if (isTcp) this.countTcpTotals(d, seconds);
     const table = this.conversations;
     let entry = table.upsert(key);
     if (
@@ -240,6 +250,7 @@ export class TrafficStats implements PacketSink {
     if (entry < 0) {
       this.untracked.conversationPackets++;
       this.untracked.conversationBytes += bytes;
+      this.untrackedConversations.add(table.lastHash);
       this.noteRefused(table, "conversations");
       return;
     }
@@ -260,17 +271,20 @@ export class TrafficStats implements PacketSink {
     const field = base + (aToB ? ConversationField.packetsAtoB : ConversationField.packetsBtoA);
     c[field]! += 1;
     c[field + 1]! += bytes;
-    if (isTcp) this.analyseTcp(d, c, base, sourceIsLow);
+    if (isTcp) this.analyseTcp(d, c, base, sourceIsLow, seconds);
   }
 
-  private countTcpTotals(d: PacketDecoder): void {
+  private countTcpTotals(d: PacketDecoder, seconds: number): void {
     const flags = d.tcpFlags;
     const tcp = this.tcp;
     if (flags & TcpFlag.syn) {
       if (flags & TcpFlag.ack) tcp.synAck++;
       else tcp.syn++;
     }
-    if (flags & TcpFlag.rst) tcp.rst++;
+    if (flags & TcpFlag.rst) {
+      tcp.rst++;
+      if (!Number.isNaN(seconds)) this.timeline.mark(seconds, TimelineSeries.rst);
+    }
     if (d.tcpWindow === 0 && (flags & CONTROL) === 0) tcp.zeroWindow++;
   }
 
@@ -288,7 +302,13 @@ export class TrafficStats implements PacketSink {
     return (closed & TcpClosed.rst) !== 0 || (closed & bothFins) === bothFins;
   }
 
-  private analyseTcp(d: PacketDecoder, c: Float64Array, base: number, fromLow: boolean): void {
+  private analyseTcp(
+    d: PacketDecoder,
+    c: Float64Array,
+    base: number,
+    fromLow: boolean,
+    seconds: number,
+  ): void {
     const flags = d.tcpFlags;
     const tcp = this.tcp;
     if (flags & TcpFlag.syn)
@@ -331,6 +351,7 @@ export class TrafficStats implements PacketSink {
       } else {
         c[base + ConversationField.retransmissions]! += 1;
         tcp.retransmissions++;
+        if (!Number.isNaN(seconds)) this.timeline.mark(seconds, TimelineSeries.retransmissions);
       }
       if (sequenceBefore(next, end)) c[nextField] = end;
       return;

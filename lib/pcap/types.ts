@@ -27,11 +27,22 @@ export interface CaptureSummary {
   /** TCP/UDP 5-tuples and other IP protocols by address pair, both directions merged, largest first by bytes. */
   topConversations: ConversationStat[];
   /** Traffic of hosts or conversations beyond the tracking caps, so that totals still add up. */
-  untracked: { hostPackets: number; conversationPackets: number; conversationBytes: number };
+  untracked: {
+    hostPackets: number;
+    conversationPackets: number;
+    conversationBytes: number;
+    /** Distinct conversations beyond the cap, estimated (linear counting: within ~1 % below 300 000). */
+    conversations: number;
+  };
   tcpHealth: TcpHealth;
   timeline: Timeline;
   /** Problems with the file's content (truncation, corruption, caps hit); the summary covers what could be read. */
   warnings: string[];
+  /**
+   * Present when the input is not a capture at all — empty, text, an unknown format, or cut short
+   * inside its file header — saying what it is; a damaged capture has warnings instead.
+   */
+  notCapture?: string;
 }
 
 export type CaptureFormat = "pcap" | "pcapng" | "unknown";
@@ -137,6 +148,9 @@ export interface Timeline {
   startEpochSeconds: number | null;
   packets: number[];
   bytes: number[];
+  /** TCP RST packets and retransmissions per bucket (absent in summaries written before they were). */
+  rst?: number[];
+  retransmissions?: number[];
 }
 
 export interface SummarizeOptions {

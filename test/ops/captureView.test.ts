@@ -29,6 +29,7 @@ describe("capture rows", () => {
         summary: "https://st.blob.core.windows.net/network-watcher-logs/x.summary.json",
         captureDownload: "https://app.example.net/api/ops/captures/capture-web01-abc/files/capture",
         summaryDownload: "https://app.example.net/api/ops/captures/capture-web01-abc/files/summary",
+        report: "https://app.example.net/api/ops/captures/capture-web01-abc/report",
       },
     });
     expect(row.failure).toBeUndefined();
