@@ -34,7 +34,7 @@ function problem(status: number, message: string): HtmlAnswer {
 }
 
 export async function captureReportAnswer(
-  ctx: OpsContext,
+  ctx: Pick<OpsContext, "store" | "links" | "now">,
   id: string | undefined,
   readBlob: (blobUrl: string) => Promise<string>,
 ): Promise<HtmlAnswer> {
