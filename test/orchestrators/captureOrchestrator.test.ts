@@ -2,120 +2,23 @@ import captureOrchestrator from "../../orchestrators/captureOrchestrator";
 import { plannedPolls } from "../../lib/domain/pollSchedule";
 import type { CaptureRequest } from "../../lib/domain/types";
 import type { CaptureReport } from "../../lib/workflow/contracts";
-import { replay, type ScriptedActivity } from "../support/replayHarness";
-import { validateRequest } from "../../activities/validateRequest";
-import type { ActivityEnv } from "../../lib/workflow/activity";
+import { replay } from "../support/replayHarness";
+import {
+  START,
+  WATCHER,
+  activities,
+  fail,
+  failsWith,
+  names,
+  notified,
+  ok,
+  refusals,
+  request,
+  secondsFromStart,
+  useCaptureAppSettings,
+} from "./support/captureScript";
 
-const START = new Date("2026-01-01T02:00:00Z");
-const STORAGE =
-  "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps";
-/** The app settings the real validateRequest checks against: captures allowed in subscription `sub`, into STORAGE. */
-const APP_SETTINGS = {
-  CAPTURE_STORAGE_ACCOUNT_ID: STORAGE,
-  CAPTURE_ALLOWED_SCOPES: "/subscriptions/sub",
-};
-const saved = { ...process.env };
-beforeAll(() => Object.assign(process.env, APP_SETTINGS));
-afterAll(() => {
-  for (const key of Object.keys(APP_SETTINGS)) delete process.env[key];
-  Object.assign(process.env, saved);
-});
-const refusals: string[] = [];
-const ACTIVITY_ENV = { log: (m: string) => refusals.push(m) } as unknown as ActivityEnv;
-const WATCHER = {
-  subscriptionId: "sub",
-  resourceGroup: "NetworkWatcherRG",
-  name: "NetworkWatcher_westeurope",
-};
-
-function request(timeLimitInSeconds = 300, policy: CaptureRequest["policy"] = {}): CaptureRequest {
-  return {
-    target: {
-      resourceId:
-        "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1",
-      subscriptionId: "sub",
-      resourceGroup: "rg",
-      name: "vm1",
-      kind: "virtualMachine",
-    },
-    settings: {
-      timeLimitInSeconds,
-      totalBytesPerSession: 1073741824,
-      bytesToCapturePerPacket: 0,
-      filters: [],
-      storageAccountId: STORAGE,
-    },
-    alert: { schema: "common", ruleName: "tcp-out" },
-    captureName: "alertcap-vm1-abc",
-    policy: {
-      quotaWaitSeconds: 600,
-      quotaRecheckSeconds: 60,
-      deadlineGraceSeconds: 120,
-      summarize: true,
-      ...policy,
-    },
-  };
-}
-
-const ok = (value: unknown = {}) => ({ ok: true, value });
-const fail = (code: string) => ({
-  ok: false,
-  failure: { code, message: `${code} happened`, action: "do something" },
-});
-/** A transient failure on every attempt, as an activity throws it for durable retries. */
-const failsWith = (message: string) => (): never => {
-  throw new Error(message);
-};
-const secondsFromStart = (at: Date) => (at.getTime() - START.getTime()) / 1000;
-
-/** A capture that runs until a few seconds past its time limit, then reports Stopped/TimeExceeded, as Network Watcher does. */
-function activities(
-  overrides: Record<string, ScriptedActivity> = {},
-  timeLimit = 300,
-): Record<string, ScriptedActivity> {
-  let startedAt = 0;
-  return {
-    validateRequest: (input) => validateRequest(input as CaptureRequest, ACTIVITY_ENV),
-    checkQuota: () =>
-      ok({ region: "westeurope", watcher: WATCHER, running: 3, limit: 10000, available: true }),
-    resolveCaptureName: (input) =>
-      ok({ name: (input as { desiredName: string }).desiredName, resolution: "new" }),
-    startCapture: (_input, { at }) => {
-      startedAt = secondsFromStart(at);
-      return ok({ name: "alertcap-vm1-abc", id: "pc-id" });
-    },
-    getCaptureStatus: (_input, { at }) =>
-      ok(
-        secondsFromStart(at) - startedAt >= timeLimit + 5
-          ? { status: "Stopped", stopReason: "TimeExceeded", errors: [] }
-          : { status: "Running", errors: [] },
-      ),
-    stopCapture: () => ok(),
-    deleteCapture: () => ok(),
-    verifyCaptureBlob: () =>
-      ok({
-        storagePath: "https://caps.blob.core.windows.net/network-watcher-logs/x.cap",
-        sizeBytes: 4096,
-        format: "pcap",
-      }),
-    summarizeCapture: () => ok({ highlights: ["10.0.0.4:443 ⇄ 10.0.0.9:51000 1200 packets"] }),
-    notify: () => ok({ delivered: ["webhook"] }),
-    ...overrides,
-  };
-}
-
-/** Activity names in call order; the per-channel notify calls count once (the webhook's). */
-function names(run: { calls: Array<{ name: string; input: unknown }> }): string[] {
-  return run.calls
-    .filter((c) => c.name !== "notify" || (c.input as { channel: string }).channel === "webhook")
-    .map((c) => c.name);
-}
-
-function notified(run: { calls: Array<{ name: string; input: unknown }> }): CaptureReport {
-  const call = run.calls.filter((c) => c.name === "notify").pop();
-  if (!call) throw new Error("notify was never called");
-  return (call.input as { report: CaptureReport }).report;
-}
+useCaptureAppSettings();
 
 describe("captureOrchestrator (durable-functions replay)", () => {
   test("happy path: quota → name → start → polls on the schedule → blob → summary → notify", async () => {
