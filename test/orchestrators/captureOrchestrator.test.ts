@@ -257,7 +257,7 @@ describe("captureOrchestrator (durable-functions replay)", () => {
     expect((run.output as CaptureReport).outcome).toBe("succeeded");
   });
 
-  test("name conflict, stale capture replaced: starts under the resolved name", async () => {
+  test("name conflict, held by another target's capture: starts under the suffixed name", async () => {
     const run = await replay(captureOrchestrator, {
       input: request(),
       start: START,
