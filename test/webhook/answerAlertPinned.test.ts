@@ -4,7 +4,7 @@
  * hold on the webhook's own checks, not on the engine's refusal.
  */
 import type { HttpManagementPayload } from "durable-functions";
-import { answerAlert } from "../../lib/webhook/answerAlert";
+import { answerAlert, type WebhookAnswer } from "../../lib/webhook/answerAlert";
 import type { CaptureStarter, InstanceSnapshot } from "../../lib/webhook/captureStarter";
 import { readWebhookSettings, type WebhookSettings } from "../../lib/config/appSettings";
 import { captureNameFor } from "../../lib/domain/naming";
@@ -25,6 +25,19 @@ function settings(env: Record<string, string> = {}): WebhookSettings {
   return read.value;
 }
 
+/** The key-less status URL a caller may see for an instance. */
+const statusUrlOf = (id: string) => `https://app.example/api/captures/${id}`;
+
+/** The one call into the webhook's decision, so its signature is adapted in one place. */
+function decide(
+  body: unknown,
+  appSettings: WebhookSettings,
+  engine: PermissiveEngine,
+  now = NOW,
+): Promise<WebhookAnswer> {
+  return answerAlert(body, appSettings, engine, now);
+}
+
 /** Starts whatever it is asked to, every time; records each start. */
 class PermissiveEngine implements CaptureStarter {
   readonly starts: Array<{ id: string; input: CaptureRequest }> = [];
@@ -42,16 +55,16 @@ class PermissiveEngine implements CaptureStarter {
     this.starts.push({ id, input });
   }
   managementPayload(id: string): HttpManagementPayload {
-    const base = `https://app.example/runtime/webhooks/durabletask/instances/${id}`;
+    const keyed = (path: string) => `${statusUrlOf(id)}${path}?code=SYSTEMKEY`;
     return {
       id,
-      statusQueryGetUri: `${base}?taskHub=AlertCapture&code=SYSTEMKEY`,
-      sendEventPostUri: `${base}/raiseEvent/{eventName}?code=SYSTEMKEY`,
-      terminatePostUri: `${base}/terminate?reason={text}&code=SYSTEMKEY`,
-      rewindPostUri: `${base}/rewind?code=SYSTEMKEY`,
-      purgeHistoryDeleteUri: `${base}?code=SYSTEMKEY`,
-      suspendPostUri: `${base}/suspend?code=SYSTEMKEY`,
-      resumePostUri: `${base}/resume?code=SYSTEMKEY`,
+      statusQueryGetUri: keyed(""),
+      sendEventPostUri: keyed("/raiseEvent/{eventName}"),
+      terminatePostUri: keyed("/terminate"),
+      rewindPostUri: keyed("/rewind"),
+      purgeHistoryDeleteUri: keyed(""),
+      suspendPostUri: keyed("/suspend"),
+      resumePostUri: keyed("/resume"),
     };
   }
 }
@@ -67,11 +80,10 @@ describe("allow-lists refuse what is not on them and accept what is", () => {
 
   test("storage allow-list: an unlisted account is refused with 403 and the exact reason", async () => {
     const engine = new PermissiveEngine();
-    const answer = await answerAlert(
+    const answer = await decide(
       firedCommonAlert({ captureStorageAccountId: UNLISTED }),
       withList,
       engine,
-      NOW,
     );
     expect(answer).toEqual({ status: 403, body: { error: STORAGE_REFUSAL } });
     expect(engine.starts).toHaveLength(0);
@@ -79,11 +91,10 @@ describe("allow-lists refuse what is not on them and accept what is", () => {
 
   test("storage allow-list: a listed account (any case) is accepted and carried into the request", async () => {
     const engine = new PermissiveEngine();
-    const answer = await answerAlert(
+    const answer = await decide(
       firedCommonAlert({ captureStorageAccountId: LISTED.toUpperCase() }),
       withList,
       engine,
-      NOW,
     );
     expect(answer.status).toBe(202);
     expect(engine.starts.map((s) => s.input.settings.storageAccountId)).toEqual([
@@ -93,18 +104,16 @@ describe("allow-lists refuse what is not on them and accept what is", () => {
 
   test("storage: with no allow-list, only CAPTURE_STORAGE_ACCOUNT_ID is accepted", async () => {
     const engine = new PermissiveEngine();
-    const own = await answerAlert(
+    const own = await decide(
       firedCommonAlert({ captureStorageAccountId: STORAGE.toLowerCase() }),
       settings(),
       engine,
-      NOW,
     );
     expect(own.status).toBe(202);
-    const other = await answerAlert(
+    const other = await decide(
       firedCommonAlert({ captureStorageAccountId: LISTED }),
       settings(),
       engine,
-      NOW,
     );
     expect(other).toEqual({ status: 403, body: { error: STORAGE_REFUSAL } });
     expect(engine.starts).toHaveLength(1);
@@ -112,11 +121,10 @@ describe("allow-lists refuse what is not on them and accept what is", () => {
 
   test("scopes: a VM inside the one allowed scope is accepted", async () => {
     const engine = new PermissiveEngine();
-    const answer = await answerAlert(
+    const answer = await decide(
       firedCommonAlert(),
       settings({ CAPTURE_ALLOWED_SCOPES: SUB }),
       engine,
-      NOW,
     );
     expect(answer.status).toBe(202);
     expect(engine.starts.map((s) => s.input.target.resourceId)).toEqual([VM_ID]);
@@ -124,13 +132,12 @@ describe("allow-lists refuse what is not on them and accept what is", () => {
 
   test("scopes: with two scopes, a VM in the second scope is accepted", async () => {
     const engine = new PermissiveEngine();
-    const answer = await answerAlert(
+    const answer = await decide(
       firedCommonAlert(),
       settings({
         CAPTURE_ALLOWED_SCOPES: `/subscriptions/00000000-0000-0000-0000-0000000000ff,${SUB}/resourceGroups/pipelinealertrg`,
       }),
       engine,
-      NOW,
     );
     expect(answer.status).toBe(202);
     expect(engine.starts).toHaveLength(1);
@@ -138,13 +145,12 @@ describe("allow-lists refuse what is not on them and accept what is", () => {
 
   test("scopes: a VM outside every scope is refused with 403 naming the target", async () => {
     const engine = new PermissiveEngine();
-    const answer = await answerAlert(
+    const answer = await decide(
       firedCommonAlert(),
       settings({
         CAPTURE_ALLOWED_SCOPES: `/subscriptions/00000000-0000-0000-0000-0000000000ff,${SUB}/resourceGroups/otherrg`,
       }),
       engine,
-      NOW,
     );
     expect(answer).toEqual({
       status: 403,
@@ -161,7 +167,7 @@ describe("deduplication holds without the engine's help", () => {
     "an instance %s for the target: 200 deduplicated with that status, no start",
     async (runtimeStatus) => {
       const engine = engineSeeing({ runtimeStatus });
-      const answer = await answerAlert(firedCommonAlert(), settings(), engine, NOW);
+      const answer = await decide(firedCommonAlert(), settings(), engine);
       expect(answer.status).toBe(200);
       expect(answer.body).toMatchObject({ deduplicated: true, runtimeStatus });
       expect(answer.headers).toBeUndefined();
@@ -176,11 +182,10 @@ describe("deduplication holds without the engine's help", () => {
         runtimeStatus,
         lastUpdatedTime: new Date(NOW.getTime() - 60_000),
       });
-      const answer = await answerAlert(
+      const answer = await decide(
         firedCommonAlert(),
         settings({ CAPTURE_COOLDOWN_SECONDS: "600" }),
         engine,
-        NOW,
       );
       expect(answer.status).toBe(202);
       expect(engine.starts).toHaveLength(1);
@@ -195,13 +200,13 @@ describe("deduplication holds without the engine's help", () => {
         lastUpdatedTime: new Date(NOW.getTime() - seconds * 1000),
       });
     const inside = completedAgo(599);
-    expect(await answerAlert(firedCommonAlert(), settings(cooled), inside, NOW)).toMatchObject({
+    expect(await decide(firedCommonAlert(), settings(cooled), inside, NOW)).toMatchObject({
       status: 200,
       body: { deduplicated: true, runtimeStatus: "Completed" },
     });
     expect(inside.starts).toHaveLength(0);
     const after = completedAgo(600);
-    expect((await answerAlert(firedCommonAlert(), settings(cooled), after, NOW)).status).toBe(202);
+    expect((await decide(firedCommonAlert(), settings(cooled), after, NOW)).status).toBe(202);
     expect(after.starts).toHaveLength(1);
   });
 
@@ -210,17 +215,16 @@ describe("deduplication holds without the engine's help", () => {
       runtimeStatus: "Completed",
       lastUpdatedTime: new Date(NOW.getTime() - 1000),
     });
-    expect((await answerAlert(firedCommonAlert(), settings(), engine, NOW)).status).toBe(202);
+    expect((await decide(firedCommonAlert(), settings(), engine)).status).toBe(202);
     expect(engine.starts).toHaveLength(1);
   });
 
   test("a completed instance without lastUpdatedTime does not block", async () => {
     const engine = engineSeeing({ runtimeStatus: "Completed" });
-    const answer = await answerAlert(
+    const answer = await decide(
       firedCommonAlert(),
       settings({ CAPTURE_COOLDOWN_SECONDS: "600" }),
       engine,
-      NOW,
     );
     expect(answer.status).toBe(202);
   });
@@ -229,39 +233,38 @@ describe("deduplication holds without the engine's help", () => {
     const engine = new PermissiveEngine();
     engine.statusAnswers = [undefined, { runtimeStatus: "Pending" }];
     engine.startError = new Error("409 instance exists");
-    const answer = await answerAlert(firedCommonAlert(), settings(), engine, NOW);
+    const answer = await decide(firedCommonAlert(), settings(), engine);
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ deduplicated: true, runtimeStatus: "Pending" });
   });
 
-  test("start refused and nothing active afterwards: 503 with the start error as the logged cause", async () => {
+  test("start refused and nothing active afterwards: 503 retry-later, not a dedup", async () => {
     const engine = new PermissiveEngine();
     engine.statusAnswers = [undefined, { runtimeStatus: "Failed" }];
     engine.startError = new Error("start exploded");
-    const answer = await answerAlert(firedCommonAlert(), settings(), engine, NOW);
+    const answer = await decide(firedCommonAlert(), settings(), engine);
     expect(answer.status).toBe(503);
     expect(answer.headers).toEqual({ "Retry-After": "10" });
-    expect(answer.cause).toContain("start exploded");
+    expect(answer.body).toEqual({ error: "the orchestration store is unavailable; retry later" });
   });
 });
 
 describe("what a started capture carries", () => {
-  test("202: Location is the status URL, Retry-After is exactly 10 seconds", async () => {
+  test("202: Location is the instance's status URL, Retry-After is exactly 10 seconds", async () => {
     const engine = new PermissiveEngine();
-    const answer = await answerAlert(firedCommonAlert(), settings(), engine, NOW);
+    const answer = await decide(firedCommonAlert(), settings(), engine);
     const id = engine.starts[0]!.id;
     expect(answer.status).toBe(202);
-    expect(answer.headers).toEqual({
-      Location: `https://app.example/runtime/webhooks/durabletask/instances/${id}?taskHub=AlertCapture&code=SYSTEMKEY`,
-      "Retry-After": "10",
-    });
+    expect(answer.headers?.["Retry-After"]).toBe("10");
+    expect(answer.headers?.Location).toBe(answer.body.statusQueryGetUri);
+    expect(answer.headers?.Location?.startsWith(statusUrlOf(id))).toBe(true);
     expect(answer.body).toMatchObject({ id, target: VM_ID });
   });
 
   test("engine unavailable: 503 with Retry-After exactly 10 seconds and a body without the cause", async () => {
     const engine = new PermissiveEngine();
     engine.status = () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:10002"));
-    const answer = await answerAlert(firedCommonAlert(), settings(), engine, NOW);
+    const answer = await decide(firedCommonAlert(), settings(), engine);
     expect(answer.status).toBe(503);
     expect(answer.headers).toEqual({ "Retry-After": "10" });
     expect(answer.body).toEqual({ error: "the orchestration store is unavailable; retry later" });
@@ -269,7 +272,7 @@ describe("what a started capture carries", () => {
 
   test("the request: default capture name, status URL without the key, policy from the app settings", async () => {
     const engine = new PermissiveEngine();
-    await answerAlert(
+    await decide(
       firedCommonAlert(),
       settings({
         CAPTURE_QUOTA_WAIT_SECONDS: "300",
@@ -278,13 +281,10 @@ describe("what a started capture carries", () => {
         CAPTURE_SUMMARIZE: "false",
       }),
       engine,
-      NOW,
     );
     const [{ id, input }] = engine.starts as [{ id: string; input: CaptureRequest }];
     expect(input.captureName).toBe(captureNameFor(input.target));
-    expect(input.statusUrl).toBe(
-      `https://app.example/runtime/webhooks/durabletask/instances/${id}?taskHub=AlertCapture`,
-    );
+    expect(input.statusUrl).toBe(statusUrlOf(id));
     expect(input.policy).toEqual({
       quotaWaitSeconds: 300,
       quotaRecheckSeconds: 30,
