@@ -219,6 +219,14 @@ describe("deduplication holds without the engine's help", () => {
     expect(engine.starts).toHaveLength(1);
   });
 
+  test("no cooldown configured: a Completed instance stamped ahead of our clock does not block", async () => {
+    const engine = engineSeeing({
+      runtimeStatus: "Completed",
+      lastUpdatedTime: new Date(NOW.getTime() + 5000),
+    });
+    expect((await decide(firedCommonAlert(), settings(), engine)).status).toBe(202);
+  });
+
   test("a completed instance without lastUpdatedTime does not block", async () => {
     const engine = engineSeeing({ runtimeStatus: "Completed" });
     const answer = await decide(
