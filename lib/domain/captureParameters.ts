@@ -38,7 +38,9 @@ export interface CaptureDefaults {
 }
 
 export type SettingsResult =
-  { ok: true; settings: CaptureSettings } | { ok: false; key: string; message: string };
+  | { ok: true; settings: CaptureSettings }
+  /** `setting`: the app setting whose absence, not the alert, is to blame (a misconfiguration). */
+  | { ok: false; key: string; message: string; setting?: string };
 
 function integerIn(range: { min: number; max: number }) {
   return z
@@ -129,6 +131,7 @@ export function resolveCaptureSettings(
     return {
       ok: false,
       key: OVERRIDE_KEYS.storageAccount,
+      setting: "CAPTURE_STORAGE_ACCOUNT_ID",
       message: `${OVERRIDE_KEYS.storageAccount}: no storage account for the capture; set the app setting CAPTURE_STORAGE_ACCOUNT_ID or the alert rule's custom property`,
     };
   }

@@ -3,7 +3,11 @@
  * the only door to the task hub, so the same code runs unchanged in Azure. Tests bind the port
  * to fakes; the end-to-end tests run this binding against the local engine's Durable HTTP API.
  */
-import type { DurableClient, OrchestrationRuntimeStatus } from "durable-functions";
+import type {
+  DurableClient,
+  HttpManagementPayload,
+  OrchestrationRuntimeStatus,
+} from "durable-functions";
 import type { CaptureRequest } from "../domain/types";
 import { OrchestratorNames } from "../workflow/contracts";
 import type { InstanceStatus } from "./captureView";
@@ -33,6 +37,8 @@ export interface CaptureStore {
   /** Rejects when the engine refuses (an instance with this ID is Pending or Running). */
   start(instanceId: string, input: CaptureRequest): Promise<void>;
   raise(instanceId: string, eventName: string, data: unknown): Promise<void>;
+  /** The Durable HTTP API's management URLs, system key included: for admins only. */
+  managementUrls(instanceId: string): HttpManagementPayload;
   /** The status list is required and non-empty: an empty one would mean "any", running instances included. */
   purge(filter: {
     createdTimeFrom: Date;
@@ -138,6 +144,7 @@ export function durableCaptureStore(client: DurableClient): CaptureStore {
       await client.startNew(OrchestratorNames.capture, { instanceId, input });
     },
     raise: (instanceId, eventName, data) => client.raiseEvent(instanceId, eventName, data),
+    managementUrls: (instanceId) => client.createHttpManagementPayload(instanceId),
     async purge(filter) {
       const result = await client.purgeInstanceHistoryBy({
         createdTimeFrom: filter.createdTimeFrom,

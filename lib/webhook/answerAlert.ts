@@ -1,9 +1,10 @@
 /**
  * The webhook's decision for one alert, as DESIGN.md's table: start (202), deduplicate (200),
- * ignore (200), or refuse with a reason (4xx). Engine trouble is a 503 with Retry-After, which
- * Azure Monitor retries; nothing the caller sends can make it a 500.
+ * ignore (200), or refuse with a reason (4xx). Engine trouble and a misconfigured app are a 503
+ * with Retry-After, which Azure Monitor retries (it drops 4xx and 500); nothing the caller sends
+ * can make it a 500. Answers carry the instance ID and our key-less status URL only: the Durable
+ * management URLs hold the system key and are for the admin ops API.
  */
-import type { HttpManagementPayload } from "durable-functions";
 import { isWithinScope, canonicalId } from "../domain/armId";
 import { parseAlertPayload } from "../domain/alertPayload";
 import { OVERRIDE_KEYS, resolveCaptureSettings } from "../domain/captureParameters";
@@ -16,6 +17,16 @@ export interface WebhookAnswer {
   status: number;
   headers?: Record<string, string>;
   body: Record<string, unknown>;
+  /** Set when the app, not the caller, is at fault: logged as an error naming the setting. */
+  problem?: string;
+}
+
+/** What one decision runs against. */
+export interface AlertEnvironment {
+  starter: CaptureStarter;
+  now: Date;
+  /** The key-less status URL of an instance (statusRoute.ts), as the caller reaches this app. */
+  statusUrlOf: (instanceId: string) => string;
 }
 
 const ACTIVE_STATES = new Set(["Pending", "Running", "ContinuedAsNew", "Suspended"]);
@@ -24,8 +35,7 @@ const RETRY_AFTER_SECONDS = "10";
 export async function answerAlert(
   body: unknown,
   settings: WebhookSettings,
-  starter: CaptureStarter,
-  now: Date,
+  { starter, now, statusUrlOf }: AlertEnvironment,
 ): Promise<WebhookAnswer> {
   const parsed = parseAlertPayload(body);
   if (parsed.kind === "rejected") return { status: parsed.status, body: { error: parsed.message } };
@@ -43,7 +53,11 @@ export async function answerAlert(
   }
 
   const resolved = resolveCaptureSettings(parsed.overrides, captureDefaults(settings));
-  if (!resolved.ok) return { status: 422, body: { error: resolved.message, key: resolved.key } };
+  if (!resolved.ok) {
+    if (resolved.setting)
+      return misconfigured(`app setting ${resolved.setting} is unset: ${resolved.message}`);
+    return { status: 422, body: { error: resolved.message, key: resolved.key } };
+  }
   if (!storageAllowed(resolved.settings.storageAccountId, settings)) {
     return forbidden(
       `${OVERRIDE_KEYS.storageAccount}: storage account is neither CAPTURE_STORAGE_ACCOUNT_ID nor in CAPTURE_ALLOWED_STORAGE_ACCOUNT_IDS`,
@@ -51,11 +65,11 @@ export async function answerAlert(
   }
 
   const instanceId = instanceIdFor(parsed.target);
-  const payload = starter.managementPayload(instanceId);
+  const links = { id: instanceId, statusQueryGetUri: statusUrlOf(instanceId) };
   try {
     const existing = await starter.status(instanceId);
     if (existing && isBusy(existing, settings, now))
-      return deduplicated(payload, existing.runtimeStatus);
+      return deduplicated(links, existing.runtimeStatus);
 
     const request: CaptureRequest = {
       target: parsed.target,
@@ -63,7 +77,7 @@ export async function answerAlert(
       alert: parsed.alert,
       captureName: parsed.captureName ?? captureNameFor(parsed.target),
       watcher: parsed.watcher,
-      statusUrl: withoutKey(payload.statusQueryGetUri),
+      statusUrl: links.statusQueryGetUri,
       policy: {
         quotaWaitSeconds: settings.CAPTURE_QUOTA_WAIT_SECONDS,
         quotaRecheckSeconds: settings.CAPTURE_QUOTA_RECHECK_SECONDS,
@@ -78,20 +92,16 @@ export async function answerAlert(
       // start, and that refusal is the dedup answer, not an error.
       const now2 = await starter.status(instanceId);
       if (now2 && ACTIVE_STATES.has(now2.runtimeStatus))
-        return deduplicated(payload, now2.runtimeStatus);
+        return deduplicated(links, now2.runtimeStatus);
       throw startError;
     }
     return {
       status: 202,
-      headers: { Location: payload.statusQueryGetUri, "Retry-After": RETRY_AFTER_SECONDS },
-      body: { ...payload, target: parsed.target.resourceId },
+      headers: { Location: links.statusQueryGetUri, "Retry-After": RETRY_AFTER_SECONDS },
+      body: { ...links, target: parsed.target.resourceId },
     };
   } catch {
-    return {
-      status: 503,
-      headers: { "Retry-After": RETRY_AFTER_SECONDS },
-      body: { error: "the orchestration store is unavailable; retry later" },
-    };
+    return retryLater("the orchestration store is unavailable; retry later");
   }
 }
 
@@ -122,17 +132,30 @@ function storageAllowed(storageAccountId: string, settings: WebhookSettings): bo
   return allowed.some((a) => canonicalId(a) === id);
 }
 
-function deduplicated(payload: HttpManagementPayload, runtimeStatus: string): WebhookAnswer {
-  return { status: 200, body: { ...payload, deduplicated: true, runtimeStatus } };
+interface InstanceLinks {
+  id: string;
+  statusQueryGetUri: string;
+}
+
+function deduplicated(links: InstanceLinks, runtimeStatus: string): WebhookAnswer {
+  return { status: 200, body: { ...links, deduplicated: true, runtimeStatus } };
+}
+
+/** "We cannot decide now": the one answer Azure Monitor retries instead of dropping the alert. */
+export function retryLater(error: string, problem?: string): WebhookAnswer {
+  return {
+    status: 503,
+    headers: { "Retry-After": RETRY_AFTER_SECONDS },
+    body: { error },
+    ...(problem && { problem }),
+  };
+}
+
+/** The app's settings, not the alert, are wrong (`problem` names the setting): keep the alert alive for after the fix. */
+export function misconfigured(problem: string): WebhookAnswer {
+  return retryLater("the function app is misconfigured; retry later (see its logs)", problem);
 }
 
 function forbidden(message: string): WebhookAnswer {
   return { status: 403, body: { error: message } };
-}
-
-/** The status URL as people may see it: without the system key the extension appends. */
-function withoutKey(url: string): string {
-  const parsed = new URL(url);
-  parsed.searchParams.delete("code");
-  return parsed.toString();
 }

@@ -3,13 +3,20 @@
  * DurableClient, tests bind it to anything. Keeping the port this small is what lets the
  * webhook's answers be tested without a running engine.
  */
-import type { DurableClient, HttpManagementPayload } from "durable-functions";
+import type { DurableClient } from "durable-functions";
 import type { CaptureRequest } from "../domain/types";
 import { OrchestratorNames } from "../workflow/contracts";
 
+/** An instance as the Durable status API shows it (input included), times as Dates. */
 export interface InstanceSnapshot {
+  name?: string;
+  instanceId?: string;
   runtimeStatus: string;
+  createdTime?: Date;
   lastUpdatedTime?: Date;
+  input?: unknown;
+  customStatus?: unknown;
+  output?: unknown;
 }
 
 export interface CaptureStarter {
@@ -17,7 +24,8 @@ export interface CaptureStarter {
   status(instanceId: string): Promise<InstanceSnapshot | undefined>;
   /** Rejects when the engine refuses (an instance with this ID is Pending or Running) or is unreachable. */
   start(instanceId: string, input: CaptureRequest): Promise<void>;
-  managementPayload(instanceId: string): HttpManagementPayload;
+  /** Raises an external event on the instance (the orchestration's `cancel`). */
+  raise(instanceId: string, eventName: string, data: unknown): Promise<void>;
 }
 
 /** DurableClient reports "no such instance" only as an Error mentioning the extension's HTTP 404. */
@@ -29,10 +37,16 @@ export function durableCaptureStarter(client: DurableClient): CaptureStarter {
   return {
     async status(instanceId) {
       try {
-        const status = await client.getStatus(instanceId, { showHistory: false, showInput: false });
+        const status = await client.getStatus(instanceId, { showHistory: false, showInput: true });
         return {
+          name: status.name,
+          instanceId: status.instanceId,
           runtimeStatus: String(status.runtimeStatus),
+          createdTime: status.createdTime,
           lastUpdatedTime: status.lastUpdatedTime,
+          input: status.input,
+          customStatus: status.customStatus,
+          output: status.output,
         };
       } catch (error) {
         if (isNotFound(error)) return undefined;
@@ -42,6 +56,6 @@ export function durableCaptureStarter(client: DurableClient): CaptureStarter {
     async start(instanceId, input) {
       await client.startNew(OrchestratorNames.capture, { instanceId, input });
     },
-    managementPayload: (instanceId) => client.createHttpManagementPayload(instanceId),
+    raise: (instanceId, eventName, data) => client.raiseEvent(instanceId, eventName, data),
   };
 }

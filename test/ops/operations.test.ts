@@ -88,6 +88,19 @@ class FakeStore implements CaptureStore {
     }
     return deleted;
   }
+  managementUrls(id: string) {
+    const base = `https://app.example.net/runtime/webhooks/durabletask/instances/${id}`;
+    return {
+      id,
+      statusQueryGetUri: `${base}?code=SYSTEMKEY`,
+      sendEventPostUri: `${base}/raiseEvent/{eventName}?code=SYSTEMKEY`,
+      terminatePostUri: `${base}/terminate?reason={text}&code=SYSTEMKEY`,
+      rewindPostUri: `${base}/rewind?code=SYSTEMKEY`,
+      purgeHistoryDeleteUri: `${base}?code=SYSTEMKEY`,
+      suspendPostUri: `${base}/suspend?code=SYSTEMKEY`,
+      resumePostUri: `${base}/resume?code=SYSTEMKEY`,
+    };
+  }
 }
 
 function ctx(store: FakeStore): OpsContext {
@@ -172,6 +185,17 @@ describe("show", () => {
     });
     expect(await showAnswer(ctx(store), "cap-9")).toMatchObject({ status: 404 });
     expect(await showAnswer(ctx(store), "../x")).toMatchObject({ status: 400 });
+  });
+
+  test("the Durable management URLs (system key) are handed out here, to admins", async () => {
+    const store = new FakeStore().add(captureStatus("cap-1", "Running"));
+    const shown = await showAnswer(ctx(store), "cap-1");
+    expect(shown.body).toMatchObject({
+      management: {
+        sendEventPostUri: expect.stringContaining("code=SYSTEMKEY"),
+        terminatePostUri: expect.stringContaining("/terminate"),
+      },
+    });
   });
 });
 

@@ -1,6 +1,6 @@
-import type { HttpManagementPayload } from "durable-functions";
 import { answerAlert } from "../../lib/webhook/answerAlert";
 import type { CaptureStarter, InstanceSnapshot } from "../../lib/webhook/captureStarter";
+import { statusUrlFor } from "../../lib/webhook/statusRoute";
 import { readWebhookSettings, type WebhookSettings } from "../../lib/config/appSettings";
 import type { CaptureRequest } from "../../lib/domain/types";
 import { fixture, firedCommonAlert } from "../support/fixtures";
@@ -17,9 +17,13 @@ function settings(env: Record<string, string> = {}): WebhookSettings {
   return read.value;
 }
 
+/** The alert URL as an action group stores it: the function key in `code`. */
+const ALERT_URL = "https://app.example.net/api/alerts?code=FUNCTIONKEY";
+
 /** An in-memory engine with the one rule that matters here: no second start over a running instance. */
 class FakeEngine implements CaptureStarter {
   instances = new Map<string, InstanceSnapshot & { input: CaptureRequest }>();
+  raised: Array<{ id: string; eventName: string; data: unknown }> = [];
   starts = 0;
   unavailable = false;
   async status(id: string) {
@@ -32,27 +36,31 @@ class FakeEngine implements CaptureStarter {
     if (existing && ["Pending", "Running"].includes(existing.runtimeStatus))
       throw new Error("409 instance exists");
     this.starts++;
-    this.instances.set(id, { runtimeStatus: "Pending", input });
+    this.instances.set(id, {
+      name: "captureOrchestrator",
+      instanceId: id,
+      runtimeStatus: "Pending",
+      input,
+    });
   }
-  managementPayload(id: string): HttpManagementPayload {
-    const base = `http://127.0.0.1:7071/runtime/webhooks/durabletask/instances/${id}`;
-    return {
-      id,
-      statusQueryGetUri: `${base}?taskHub=AlertCapture&connection=Storage&code=SYSTEMKEY`,
-      sendEventPostUri: `${base}/raiseEvent/{eventName}?code=SYSTEMKEY`,
-      terminatePostUri: `${base}/terminate?reason={text}&code=SYSTEMKEY`,
-      rewindPostUri: `${base}/rewind?code=SYSTEMKEY`,
-      purgeHistoryDeleteUri: `${base}?code=SYSTEMKEY`,
-      suspendPostUri: `${base}/suspend?code=SYSTEMKEY`,
-      resumePostUri: `${base}/resume?code=SYSTEMKEY`,
-    };
+  async raise(id: string, eventName: string, data: unknown) {
+    await Promise.resolve();
+    this.raised.push({ id, eventName, data });
   }
+}
+
+function decide(body: unknown, settings: WebhookSettings, engine: CaptureStarter, now = NOW) {
+  return answerAlert(body, settings, {
+    starter: engine,
+    now,
+    statusUrlOf: (id) => statusUrlFor(ALERT_URL, id),
+  });
 }
 
 describe("webhook answers (DESIGN.md table)", () => {
   test("new capture: 202 with Location and the check-status payload; input carries typed settings", async () => {
     const engine = new FakeEngine();
-    const answer = await answerAlert(
+    const answer = await decide(
       firedCommonAlert({ captureTimeLimitSeconds: "60" }),
       settings(),
       engine,
@@ -60,23 +68,23 @@ describe("webhook answers (DESIGN.md table)", () => {
     );
     expect(answer.status).toBe(202);
     expect(answer.headers?.Location).toBe(answer.body.statusQueryGetUri);
-    expect(answer.body).toMatchObject({
+    const id = String(answer.body.id);
+    expect(answer.body).toEqual({
       id: expect.stringMatching(/^capture-wcus-r2-gen2-/),
-      sendEventPostUri: expect.any(String),
-      terminatePostUri: expect.any(String),
-      purgeHistoryDeleteUri: expect.any(String),
+      statusQueryGetUri: `https://app.example.net/api/captures/${id}/status`,
+      target: expect.any(String),
     });
-    const input = engine.instances.get(String(answer.body.id))!.input;
+    const input = engine.instances.get(id)!.input;
     expect(input.settings).toMatchObject({ timeLimitInSeconds: 60, storageAccountId: STORAGE });
-    expect(input.statusUrl).not.toContain("code=");
+    expect(input.statusUrl).toBe(answer.body.statusQueryGetUri);
     expect(input.policy).toMatchObject({ quotaWaitSeconds: 900, summarize: true });
   });
 
   test("same target while capturing: 200 deduplicated with the running instance's URLs", async () => {
     const engine = new FakeEngine();
-    const first = await answerAlert(firedCommonAlert(), settings(), engine, NOW);
+    const first = await decide(firedCommonAlert(), settings(), engine, NOW);
     engine.instances.get(String(first.body.id))!.runtimeStatus = "Running";
-    const second = await answerAlert(firedCommonAlert(), settings(), engine, NOW);
+    const second = await decide(firedCommonAlert(), settings(), engine, NOW);
     expect(second).toMatchObject({
       status: 200,
       body: {
@@ -91,7 +99,7 @@ describe("webhook answers (DESIGN.md table)", () => {
   test("racing alerts for one VM start one capture; the loser gets the dedup answer", async () => {
     const engine = new FakeEngine();
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () => answerAlert(firedCommonAlert(), settings(), engine, NOW)),
+      Array.from({ length: 20 }, () => decide(firedCommonAlert(), settings(), engine, NOW)),
     );
     expect(engine.starts).toBe(1);
     expect(answers.filter((a) => a.status === 202)).toHaveLength(1);
@@ -100,7 +108,7 @@ describe("webhook answers (DESIGN.md table)", () => {
 
   test("cooldown: a completed capture within the window dedups; after it, a new capture starts", async () => {
     const engine = new FakeEngine();
-    const first = await answerAlert(
+    const first = await decide(
       firedCommonAlert(),
       settings({ CAPTURE_COOLDOWN_SECONDS: "600" }),
       engine,
@@ -111,19 +119,13 @@ describe("webhook answers (DESIGN.md table)", () => {
       lastUpdatedTime: new Date(NOW.getTime() - 60_000),
     });
     expect(
-      (
-        await answerAlert(
-          firedCommonAlert(),
-          settings({ CAPTURE_COOLDOWN_SECONDS: "600" }),
-          engine,
-          NOW,
-        )
-      ).status,
+      (await decide(firedCommonAlert(), settings({ CAPTURE_COOLDOWN_SECONDS: "600" }), engine, NOW))
+        .status,
     ).toBe(200);
     const later = new Date(NOW.getTime() + 3_600_000);
     expect(
       (
-        await answerAlert(
+        await decide(
           firedCommonAlert(),
           settings({ CAPTURE_COOLDOWN_SECONDS: "600" }),
           engine,
@@ -135,14 +137,14 @@ describe("webhook answers (DESIGN.md table)", () => {
 
   test("a failed earlier capture does not block a new one", async () => {
     const engine = new FakeEngine();
-    const first = await answerAlert(firedCommonAlert(), settings(), engine, NOW);
+    const first = await decide(firedCommonAlert(), settings(), engine, NOW);
     engine.instances.get(String(first.body.id))!.runtimeStatus = "Failed";
-    expect((await answerAlert(firedCommonAlert(), settings(), engine, NOW)).status).toBe(202);
+    expect((await decide(firedCommonAlert(), settings(), engine, NOW)).status).toBe(202);
   });
 
   test("Resolved alert: 200 ignored with the reason, nothing started", async () => {
     const engine = new FakeEngine();
-    const answer = await answerAlert(
+    const answer = await decide(
       fixture("common-schema-metric-alert.json"),
       settings(),
       engine,
@@ -158,20 +160,15 @@ describe("webhook answers (DESIGN.md table)", () => {
   test("bad parameter: 422 naming the key; unknown schema: 400", async () => {
     const engine = new FakeEngine();
     expect(
-      await answerAlert(
-        firedCommonAlert({ captureTimeLimitSeconds: "99999" }),
-        settings(),
-        engine,
-        NOW,
-      ),
+      await decide(firedCommonAlert({ captureTimeLimitSeconds: "99999" }), settings(), engine, NOW),
     ).toMatchObject({ status: 422, body: { key: "captureTimeLimitSeconds" } });
-    expect((await answerAlert({ hello: "world" }, settings(), engine, NOW)).status).toBe(400);
+    expect((await decide({ hello: "world" }, settings(), engine, NOW)).status).toBe(400);
     expect(engine.starts).toBe(0);
   });
 
   test("allow-lists: a payload cannot steer the capture to another storage account or out-of-scope VM", async () => {
     const engine = new FakeEngine();
-    const steer = await answerAlert(
+    const steer = await decide(
       firedCommonAlert({ captureStorageAccountId: OTHER_STORAGE }),
       settings(),
       engine,
@@ -181,14 +178,14 @@ describe("webhook answers (DESIGN.md table)", () => {
       status: 403,
       body: { error: expect.stringContaining("captureStorageAccountId") },
     });
-    const allowed = await answerAlert(
+    const allowed = await decide(
       firedCommonAlert({ captureStorageAccountId: OTHER_STORAGE }),
       settings({ CAPTURE_ALLOWED_STORAGE_ACCOUNT_IDS: OTHER_STORAGE.toLowerCase() }),
       engine,
       NOW,
     );
     expect(allowed.status).toBe(202);
-    const scoped = await answerAlert(
+    const scoped = await decide(
       firedCommonAlert(),
       settings({ CAPTURE_ALLOWED_SCOPES: "/subscriptions/other" }),
       new FakeEngine(),
@@ -198,10 +195,40 @@ describe("webhook answers (DESIGN.md table)", () => {
     expect(engine.starts).toBe(1);
   });
 
+  test("no answer carries a key: neither the function key nor any management URL", async () => {
+    const engine = new FakeEngine();
+    const started = await decide(firedCommonAlert(), settings(), engine);
+    engine.instances.get(String(started.body.id))!.runtimeStatus = "Running";
+    const dedup = await decide(firedCommonAlert(), settings(), engine);
+    for (const answer of [started, dedup]) {
+      const text = JSON.stringify([answer.headers ?? {}, answer.body]);
+      expect(text).not.toMatch(/code=|FUNCTIONKEY|runtime\/webhooks|PostUri|DeleteUri/);
+    }
+    expect(dedup.body).toEqual({
+      id: started.body.id,
+      statusQueryGetUri: started.body.statusQueryGetUri,
+      deduplicated: true,
+      runtimeStatus: "Running",
+    });
+  });
+
+  test("misconfiguration is never the alert's fault: no storage account anywhere is a 503 naming the setting", async () => {
+    const engine = new FakeEngine();
+    const read = readWebhookSettings({});
+    if (!read.ok) throw new Error(read.message);
+    const answer = await decide(firedCommonAlert(), read.value, engine);
+    expect(answer).toMatchObject({
+      status: 503,
+      headers: { "Retry-After": expect.any(String) },
+      problem: expect.stringContaining("CAPTURE_STORAGE_ACCOUNT_ID"),
+    });
+    expect(engine.starts).toBe(0);
+  });
+
   test("engine unavailable: 503 with Retry-After, which Azure Monitor retries", async () => {
     const engine = new FakeEngine();
     engine.unavailable = true;
-    const answer = await answerAlert(firedCommonAlert(), settings(), engine, NOW);
+    const answer = await decide(firedCommonAlert(), settings(), engine, NOW);
     expect(answer).toMatchObject({ status: 503, headers: { "Retry-After": expect.any(String) } });
   });
 });
