@@ -9,7 +9,7 @@ import { isWithinScope, canonicalId } from "../domain/armId";
 import { parseAlertPayload } from "../domain/alertPayload";
 import { OVERRIDE_KEYS, resolveCaptureSettings } from "../domain/captureParameters";
 import { captureNameFor, instanceIdFor } from "../domain/naming";
-import type { CaptureRequest } from "../domain/types";
+import type { CaptureRequest, WatcherRef } from "../domain/types";
 import { captureDefaults, type WebhookSettings } from "../config/appSettings";
 import type { CaptureStarter } from "./captureStarter";
 
@@ -43,12 +43,15 @@ export async function answerAlert(
     return { status: 200, body: { ignored: true, reason: parsed.reason } };
 
   const scopes = settings.CAPTURE_ALLOWED_SCOPES;
-  if (
-    scopes.length > 0 &&
-    !scopes.some((scope) => isWithinScope(parsed.target.resourceId, scope))
-  ) {
+  if (!withinScopes(parsed.target.resourceId, scopes)) {
     return forbidden(
       `target ${parsed.target.resourceId} is outside the allowed scopes (CAPTURE_ALLOWED_SCOPES)`,
+    );
+  }
+  // A direct request may name its watcher, but only one the target's scopes would allow too.
+  if (parsed.watcher && !withinScopes(watcherId(parsed.watcher), scopes)) {
+    return forbidden(
+      `network watcher ${watcherId(parsed.watcher)} is outside the allowed scopes (CAPTURE_ALLOWED_SCOPES)`,
     );
   }
 
@@ -75,7 +78,7 @@ export async function answerAlert(
       target: parsed.target,
       settings: resolved.settings,
       alert: parsed.alert,
-      captureName: parsed.captureName ?? captureNameFor(parsed.target),
+      captureName: captureNameFor(parsed.target),
       watcher: parsed.watcher,
       statusUrl: links.statusQueryGetUri,
       policy: {
@@ -118,6 +121,15 @@ function isBusy(
     existing.lastUpdatedTime !== undefined &&
     now.getTime() - existing.lastUpdatedTime.getTime() < cooldownMs
   );
+}
+
+/** Empty scopes mean any; otherwise the ID must lie within one of them. */
+function withinScopes(resourceId: string, scopes: string[]): boolean {
+  return scopes.length === 0 || scopes.some((scope) => isWithinScope(resourceId, scope));
+}
+
+function watcherId(watcher: WatcherRef): string {
+  return `/subscriptions/${watcher.subscriptionId}/resourceGroups/${watcher.resourceGroup}/providers/Microsoft.Network/networkWatchers/${watcher.name}`;
 }
 
 /** The payload must never steer captures out: only the configured account or the allow-list. */

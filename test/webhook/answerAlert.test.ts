@@ -225,6 +225,44 @@ describe("webhook answers (DESIGN.md table)", () => {
     expect(engine.starts).toBe(0);
   });
 
+  test("direct requests: the watcher must lie within the scopes; the capture name is always ours", async () => {
+    const scoped = settings({ CAPTURE_ALLOWED_SCOPES: "/subscriptions/s1/resourceGroups/rg" });
+    const direct = (watcherGroup: string) => ({
+      targetVM:
+        "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1",
+      subscriptionId: "s1",
+      networkWatcherResourceGroup: watcherGroup,
+      networkWatcherName: "nw1",
+      packetCaptureName: "theirs",
+    });
+    const outside = await decide(direct("OtherRG"), scoped, new FakeEngine());
+    expect(outside).toMatchObject({
+      status: 403,
+      body: { error: expect.stringContaining("networkWatchers/nw1") },
+    });
+    const engine = new FakeEngine();
+    const inside = await decide(direct("rg"), scoped, engine);
+    expect(inside.status).toBe(202);
+    const input = engine.instances.get(String(inside.body.id))!.input;
+    expect(input.watcher).toEqual({ subscriptionId: "s1", resourceGroup: "rg", name: "nw1" });
+    expect(input.captureName).toMatch(/^alertcap-vm1-/);
+  });
+
+  test("scope checks fold ASCII case only: a Kelvin-sign look-alike is refused", async () => {
+    const engine = new FakeEngine();
+    const kelvin = firedCommonAlert(
+      {},
+      "/subscriptions/s1/resourceGroups/\u212Aprod/providers/Microsoft.Compute/virtualMachines/vm",
+    );
+    const answer = await decide(
+      kelvin,
+      settings({ CAPTURE_ALLOWED_SCOPES: "/subscriptions/S1/resourceGroups/KPROD" }),
+      engine,
+    );
+    expect(answer.status).toBe(403);
+    expect(engine.starts).toBe(0);
+  });
+
   test("engine unavailable: 503 with Retry-After, which Azure Monitor retries", async () => {
     const engine = new FakeEngine();
     engine.unavailable = true;
