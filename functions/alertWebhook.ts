@@ -18,6 +18,7 @@ import {
 } from "../lib/config/appSettings";
 import { checkEntraToken, defaultJwksUrl } from "../lib/edge/entraToken";
 import { readJsonBody } from "../lib/edge/jsonBody";
+import { logLine } from "../lib/logging/logLine";
 import {
   answerAlert,
   misconfigured,
@@ -29,8 +30,8 @@ import { statusUrlFor } from "../lib/webhook/statusRoute";
 
 /** Every answer leaves here: the app's own faults are logged as errors, the rest as one line. */
 function respond(answer: WebhookAnswer, context: InvocationContext): HttpResponseInit {
-  if (answer.problem) context.error(`alert webhook misconfigured: ${answer.problem}`);
-  context.log(`alert webhook: ${answer.status} ${describe(answer.body)}`);
+  if (answer.problem) context.error(logLine`alert webhook misconfigured: ${answer.problem}`);
+  context.log(logLine`alert webhook: ${answer.status} ${describe(answer.body)}`);
   return { status: answer.status, headers: answer.headers, jsonBody: answer.body };
 }
 
@@ -40,7 +41,7 @@ async function decide(request: HttpRequest, context: InvocationContext): Promise
   const settings = readWebhookSettings();
   if (!settings.ok) return misconfigured(settings.message);
   return answerAlert(body.value, settings.value, {
-    starter: durableCaptureStarter(df.getClient(context)),
+    starter: durableCaptureStarter(() => df.getClient(context)),
     now: new Date(),
     statusUrlOf: (instanceId) => statusUrlFor(request.url, instanceId),
   });
@@ -57,9 +58,7 @@ async function handleAlert(
   try {
     return respond(await decide(request, context), context);
   } catch (error) {
-    context.error(
-      `alert webhook failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    context.error(logLine`alert webhook failed unexpectedly: ${error}`);
     return respond(retryLater("the alert could not be handled now; retry later"), context);
   }
 }
@@ -116,7 +115,7 @@ export async function secureAlertWebhook(
     clockToleranceSeconds: 60,
   });
   if (!check.ok) {
-    context.warn(`secure alert webhook refused: ${check.message}`);
+    context.warn(logLine`secure alert webhook refused: ${check.message}`);
     const headers: Record<string, string> =
       check.status === 401 ? { "WWW-Authenticate": 'Bearer error="invalid_token"' } : {};
     return { status: check.status, headers, jsonBody: { error: check.message } };

@@ -9,6 +9,7 @@ import {
   type InvocationContext,
 } from "@azure/functions";
 import * as df from "durable-functions";
+import { logLine } from "../lib/logging/logLine";
 import { parseInstanceId } from "../lib/ops/queries";
 import { durableCaptureStarter } from "../lib/webhook/captureStarter";
 import { STATUS_ROUTE, statusAnswer, statusUrlFor } from "../lib/webhook/statusRoute";
@@ -21,7 +22,7 @@ export async function captureStatus(
   const id = parseInstanceId(request.params.instanceId);
   if (!id.ok) return { status: 400, jsonBody: { error: id.message } };
   try {
-    const snapshot = await durableCaptureStarter(df.getClient(context)).status(id.value);
+    const snapshot = await durableCaptureStarter(() => df.getClient(context)).status(id.value);
     const answer = statusAnswer(
       snapshot,
       OrchestratorNames.capture,
@@ -29,9 +30,7 @@ export async function captureStatus(
     );
     return { status: answer.status, headers: answer.headers, jsonBody: answer.body };
   } catch (error) {
-    context.warn(
-      `capture status ${id.value}: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    context.warn(logLine`capture status ${id.value}: ${error}`);
     return {
       status: 503,
       headers: { "Retry-After": "10" },

@@ -33,11 +33,18 @@ function isNotFound(error: unknown): boolean {
   return error instanceof Error && /HTTP 404/.test(error.message);
 }
 
-export function durableCaptureStarter(client: DurableClient): CaptureStarter {
+/**
+ * Bound lazily (`clientOf` runs at the first engine call): an alert refused at the edge never
+ * needs the durable client binding, so its refusal cannot fail on it.
+ */
+export function durableCaptureStarter(clientOf: () => DurableClient): CaptureStarter {
   return {
     async status(instanceId) {
       try {
-        const status = await client.getStatus(instanceId, { showHistory: false, showInput: true });
+        const status = await clientOf().getStatus(instanceId, {
+          showHistory: false,
+          showInput: true,
+        });
         return {
           name: status.name,
           instanceId: status.instanceId,
@@ -54,8 +61,8 @@ export function durableCaptureStarter(client: DurableClient): CaptureStarter {
       }
     },
     async start(instanceId, input) {
-      await client.startNew(OrchestratorNames.capture, { instanceId, input });
+      await clientOf().startNew(OrchestratorNames.capture, { instanceId, input });
     },
-    raise: (instanceId, eventName, data) => client.raiseEvent(instanceId, eventName, data),
+    raise: (instanceId, eventName, data) => clientOf().raiseEvent(instanceId, eventName, data),
   };
 }

@@ -21,15 +21,18 @@ function post(body: unknown): HttpRequest {
   });
 }
 
-function context(): { context: InvocationContext; errors: string[] } {
+function context(): { context: InvocationContext; errors: string[]; lines: string[] } {
   const errors: string[] = [];
+  const lines: string[] = [];
   const context = new InvocationContext({
     functionName: "alertWebhook",
     logHandler: (level, ...args) => {
-      if (level === "error") errors.push(args.map(String).join(" "));
+      const line = args.map(String).join(" ");
+      lines.push(line);
+      if (level === "error") errors.push(line);
     },
   });
-  return { context, errors };
+  return { context, errors, lines };
 }
 
 test.each([
@@ -54,4 +57,14 @@ test("the secure webhook answers a misconfiguration the same way", async () => {
   const response = await secureAlertWebhook(post(firedCommonAlert()), ctx);
   expect(response.status).toBe(503);
   expect(errors.join("\n")).toContain("ENTRA_AUDIENCES");
+});
+
+test("a newline in an alert field cannot forge a log line", async () => {
+  const { context: ctx, lines } = context();
+  const forged = "x\r\n2026-01-01T00:00:00Z alert webhook: 202 started capture-forged";
+  const response = await alertWebhook(post({ schemaId: forged }), ctx);
+  expect(response.status).toBe(400);
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).not.toMatch(/[\r\n]/);
+  expect(lines[0]).toContain("\\r\\n2026-01-01T00:00:00Z");
 });
