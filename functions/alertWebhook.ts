@@ -112,6 +112,7 @@ export async function secureAlertWebhook(
     audiences: auth.ENTRA_AUDIENCES,
     jwksUrl: auth.ENTRA_JWKS_URL ?? defaultJwksUrl(auth.ENTRA_TENANT_ID),
     requiredRole: auth.ENTRA_REQUIRED_ROLE,
+    allowedClientAppIds: auth.ENTRA_ALLOWED_CLIENT_APP_IDS,
     clockToleranceSeconds: 60,
   });
   if (!check.ok) {

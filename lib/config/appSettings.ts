@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { BUILT_IN_DEFAULTS, LIMITS, type CaptureDefaults } from "../domain/captureParameters";
+import { AZURE_MONITOR_ACTION_GROUPS_APP_ID } from "../edge/entraToken";
 
 const list = z
   .string()
@@ -106,6 +107,10 @@ const authSchema = z.object({
   /** Defaults to the tenant's v2.0 discovery keys; tests point it at a local JWKS. */
   ENTRA_JWKS_URL: z.url().optional(),
   ENTRA_REQUIRED_ROLE: z.string().default("ActionGroupsSecureWebhook"),
+  /** Token clients (`azp`/`appid`) accepted; Azure Monitor's action groups (AZNS AAD Webhook) unless set. */
+  ENTRA_ALLOWED_CLIENT_APP_IDS: list.transform((ids) =>
+    ids.length > 0 ? ids : [AZURE_MONITOR_ACTION_GROUPS_APP_ID],
+  ),
 });
 
 export type WebhookAuthSettings = z.infer<typeof authSchema>;
