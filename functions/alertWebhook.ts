@@ -26,7 +26,11 @@ import {
   type WebhookAnswer,
 } from "../lib/webhook/answerAlert";
 import { durableCaptureStarter } from "../lib/webhook/captureStarter";
+import { RecentInstances } from "../lib/webhook/recentInstances";
 import { statusUrlFor } from "../lib/webhook/statusRoute";
+
+/** This host's view of instances it just started or saw running (the storm fast path). */
+const recent = new RecentInstances(10_000);
 
 /** Every answer leaves here: the app's own faults are logged as errors, the rest as one line. */
 function respond(answer: WebhookAnswer, context: InvocationContext): HttpResponseInit {
@@ -44,6 +48,7 @@ async function decide(request: HttpRequest, context: InvocationContext): Promise
     starter: durableCaptureStarter(() => df.getClient(context)),
     now: new Date(),
     statusUrlOf: (instanceId) => statusUrlFor(request.url, instanceId),
+    recent,
   });
 }
 

@@ -49,6 +49,17 @@ const webhookSchema = z.object({
     LIMITS.bytesToCapturePerPacket.min,
     LIMITS.bytesToCapturePerPacket.max,
   ),
+  /** What an alert may ask for (captureParameters.ts CaptureCaps); over it is a 422 naming the cap. */
+  CAPTURE_MAX_TIME_LIMIT_SECONDS: intSetting(3600, 1, LIMITS.timeLimitInSeconds.max),
+  CAPTURE_MAX_TOTAL_BYTES: intSetting(
+    LIMITS.totalBytesPerSession.max,
+    0,
+    LIMITS.totalBytesPerSession.max,
+  ),
+  CAPTURE_ALLOW_ALERT_FILTERS: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => v !== "false"),
   /** After a capture of a target ends, further alerts for it within this window are answered as duplicates. */
   CAPTURE_COOLDOWN_SECONDS: intSetting(0, 0, 86400),
   /** Storage accounts an alert or direct request may name; the default account is always allowed. */
@@ -95,6 +106,11 @@ export function captureDefaults(settings: WebhookSettings): CaptureDefaults {
     totalBytesPerSession: settings.CAPTURE_TOTAL_BYTES,
     bytesToCapturePerPacket: settings.CAPTURE_BYTES_PER_PACKET,
     storageAccountId: settings.CAPTURE_STORAGE_ACCOUNT_ID,
+    caps: {
+      maxTimeLimitSeconds: settings.CAPTURE_MAX_TIME_LIMIT_SECONDS,
+      maxTotalBytes: settings.CAPTURE_MAX_TOTAL_BYTES,
+      alertFiltersAllowed: settings.CAPTURE_ALLOW_ALERT_FILTERS,
+    },
   };
 }
 

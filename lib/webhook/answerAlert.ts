@@ -11,7 +11,10 @@ import { OVERRIDE_KEYS, resolveCaptureSettings } from "../domain/captureParamete
 import { captureNameFor, instanceIdFor } from "../domain/naming";
 import type { CaptureRequest, WatcherRef } from "../domain/types";
 import { captureDefaults, type WebhookSettings } from "../config/appSettings";
-import type { CaptureStarter } from "./captureStarter";
+import { CANCEL_EVENT } from "../workflow/policies";
+import type { CaptureStarter, InstanceSnapshot } from "./captureStarter";
+import type { RecentInstances, Sighting } from "./recentInstances";
+import { runningCaptureOf, supersedeReason } from "./supersede";
 
 export interface WebhookAnswer {
   status: number;
@@ -27,16 +30,26 @@ export interface AlertEnvironment {
   now: Date;
   /** The key-less status URL of an instance (statusRoute.ts), as the caller reaches this app. */
   statusUrlOf: (instanceId: string) => string;
+  /** This host's fast path (recentInstances.ts); absent: every alert asks the task hub. */
+  recent?: RecentInstances;
+  /** Waits between status reads while a superseded capture ends (tests pass an instant one). */
+  pause?: (ms: number) => Promise<void>;
 }
 
 const ACTIVE_STATES = new Set(["Pending", "Running", "ContinuedAsNew", "Suspended"]);
 const RETRY_AFTER_SECONDS = "10";
+/** A sighting of a running instance answers alerts for at most this long (and never past the cooldown). */
+const FAST_PATH_MAX_SECONDS = 30;
+/** Up to 8 × 1 s for a superseded capture to stop, verify and notify, then a 503 Azure Monitor retries. */
+const SUPERSEDE_POLLS = 8;
+const SUPERSEDE_POLL_MS = 1000;
 
 export async function answerAlert(
   body: unknown,
   settings: WebhookSettings,
-  { starter, now, statusUrlOf }: AlertEnvironment,
+  env: AlertEnvironment,
 ): Promise<WebhookAnswer> {
+  const { now, statusUrlOf } = env;
   const parsed = parseAlertPayload(body);
   if (parsed.kind === "rejected") return { status: parsed.status, body: { error: parsed.message } };
   if (parsed.kind === "ignored")
@@ -57,9 +70,16 @@ export async function answerAlert(
 
   const resolved = resolveCaptureSettings(parsed.overrides, captureDefaults(settings));
   if (!resolved.ok) {
-    if (resolved.setting)
+    if (resolved.setting && resolved.cap === undefined)
       return misconfigured(`app setting ${resolved.setting} is unset: ${resolved.message}`);
-    return { status: 422, body: { error: resolved.message, key: resolved.key } };
+    return {
+      status: 422,
+      body: {
+        error: resolved.message,
+        key: resolved.key,
+        ...(resolved.cap !== undefined && { cap: resolved.cap, setting: resolved.setting }),
+      },
+    };
   }
   if (!storageAllowed(resolved.settings.storageAccountId, settings)) {
     return forbidden(
@@ -69,25 +89,78 @@ export async function answerAlert(
 
   const instanceId = instanceIdFor(parsed.target);
   const links = { id: instanceId, statusQueryGetUri: statusUrlOf(instanceId) };
+  const request: CaptureRequest = {
+    target: parsed.target,
+    settings: resolved.settings,
+    alert: parsed.alert,
+    captureName: captureNameFor(parsed.target),
+    watcher: parsed.watcher,
+    statusUrl: links.statusQueryGetUri,
+    policy: {
+      quotaWaitSeconds: settings.CAPTURE_QUOTA_WAIT_SECONDS,
+      quotaRecheckSeconds: settings.CAPTURE_QUOTA_RECHECK_SECONDS,
+      deadlineGraceSeconds: settings.CAPTURE_DEADLINE_GRACE_SECONDS,
+      summarize: settings.CAPTURE_SUMMARIZE,
+    },
+  };
+  const decision: Decision = { instanceId, links, request, settings, env };
+  if (!env.recent) return (await withEngine(decision)).answer;
+
+  // Fast path: join the decision in flight for this instance, or reuse a fresh sighting of it.
+  const inFlight = env.recent.following(instanceId);
+  const seen = inFlight
+    ? await inFlight
+    : env.recent.recent(instanceId, now.getTime(), fastPathTtlMs(settings));
+  if (seen && ACTIVE_STATES.has(seen.runtimeStatus) && !supersedes(request, seen.input))
+    return deduplicated(links, seen.runtimeStatus);
+  return env.recent.lead(instanceId, () => withEngine(decision));
+}
+
+interface Decision {
+  instanceId: string;
+  links: InstanceLinks;
+  request: CaptureRequest;
+  settings: WebhookSettings;
+  env: AlertEnvironment;
+}
+
+type EngineOutcome = { answer: WebhookAnswer; sighting?: Sighting };
+
+/** How long a sighting of a running instance may answer for the engine: never past the cooldown. */
+function fastPathTtlMs(settings: WebhookSettings): number {
+  return Math.min(settings.CAPTURE_COOLDOWN_SECONDS, FAST_PATH_MAX_SECONDS) * 1000;
+}
+
+/** The decision as the task hub sees it: dedup, supersede, or start (the engine refuses a second start). */
+async function withEngine({
+  instanceId,
+  links,
+  request,
+  settings,
+  env,
+}: Decision): Promise<EngineOutcome> {
+  const { starter, now } = env;
+  const seen = (status: InstanceSnapshot): Sighting | undefined =>
+    ACTIVE_STATES.has(status.runtimeStatus)
+      ? { runtimeStatus: status.runtimeStatus, input: status.input, seenAt: now.getTime() }
+      : undefined;
   try {
     const existing = await starter.status(instanceId);
-    if (existing && isBusy(existing, settings, now))
-      return deduplicated(links, existing.runtimeStatus);
-
-    const request: CaptureRequest = {
-      target: parsed.target,
-      settings: resolved.settings,
-      alert: parsed.alert,
-      captureName: captureNameFor(parsed.target),
-      watcher: parsed.watcher,
-      statusUrl: links.statusQueryGetUri,
-      policy: {
-        quotaWaitSeconds: settings.CAPTURE_QUOTA_WAIT_SECONDS,
-        quotaRecheckSeconds: settings.CAPTURE_QUOTA_RECHECK_SECONDS,
-        deadlineGraceSeconds: settings.CAPTURE_DEADLINE_GRACE_SECONDS,
-        summarize: settings.CAPTURE_SUMMARIZE,
-      },
-    };
+    let superseded: string | undefined;
+    if (existing && isBusy(existing, settings, now)) {
+      superseded = supersedes(request, existing.input);
+      if (!superseded)
+        return { answer: deduplicated(links, existing.runtimeStatus), sighting: seen(existing) };
+      if (
+        ACTIVE_STATES.has(existing.runtimeStatus) &&
+        !(await cancelAndWait(env, instanceId, superseded))
+      )
+        return {
+          answer: retryLater(
+            `superseding the running capture ${instanceId} (cancel sent: ${superseded}); retry to start the new one`,
+          ),
+        };
+    }
     try {
       await starter.start(instanceId, request);
     } catch (startError) {
@@ -95,17 +168,57 @@ export async function answerAlert(
       // start, and that refusal is the dedup answer, not an error.
       const now2 = await starter.status(instanceId);
       if (now2 && ACTIVE_STATES.has(now2.runtimeStatus))
-        return deduplicated(links, now2.runtimeStatus);
+        return { answer: deduplicated(links, now2.runtimeStatus), sighting: seen(now2) };
       throw startError;
     }
     return {
-      status: 202,
-      headers: { Location: links.statusQueryGetUri, "Retry-After": RETRY_AFTER_SECONDS },
-      body: { ...links, target: parsed.target.resourceId },
+      answer: {
+        status: 202,
+        headers: { Location: links.statusQueryGetUri, "Retry-After": RETRY_AFTER_SECONDS },
+        body: {
+          ...links,
+          target: request.target.resourceId,
+          ...(superseded && { superseded }),
+        },
+      },
+      sighting: { runtimeStatus: "Pending", input: request, seenAt: now.getTime() },
     };
   } catch {
-    return retryLater("the orchestration store is unavailable; retry later");
+    return { answer: retryLater("the orchestration store is unavailable; retry later") };
   }
+}
+
+/** Why `request` supersedes the capture started with `runningInput`, if it does (supersede.ts). */
+function supersedes(request: CaptureRequest, runningInput: unknown): string | undefined {
+  const running = runningCaptureOf(runningInput);
+  return running && supersedeReason(request, running);
+}
+
+/**
+ * Raises the orchestration's `cancel` (it stops, verifies and notifies the partial capture) and
+ * waits a bounded while for the instance to end. false: still running; Azure Monitor's retry of
+ * the 503 finds it ended and starts the new capture.
+ */
+async function cancelAndWait(
+  { starter, now, pause = sleep }: AlertEnvironment,
+  instanceId: string,
+  reason: string,
+): Promise<boolean> {
+  await starter.raise(instanceId, CANCEL_EVENT, {
+    requestedAt: now.toISOString(),
+    by: "supersede",
+    reason,
+  });
+  for (let attempt = 0; attempt < SUPERSEDE_POLLS; attempt++) {
+    await pause(SUPERSEDE_POLL_MS);
+    const status = await starter.status(instanceId);
+    if (!status || !ACTIVE_STATES.has(status.runtimeStatus)) return true;
+  }
+  return false;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function isBusy(

@@ -1,9 +1,10 @@
 import { answerAlert } from "../../lib/webhook/answerAlert";
 import type { CaptureStarter, InstanceSnapshot } from "../../lib/webhook/captureStarter";
+import { RecentInstances } from "../../lib/webhook/recentInstances";
 import { statusUrlFor } from "../../lib/webhook/statusRoute";
 import { readWebhookSettings, type WebhookSettings } from "../../lib/config/appSettings";
 import type { CaptureRequest } from "../../lib/domain/types";
-import { fixture, firedCommonAlert } from "../support/fixtures";
+import { fixture, firedCommonAlert, VM_ID } from "../support/fixtures";
 
 const STORAGE =
   "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps";
@@ -25,8 +26,13 @@ class FakeEngine implements CaptureStarter {
   instances = new Map<string, InstanceSnapshot & { input: CaptureRequest }>();
   raised: Array<{ id: string; eventName: string; data: unknown }> = [];
   starts = 0;
+  statusCalls = 0;
   unavailable = false;
+  /** How a running orchestration takes `cancel`: it ends (stop, verify, notify), or not in time. */
+  endsOnCancel = true;
   async status(id: string) {
+    this.statusCalls++;
+    await Promise.resolve();
     if (this.unavailable) throw new Error("connect ECONNREFUSED");
     return this.instances.get(id);
   }
@@ -46,15 +52,35 @@ class FakeEngine implements CaptureStarter {
   async raise(id: string, eventName: string, data: unknown) {
     await Promise.resolve();
     this.raised.push({ id, eventName, data });
+    const instance = this.instances.get(id);
+    if (instance && eventName === "cancel" && this.endsOnCancel)
+      instance.runtimeStatus = "Completed";
   }
 }
 
-function decide(body: unknown, settings: WebhookSettings, engine: CaptureStarter, now = NOW) {
+function decide(
+  body: unknown,
+  settings: WebhookSettings,
+  engine: CaptureStarter,
+  now = NOW,
+  recent?: RecentInstances,
+) {
   return answerAlert(body, settings, {
     starter: engine,
     now,
     statusUrlOf: (id) => statusUrlFor(ALERT_URL, id),
+    recent,
+    pause: () => Promise.resolve(),
   });
+}
+
+/** A fired common-schema alert of the given severity. */
+function alertOf(severity: string, customProperties: Record<string, string> = {}) {
+  const alert = firedCommonAlert(customProperties) as {
+    data: { essentials: Record<string, unknown> };
+  };
+  alert.data.essentials.severity = severity;
+  return alert;
 }
 
 describe("webhook answers (DESIGN.md table)", () => {
@@ -268,5 +294,157 @@ describe("webhook answers (DESIGN.md table)", () => {
     engine.unavailable = true;
     const answer = await decide(firedCommonAlert(), settings(), engine, NOW);
     expect(answer).toMatchObject({ status: 503, headers: { "Retry-After": expect.any(String) } });
+  });
+});
+
+describe("what an alert may ask for, and who supersedes whom (18.6)", () => {
+  const NARROW = {
+    captureTimeLimitSeconds: "3600",
+    captureFilters: JSON.stringify([{ protocol: "UDP", remotePort: "9" }]),
+  };
+
+  test("over the app's cap: 422 naming the key, the cap and its setting", async () => {
+    const engine = new FakeEngine();
+    const answer = await decide(
+      firedCommonAlert({ captureTimeLimitSeconds: "18000" }),
+      settings(),
+      engine,
+    );
+    expect(answer).toMatchObject({
+      status: 422,
+      body: {
+        key: "captureTimeLimitSeconds",
+        cap: 3600,
+        setting: "CAPTURE_MAX_TIME_LIMIT_SECONDS",
+      },
+    });
+    const noFilters = await decide(
+      firedCommonAlert({ captureFilters: NARROW.captureFilters }),
+      settings({ CAPTURE_ALLOW_ALERT_FILTERS: "false" }),
+      engine,
+    );
+    expect(noFilters).toMatchObject({
+      status: 422,
+      body: { key: "captureFilters", setting: "CAPTURE_ALLOW_ALERT_FILTERS" },
+    });
+    expect(engine.starts).toBe(0);
+  });
+
+  test("a Sev0 alert supersedes a running, narrower Sev4 capture: cancel with a reason, then its own capture", async () => {
+    const engine = new FakeEngine();
+    const blinding = await decide(alertOf("Sev4", NARROW), settings(), engine);
+    engine.instances.get(String(blinding.body.id))!.runtimeStatus = "Running";
+    const urgent = await decide(alertOf("Sev0"), settings(), engine);
+    expect(urgent).toMatchObject({
+      status: 202,
+      body: { id: blinding.body.id, superseded: expect.stringContaining("Sev0") },
+    });
+    expect(engine.raised).toEqual([
+      {
+        id: blinding.body.id,
+        eventName: "cancel",
+        data: expect.objectContaining({
+          by: "supersede",
+          reason: expect.stringContaining("filters"),
+        }),
+      },
+    ]);
+    expect(engine.starts).toBe(2);
+    expect(engine.instances.get(String(urgent.body.id))!.input.alert.severity).toBe("Sev0");
+  });
+
+  test("no supersede for an equal or lower severity, nor when the running capture is not narrower", async () => {
+    const engine = new FakeEngine();
+    const first = await decide(alertOf("Sev2", NARROW), settings(), engine);
+    engine.instances.get(String(first.body.id))!.runtimeStatus = "Running";
+    for (const alert of [alertOf("Sev2"), alertOf("Sev3"), alertOf("Sev1", NARROW)])
+      expect(await decide(alert, settings(), engine)).toMatchObject({
+        status: 200,
+        body: { deduplicated: true },
+      });
+    expect(engine.raised).toEqual([]);
+    expect(engine.starts).toBe(1);
+  });
+
+  test("a superseded capture still running after the wait: 503 + Retry-After, which Azure Monitor retries", async () => {
+    const engine = new FakeEngine();
+    engine.endsOnCancel = false;
+    const blinding = await decide(alertOf("Sev4", NARROW), settings(), engine);
+    engine.instances.get(String(blinding.body.id))!.runtimeStatus = "Running";
+    const urgent = await decide(alertOf("Sev0"), settings(), engine);
+    expect(urgent).toMatchObject({ status: 503, headers: { "Retry-After": expect.any(String) } });
+    expect(engine.raised).toHaveLength(1);
+    expect(engine.starts).toBe(1);
+  });
+
+  test("a narrower capture in its cooldown does not dedup a more severe alert", async () => {
+    const engine = new FakeEngine();
+    const cooled = settings({ CAPTURE_COOLDOWN_SECONDS: "600" });
+    const first = await decide(alertOf("Sev3", NARROW), cooled, engine);
+    Object.assign(engine.instances.get(String(first.body.id))!, {
+      runtimeStatus: "Completed",
+      lastUpdatedTime: new Date(NOW.getTime() - 60_000),
+    });
+    expect((await decide(alertOf("Sev3"), cooled, engine)).status).toBe(200);
+    expect((await decide(alertOf("Sev1"), cooled, engine)).status).toBe(202);
+    expect(engine.raised).toEqual([]);
+  });
+});
+
+describe("storm fast path (13.7)", () => {
+  test("concurrent alerts for one VM share one decision: one status read, one start", async () => {
+    const engine = new FakeEngine();
+    const recent = new RecentInstances(100);
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        decide(firedCommonAlert(), settings(), engine, NOW, recent),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 202)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 200 && a.body.deduplicated)).toHaveLength(199);
+    expect(engine.starts).toBe(1);
+    expect(engine.statusCalls).toBe(1);
+  });
+
+  test("a later alert reuses the sighting within the TTL (≤ cooldown), and asks the engine after it", async () => {
+    const engine = new FakeEngine();
+    const recent = new RecentInstances(100);
+    const cooled = settings({ CAPTURE_COOLDOWN_SECONDS: "20" });
+    await decide(firedCommonAlert(), cooled, engine, NOW, recent);
+    const soon = new Date(NOW.getTime() + 10_000);
+    expect((await decide(firedCommonAlert(), cooled, engine, soon, recent)).status).toBe(200);
+    expect(engine.statusCalls).toBe(1);
+    const later = new Date(NOW.getTime() + 21_000);
+    expect((await decide(firedCommonAlert(), cooled, engine, later, recent)).status).toBe(200);
+    expect(engine.statusCalls).toBe(2);
+    // No cooldown, no reuse: the next alert asks the engine again.
+    await decide(firedCommonAlert(), settings(), engine, later, recent);
+    expect(engine.statusCalls).toBe(3);
+  });
+
+  test("the fast path never hides a superseding alert, and stays bounded", async () => {
+    const engine = new FakeEngine();
+    const recent = new RecentInstances(2);
+    const cooled = settings({ CAPTURE_COOLDOWN_SECONDS: "20" });
+    const narrow = {
+      captureTimeLimitSeconds: "3600",
+      captureFilters: JSON.stringify([{ protocol: "UDP", remotePort: "9" }]),
+    };
+    const first = await decide(alertOf("Sev4", narrow), cooled, engine, NOW, recent);
+    engine.instances.get(String(first.body.id))!.runtimeStatus = "Running";
+    const urgent = await decide(alertOf("Sev0"), cooled, engine, NOW, recent);
+    expect(urgent.status).toBe(202);
+    for (const vm of ["a", "b", "c"])
+      await decide(
+        firedCommonAlert({}, VM_ID.replace("wcus-r2-gen2", vm)),
+        cooled,
+        engine,
+        NOW,
+        recent,
+      );
+    const calls = engine.statusCalls;
+    // The first VM's sighting was evicted by three newer ones: its next alert asks the engine.
+    await decide(alertOf("Sev0"), cooled, engine, NOW, recent);
+    expect(engine.statusCalls).toBe(calls + 1);
   });
 });
