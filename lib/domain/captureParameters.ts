@@ -67,6 +67,13 @@ function integerIn(range: { min: number; max: number }) {
     .pipe(z.number().int("must be a whole number").min(range.min).max(range.max));
 }
 
+/** Built once: constructing zod schemas costs milliseconds, and a storm is a thousand alerts. */
+const VALUE_SCHEMAS = {
+  timeLimit: integerIn(LIMITS.timeLimitInSeconds),
+  totalBytes: integerIn(LIMITS.totalBytesPerSession),
+  bytesPerPacket: integerIn(LIMITS.bytesToCapturePerPacket),
+};
+
 const filtersValue = z
   .union([z.string().max(64 * 1024), z.array(z.unknown())])
   .transform((value, ctx) => {
@@ -170,21 +177,21 @@ export function resolveCaptureSettings(
   const timeLimit = readOverride(
     overrides,
     OVERRIDE_KEYS.timeLimit,
-    integerIn(LIMITS.timeLimitInSeconds),
+    VALUE_SCHEMAS.timeLimit,
     defaults.timeLimitInSeconds,
   );
   if (!timeLimit.ok) return timeLimit;
   const totalBytes = readOverride(
     overrides,
     OVERRIDE_KEYS.totalBytes,
-    integerIn(LIMITS.totalBytesPerSession),
+    VALUE_SCHEMAS.totalBytes,
     defaults.totalBytesPerSession,
   );
   if (!totalBytes.ok) return totalBytes;
   const perPacket = readOverride(
     overrides,
     OVERRIDE_KEYS.bytesPerPacket,
-    integerIn(LIMITS.bytesToCapturePerPacket),
+    VALUE_SCHEMAS.bytesPerPacket,
     defaults.bytesToCapturePerPacket,
   );
   if (!perPacket.ok) return perPacket;

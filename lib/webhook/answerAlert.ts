@@ -14,7 +14,7 @@ import { captureDefaults, type WebhookSettings } from "../config/appSettings";
 import { CANCEL_EVENT } from "../workflow/policies";
 import type { CaptureStarter, InstanceSnapshot } from "./captureStarter";
 import type { RecentInstances, Sighting } from "./recentInstances";
-import { runningCaptureOf, supersedeReason } from "./supersede";
+import { runningCaptureOf, severityRank, supersedeReason } from "./supersede";
 
 export interface WebhookAnswer {
   status: number;
@@ -106,14 +106,27 @@ export async function answerAlert(
   const decision: Decision = { instanceId, links, request, settings, env };
   if (!env.recent) return (await withEngine(decision)).answer;
 
-  // Fast path: join the decision in flight for this instance, or reuse a fresh sighting of it.
+  // Fast path. An alert asking exactly what the decision in flight asks is its duplicate
+  // whatever that decision finds: it either starts this very capture or finds one at least as
+  // good. Otherwise wait for what it saw, or reuse a fresh sighting, before asking the engine.
   const inFlight = env.recent.following(instanceId);
+  if (inFlight && sameAsk(inFlight.ask, request)) return deduplicated(links);
   const seen = inFlight
-    ? await inFlight
+    ? await inFlight.sighting
     : env.recent.recent(instanceId, now.getTime(), fastPathTtlMs(settings));
   if (seen && ACTIVE_STATES.has(seen.runtimeStatus) && !supersedes(request, seen.input))
     return deduplicated(links, seen.runtimeStatus);
-  return env.recent.lead(instanceId, () => withEngine(decision));
+  return env.recent.lead(instanceId, request, () => withEngine(decision));
+}
+
+/** Same severity rank, capture settings and watcher: one capture serves both alerts alike. */
+function sameAsk(ask: unknown, request: CaptureRequest): boolean {
+  const other = ask as CaptureRequest;
+  return (
+    severityRank(other.alert.severity) === severityRank(request.alert.severity) &&
+    JSON.stringify([other.settings, other.watcher]) ===
+      JSON.stringify([request.settings, request.watcher])
+  );
 }
 
 interface Decision {
@@ -262,8 +275,12 @@ interface InstanceLinks {
   statusQueryGetUri: string;
 }
 
-function deduplicated(links: InstanceLinks, runtimeStatus: string): WebhookAnswer {
-  return { status: 200, body: { ...links, deduplicated: true, runtimeStatus } };
+/** `runtimeStatus` is absent when the alert joined a decision still in flight. */
+function deduplicated(links: InstanceLinks, runtimeStatus?: string): WebhookAnswer {
+  return {
+    status: 200,
+    body: { ...links, deduplicated: true, ...(runtimeStatus && { runtimeStatus }) },
+  };
 }
 
 /** "We cannot decide now": the one answer Azure Monitor retries instead of dropping the alert. */

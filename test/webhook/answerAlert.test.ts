@@ -30,9 +30,11 @@ class FakeEngine implements CaptureStarter {
   unavailable = false;
   /** How a running orchestration takes `cancel`: it ends (stop, verify, notify), or not in time. */
   endsOnCancel = true;
+  /** While set, status reads wait for it: a task hub slow to answer, as under a storm. */
+  gate?: Promise<void>;
   async status(id: string) {
     this.statusCalls++;
-    await Promise.resolve();
+    await (this.gate ?? Promise.resolve());
     if (this.unavailable) throw new Error("connect ECONNREFUSED");
     return this.instances.get(id);
   }
@@ -297,12 +299,13 @@ describe("webhook answers (DESIGN.md table)", () => {
   });
 });
 
-describe("what an alert may ask for, and who supersedes whom (18.6)", () => {
-  const NARROW = {
-    captureTimeLimitSeconds: "3600",
-    captureFilters: JSON.stringify([{ protocol: "UDP", remotePort: "9" }]),
-  };
+/** What a rule that blinds a VM asks for: a long capture filtered on traffic that never comes. */
+const NARROW = {
+  captureTimeLimitSeconds: "3600",
+  captureFilters: JSON.stringify([{ protocol: "UDP", remotePort: "9" }]),
+};
 
+describe("what an alert may ask for, and who supersedes whom (18.6)", () => {
   test("over the app's cap: 422 naming the key, the cap and its setting", async () => {
     const engine = new FakeEngine();
     const answer = await decide(
@@ -406,6 +409,27 @@ describe("storm fast path (13.7)", () => {
     expect(engine.statusCalls).toBe(1);
   });
 
+  test("an alert asking what the decision in flight asks is answered without waiting for it", async () => {
+    const engine = new FakeEngine();
+    const recent = new RecentInstances(100);
+    let release = () => {};
+    engine.gate = new Promise<void>((resolve) => (release = resolve));
+    const leader = decide(alertOf("Sev3"), settings(), engine, NOW, recent);
+    const twin = await decide(alertOf("Sev3"), settings(), engine, NOW, recent);
+    expect(twin).toMatchObject({ status: 200, body: { deduplicated: true } });
+    let otherDone = false;
+    const other = decide(alertOf("Sev1"), settings(), engine, NOW, recent).then((a) => {
+      otherDone = true;
+      return a;
+    });
+    await Promise.resolve();
+    expect(otherDone).toBe(false); // a different ask waits for what the leader saw
+    release();
+    expect((await leader).status).toBe(202);
+    expect((await other).status).toBe(200);
+    expect(engine.starts).toBe(1);
+  });
+
   test("a later alert reuses the sighting within the TTL (≤ cooldown), and asks the engine after it", async () => {
     const engine = new FakeEngine();
     const recent = new RecentInstances(100);
@@ -426,11 +450,7 @@ describe("storm fast path (13.7)", () => {
     const engine = new FakeEngine();
     const recent = new RecentInstances(2);
     const cooled = settings({ CAPTURE_COOLDOWN_SECONDS: "20" });
-    const narrow = {
-      captureTimeLimitSeconds: "3600",
-      captureFilters: JSON.stringify([{ protocol: "UDP", remotePort: "9" }]),
-    };
-    const first = await decide(alertOf("Sev4", narrow), cooled, engine, NOW, recent);
+    const first = await decide(alertOf("Sev4", NARROW), cooled, engine, NOW, recent);
     engine.instances.get(String(first.body.id))!.runtimeStatus = "Running";
     const urgent = await decide(alertOf("Sev0"), cooled, engine, NOW, recent);
     expect(urgent.status).toBe(202);
