@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { BUILT_IN_DEFAULTS, LIMITS, type CaptureDefaults } from "../domain/captureParameters";
 import { DEFAULT_POLICY, POLICY_LIMITS } from "../domain/orchestrationPolicy";
+import { AZURE_MONITOR_ACTION_GROUPS_APP_ID } from "../edge/entraToken";
 
 const list = z
   .string()
@@ -49,6 +50,17 @@ const webhookSchema = z.object({
     LIMITS.bytesToCapturePerPacket.min,
     LIMITS.bytesToCapturePerPacket.max,
   ),
+  /** What an alert may ask for (captureParameters.ts CaptureCaps); over it is a 422 naming the cap. */
+  CAPTURE_MAX_TIME_LIMIT_SECONDS: intSetting(3600, 1, LIMITS.timeLimitInSeconds.max),
+  CAPTURE_MAX_TOTAL_BYTES: intSetting(
+    LIMITS.totalBytesPerSession.max,
+    0,
+    LIMITS.totalBytesPerSession.max,
+  ),
+  CAPTURE_ALLOW_ALERT_FILTERS: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => v !== "false"),
   /** After a capture of a target ends, further alerts for it within this window are answered as duplicates. */
   CAPTURE_COOLDOWN_SECONDS: intSetting(0, 0, 86400),
   /** Storage accounts an alert or direct request may name; the default account is always allowed. */
@@ -107,6 +119,11 @@ export function captureDefaults(settings: WebhookSettings): CaptureDefaults {
     totalBytesPerSession: settings.CAPTURE_TOTAL_BYTES,
     bytesToCapturePerPacket: settings.CAPTURE_BYTES_PER_PACKET,
     storageAccountId: settings.CAPTURE_STORAGE_ACCOUNT_ID,
+    caps: {
+      maxTimeLimitSeconds: settings.CAPTURE_MAX_TIME_LIMIT_SECONDS,
+      maxTotalBytes: settings.CAPTURE_MAX_TOTAL_BYTES,
+      alertFiltersAllowed: settings.CAPTURE_ALLOW_ALERT_FILTERS,
+    },
   };
 }
 
@@ -119,6 +136,10 @@ const authSchema = z.object({
   /** Defaults to the tenant's v2.0 discovery keys; tests point it at a local JWKS. */
   ENTRA_JWKS_URL: z.url().optional(),
   ENTRA_REQUIRED_ROLE: z.string().default("ActionGroupsSecureWebhook"),
+  /** Token clients (`azp`/`appid`) accepted; Azure Monitor's action groups (AZNS AAD Webhook) unless set. */
+  ENTRA_ALLOWED_CLIENT_APP_IDS: list.transform((ids) =>
+    ids.length > 0 ? ids : [AZURE_MONITOR_ACTION_GROUPS_APP_ID],
+  ),
 });
 
 export type WebhookAuthSettings = z.infer<typeof authSchema>;

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { CaptureOutcome } from "../workflow/contracts";
+import { statusUrlAt } from "../domain/statusUrl";
 import { clip } from "./timeWindow";
 
 /** What the ops code needs from a DurableOrchestrationStatus (which satisfies it structurally). */
@@ -187,7 +188,7 @@ function statusUrlOf(status: InstanceStatus, base: LinkBase): string {
     url.searchParams.delete("code");
     return url.toString();
   }
-  return `${base.origin}/runtime/webhooks/durabletask/instances/${encodeURIComponent(status.instanceId)}`;
+  return statusUrlAt(base.origin, base.opsPath.replace(/\/ops$/i, ""), status.instanceId);
 }
 
 export function captureRow(status: InstanceStatus, base: LinkBase, now: Date): CaptureRow {

@@ -142,6 +142,8 @@ export async function showAnswer(ctx: OpsContext, id: string | undefined): Promi
         output: status.output ?? null,
         history: history ? summarizeHistory(history) : null,
         ...(historyError && { historyError }),
+        // The alert webhook hands out only a key-less status URL; the keyed URLs are an admin's.
+        management: ctx.store.managementUrls(instanceId.value),
       },
     };
   });

@@ -65,4 +65,15 @@ describe("app settings", () => {
       value: { ENTRA_AUDIENCES: ["api://x", "11111111-1111-1111-1111-111111111111"] },
     });
   });
+
+  test("secure webhook tokens are pinned to Azure Monitor's action groups app unless set", () => {
+    expect(readWebhookAuthSettings({})).toMatchObject({
+      ok: true,
+      value: { ENTRA_ALLOWED_CLIENT_APP_IDS: ["461e8683-5575-4561-ac7f-899cc907d62a"] },
+    });
+    expect(readWebhookAuthSettings({ ENTRA_ALLOWED_CLIENT_APP_IDS: "a;b" })).toMatchObject({
+      ok: true,
+      value: { ENTRA_ALLOWED_CLIENT_APP_IDS: ["a", "b"] },
+    });
+  });
 });

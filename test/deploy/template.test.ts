@@ -46,7 +46,8 @@ const LOCAL_ONLY_SETTINGS = [
   "ENTRA_JWKS_URL",
 ];
 /** Settings read by the platform or SDKs, not by lib/config. */
-const PLATFORM_SETTING = /^(AzureWebJobsStorage__\w+|APPLICATIONINSIGHTS_\w+|AZURE_CLIENT_ID)$/;
+const PLATFORM_SETTING =
+  /^(AzureWebJobsStorage__\w+|APPLICATIONINSIGHTS_\w+|AZURE_CLIENT_ID|FUNCTIONS_REQUEST_BODY_SIZE_LIMIT)$/;
 
 function configSettingNames(): string[] {
   const source = readFileSync(join(ROOT, "lib", "config", "appSettings.ts"), "utf8");
