@@ -120,7 +120,7 @@ export class FlowTable {
   private hash(key: Int32Array): number {
     const s = this.hashKey;
     let h = s[2 * MAX_KEY_WORDS]!;
-    for (let i = 0; i < this.keyWords; i++) h = Math.imul(h ^ (key[i]! + s[2 * i]!), s[2 * i + 1]!);
+    for (let i = 0; i < this.keyWords; i++) h = Math.imul(h ^ key[i]! ^ s[2 * i]!, s[2 * i + 1]!);
     h ^= h >>> 16;
     h = Math.imul(h, 0x85ebca6b);
     h ^= h >>> 13;

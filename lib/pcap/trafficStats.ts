@@ -24,6 +24,7 @@ const HOST_FIELDS = 4;
  */
 export const CONVERSATION_KEY_WORDS = 10;
 export const ConversationField = {
+  // Fields every packet touches come first, so that they share cache lines.
   packetsAtoB: 0,
   bytesAtoB: 1,
   packetsBtoA: 2,
@@ -31,16 +32,16 @@ export const ConversationField = {
   aIsLow: 4,
   firstTime: 5,
   lastTime: 6,
-  syn: 7,
-  synAck: 8,
-  rst: 9,
-  retransmissions: 10,
-  zeroWindow: 11,
   /** Next expected TCP sequence number from the lower / higher endpoint; NaN until seen. */
-  nextSequenceLow: 12,
-  nextSequenceHigh: 13,
+  nextSequenceLow: 7,
+  nextSequenceHigh: 8,
+  syn: 9,
+  synAck: 10,
+  rst: 11,
+  retransmissions: 12,
+  zeroWindow: 13,
   outOfOrder: 14,
-  /** First sequence number seen from the lower / higher endpoint (its ISN when the SYN was captured). */
+  /** First sequence number of the first segment with sequence space from the lower / higher endpoint (the ISN when the SYN was captured). */
   baseSequenceLow: 15,
   baseSequenceHigh: 16,
   /** The one remembered hole per direction: sequence space skipped by a segment that jumped ahead. */
@@ -317,9 +318,6 @@ export class TrafficStats implements PacketSink {
     const control = flags & CONTROL;
     if (d.tcpWindow === 0 && control === 0) c[base + ConversationField.zeroWindow]! += 1;
     const seq = d.tcpSequence;
-    const baseField =
-      base + (fromLow ? ConversationField.baseSequenceLow : ConversationField.baseSequenceHigh);
-    if (Number.isNaN(c[baseField]!)) c[baseField] = seq;
     const closedBits =
       (flags & TcpFlag.rst ? TcpClosed.rst : 0) |
       (flags & TcpFlag.fin ? (fromLow ? TcpClosed.finFromLow : TcpClosed.finFromHigh) : 0);
@@ -340,6 +338,8 @@ export class TrafficStats implements PacketSink {
     const end = (seq + segmentLength) >>> 0;
     if (Number.isNaN(next)) {
       c[nextField] = end;
+      c[base + (fromLow ? ConversationField.baseSequenceLow : ConversationField.baseSequenceHigh)] =
+        seq;
       return;
     }
     if (sequenceBefore(seq, next)) {
