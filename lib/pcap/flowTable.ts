@@ -7,7 +7,9 @@ const MAX_KEY_WORDS = 16;
  * average lookup looks at about 1.5 and a run of 64 is practically impossible for honest or crafted
  * input alike; the bound caps the damage if that ever fails, whatever the input.
  */
-export const MAX_PROBES = 64;
+const PROBE_LIMIT = 64;
+/** Exported for callers; the loop uses the local PROBE_LIMIT (no `exports` lookup per probe). */
+export const MAX_PROBES = PROBE_LIMIT;
 /** Hashes are 31-bit, so a negative one marks a retired entry. */
 const RETIRED = -1;
 
@@ -91,7 +93,7 @@ export class FlowTable {
         this.created = false;
         return entry;
       }
-      if (probe === MAX_PROBES) {
+      if (probe === PROBE_LIMIT) {
         this.probes += probe;
         this.probeLimitHits++;
         return -1;
