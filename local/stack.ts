@@ -156,6 +156,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       clock: options.clock ?? "real",
       keys: { master: secrets.masterKey, function: secrets.functionKey, system: secrets.systemKey },
       env: appSettings,
+      // The ops page wants an App Service Authentication sign-in; locally a dev user with the ops role.
+      devSignIn: { name: "dev@localhost", roles: [appSettings.OPS_APP_ROLE ?? "CaptureOps"] },
       log: (line: string) => log("host", line),
       // Always the compiled host: it loads the compiled app, as the Node worker would.
       entry: path.join(PROJECT_ROOT, "dist", "local", "host", "main.js"),

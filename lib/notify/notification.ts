@@ -103,7 +103,7 @@ function rerunCommands(report: CaptureReport): Notification["rerun"] {
     : "https://<function-app>.azurewebsites.net";
   return {
     cli: `npm run ops -- rerun ${report.instanceId}`,
-    http: `curl -X POST "${origin}/api/ops/captures/${encodeURIComponent(report.instanceId)}/rerun?code=<admin key>"`,
+    http: `curl -X POST -H "x-functions-key: <admin key>" "${origin}/api/ops/captures/${encodeURIComponent(report.instanceId)}/rerun"`,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import type { DevSignIn } from "./easyAuth";
 import type { HostKeys } from "./hostKeys";
 
 /** Environment variables the host process reads. App settings are the rest of process.env, as in Azure. */
@@ -17,6 +18,8 @@ export const hostEnv = {
   taskHub: "LOCAL_FUNCTIONS_TASK_HUB",
   clock: "LOCAL_FUNCTIONS_CLOCK",
   maxRequestBytes: "LOCAL_FUNCTIONS_MAX_REQUEST_BYTES",
+  /** JSON `{name, roles}`: emulate App Service Authentication, signing browsers in as this user. */
+  devSignIn: "LOCAL_FUNCTIONS_DEV_SIGN_IN",
   storage: "AzureWebJobsStorage",
 } as const;
 
@@ -31,6 +34,7 @@ export interface HostConfig {
   maxRequestBodyBytes: number;
   routePrefix: string;
   maxConcurrentActivities: number;
+  devSignIn?: DevSignIn;
 }
 
 /** Azure's limit on an HTTP trigger request (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT default). */
@@ -60,6 +64,7 @@ export function readHostConfig(env: NodeJS.ProcessEnv): HostConfig {
     throw new Error(
       `task hub name "${taskHub}" must be 3–45 letters/digits starting with a letter`,
     );
+  const devSignIn = env[hostEnv.devSignIn];
   return {
     appDir,
     port: Number(env[hostEnv.port] ?? 7071),
@@ -74,6 +79,7 @@ export function readHostConfig(env: NodeJS.ProcessEnv): HostConfig {
     maxRequestBodyBytes: Number(env[hostEnv.maxRequestBytes] ?? azureMaxRequestBodyBytes),
     routePrefix: hostJson.extensions?.http?.routePrefix ?? "api",
     maxConcurrentActivities: hostJson.extensions?.durableTask?.maxConcurrentActivityFunctions ?? 10,
+    ...(devSignIn !== undefined && { devSignIn: parseDevSignIn(devSignIn) }),
   };
 }
 
@@ -84,4 +90,15 @@ function readHostJson(appDir: string): HostJson {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
     throw error;
   }
+}
+
+function parseDevSignIn(json: string): DevSignIn {
+  const value = JSON.parse(json) as Partial<DevSignIn>;
+  if (
+    typeof value.name !== "string" ||
+    !Array.isArray(value.roles) ||
+    !value.roles.every((r) => typeof r === "string")
+  )
+    throw new Error(`${hostEnv.devSignIn} must be JSON {"name": "...", "roles": ["..."]}`);
+  return { name: value.name, roles: value.roles };
 }
