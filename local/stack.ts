@@ -147,6 +147,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       NOTIFY_SLACK_URL: `${sink.url}/slack`,
       // Trust the emulator's CA the way a real deployment trusts public CAs: verification stays on.
       NODE_EXTRA_CA_CERTS: arm.caCertPath,
+      // host.json's hubName is %CAPTURE_TASK_HUB%: one task hub per app (and slot) on a storage account.
+      CAPTURE_TASK_HUB: "AlertCapture",
       ...options.appSettings,
     };
     const hostOptions = {

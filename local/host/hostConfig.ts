@@ -59,7 +59,8 @@ export function readHostConfig(env: NodeJS.ProcessEnv): HostConfig {
   if (clock !== "real" && clock !== "skip")
     throw new Error(`${hostEnv.clock} must be "real" or "skip"`);
   const taskHub =
-    env[hostEnv.taskHub] ?? hostJson.extensions?.durableTask?.hubName ?? "TestHubName";
+    env[hostEnv.taskHub] ??
+    resolveAppSettings(hostJson.extensions?.durableTask?.hubName ?? "TestHubName", env, "hubName");
   if (!/^[A-Za-z][A-Za-z0-9]{2,44}$/.test(taskHub))
     throw new Error(
       `task hub name "${taskHub}" must be 3–45 letters/digits starting with a letter`,
@@ -101,4 +102,21 @@ function parseDevSignIn(json: string): DevSignIn {
   )
     throw new Error(`${hostEnv.devSignIn} must be JSON {"name": "...", "roles": ["..."]}`);
   return { name: value.name, roles: value.roles };
+}
+
+/**
+ * host.json's `%AppSetting%` references, resolved as the Durable extension resolves hubName
+ * (NameResolverExtensions.TryResolveWholeString over app settings). An unset setting leaves the
+ * literal `%NAME%` in Azure, which is no valid task hub name, so the host does not start; here
+ * the same case is an error that names the setting.
+ */
+export function resolveAppSettings(value: string, env: NodeJS.ProcessEnv, field: string): string {
+  return value.replace(/%([^%]+)%/g, (_, name: string) => {
+    const setting = env[name];
+    if (!setting)
+      throw new Error(
+        `host.json ${field} "${value}": app setting ${name} is not set (give each app and slot its own value)`,
+      );
+    return setting;
+  });
 }
