@@ -34,6 +34,7 @@ export function readLocalSettings(file: string): LocalSettings | undefined {
   } catch (error) {
     throw new Error(
       `${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
     );
   }
   const parsed = fileShape.safeParse(json);
