@@ -172,6 +172,8 @@ function* launchCapture(
 interface PollEnd {
   outcome: CaptureOutcome;
   status?: CaptureStatusOutput;
+  /** Already verified (a lost agent's partial file). */
+  blob?: VerifyBlobOutput;
 }
 
 /** Polls on the adaptive schedule until Network Watcher stops the capture, an operator cancels, or the deadline passes. */
@@ -199,6 +201,11 @@ function* watchCapture(
     );
     progress.poll(status);
     if (status.status === "Error") {
+      // A lost agent may already have written part of the capture: keep it if it is in storage.
+      const partial = status.errors.includes("AgentStopped")
+        ? yield* partialFile(context, ref)
+        : undefined;
+      if (partial) return { outcome: "partial", status, blob: partial };
       throw new CaptureFailure("getCaptureStatus", {
         code: "CaptureFailed",
         message: `Network Watcher reports the capture failed: ${status.errors.join(", ") || "no error detail"}`,
@@ -213,6 +220,21 @@ function* watchCapture(
       };
     }
     if (elapsed >= giveUpAt) return { outcome: "overran", status };
+  }
+}
+
+/** One look, no retries: an agent that stopped before writing anything left no file to wait for. */
+function* partialFile(
+  context: OrchestrationContext,
+  ref: CaptureRef,
+): Flow<VerifyBlobOutput | undefined> {
+  try {
+    const found = (yield context.df.callActivity(ActivityNames.verifyCaptureBlob, {
+      capture: ref,
+    })) as ActivityResult<VerifyBlobOutput>;
+    return found.ok ? found.value : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -256,7 +278,7 @@ const captureOrchestrator: OrchestrationHandler = function* (
 
       phase = "verifyCaptureBlob";
       progress.update({ phase: "verifying" });
-      const blob = yield* verifyBlob(context, ref);
+      const blob = end.blob ?? (yield* verifyBlob(context, ref));
       report.blob = blob;
 
       if (policy.summarize) {

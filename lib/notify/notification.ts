@@ -43,6 +43,7 @@ const TITLES: Record<CaptureReport["outcome"], string> = {
   stoppedEarly: "Packet capture ready (stopped at its size limit)",
   cancelled: "Packet capture cancelled — partial file kept",
   overran: "Packet capture stopped after overrunning its time limit",
+  partial: "Packet capture cut short (the capture agent was lost) — partial file kept",
   failed: "Packet capture FAILED",
 };
 

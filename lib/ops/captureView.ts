@@ -80,7 +80,7 @@ const progressShape = z.object({
 });
 
 const reportShape = z.object({
-  outcome: z.enum(["succeeded", "stoppedEarly", "cancelled", "overran", "failed"]),
+  outcome: z.enum(["succeeded", "stoppedEarly", "cancelled", "overran", "partial", "failed"]),
   blob: z.object({ storagePath: text, sizeBytes: z.number() }).optional(),
   summary: z.object({ summaryPath: text.optional() }).optional(),
   failure: z.object({ phase: text, code: text, message: text, action: text.optional() }).optional(),
