@@ -8,11 +8,25 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { redactSecrets } from "../../lib/logging/redact";
-import { PROJECT_ROOT, startStack, writeEndpoints, type Stack } from "../stack";
+import { PROJECT_ROOT, startStack, writeEndpoints, type Stack, type StackOptions } from "../stack";
 import { describeLocalSettings, readLocalSettings } from "./localSettings";
 
 const stateDir = process.env.LOCAL_STATE_DIR ?? path.join(PROJECT_ROOT, ".local");
 const settingsFile = path.join(PROJECT_ROOT, "local.settings.json");
+
+/** `LOCAL_PORTS` (JSON `{functions, blob, queue, table, arm, sink}`): other ports than the defaults, e.g. for a second stack. */
+function ports(): StackOptions["ports"] {
+  const json = process.env.LOCAL_PORTS;
+  if (!json) return undefined;
+  const parsed = JSON.parse(json) as Record<string, unknown>;
+  const names = ["functions", "blob", "queue", "table", "arm", "sink"];
+  for (const [name, port] of Object.entries(parsed))
+    if (!names.includes(name) || !Number.isInteger(port) || (port as number) < 0)
+      throw new Error(
+        `LOCAL_PORTS: '${name}' must be one of ${names.join(", ")} with a port number`,
+      );
+  return parsed as StackOptions["ports"];
+}
 
 function inventoryFile(): string | undefined {
   const file = process.env.LOCAL_INVENTORY;
@@ -31,6 +45,7 @@ async function main(): Promise<void> {
     stateDir,
     ...(localSettings && { appSettings: localSettings.values }),
     ...(inventory && { inventoryFile: inventory }),
+    ports: ports(),
     log: (source, line) => process.stdout.write(`${source.padEnd(5)} │ ${redactSecrets(line)}\n`),
   });
   const file = writeEndpoints(stateDir, stack.endpoints);
