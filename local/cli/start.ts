@@ -21,11 +21,11 @@ function ports(): StackOptions["ports"] {
   const parsed = JSON.parse(json) as Record<string, unknown>;
   const names = ["functions", "blob", "queue", "table", "arm", "sink"];
   for (const [name, port] of Object.entries(parsed))
-    if (!names.includes(name) || !Number.isInteger(port) || (port as number) < 0)
+    if (!names.includes(name) || typeof port !== "number" || !Number.isInteger(port) || port < 0)
       throw new Error(
         `LOCAL_PORTS: '${name}' must be one of ${names.join(", ")} with a port number`,
       );
-  return parsed as StackOptions["ports"];
+  return parsed;
 }
 
 function inventoryFile(): string | undefined {
