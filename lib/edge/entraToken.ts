@@ -34,9 +34,6 @@ export interface EntraSettings {
   clockToleranceSeconds: number;
 }
 
-/** The AZNS AAD Webhook application that Azure Monitor action groups get their tokens as. */
-export const AZURE_MONITOR_ACTION_GROUPS_APP_ID = "461e8683-5575-4561-ac7f-899cc907d62a";
-
 export type TokenCheck =
   { ok: true; claims: JWTPayload } | { ok: false; status: 401 | 403; message: string };
 

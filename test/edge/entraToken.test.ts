@@ -1,12 +1,8 @@
+import { AZURE_MONITOR_ACTION_GROUPS_APP_ID } from "../../lib/domain/azureMonitor";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
-import {
-  AZURE_MONITOR_ACTION_GROUPS_APP_ID,
-  checkEntraToken,
-  issuersFor,
-  type EntraSettings,
-} from "../../lib/edge/entraToken";
+import { checkEntraToken, issuersFor, type EntraSettings } from "../../lib/edge/entraToken";
 
 const TENANT = "11111111-2222-3333-4444-555555555555";
 const AUDIENCE = "api://alert-capture";
