@@ -1,7 +1,9 @@
 /**
- * GET /api/ops/captures/{id}/report — the capture's HTML report (lib/report), behind the same
- * admin key as the rest of the ops API (`?code=` or `x-functions-key`): it shows addresses and
- * alert details. The summary JSON is read with the app's own identity.
+ * The capture's HTML report (lib/report): it shows addresses and alert details, so it sits
+ * behind the ops API's two doors (lib/ops/access) — `GET /api/ops/web/captures/{id}/report` for a
+ * person signed in with the ops role (the link notifications and the page carry: no key in any
+ * URL), and `GET /api/ops/captures/{id}/report` for scripts with the admin key in
+ * `x-functions-key`. The summary JSON is read with the app's own identity.
  */
 import {
   app,
@@ -12,6 +14,7 @@ import {
 import * as df from "durable-functions";
 import { azureClients } from "../lib/azure/clients";
 import { readActivitySettings } from "../lib/config/appSettings";
+import { BROWSER_SEGMENT, keyInUrlRefusal, signedInGate } from "../lib/ops/access";
 import { durableCaptureStore } from "../lib/ops/captureStore";
 import { linkBaseOf } from "../lib/ops/captureView";
 import { captureReportAnswer, REPORT_HEADERS } from "../lib/report/reportAnswer";
@@ -56,5 +59,19 @@ app.http("opsCaptureReport", {
   methods: ["GET"],
   authLevel: "admin",
   extraInputs: [df.input.durableClient()],
-  handler: opsCaptureReport,
+  handler: async (request, context) =>
+    keyInUrlRefusal(request) ?? opsCaptureReport(request, context),
+});
+
+app.http("opsCaptureReportWeb", {
+  route: `ops/${BROWSER_SEGMENT}/captures/{id}/report`,
+  methods: ["GET"],
+  // The host lets everyone in; the gate admits only Easy Auth principals with the ops role and
+  // sends anyone else to sign in.
+  authLevel: "anonymous",
+  extraInputs: [df.input.durableClient()],
+  handler: async (request, context) => {
+    const gate = signedInGate(request, false);
+    return gate.ok ? opsCaptureReport(request, context) : gate.response;
+  },
 });

@@ -29,7 +29,7 @@ import {
   type VerifyBlobOutput,
 } from "../lib/workflow/contracts";
 import type { CaptureStatusOutput } from "../lib/domain/captureStatus";
-import { CANCEL_EVENT } from "../lib/workflow/policies";
+import { CANCEL_EVENT, ONE_LOOK } from "../lib/workflow/policies";
 import { run, type Flow } from "../lib/workflow/run";
 import { OrchestrationVersions, startedOnOrAfter } from "../lib/workflow/versions";
 
@@ -130,6 +130,8 @@ function* launchCapture(
 interface PollEnd {
   outcome: CaptureOutcome;
   status?: CaptureStatusOutput;
+  /** Already verified (a lost agent's partial file). */
+  blob?: VerifyBlobOutput;
 }
 
 /** Polls on the adaptive schedule until Network Watcher stops the capture, an operator cancels, or the deadline passes. */
@@ -150,6 +152,11 @@ function* watchCapture(
     const status = yield* run(context, Activities.getCaptureStatus, ref);
     capture.progress.poll(status);
     if (status.status === "Error") {
+      // A lost agent may already have written part of the capture: keep it if it is in storage.
+      const partial = status.errors.includes("AgentStopped")
+        ? yield* partialFile(context, ref)
+        : undefined;
+      if (partial) return { outcome: "partial", status, blob: partial };
       throw new CaptureFailure("getCaptureStatus", {
         code: "CaptureFailed",
         message: `Network Watcher reports the capture failed: ${status.errors.join(", ") || "no error detail"}`,
@@ -194,7 +201,7 @@ function* captureAndVerify(context: OrchestrationContext, capture: CaptureRun): 
   capture.stopped();
 
   capture.enter("verifyCaptureBlob");
-  report.blob = yield* run(context, Activities.verifyCaptureBlob, { capture: ref });
+  report.blob = end.blob ?? (yield* run(context, Activities.verifyCaptureBlob, { capture: ref }));
 
   if (capture.policy.summarize) {
     capture.enter("summarizeCapture");
@@ -213,6 +220,23 @@ function startable(context: OrchestrationContext): RequestVerdict {
   if (version && !startedOnOrAfter(context, OrchestrationVersions.validatesRequest))
     return refused("version", `${version} is not an orchestration version this app ever used`);
   return parseCaptureRequest(context.df.getInput<unknown>());
+}
+
+/**
+ * One look, no retries: an agent that stopped before writing anything left no file to wait for.
+ * Instances started before 2.1 failed at once on a lost agent and replay that way.
+ */
+function* partialFile(
+  context: OrchestrationContext,
+  ref: CaptureRef,
+): Flow<VerifyBlobOutput | undefined> {
+  if (!startedOnOrAfter(context, OrchestrationVersions.keepsPartialCaptures)) return undefined;
+  try {
+    return yield* run(context, Activities.verifyCaptureBlob, { capture: ref }, { retry: ONE_LOOK });
+  } catch (error) {
+    if (error instanceof CaptureFailure) return undefined;
+    throw error;
+  }
 }
 
 const captureOrchestrator: OrchestrationHandler = function* (

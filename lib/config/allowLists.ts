@@ -7,11 +7,15 @@ import { canonicalId, isWithinScope } from "../domain/armId";
 import type { WebhookSettings } from "./appSettings";
 
 /** Why the target is outside CAPTURE_ALLOWED_SCOPES, or undefined when it may be captured. */
-export function scopeRefusal(resourceId: string, settings: WebhookSettings): string | undefined {
+export function scopeRefusal(
+  resourceId: string,
+  settings: WebhookSettings,
+  what = "target",
+): string | undefined {
   const scopes = settings.CAPTURE_ALLOWED_SCOPES;
   if (scopes.length === 0 || scopes.some((scope) => isWithinScope(resourceId, scope)))
     return undefined;
-  return `target ${resourceId} is outside the allowed scopes (CAPTURE_ALLOWED_SCOPES)`;
+  return `${what} ${resourceId} is outside the allowed scopes (CAPTURE_ALLOWED_SCOPES)`;
 }
 
 /** The payload must never steer captures out: only the configured account or the allow-list. */

@@ -3,8 +3,11 @@
  * token issued to the AZNS AAD Webhook service principal for our app registration. We accept it
  * only if jose verifies the signature against the tenant's JWKS (RS256 only, so `alg: none` and
  * HMAC confusion cannot pass), the issuer is the tenant's (v1 or v2 form), the audience is our
- * app (ID or identifier URI), it is within its lifetime (small skew), and it carries the
- * `ActionGroupsSecureWebhook` app role.
+ * app (ID or identifier URI), it is within its lifetime (small skew), it carries the
+ * `ActionGroupsSecureWebhook` app role, and it was issued to Azure Monitor's action groups: its
+ * client (`azp` in v2 tokens, `appid` in v1) is the AZNS AAD Webhook application, whose ID
+ * Microsoft's secure-webhook script gives as 461e8683-5575-4561-ac7f-899cc907d62a. A role
+ * assigned by mistake to another client of the tenant does not open the webhook to it.
  */
 import type { JWTPayload, createRemoteJWKSet } from "jose";
 
@@ -26,6 +29,8 @@ export interface EntraSettings {
   audiences: string[];
   jwksUrl: string;
   requiredRole: string;
+  /** Client application IDs (`azp`/`appid`) allowed to call; Azure Monitor's by default. */
+  allowedClientAppIds: string[];
   clockToleranceSeconds: number;
 }
 
@@ -76,6 +81,18 @@ export async function checkEntraToken(
         ok: false,
         status: 403,
         message: `the token lacks the ${settings.requiredRole} app role`,
+      };
+    }
+    const client = typeof payload.azp === "string" ? payload.azp : payload.appid;
+    if (
+      typeof client !== "string" ||
+      !settings.allowedClientAppIds.some((id) => id.toLowerCase() === client.toLowerCase())
+    ) {
+      return {
+        ok: false,
+        status: 403,
+        message:
+          "the token was not issued to Azure Monitor's action groups (its azp/appid is not in ENTRA_ALLOWED_CLIENT_APP_IDS)",
       };
     }
     return { ok: true, claims: payload };

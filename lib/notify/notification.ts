@@ -2,6 +2,7 @@
  * What every channel says about a capture, built once from the orchestration's report so the
  * Teams card, the Slack message and the signed JSON never disagree. Pure.
  */
+import { BROWSER_SEGMENT } from "../ops/access";
 import type { CaptureReport } from "../workflow/contracts";
 import { clip, oneLine } from "./channelText";
 
@@ -46,6 +47,7 @@ const TITLES: Record<CaptureReport["outcome"], string> = {
   stoppedEarly: "Packet capture ready (stopped at its size limit)",
   cancelled: "Packet capture cancelled — partial file kept",
   overran: "Packet capture stopped after overrunning its time limit",
+  partial: "Packet capture cut short (the capture agent was lost) — partial file kept",
   failed: "Packet capture FAILED",
 };
 
@@ -137,23 +139,27 @@ export function buildNotification(
       action: field(report.failure.action, MAX.failure),
     },
     statusUrl: field(report.request.statusUrl, MAX.url),
-    reportUrl: report.summary?.summaryPath ? opsUrl(report, "report") : undefined,
+    reportUrl: report.summary?.summaryPath ? opsUrl(report, "report", BROWSER_SEGMENT) : undefined,
     rerun: report.outcome === "failed" ? rerunCommands(report) : undefined,
   };
 }
 
-/** An ops API route for this instance, on the function app the status URL names. */
-function opsUrl(report: CaptureReport, action: string): string {
+/**
+ * An ops API route for this instance, on the function app the status URL names: the signed-in
+ * copy (`web`) for links a person clicks, the keyed one for commands a script runs.
+ */
+function opsUrl(report: CaptureReport, action: string, door = ""): string {
   const origin = report.request.statusUrl
     ? new URL(report.request.statusUrl).origin
     : "https://<function-app>.azurewebsites.net";
-  return `${origin}/api/ops/captures/${encodeURIComponent(report.instanceId)}/${action}`;
+  const base = door ? `/api/ops/${door}` : "/api/ops";
+  return `${origin}${base}/captures/${encodeURIComponent(report.instanceId)}/${action}`;
 }
 
 function rerunCommands(report: CaptureReport): Notification["rerun"] {
   return {
     cli: `npm run ops -- rerun ${report.instanceId}`,
-    http: `curl -X POST "${opsUrl(report, "rerun")}?code=<admin key>"`,
+    http: `curl -X POST -H "x-functions-key: <admin key>" "${opsUrl(report, "rerun")}"`,
   };
 }
 

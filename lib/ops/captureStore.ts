@@ -1,7 +1,7 @@
 /**
  * What the app needs from Durable Functions, as one port bound to the real DurableClient — the
  * only door to the task hub, so the same code runs unchanged in Azure. The webhook uses its
- * status/start/managementPayload (lib/webhook/captureStarter), the ops API the rest. Tests bind
+ * status/start/raise (lib/webhook/captureStarter), the ops API the rest. Tests bind
  * the port to fakes; the end-to-end tests run this binding against the local engine's Durable
  * HTTP API.
  */
@@ -29,14 +29,21 @@ export interface InspectedInstance {
   historyError?: string;
 }
 
-/** Just enough of an instance to decide whether it is busy. */
+/** An instance as the Durable status API shows it, without history: enough to decide whether it
+ *  is busy and with what capture (its input), and to answer our key-less status route. */
 export interface InstanceSnapshot {
+  name?: string;
+  instanceId?: string;
   runtimeStatus: string;
+  createdTime?: Date;
   lastUpdatedTime?: Date;
+  input?: unknown;
+  customStatus?: unknown;
+  output?: unknown;
 }
 
 export interface CaptureStore {
-  /** Without input or history; undefined when no instance with this ID exists. */
+  /** With input, without history; undefined when no instance with this ID exists. */
   status(instanceId: string): Promise<InstanceSnapshot | undefined>;
   /** Every instance in the window (the client follows the extension's continuation tokens). */
   list(filter: InstanceFilter): Promise<InstanceStatus[]>;
@@ -46,9 +53,9 @@ export interface CaptureStore {
   inspect(instanceId: string): Promise<InspectedInstance | undefined>;
   /** Rejects when the engine refuses (an instance with this ID is Pending or Running) or is unreachable. */
   start(instanceId: string, input: CaptureRequest): Promise<void>;
-  /** The instance's management URLs (they carry the system key: never show them to alert senders). */
-  managementPayload(instanceId: string): HttpManagementPayload;
   raise(instanceId: string, eventName: string, data: unknown): Promise<void>;
+  /** The Durable HTTP API's management URLs, system key included: for admins only. */
+  managementUrls(instanceId: string): HttpManagementPayload;
   /** The status list is required and non-empty: an empty one would mean "any", running instances included. */
   purge(filter: {
     createdTimeFrom: Date;
@@ -112,10 +119,10 @@ function fromListRow(row: unknown): InstanceStatus {
 }
 
 export function durableCaptureStore(client: DurableClient): CaptureStore {
-  const get = async (instanceId: string, detail: "none" | "input" | "history") => {
+  const get = async (instanceId: string, detail: "input" | "history") => {
     try {
       return await client.getStatus(instanceId, {
-        showInput: detail !== "none",
+        showInput: true,
         showHistory: detail === "history",
         showHistoryOutput: detail === "history",
       });
@@ -126,11 +133,17 @@ export function durableCaptureStore(client: DurableClient): CaptureStore {
   };
   return {
     async status(instanceId) {
-      const status = await get(instanceId, "none");
+      const status = await get(instanceId, "input");
       return (
         status && {
+          name: status.name,
+          instanceId: status.instanceId,
           runtimeStatus: String(status.runtimeStatus),
+          createdTime: status.createdTime,
           lastUpdatedTime: status.lastUpdatedTime,
+          input: status.input,
+          customStatus: status.customStatus,
+          output: status.output,
         }
       );
     },
@@ -162,8 +175,8 @@ export function durableCaptureStore(client: DurableClient): CaptureStore {
     async start(instanceId, input) {
       await client.startNew(OrchestratorNames.capture, { instanceId, input });
     },
-    managementPayload: (instanceId) => client.createHttpManagementPayload(instanceId),
     raise: (instanceId, eventName, data) => client.raiseEvent(instanceId, eventName, data),
+    managementUrls: (instanceId) => client.createHttpManagementPayload(instanceId),
     async purge(filter) {
       const result = await client.purgeInstanceHistoryBy({
         createdTimeFrom: filter.createdTimeFrom,

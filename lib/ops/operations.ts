@@ -3,6 +3,7 @@
  * window of them) and purge captures through a CaptureStore. Caller mistakes are 400/404/409
  * with a message; a task hub that does not answer is a 503 the caller may retry.
  */
+import { ConfigError } from "../config/appSettings";
 import { OrchestrationRuntimeStatus } from "durable-functions";
 import type { SettingsRead, WebhookSettings } from "../config/appSettings";
 import { redactSecrets } from "../logging/redact";
@@ -70,6 +71,12 @@ export async function guarded(run: () => Promise<OpsAnswer>): Promise<OpsAnswer>
   try {
     return await run();
   } catch (cause) {
+    if (cause instanceof ConfigError)
+      return {
+        status: 503,
+        headers: { "Retry-After": "60" },
+        body: { error: `the function app is misconfigured: ${cause.message}` },
+      };
     const detail = redactSecrets(
       (cause instanceof Error ? cause.message : String(cause)).split("\n")[0] ?? "",
     );
@@ -142,6 +149,8 @@ export async function showAnswer(ctx: OpsContext, id: string | undefined): Promi
         output: status.output ?? null,
         history: history ? summarizeHistory(history) : null,
         ...(historyError && { historyError }),
+        // The alert webhook hands out only a key-less status URL; the keyed URLs are an admin's.
+        management: ctx.store.managementUrls(instanceId.value),
       },
     };
   });
@@ -365,6 +374,7 @@ export async function captureFileAnswer(
     try {
       link = await sign(blobUrl);
     } catch (cause) {
+      if (cause instanceof ConfigError) throw cause;
       return error(
         502,
         `no download link for the ${kind} file: ${(cause instanceof Error ? cause.message : String(cause)).split("\n")[0]}`,

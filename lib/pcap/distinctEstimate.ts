@@ -9,7 +9,7 @@ export class DistinctEstimate {
   private readonly bits = new Uint32Array(BITS / 32);
   private set = 0;
 
-  /** Records a key by its hash: any well-mixed 31-bit value (the flow table's random tabulation). */
+  /** Records a key by its hash: any well-mixed 31-bit value (the flow table's keyed hash). */
   add(hash: number): void {
     const bit = hash & (BITS - 1);
     const word = bit >>> 5;

@@ -1,23 +1,30 @@
 import { randomFillSync } from "node:crypto";
 
-/** Longest key any table hashes; the tabulation tables below cover this many words. */
+/** Longest key any table hashes; the hash key below covers this many words. */
 const MAX_KEY_WORDS = 16;
 /**
- * Slots looked at before a lookup gives up. With random tabulation and at most half the slots used,
- * an average lookup looks at about 1.5 and a run of 64 is practically impossible for honest or crafted
- * input alike; the bound only caps the damage if that ever fails.
+ * Slots looked at before a lookup gives up. With a random hash and at most half the slots used, an
+ * average lookup looks at about 1.5 and a run of 64 is practically impossible for honest or crafted
+ * input alike; the bound caps the damage if that ever fails, whatever the input.
  */
-export const MAX_PROBES = 64;
+const PROBE_LIMIT = 64;
+/** Exported for callers; the loop uses the local PROBE_LIMIT (no `exports` lookup per probe). */
+export const MAX_PROBES = PROBE_LIMIT;
 /** Hashes are 31-bit, so a negative one marks a retired entry. */
 const RETIRED = -1;
 
 /**
- * Simple tabulation hashing: one random 32-bit word per (key byte position, byte value), XORed. The
- * tables are filled from the OS's random source once per process, so a capture cannot be crafted to
- * collide (unlike a fixed, invertible mix, where choosing the last address word picks the hash), and
- * tabulation is proven to give linear probing constant expected lookups (Pătraşcu & Thorup, 2012).
+ * The per-process secret of the hash: an offset and an odd multiplier per key word, then a start
+ * value, all from the OS's random source. Without them a capture cannot aim at a slot — unlike the
+ * fixed, invertible mix this replaced, where choosing an address's last word chose the hash.
  */
-const PROCESS_TABULATION = randomFillSync(new Int32Array(MAX_KEY_WORDS * 4 * 256));
+function randomHashKey(): Int32Array {
+  const key = randomFillSync(new Int32Array(2 * MAX_KEY_WORDS + 1));
+  for (let i = 1; i < 2 * MAX_KEY_WORDS; i += 2) key[i]! |= 1;
+  return key;
+}
+
+const PROCESS_HASH_KEY = randomHashKey();
 
 /**
  * A bounded hash table from fixed-width integer keys to rows of numeric counters.
@@ -47,17 +54,16 @@ export class FlowTable {
   private capacity: number;
 
   /**
-   * @param tabulation Random hash tables of at least keyWords × 1024 words; the per-process ones by
-   *   default. Given only to show, with chosen tables, what happens when everything collides.
+   * @param hashKey The hash's secret (see randomHashKey), the per-process one by default. Given only
+   *   to show, with a chosen key, what happens when everything collides.
    */
   constructor(
     readonly keyWords: number,
     readonly counterWords: number,
     readonly maxEntries: number,
-    private readonly tabulation: Int32Array = PROCESS_TABULATION,
+    private readonly hashKey: Int32Array = PROCESS_HASH_KEY,
   ) {
-    if (tabulation.length < keyWords * 4 * 256)
-      throw new RangeError(`keys of ${keyWords} words need a bigger tabulation table`);
+    if (keyWords > MAX_KEY_WORDS) throw new RangeError(`keys of ${keyWords} words are too long`);
     this.capacity = Math.max(1, Math.min(1024, maxEntries));
     this.keys = new Int32Array(this.capacity * keyWords);
     this.hashes = new Int32Array(this.capacity);
@@ -87,7 +93,7 @@ export class FlowTable {
         this.created = false;
         return entry;
       }
-      if (probe === MAX_PROBES) {
+      if (probe === PROBE_LIMIT) {
         this.probes += probe;
         this.probeLimitHits++;
         return -1;
@@ -108,18 +114,20 @@ export class FlowTable {
     return entry;
   }
 
+  /**
+   * Each word is offset and multiplied by its own secret, chained, then finished with murmur3's
+   * avalanche: as cheap as the fixed mix it replaced (the hash is most of a packet's cost), and
+   * which keys collide depends on the secret.
+   */
   private hash(key: Int32Array): number {
-    const t = this.tabulation;
-    let h = 0;
-    for (let i = 0, base = 0; i < this.keyWords; i++, base += 1024) {
-      const k = key[i]!;
-      h ^=
-        t[base + (k & 0xff)]! ^
-        t[base + 256 + ((k >>> 8) & 0xff)]! ^
-        t[base + 512 + ((k >>> 16) & 0xff)]! ^
-        t[base + 768 + (k >>> 24)]!;
-    }
-    return h & 0x7fffffff;
+    const s = this.hashKey;
+    let h = s[2 * MAX_KEY_WORDS]!;
+    for (let i = 0; i < this.keyWords; i++) h = Math.imul(h ^ key[i]! ^ s[2 * i]!, s[2 * i + 1]!);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    return (h ^ (h >>> 16)) & 0x7fffffff;
   }
 
   /**

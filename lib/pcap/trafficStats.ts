@@ -23,7 +23,8 @@ const HOST_FIELDS = 4;
  * `aIsLow` remembers which one sent first, as tshark's "A" side is the first packet's source.
  */
 export const CONVERSATION_KEY_WORDS = 10;
-export const ConversationField = {
+const F = {
+  // Fields every packet touches come first, so that they share cache lines.
   packetsAtoB: 0,
   bytesAtoB: 1,
   packetsBtoA: 2,
@@ -31,16 +32,16 @@ export const ConversationField = {
   aIsLow: 4,
   firstTime: 5,
   lastTime: 6,
-  syn: 7,
-  synAck: 8,
-  rst: 9,
-  retransmissions: 10,
-  zeroWindow: 11,
   /** Next expected TCP sequence number from the lower / higher endpoint; NaN until seen. */
-  nextSequenceLow: 12,
-  nextSequenceHigh: 13,
+  nextSequenceLow: 7,
+  nextSequenceHigh: 8,
+  syn: 9,
+  synAck: 10,
+  rst: 11,
+  retransmissions: 12,
+  zeroWindow: 13,
   outOfOrder: 14,
-  /** First sequence number seen from the lower / higher endpoint (its ISN when the SYN was captured). */
+  /** First sequence number of the first segment with sequence space from the lower / higher endpoint (the ISN when the SYN was captured). */
   baseSequenceLow: 15,
   baseSequenceHigh: 16,
   /** The one remembered hole per direction: sequence space skipped by a segment that jumped ahead. */
@@ -51,6 +52,8 @@ export const ConversationField = {
   /** TcpClosed bits seen so far. */
   closed: 21,
 } as const;
+/** Exported under a name; used here as the local `F`, which compiles to a plain variable, not an `exports` lookup per packet. */
+export const ConversationField = F;
 const CONVERSATION_FIELDS = 22;
 const TcpClosed = { finFromLow: 1, finFromHigh: 2, rst: 4 } as const;
 
@@ -62,14 +65,14 @@ const MAX_NAMED_UNDECODED_LINK_TYPES = 8;
 const CONTROL = TcpFlag.syn | TcpFlag.fin | TcpFlag.rst;
 /** Conversation fields that start as "not seen yet". */
 const UNSET_FIELDS = [
-  ConversationField.nextSequenceLow,
-  ConversationField.nextSequenceHigh,
-  ConversationField.baseSequenceLow,
-  ConversationField.baseSequenceHigh,
-  ConversationField.gapStartLow,
-  ConversationField.gapEndLow,
-  ConversationField.gapStartHigh,
-  ConversationField.gapEndHigh,
+  F.nextSequenceLow,
+  F.nextSequenceHigh,
+  F.baseSequenceLow,
+  F.baseSequenceHigh,
+  F.gapStartLow,
+  F.gapEndLow,
+  F.gapStartHigh,
+  F.gapEndHigh,
 ];
 
 /** Accumulates everything the summary reports, packet by packet, in bounded memory. */
@@ -257,18 +260,17 @@ export class TrafficStats implements PacketSink {
     const c = table.counters;
     const base = entry * CONVERSATION_FIELDS;
     if (table.created) {
-      c[base + ConversationField.aIsLow] = sourceIsLow ? 1 : 0;
-      c[base + ConversationField.firstTime] = time;
-      c[base + ConversationField.lastTime] = time;
+      c[base + F.aIsLow] = sourceIsLow ? 1 : 0;
+      c[base + F.firstTime] = time;
+      c[base + F.lastTime] = time;
       for (const field of UNSET_FIELDS) c[base + field] = NaN;
     } else if (!Number.isNaN(time)) {
-      const first = c[base + ConversationField.firstTime]!;
-      if (Number.isNaN(first) || time < first) c[base + ConversationField.firstTime] = time;
-      if (!(time <= c[base + ConversationField.lastTime]!))
-        c[base + ConversationField.lastTime] = time;
+      const first = c[base + F.firstTime]!;
+      if (Number.isNaN(first) || time < first) c[base + F.firstTime] = time;
+      if (!(time <= c[base + F.lastTime]!)) c[base + F.lastTime] = time;
     }
-    const aToB = (c[base + ConversationField.aIsLow] === 1) === sourceIsLow;
-    const field = base + (aToB ? ConversationField.packetsAtoB : ConversationField.packetsBtoA);
+    const aToB = (c[base + F.aIsLow] === 1) === sourceIsLow;
+    const field = base + (aToB ? F.packetsAtoB : F.packetsBtoA);
     c[field]! += 1;
     c[field + 1]! += bytes;
     if (isTcp) this.analyseTcp(d, c, base, sourceIsLow, seconds);
@@ -294,10 +296,9 @@ export class TrafficStats implements PacketSink {
    * test), or, when that side never sent before, the old connection was closed by FINs or a RST.
    */
   private isNewConnection(c: Float64Array, base: number, seq: number, fromLow: boolean): boolean {
-    const first =
-      c[base + (fromLow ? ConversationField.baseSequenceLow : ConversationField.baseSequenceHigh)]!;
+    const first = c[base + (fromLow ? F.baseSequenceLow : F.baseSequenceHigh)]!;
     if (!Number.isNaN(first)) return seq !== first;
-    const closed = c[base + ConversationField.closed]!;
+    const closed = c[base + F.closed]!;
     const bothFins = TcpClosed.finFromLow | TcpClosed.finFromHigh;
     return (closed & TcpClosed.rst) !== 0 || (closed & bothFins) === bothFins;
   }
@@ -311,20 +312,15 @@ export class TrafficStats implements PacketSink {
   ): void {
     const flags = d.tcpFlags;
     const tcp = this.tcp;
-    if (flags & TcpFlag.syn)
-      c[base + (flags & TcpFlag.ack ? ConversationField.synAck : ConversationField.syn)]! += 1;
-    if (flags & TcpFlag.rst) c[base + ConversationField.rst]! += 1;
+    if (flags & TcpFlag.syn) c[base + (flags & TcpFlag.ack ? F.synAck : F.syn)]! += 1;
+    if (flags & TcpFlag.rst) c[base + F.rst]! += 1;
     const control = flags & CONTROL;
-    if (d.tcpWindow === 0 && control === 0) c[base + ConversationField.zeroWindow]! += 1;
+    if (d.tcpWindow === 0 && control === 0) c[base + F.zeroWindow]! += 1;
     const seq = d.tcpSequence;
-    const baseField =
-      base + (fromLow ? ConversationField.baseSequenceLow : ConversationField.baseSequenceHigh);
-    if (Number.isNaN(c[baseField]!)) c[baseField] = seq;
     const closedBits =
       (flags & TcpFlag.rst ? TcpClosed.rst : 0) |
       (flags & TcpFlag.fin ? (fromLow ? TcpClosed.finFromLow : TcpClosed.finFromHigh) : 0);
-    if (closedBits !== 0)
-      c[base + ConversationField.closed] = c[base + ConversationField.closed]! | closedBits;
+    if (closedBits !== 0) c[base + F.closed] = c[base + F.closed]! | closedBits;
     // SYN and FIN each take one sequence number, so their retransmissions count like data's.
     const segmentLength =
       d.tcpPayloadLength + (flags & TcpFlag.syn ? 1 : 0) + (flags & TcpFlag.fin ? 1 : 0);
@@ -332,24 +328,23 @@ export class TrafficStats implements PacketSink {
     // Remembering every (seq, len) pair would be unbounded. The highest sequence sent per direction,
     // plus the latest hole a segment skipped over, are enough: a segment below the highest resends
     // bytes already sent — unless it falls into the hole, when it arrives out of order.
-    const nextField =
-      base + (fromLow ? ConversationField.nextSequenceLow : ConversationField.nextSequenceHigh);
-    const gapField =
-      base + (fromLow ? ConversationField.gapStartLow : ConversationField.gapStartHigh);
+    const nextField = base + (fromLow ? F.nextSequenceLow : F.nextSequenceHigh);
+    const gapField = base + (fromLow ? F.gapStartLow : F.gapStartHigh);
     const next = c[nextField]!;
     const end = (seq + segmentLength) >>> 0;
     if (Number.isNaN(next)) {
       c[nextField] = end;
+      c[base + (fromLow ? F.baseSequenceLow : F.baseSequenceHigh)] = seq;
       return;
     }
     if (sequenceBefore(seq, next)) {
       const keepAlive = segmentLength === 1 && control === 0 && seq === (next - 1) >>> 0;
       if (keepAlive) return;
       if (this.fillsGap(c, gapField, seq, end)) {
-        c[base + ConversationField.outOfOrder]! += 1;
+        c[base + F.outOfOrder]! += 1;
         tcp.outOfOrder++;
       } else {
-        c[base + ConversationField.retransmissions]! += 1;
+        c[base + F.retransmissions]! += 1;
         tcp.retransmissions++;
         if (!Number.isNaN(seconds)) this.timeline.mark(seconds, TimelineSeries.retransmissions);
       }

@@ -79,8 +79,10 @@ export interface SummarizeOutput {
 /**
  * succeeded: ran its full time. stoppedEarly: Network Watcher stopped it first (byte limit).
  * cancelled: an operator's `cancel` event. overran: still running past its deadline, so we stopped it.
+ * partial: the agent was lost mid-capture (Error, AgentStopped) but what it captured is in storage.
  */
-export type CaptureOutcome = "succeeded" | "stoppedEarly" | "cancelled" | "overran" | "failed";
+export type CaptureOutcome =
+  "succeeded" | "stoppedEarly" | "cancelled" | "overran" | "partial" | "failed";
 
 /** Everything a notification channel renders; also the orchestration's output. */
 export interface CaptureReport {

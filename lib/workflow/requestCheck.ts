@@ -7,7 +7,7 @@
  */
 import { storageAllowed, scopeRefusal } from "../config/allowLists";
 import { captureDefaults, type WebhookSettings } from "../config/appSettings";
-import { canonicalId, parseCaptureTarget } from "../domain/armId";
+import { canonicalId, parseCaptureTarget, watcherResourceId } from "../domain/armId";
 import { parseCaptureRequest, refused, type RequestVerdict } from "../domain/captureRequest";
 import { OVERRIDE_KEYS, resolveCaptureSettings } from "../domain/captureParameters";
 import type { CaptureSettings, CaptureTarget } from "../domain/types";
@@ -53,6 +53,10 @@ export function checkCaptureRequest(input: unknown, settings: WebhookSettings): 
     request.watcher.subscriptionId.toLowerCase() !== target.subscriptionId.toLowerCase()
   )
     return refused("watcher.subscriptionId", "the watcher must be in the target's subscription");
+  const watcherOutOfScope =
+    request.watcher &&
+    scopeRefusal(watcherResourceId(request.watcher), settings, "network watcher");
+  if (watcherOutOfScope) return refused("watcher", watcherOutOfScope);
 
   const resolved = resolveCaptureSettings(asOverrides(request.settings), captureDefaults(settings));
   if (!resolved.ok) return refused("settings", resolved.message);

@@ -12,10 +12,12 @@ export const OrchestrationVersions = {
   unversioned: "",
   /** validateRequest is the first step. */
   validatesRequest: "2.0",
+  /** A lost agent's partial file is looked for once and kept (outcome `partial`). */
+  keepsPartialCaptures: "2.1",
 } as const;
 
 /** The version new instances get: host.json's defaultVersion must say the same (a test checks). */
-export const CURRENT_VERSION = OrchestrationVersions.validatesRequest;
+export const CURRENT_VERSION = OrchestrationVersions.keepsPartialCaptures;
 
 /** System.Version: two to four dot-separated non-negative integers. */
 function dotNetVersion(text: string): number[] | undefined {

@@ -20,6 +20,7 @@ import { operationRoutes } from "./operationRoutes";
 import { OperationRegistry } from "./operations";
 import { captureOperatorRole, RoleEnforcer, type RoleDefinition } from "./roleEnforcement";
 import { blobEndpointOf, StorageAccounts, storageRoutes } from "./storageRoutes";
+import { loadEmulatorState, writeEmulatorState, type StateWriter } from "./stateFile";
 import { ensureTlsMaterial } from "./tlsMaterial";
 import { createTrafficRecorder } from "./trafficRecorder";
 
@@ -95,6 +96,8 @@ export async function startArmEmulator(opts: ArmEmulatorOptions): Promise<ArmEmu
     new Set([...NETWORK_LRO_OPERATIONS, ...COMPUTE_LRO_OPERATIONS]),
     extensions,
   );
+  // Late-bound: the writer snapshots the capture service it is handed to.
+  const state: { writer?: StateWriter } = {};
   const captures = new CaptureService({
     inventory,
     extensions,
@@ -103,7 +106,28 @@ export async function startArmEmulator(opts: ArmEmulatorOptions): Promise<ArmEmu
     stateDir: opts.stateDir,
     sessionLimit: opts.sessionLimit ?? 10000,
     log,
+    changed: () => state.writer?.save(),
   });
+  // A previous emulator on this state dir that did not stop cleanly (its stack was killed).
+  const saved = loadEmulatorState(opts.stateDir);
+  if (saved) {
+    extensions.restore(saved.extensions);
+    operations.restore(saved.operations);
+    await captures.restore(saved.captures);
+    log(`restored ${saved.captures.length} capture(s) and ${saved.operations.length} operation(s)`);
+  }
+  const writer = writeEmulatorState(
+    opts.stateDir,
+    () => ({
+      version: 1,
+      captures: captures.saved(),
+      operations: operations.saved(),
+      extensions: extensions.saved(),
+    }),
+    log,
+  );
+  state.writer = writer;
+  writer.save();
 
   const rbac = new RoleEnforcer(opts.role ?? captureOperatorRole(), opts.enforceRole ?? true);
   const storageAccounts = new StorageAccounts(blobEndpointOf(opts.storageConnectionString));
@@ -141,6 +165,8 @@ export async function startArmEmulator(opts: ArmEmulatorOptions): Promise<ArmEmu
     sessions: () => captures.activeSessions(),
     async stop() {
       await server.close();
+      // The file keeps running sessions as running: the next start recovers them as after a crash.
+      writer.close();
       await captures.shutdown();
       await recorder?.flush();
     },

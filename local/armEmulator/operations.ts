@@ -31,6 +31,15 @@ interface OperationRecord {
   settled: Promise<void>;
 }
 
+/** An operation as the emulator's state file keeps it. */
+export interface SavedOperation {
+  id: string;
+  scope: OperationScope;
+  startTime: string;
+  endTime?: string;
+  result?: OperationOutcome;
+}
+
 export interface StartedOperation {
   asyncOperationUrl: string;
   locationUrl: string;
@@ -72,6 +81,34 @@ export class OperationRegistry {
       asyncOperationUrl: `${base}/operations/${id}${query}`,
       locationUrl: `${base}/operationResults/${id}${query}`,
     };
+  }
+
+  saved(): SavedOperation[] {
+    return [...this.records.values()].map((r) => ({
+      id: r.id,
+      scope: r.scope,
+      startTime: r.startTime.toISOString(),
+      ...(r.endTime && { endTime: r.endTime.toISOString() }),
+      ...(r.result && { result: r.result }),
+    }));
+  }
+
+  /** Operations of an emulator that was killed; one still running then died with it. */
+  restore(saved: readonly SavedOperation[], now = new Date()): void {
+    for (const s of saved) {
+      this.records.set(s.id, {
+        id: s.id,
+        scope: s.scope,
+        startTime: new Date(s.startTime),
+        endTime: s.endTime ? new Date(s.endTime) : now,
+        result: s.result ?? {
+          outcome: "failed",
+          code: "InternalServerError",
+          message: "The operation was interrupted; retry it.",
+        },
+        settled: Promise.resolve(),
+      });
+    }
   }
 
   /** `Azure-AsyncOperation` poll. */

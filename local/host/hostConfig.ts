@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { VersioningSettings } from "../durable/versioning";
+import type { DevSignIn } from "./easyAuth";
 import type { HostKeys } from "./hostKeys";
 
 /** Environment variables the host process reads. App settings are the rest of process.env, as in Azure. */
@@ -18,6 +19,8 @@ export const hostEnv = {
   taskHub: "LOCAL_FUNCTIONS_TASK_HUB",
   clock: "LOCAL_FUNCTIONS_CLOCK",
   maxRequestBytes: "LOCAL_FUNCTIONS_MAX_REQUEST_BYTES",
+  /** JSON `{name, roles}`: emulate App Service Authentication, signing browsers in as this user. */
+  devSignIn: "LOCAL_FUNCTIONS_DEV_SIGN_IN",
   storage: "AzureWebJobsStorage",
 } as const;
 
@@ -33,6 +36,7 @@ export interface HostConfig {
   routePrefix: string;
   maxConcurrentActivities: number;
   versioning: VersioningSettings;
+  devSignIn?: DevSignIn;
 }
 
 /** Azure's limit on an HTTP trigger request (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT default). */
@@ -63,11 +67,13 @@ export function readHostConfig(env: NodeJS.ProcessEnv): HostConfig {
   if (clock !== "real" && clock !== "skip")
     throw new Error(`${hostEnv.clock} must be "real" or "skip"`);
   const taskHub =
-    env[hostEnv.taskHub] ?? hostJson.extensions?.durableTask?.hubName ?? "TestHubName";
+    env[hostEnv.taskHub] ??
+    resolveAppSettings(hostJson.extensions?.durableTask?.hubName ?? "TestHubName", env, "hubName");
   if (!/^[A-Za-z][A-Za-z0-9]{2,44}$/.test(taskHub))
     throw new Error(
       `task hub name "${taskHub}" must be 3–45 letters/digits starting with a letter`,
     );
+  const devSignIn = env[hostEnv.devSignIn];
   return {
     appDir,
     port: Number(env[hostEnv.port] ?? 7071),
@@ -83,6 +89,7 @@ export function readHostConfig(env: NodeJS.ProcessEnv): HostConfig {
     routePrefix: hostJson.extensions?.http?.routePrefix ?? "api",
     maxConcurrentActivities: hostJson.extensions?.durableTask?.maxConcurrentActivityFunctions ?? 10,
     versioning: versioningOf(hostJson),
+    ...(devSignIn !== undefined && { devSignIn: parseDevSignIn(devSignIn) }),
   };
 }
 
@@ -107,4 +114,32 @@ function readHostJson(appDir: string): HostJson {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
     throw error;
   }
+}
+
+function parseDevSignIn(json: string): DevSignIn {
+  const value = JSON.parse(json) as Partial<DevSignIn>;
+  if (
+    typeof value.name !== "string" ||
+    !Array.isArray(value.roles) ||
+    !value.roles.every((r) => typeof r === "string")
+  )
+    throw new Error(`${hostEnv.devSignIn} must be JSON {"name": "...", "roles": ["..."]}`);
+  return { name: value.name, roles: value.roles };
+}
+
+/**
+ * host.json's `%AppSetting%` references, resolved as the Durable extension resolves hubName
+ * (NameResolverExtensions.TryResolveWholeString over app settings). An unset setting leaves the
+ * literal `%NAME%` in Azure, which is no valid task hub name, so the host does not start; here
+ * the same case is an error that names the setting.
+ */
+export function resolveAppSettings(value: string, env: NodeJS.ProcessEnv, field: string): string {
+  return value.replace(/%([^%]+)%/g, (_, name: string) => {
+    const setting = env[name];
+    if (!setting)
+      throw new Error(
+        `host.json ${field} "${value}": app setting ${name} is not set (give each app and slot its own value)`,
+      );
+    return setting;
+  });
 }

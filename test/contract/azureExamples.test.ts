@@ -26,7 +26,9 @@ import { findAgent } from "../../lib/domain/agentExtension";
 import type { CaptureSettings, CaptureTarget, WatcherRef } from "../../lib/domain/types";
 import {
   example,
+  examplesRead,
   startExampleServer,
+  vendoredExamples,
   type ExampleServer,
   type StubAnswer,
   type StubRequest,
@@ -429,4 +431,8 @@ describe("ARM failure shapes (common-types) through lib/azure and armErrors", ()
     expect(describeError(error)).toMatch(/InvalidState|not running/);
     expect(isTransient(error)).toBe(false);
   });
+});
+
+test("every vendored example went through the adapters above", () => {
+  expect([...examplesRead].sort()).toEqual(vendoredExamples());
 });

@@ -45,8 +45,11 @@ const LOCAL_ONLY_SETTINGS = [
   "CAPTURE_STORAGE_CONNECTION_STRING",
   "ENTRA_JWKS_URL",
 ];
-/** Settings read by the platform or SDKs, not by lib/config. */
-const PLATFORM_SETTING = /^(AzureWebJobsStorage__\w+|APPLICATIONINSIGHTS_\w+|AZURE_CLIENT_ID)$/;
+/** lib/config reads these, but App Service sets them itself (Easy Auth on or off). */
+const SET_BY_PLATFORM = ["WEBSITE_AUTH_ENABLED"];
+/** Settings read by the platform, the host (host.json's %CAPTURE_TASK_HUB%) or SDKs, not by lib/config. */
+const PLATFORM_SETTING =
+  /^(AzureWebJobsStorage__\w+|APPLICATIONINSIGHTS_\w+|AZURE_CLIENT_ID|FUNCTIONS_REQUEST_BODY_SIZE_LIMIT|CAPTURE_TASK_HUB)$/;
 
 function configSettingNames(): string[] {
   const source = readFileSync(join(ROOT, "lib", "config", "appSettings.ts"), "utf8");
@@ -171,7 +174,8 @@ describe("deploy/azuredeploy.json", () => {
     const deployed = [...appSettings().keys()].filter((name) => !PLATFORM_SETTING.test(name));
     const read = configSettingNames();
     expect(read).toEqual(expect.arrayContaining(LOCAL_ONLY_SETTINGS));
-    expect(deployed.sort()).toEqual(read.filter((n) => !LOCAL_ONLY_SETTINGS.includes(n)).sort());
+    const notDeployed = [...LOCAL_ONLY_SETTINGS, ...SET_BY_PLATFORM];
+    expect(deployed.sort()).toEqual(read.filter((n) => !notDeployed.includes(n)).sort());
   });
 
   test("the action group calls our webhook with the common alert schema; the secure variant is a parameter choice", () => {

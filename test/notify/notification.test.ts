@@ -113,7 +113,7 @@ test("a summarised capture links its report page on every channel", () => {
       summary: { summaryPath: "https://st.blob.core.windows.net/c/x.summary.json", highlights: [] },
     }),
   );
-  const url = "https://app.azurewebsites.net/api/ops/captures/capture-vm1-0123456789/report";
+  const url = "https://app.azurewebsites.net/api/ops/web/captures/capture-vm1-0123456789/report";
   expect(n.reportUrl).toBe(url);
   expect(JSON.stringify(teamsMessage(n))).toContain(`"url":"${url}"`);
   expect(JSON.stringify(slackMessage(n))).toContain(`"url":"${url}"`);

@@ -59,7 +59,7 @@ describe("capture rows", () => {
     expect(captureRow(captureStatus("a", "Failed"), BASE, NOW).outcome).toBe("failed");
   });
 
-  test("a key in a stored status URL is dropped; a non-URL falls back to the app's own", () => {
+  test("a key in a stored status URL is dropped; a non-URL falls back to the app's own key-less status route", () => {
     const keyed = captureStatus("a", "Completed", {
       statusUrl:
         "https://app.example.net/runtime/webhooks/durabletask/instances/a?taskHub=H&code=SECRET",
@@ -67,7 +67,7 @@ describe("capture rows", () => {
     expect(captureRow(keyed, BASE, NOW).links.status).not.toContain("SECRET");
     const junk = captureStatus("a", "Completed", { statusUrl: "javascript:alert(1)" });
     expect(captureRow(junk, BASE, NOW).links.status).toBe(
-      "https://app.example.net/runtime/webhooks/durabletask/instances/a",
+      "https://app.example.net/api/captures/a/status",
     );
   });
 
@@ -88,7 +88,7 @@ describe("capture rows", () => {
       runtimeStatus: "Completed",
       createdTime: NOW.toISOString(),
       lastUpdatedTime: NOW.toISOString(),
-      links: { status: "https://app.example.net/runtime/webhooks/durabletask/instances/x" },
+      links: { status: "https://app.example.net/api/captures/x/status" },
     });
   });
 

@@ -48,19 +48,6 @@ class FakeStore implements CaptureStore {
   async status(id: string) {
     return this.get(id);
   }
-  managementPayload(id: string) {
-    const base = `http://127.0.0.1:7071/runtime/webhooks/durabletask/instances/${id}`;
-    return {
-      id,
-      statusQueryGetUri: base,
-      sendEventPostUri: `${base}/raiseEvent/{eventName}`,
-      terminatePostUri: `${base}/terminate?reason={text}`,
-      rewindPostUri: `${base}/rewind`,
-      purgeHistoryDeleteUri: base,
-      suspendPostUri: `${base}/suspend`,
-      resumePostUri: `${base}/resume`,
-    };
-  }
   async inspect(id: string) {
     const status = await this.get(id);
     return (
@@ -104,6 +91,19 @@ class FakeStore implements CaptureStore {
       }
     }
     return deleted;
+  }
+  managementUrls(id: string) {
+    const base = `https://app.example.net/runtime/webhooks/durabletask/instances/${id}`;
+    return {
+      id,
+      statusQueryGetUri: `${base}?code=SYSTEMKEY`,
+      sendEventPostUri: `${base}/raiseEvent/{eventName}?code=SYSTEMKEY`,
+      terminatePostUri: `${base}/terminate?reason={text}&code=SYSTEMKEY`,
+      rewindPostUri: `${base}/rewind?code=SYSTEMKEY`,
+      purgeHistoryDeleteUri: `${base}?code=SYSTEMKEY`,
+      suspendPostUri: `${base}/suspend?code=SYSTEMKEY`,
+      resumePostUri: `${base}/resume?code=SYSTEMKEY`,
+    };
   }
 }
 
@@ -194,6 +194,17 @@ describe("show", () => {
     });
     expect(await showAnswer(ctx(store), "cap-9")).toMatchObject({ status: 404 });
     expect(await showAnswer(ctx(store), "../x")).toMatchObject({ status: 400 });
+  });
+
+  test("the Durable management URLs (system key) are handed out here, to admins", async () => {
+    const store = new FakeStore().add(captureStatus("cap-1", "Running"));
+    const shown = await showAnswer(ctx(store), "cap-1");
+    expect(shown.body).toMatchObject({
+      management: {
+        sendEventPostUri: expect.stringContaining("code=SYSTEMKEY"),
+        terminatePostUri: expect.stringContaining("/terminate"),
+      },
+    });
   });
 });
 

@@ -152,6 +152,8 @@ describe("captureOrchestrator (durable-functions replay)", () => {
       start: START,
       activities: activities({
         getCaptureStatus: () => ok({ status: "Error", errors: ["AgentStopped"], stopReason: "" }),
+        // The agent stopped before writing anything: no file.
+        verifyCaptureBlob: () => fail("BlobMissing"),
       }),
     });
     expect(run.error).toContain("CaptureFailed");
@@ -159,6 +161,37 @@ describe("captureOrchestrator (durable-functions replay)", () => {
     const poll = run.calls.find((c) => c.name === "getCaptureStatus")!;
     expect(secondsFromStart(poll.at)).toBeLessThanOrEqual(30);
     expect(names(run).slice(-3)).toEqual(["stopCapture", "deleteCapture", "notify"]);
+  });
+
+  test("agent lost mid-capture with part of the file in storage: one look, then delivered as partial", async () => {
+    let polls = 0;
+    const run = await replay(captureOrchestrator, {
+      input: request(600),
+      start: START,
+      activities: activities({
+        getCaptureStatus: () =>
+          ok(
+            ++polls < 3
+              ? { status: "Running", errors: [] }
+              : { status: "Error", errors: ["AgentStopped"], stopReason: "" },
+          ),
+      }),
+    });
+    expect(run.error).toBeUndefined();
+    const report = run.output as CaptureReport;
+    expect(report.outcome).toBe("partial");
+    expect(report.blob).toMatchObject({ sizeBytes: 4096 });
+    expect(names(run).slice(-4)).toEqual([
+      "getCaptureStatus",
+      "verifyCaptureBlob",
+      "summarizeCapture",
+      "notify",
+    ]);
+    expect(run.calls.filter((c) => c.name === "verifyCaptureBlob")).toHaveLength(1);
+    expect(run.calls.filter((c) => c.name === "stopCapture" || c.name === "deleteCapture")).toEqual(
+      [],
+    );
+    expect(notified(run).outcome).toBe("partial");
   });
 
   test("quota full, then freed: re-checks on durable timers, then captures", async () => {

@@ -4,7 +4,7 @@
  * so tests can assert what our code sent. TLS material comes from the emulator's own helper, and the
  * CA is trusted through the pipeline's `tlsOptions`, so certificate verification stays on.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -44,10 +44,22 @@ export interface ExampleServer {
 
 const VECTOR_ROOT = path.resolve(__dirname, "../azure-rest-api-specs/specification");
 
+/** Every example file read so far, so a test can prove none of the vendored ones went unused. */
+export const examplesRead = new Set<string>();
+
+/** Example files vendored under azure-rest-api-specs/specification, relative to it. */
+export function vendoredExamples(): string[] {
+  return readdirSync(VECTOR_ROOT, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.split(path.sep).includes("examples") && f.endsWith(".json"))
+    .map((f) => f.split(path.sep).join("/"))
+    .sort();
+}
+
 /** The vendored example file at `relPath` under azure-rest-api-specs/specification. */
 export function example(relPath: string): {
   responses: Record<string, { body?: unknown; headers?: Record<string, string> }>;
 } {
+  examplesRead.add(relPath);
   return JSON.parse(readFileSync(path.join(VECTOR_ROOT, relPath), "utf8")) as ReturnType<
     typeof example
   >;

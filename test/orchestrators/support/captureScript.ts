@@ -16,6 +16,8 @@ export const STORAGE =
 const APP_SETTINGS = {
   CAPTURE_STORAGE_ACCOUNT_ID: STORAGE,
   CAPTURE_ALLOWED_SCOPES: "/subscriptions/sub",
+  // The 5-hour cases need the whole of Network Watcher's range, above the app's default cap.
+  CAPTURE_MAX_TIME_LIMIT_SECONDS: "18000",
 };
 /** Call at the top of a test file: the real validateRequest reads these app settings. */
 export function useCaptureAppSettings(): void {
