@@ -1,6 +1,8 @@
 /**
- * GET /api/groups/{id} (function key): a capture group's progress in one answer — the group's
- * phase and every member capture's status — the status URL the webhook hands out for a group.
+ * GET /api/groups/{id}, authLevel function (the key in `x-functions-key`): a capture group's
+ * progress in one answer — the group's phase and every member capture's status. The key-less
+ * status URL the webhook hands out for a group, read through the same port as the capture
+ * status route (functions/captureStatus.ts).
  */
 import {
   app,
@@ -9,34 +11,21 @@ import {
   type InvocationContext,
 } from "@azure/functions";
 import * as df from "durable-functions";
+import { logLine } from "../lib/logging/logLine";
+import { durableCaptureStarter } from "../lib/webhook/captureStarter";
 import { groupStatus } from "../lib/webhook/groupStatus";
 
 export async function captureGroupStatus(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  const client = df.getClient(context);
+  const store = durableCaptureStarter(() => df.getClient(context));
+  const id = request.params.id ?? "";
   try {
-    const answer = await groupStatus(request.params.id ?? "", {
-      async read(instanceId) {
-        try {
-          const s = await client.getStatus(instanceId, { showInput: false });
-          return {
-            runtimeStatus: String(s.runtimeStatus),
-            customStatus: s.customStatus,
-            output: s.output,
-          };
-        } catch (error) {
-          if (error instanceof Error && /HTTP 404/.test(error.message)) return undefined;
-          throw error;
-        }
-      },
-    });
+    const answer = await groupStatus(id, { read: (instanceId) => store.status(instanceId) });
     return { status: answer.status, jsonBody: answer.body };
   } catch (error) {
-    context.warn(
-      `group status unavailable: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    context.warn(logLine`group status ${id}: ${error}`);
     return {
       status: 503,
       headers: { "Retry-After": "10" },

@@ -29,6 +29,7 @@ import {
 import { GroupProgress } from "../lib/workflow/groupProgress";
 import { CANCEL_EVENT } from "../lib/workflow/policies";
 import { run, type Flow } from "../lib/workflow/run";
+import { CURRENT_VERSION } from "../lib/workflow/versions";
 
 const ACTIVE = new Set(["Pending", "Running", "ContinuedAsNew", "Suspended"]);
 const JOIN_POLL_SECONDS = 15;
@@ -89,8 +90,14 @@ function* runChildren(
   joined: GroupMember[],
 ): Flow<boolean> {
   if (toStart.length === 0) return false;
+  // Stamped with this build's version, not left to the SDK's default (lib/workflow/README.md, "Versioning").
   const children = toStart.map((m) =>
-    context.df.callSubOrchestrator(OrchestratorNames.capture, m.request, m.instanceId),
+    context.df.callSubOrchestrator(
+      OrchestratorNames.capture,
+      m.request,
+      m.instanceId,
+      CURRENT_VERSION,
+    ),
   );
   const cancel = context.df.waitForExternalEvent(CANCEL_EVENT);
   const first = yield context.df.Task.any([context.df.Task.all(children), cancel]);

@@ -13,8 +13,8 @@ import {
   BlobServiceClient,
   type StorageSharedKeyCredential,
 } from "@azure/storage-blob";
-import type { ActivitySettings } from "../config/appSettings";
-import { readOnlyLink } from "./downloadLink";
+import { isLocalRuntime, type ActivitySettings } from "../config/appSettings";
+import { linkProtocol, readOnlyLink } from "./downloadLink";
 
 export interface AzureClients {
   network(subscriptionId: string): NetworkManagementClient;
@@ -81,7 +81,12 @@ function createAzureClients(settings: ActivitySettings): AzureClients {
     },
     blob: (url) => new BlobClient(url, storageCredential),
     downloadLink: (url, ttlSeconds) =>
-      readOnlyLink(new BlobClient(url, storageCredential), storageCredential, ttlSeconds),
+      readOnlyLink(
+        new BlobClient(url, storageCredential),
+        storageCredential,
+        ttlSeconds,
+        linkProtocol(url, isLocalRuntime(process.env)),
+      ),
   };
 }
 

@@ -5,7 +5,7 @@
  * retries of the alert land on the same group.
  */
 import { createHash } from "node:crypto";
-import { canonicalId, isWithinScope, parseCaptureTarget } from "./armId";
+import { canonicalId, parseCaptureTarget } from "./armId";
 import type { CaptureTarget } from "./types";
 
 export const PEERS_KEY = "capturePeers";
@@ -16,13 +16,14 @@ export type GroupTargets =
 
 /**
  * The alert's own targets first (the primary one leading), then the peers; duplicates (compared
- * case-insensitively) count once. Refuses a peer that is not a VM, one outside the allowed
- * scopes, and more than `maxTargets` in all.
+ * case-insensitively) count once. Refuses a peer that is not a VM, one `scopeRefusal` refuses
+ * (the webhook passes lib/config/allowLists' check, so every member passes what a single target
+ * does), and more than `maxTargets` in all.
  */
 export function groupTargets(
   alertTargets: readonly CaptureTarget[],
   overrides: Record<string, unknown>,
-  allowedScopes: readonly string[],
+  scopeRefusal: (resourceId: string) => string | undefined,
   maxTargets: number,
 ): GroupTargets {
   const peers = peerIds(overrides);
@@ -41,12 +42,8 @@ export function groupTargets(
     const id = canonicalId(target.resourceId);
     if (seen.has(id)) continue;
     seen.add(id);
-    if (allowedScopes.length > 0 && !allowedScopes.some((s) => isWithinScope(target.resourceId, s)))
-      return {
-        ok: false,
-        status: 403,
-        message: `target ${target.resourceId} is outside the allowed scopes (CAPTURE_ALLOWED_SCOPES)`,
-      };
+    const outOfScope = scopeRefusal(target.resourceId);
+    if (outOfScope) return { ok: false, status: 403, message: outOfScope };
     targets.push(target);
   }
   if (targets.length > maxTargets)

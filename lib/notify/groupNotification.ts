@@ -1,11 +1,15 @@
 /**
  * What every channel says about a capture group, built once from the group's report: the
  * comparison's verdict first (what the on-call person needs), then one entry per VM with its
- * link, outcome and triage highlights. Pure; the Teams and Slack renderings are plain text
- * sections so the verdict reads the same everywhere.
+ * outcome and triage highlights, links as buttons. Pure; the Teams and Slack renderings escape
+ * every alert-derived value with the single notification's rules (channelText.ts).
  */
 import type { GroupReport } from "../workflow/groupContracts";
 import { adaptiveCardMessage } from "./channels";
+import { clip, oneLine, slackEscape, teamsEscape } from "./channelText";
+
+/** One line of the group text at most this long: a hostile name cannot grow the message. */
+const LINE_MAX = 500;
 
 export const GROUP_NOTIFICATION_SCHEMA = "alert-packet-capture/group-notification@1";
 
@@ -76,33 +80,67 @@ export function buildGroupNotification(
   };
 }
 
-/** The notification as lines of text: verdicts, details, then one block per VM. */
+/**
+ * The notification as lines of plain text: verdicts, details, then one block per VM. Every value
+ * comes from alerts and VM names, so each line is one line (no control characters to fake extra
+ * facts) and clipped; links are left to buttons, so no URL has to survive channel escaping.
+ */
 export function groupNotificationText(n: GroupNotification): string[] {
   const lines = [...n.verdicts, ...n.details.map((d) => `· ${d}`)];
   for (const m of n.members) {
     const size = m.sizeBytes === undefined ? "" : `, ${m.sizeBytes} bytes`;
     lines.push(`${m.name} (${m.role}): ${m.outcome}${size}${m.error ? ` — ${m.error}` : ""}`);
-    if (m.downloadUrl) lines.push(`  download: ${m.downloadUrl}`);
     for (const h of m.highlights.slice(0, 3)) lines.push(`  ${h}`);
   }
-  if (n.statusUrl) lines.push(`status: ${n.statusUrl}`);
-  return lines;
+  return lines.map((line) => clip(oneLine(line), LINE_MAX));
 }
 
+/** Each member's download link and the group's status, as buttons. */
+function groupLinks(n: GroupNotification): Array<{ title: string; url: string }> {
+  const links = n.members.flatMap((m) =>
+    m.downloadUrl ? [{ title: clip(`Download ${oneLine(m.name)}`, 80), url: m.downloadUrl }] : [],
+  );
+  if (n.statusUrl) links.push({ title: "Group status", url: n.statusUrl });
+  return links;
+}
+
+/** Adaptive Card: every text Markdown-escaped, as the single-capture card (channels.ts). */
 export function groupTeamsMessage(n: GroupNotification): Record<string, unknown> {
-  return adaptiveCardMessage([
-    { type: "TextBlock", text: n.title, weight: "Bolder", size: "Medium", wrap: true },
-    ...groupNotificationText(n).map((text) => ({ type: "TextBlock", text, wrap: true })),
-  ]);
+  return adaptiveCardMessage(
+    [
+      {
+        type: "TextBlock",
+        text: teamsEscape(clip(oneLine(n.title), LINE_MAX)),
+        weight: "Bolder",
+        size: "Medium",
+        wrap: true,
+      },
+      ...groupNotificationText(n).map((text) => ({
+        type: "TextBlock",
+        text: teamsEscape(text),
+        wrap: true,
+      })),
+    ],
+    groupLinks(n).map((l) => ({ type: "Action.OpenUrl", title: l.title, url: l.url })),
+  );
 }
 
+/** Block Kit: mrkdwn text and the fallback `text` escaped (`&`, `<`, `>`), within Slack's limits. */
 export function groupSlackMessage(n: GroupNotification): Record<string, unknown> {
-  const text = groupNotificationText(n).join("\n").slice(0, 2900);
-  return {
-    text: n.title.slice(0, 3000),
-    blocks: [
-      { type: "header", text: { type: "plain_text", text: n.title.slice(0, 150), emoji: true } },
-      { type: "section", text: { type: "mrkdwn", text } },
-    ],
-  };
+  const title = oneLine(n.title);
+  const blocks: Array<Record<string, unknown>> = [
+    { type: "header", text: { type: "plain_text", text: clip(title, 150), emoji: true } },
+    {
+      type: "section",
+      text: { type: "mrkdwn", text: clip(slackEscape(groupNotificationText(n).join("\n")), 3000) },
+    },
+  ];
+  const buttons = groupLinks(n).map((l) => ({
+    type: "button",
+    text: { type: "plain_text", text: l.title },
+    url: l.url,
+  }));
+  // Slack allows at most 25 elements in one actions block.
+  if (buttons.length) blocks.push({ type: "actions", elements: buttons.slice(0, 25) });
+  return { text: clip(slackEscape(title), 3000), blocks };
 }

@@ -6,35 +6,31 @@
  */
 import { groupInstanceIdFor } from "../domain/captureGroup";
 import { captureNameFor, instanceIdFor } from "../domain/naming";
+import { groupStatusUrlFor } from "../domain/statusUrl";
 import type { AlertInfo, CaptureSettings, CaptureTarget } from "../domain/types";
 import type { WebhookSettings } from "../config/appSettings";
+import { redactSecrets } from "../logging/redact";
 import type { GroupRequest } from "../workflow/groupContracts";
 import {
   ACTIVE_STATES,
+  type AlertEnvironment,
   isBusy,
   policyFrom,
   RETRY_AFTER_SECONDS,
+  retryLater,
   type WebhookAnswer,
-  withoutKey,
 } from "./answerAlert";
-import type { CaptureStarter } from "./captureStarter";
-
-/** Where a group's progress is read (function key in `x-functions-key`): the group and each member. */
-export function groupStatusUrl(durableStatusUrl: string, groupId: string): string {
-  return `${new URL(durableStatusUrl).origin}/api/groups/${encodeURIComponent(groupId)}`;
-}
 
 export async function answerGroup(
   targets: CaptureTarget[],
   alert: AlertInfo,
   captureSettings: CaptureSettings,
   settings: WebhookSettings,
-  starter: CaptureStarter,
-  now: Date,
+  { starter, now, statusUrlOf }: AlertEnvironment,
 ): Promise<WebhookAnswer> {
   const groupId = groupInstanceIdFor(targets);
-  const payload = starter.managementPayload(groupId);
-  const statusUrl = groupStatusUrl(payload.statusQueryGetUri, groupId);
+  // Key-less, like a single capture's: GET /api/groups/{id} (functions/captureGroupStatus).
+  const statusUrl = groupStatusUrlFor(statusUrlOf(groupId), groupId);
   const members = targets.map((target) => {
     const instanceId = instanceIdFor(target);
     return {
@@ -44,7 +40,7 @@ export async function answerGroup(
         settings: captureSettings,
         alert,
         captureName: captureNameFor(target),
-        statusUrl: withoutKey(starter.managementPayload(instanceId).statusQueryGetUri),
+        statusUrl: statusUrlOf(instanceId),
         policy: { ...policyFrom(settings), notify: false },
       },
     };
@@ -75,12 +71,13 @@ export async function answerGroup(
       headers: { Location: statusUrl, "Retry-After": RETRY_AFTER_SECONDS },
       body,
     };
-  } catch {
-    return {
-      status: 503,
-      headers: { "Retry-After": RETRY_AFTER_SECONDS },
-      body: { error: "the orchestration store is unavailable; retry later" },
-    };
+  } catch (error) {
+    // A 503 makes Azure Monitor retry; the log must still say why.
+    return retryLater(
+      "the orchestration store is unavailable; retry later",
+      undefined,
+      redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error)),
+    );
   }
 }
 

@@ -4,12 +4,13 @@
  * read through the same port the webhook uses, so it is testable without an engine.
  */
 import type { GroupProgressState } from "../workflow/groupProgress";
+import type { InstanceSnapshot } from "./captureStarter";
 
 export interface GroupStatusReader {
   /** undefined when no instance with this ID exists. */
   read(
     instanceId: string,
-  ): Promise<{ runtimeStatus: string; customStatus: unknown; output: unknown } | undefined>;
+  ): Promise<Pick<InstanceSnapshot, "runtimeStatus" | "customStatus" | "output"> | undefined>;
 }
 
 export interface GroupStatusAnswer {

@@ -79,8 +79,10 @@ export interface SummarizeOutput {
 /**
  * succeeded: ran its full time. stoppedEarly: Network Watcher stopped it first (byte limit).
  * cancelled: an operator's `cancel` event. overran: still running past its deadline, so we stopped it.
+ * partial: the agent was lost mid-capture (Error, AgentStopped) but what it captured is in storage.
  */
-export type CaptureOutcome = "succeeded" | "stoppedEarly" | "cancelled" | "overran" | "failed";
+export type CaptureOutcome =
+  "succeeded" | "stoppedEarly" | "cancelled" | "overran" | "partial" | "failed";
 
 /** Everything a notification channel renders; also the orchestration's output. */
 export interface CaptureReport {
@@ -127,6 +129,8 @@ function blobNeverAppeared(lastError: string): PermanentFailure {
 
 /** Every activity, declared once: name (= failure phase), input, output, retry policy. */
 export const Activities = {
+  /** The request checked again against the app's allow-lists and limits, whoever started the orchestration. */
+  validateRequest: contract<CaptureRequest, null>("validateRequest", armRetry),
   checkQuota: contract<CheckQuotaInput, CheckQuotaOutput>("checkQuota", armRetry),
   resolveCaptureName: contract<ResolveNameInput, ResolveNameOutput>("resolveCaptureName", armRetry),
   startCapture: contract<StartCaptureInput, StartCaptureOutput>("startCapture", armRetry),

@@ -35,6 +35,7 @@ import {
 import { handleDurableHttp } from "./httpApi";
 import { instanceIdProblem, newExecutionId, newInstanceId } from "./ids";
 import type { ScheduledWork } from "./replay";
+import { type VersioningSettings, versioningOff } from "./versioning";
 import { statusPayload, type StatusOptions, type StatusPayload } from "./statusPayload";
 import {
   CommitConflictError,
@@ -80,6 +81,10 @@ export class DurableEngine implements DurableEngineHandle {
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopped = false;
 
+  private get versioning(): VersioningSettings {
+    return this.options.versioning ?? versioningOff;
+  }
+
   constructor(private readonly options: DurableEngineOptions) {
     this.clock = new DurableClock(options.clock);
     this.links = {
@@ -123,6 +128,7 @@ export class DurableEngine implements DurableEngineHandle {
     name: string,
     instanceId: string | undefined,
     input: string | null,
+    version?: string,
   ): Promise<string> {
     if (!this.orchestratorNames.some((n) => n.toLowerCase() === name.toLowerCase())) {
       throw new InvalidRequestError(
@@ -142,7 +148,13 @@ export class DurableEngine implements DurableEngineHandle {
       );
     }
     try {
-      await this.createExecution(canonicalName, id, input, null, existing);
+      await this.createExecution(
+        canonicalName,
+        id,
+        input,
+        { parent: null, version: version || this.versioning.defaultVersion },
+        existing,
+      );
     } catch (error) {
       if (error instanceof CommitConflictError)
         throw new InstanceAlreadyExistsError(
@@ -158,7 +170,7 @@ export class DurableEngine implements DurableEngineHandle {
     name: string,
     id: string,
     input: string | null,
-    parent: ParentInstance | null,
+    { parent, version }: { parent: ParentInstance | null; version: string },
     existing: LoadedInstance | undefined,
   ): Promise<void> {
     const store = this.requireStore();
@@ -175,6 +187,8 @@ export class DurableEngine implements DurableEngineHandle {
       output: null,
       customStatus: null,
       parent,
+      // As the extension: fixed for the instance's life.
+      version,
     };
     // Leftover messages of the replaced execution go in the same transaction (≤ 98 of them; older ones are dropped on delivery).
     const leftovers = (existing?.inbox ?? []).slice(0, 98).map((m) => m.rowKey);
@@ -297,9 +311,18 @@ export class DurableEngine implements DurableEngineHandle {
     const started = Date.now();
     try {
       const report = await runEpisode(
-        { store: this.requireStore(), invoker: this.options.invoker, clock: this.clock },
+        {
+          store: this.requireStore(),
+          invoker: this.options.invoker,
+          clock: this.clock,
+          versioning: this.versioning,
+        },
         instanceId,
       );
+      if (report.rejected)
+        this.options.log(
+          `orchestrator instance=${instanceId} left for another worker: ${report.rejected}`,
+        );
       if (report.record) {
         this.afterCommit(report.record);
         this.dispatch(report.record, report.newWork, report.cancelledTimerIds);
@@ -358,7 +381,7 @@ export class DurableEngine implements DurableEngineHandle {
     const link: ParentInstance = {
       OrchestrationInstance: { InstanceId: parent.instanceId, ExecutionId: parent.executionId },
       Name: parent.name,
-      Version: "",
+      Version: parent.version,
       TaskScheduleId: work.id,
     };
     const name =
@@ -386,7 +409,14 @@ export class DurableEngine implements DurableEngineHandle {
         return;
       }
       try {
-        await this.createExecution(name, work.instanceId, work.input, link, existing);
+        // Stamped like startNew: the version the parent named, else host.json's defaultVersion.
+        await this.createExecution(
+          name,
+          work.instanceId,
+          work.input,
+          { parent: link, version: work.version || this.versioning.defaultVersion },
+          existing,
+        );
         return;
       } catch (error) {
         if (!(error instanceof CommitConflictError)) throw error;
@@ -568,6 +598,7 @@ export class DurableEngine implements DurableEngineHandle {
               name: e.Name ?? "",
               instanceId: e.InstanceId ?? "",
               input: e.Input ?? "null",
+              version: e.Version ?? "",
             }),
           );
         }

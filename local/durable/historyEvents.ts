@@ -95,13 +95,14 @@ export const events = {
     input: string | null,
     instanceId: string,
     executionId: string,
+    version: string,
     parent: ParentInstance | null = null,
   ): HistoryEvent => ({
     ...base(EventType.ExecutionStarted, ts),
     OrchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId },
     ParentInstance: parent,
     Name: name,
-    Version: "",
+    Version: version,
     Input: input,
   }),
   executionCompleted: (
@@ -159,10 +160,11 @@ export const events = {
     name: string,
     instanceId: string,
     input: string | null,
+    version: string,
   ): HistoryEvent => ({
     ...base(EventType.SubOrchestrationInstanceCreated, ts, id),
     Name: name,
-    Version: "",
+    Version: version,
     InstanceId: instanceId,
     Input: input,
   }),

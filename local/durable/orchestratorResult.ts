@@ -40,6 +40,8 @@ export interface Action {
   externalEventName?: string;
   compoundActions?: Action[];
   instanceId?: string;
+  /** CallSubOrchestrator: the version the parent asked for (empty: the default version). */
+  version?: string;
 }
 
 export interface OrchestratorState {

@@ -18,7 +18,15 @@ import { nextRetryDelayMs } from "./retryDelay";
 export type ScheduledWork =
   | { kind: "activity"; id: number; name: string; input: string }
   | { kind: "timer"; id: number; fireAt: string }
-  | { kind: "subOrchestration"; id: number; name: string; instanceId: string; input: string };
+  | {
+      kind: "subOrchestration";
+      id: number;
+      name: string;
+      instanceId: string;
+      input: string;
+      /** The version the parent named ("" when none: the child gets defaultVersion). */
+      version: string;
+    };
 
 export type EpisodeOutcome =
   | { kind: "running" }
@@ -200,6 +208,7 @@ class ShimReplay {
       name: action.functionName ?? "",
       instanceId,
       input: toJsonText(action.input),
+      version: action.version ?? "",
     });
     return this.track(id);
   }

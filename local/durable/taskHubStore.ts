@@ -33,6 +33,8 @@ export interface InstanceRecord {
   customStatus: string | null;
   /** A sub-orchestration's parent (kept across continue-as-new); null for a top-level instance. */
   parent: ParentInstance | null;
+  /** The orchestration version stamped at start (empty: unversioned). */
+  version: string;
 }
 
 export interface StoredRecord {
@@ -368,6 +370,7 @@ function entityFromRecord(record: InstanceRecord): TableEntity<EntityProps> {
     HistoryCount: record.historyCount,
     CreatedTime: record.createdTime,
     LastUpdatedTime: record.lastUpdatedTime,
+    Version: record.version,
   };
   writeText(entity, "Input", record.input, "orchestration input");
   writeText(entity, "Output", record.output, "orchestration output");
@@ -390,6 +393,7 @@ function recordFromEntity(instanceId: string, entity: EntityProps): InstanceReco
     customStatus: readText(entity, "CustomStatus"),
     parent:
       typeof entity.Parent === "string" ? (JSON.parse(entity.Parent) as ParentInstance) : null,
+    version: String(entity.Version ?? ""),
   };
 }
 

@@ -6,6 +6,7 @@ import type {
   GroupReport,
   GroupRequest,
 } from "../../lib/workflow/groupContracts";
+import { CURRENT_VERSION } from "../../lib/workflow/versions";
 import { replay, type ScriptedActivity, type ScriptedChild } from "../support/replayHarness";
 
 const START = new Date("2026-01-01T02:00:00Z");
@@ -99,6 +100,9 @@ test("starts every member together as sub-orchestrations, compares them and noti
   // Issued in one episode, at the same moment: the captures overlap.
   expect(new Set(starts.map((c) => c.at.getTime())).size).toBe(1);
   expect((starts[0]!.input as CaptureRequest).policy?.notify).toBe(false);
+  // Each child is stamped with this build's version, so it takes validateRequest and its steps.
+  const created = result.history.filter((e) => e.EventType === 7);
+  expect(created.map((e) => e.Version)).toEqual([CURRENT_VERSION, CURRENT_VERSION]);
   const output = result.output as GroupReport;
   expect(output.outcome).toBe("succeeded");
   expect(output.members.map((m) => [m.name, m.role, m.report?.blob?.storagePath])).toEqual([

@@ -1,11 +1,12 @@
-import type { HttpManagementPayload } from "durable-functions";
 import { readWebhookSettings, type WebhookSettings } from "../../lib/config/appSettings";
 import { groupInstanceIdFor } from "../../lib/domain/captureGroup";
 import { parseCaptureTarget } from "../../lib/domain/armId";
+import { statusUrlFor } from "../../lib/domain/statusUrl";
 import type { CaptureTarget } from "../../lib/domain/types";
 import { answerAlert } from "../../lib/webhook/answerAlert";
 import type { CaptureStarter, InstanceSnapshot } from "../../lib/webhook/captureStarter";
 import { groupStatus } from "../../lib/webhook/groupStatus";
+import { checkCaptureRequest } from "../../lib/workflow/requestCheck";
 import type { GroupRequest } from "../../lib/workflow/groupContracts";
 import { firedCommonAlert } from "../support/fixtures";
 
@@ -35,10 +36,20 @@ class GroupEngine implements CaptureStarter {
     this.groups.set(id, { runtimeStatus: "Running", input });
     return Promise.resolve();
   }
-  managementPayload(id: string): HttpManagementPayload {
-    const url = `http://127.0.0.1:7071/runtime/webhooks/durabletask/instances/${id}?code=SYSTEMKEY`;
-    return { id, statusQueryGetUri: url } as HttpManagementPayload;
+  async raise(): Promise<void> {
+    return Promise.reject(new Error("a group alert supersedes nothing"));
   }
+}
+
+/** The alert URL as an action group stores it: the function key in `code`. */
+const ALERT_URL = "https://app.example.net/api/alerts?code=FUNCTIONKEY";
+
+function decide(body: unknown, appSettings: WebhookSettings, engine: CaptureStarter) {
+  return answerAlert(body, appSettings, {
+    starter: engine,
+    now: NOW,
+    statusUrlOf: (id) => statusUrlFor(ALERT_URL, id),
+  });
 }
 
 function multiTarget(ids: string[], peers?: string): Record<string, unknown> {
@@ -50,29 +61,33 @@ function multiTarget(ids: string[], peers?: string): Record<string, unknown> {
 
 test("every VM of a multi-resource alert plus capturePeers: one group, 202 with a key-less group status URL", async () => {
   const engine = new GroupEngine();
-  const answer = await answerAlert(
+  const answer = await decide(
     multiTarget([vm("web-1"), vm("db-1")], ` ${vm("cache-1")} ; ${vm("WEB-1").toLowerCase()} `),
     settings(),
     engine,
-    NOW,
   );
   expect(answer.status).toBe(202);
   const targets = ["web-1", "db-1", "cache-1"].map((n) => parseCaptureTarget(vm(n))!);
   const id = groupInstanceIdFor(targets);
   expect(answer.body.id).toBe(id);
-  expect(answer.headers?.Location).toBe(`http://127.0.0.1:7071/api/groups/${id}`);
-  expect(JSON.stringify(answer.body)).not.toContain("SYSTEMKEY");
+  expect(answer.headers?.Location).toBe(`https://app.example.net/api/groups/${id}`);
+  expect(answer.body.statusQueryGetUri).toBe(answer.headers?.Location);
+  expect(JSON.stringify(answer)).not.toContain("code=");
   const input = engine.groups.get(id)!.input;
   expect(input.members.map((m) => m.request.target.name)).toEqual(["web-1", "db-1", "cache-1"]);
   expect(input.members[0]!.instanceId).toMatch(/^capture-web-1-[0-9a-f]{10}$/);
   expect(input.members.every((m) => m.request.policy?.notify === false)).toBe(true);
-  expect(input.members[0]!.request.statusUrl).not.toContain("code=");
+  expect(input.members[0]!.request.statusUrl).toBe(
+    `https://app.example.net/api/captures/${input.members[0]!.instanceId}/status`,
+  );
+  expect(input.statusUrl).toBe(answer.headers?.Location);
+  // Each member's input passes the capture orchestration's first step (validateRequest).
+  for (const m of input.members) expect(checkCaptureRequest(m.request, settings()).ok).toBe(true);
 
-  const again = await answerAlert(
+  const again = await decide(
     multiTarget([vm("db-1"), vm("web-1")], vm("cache-1")),
     settings(),
     engine,
-    NOW,
   );
   expect(again).toMatchObject({ status: 200, body: { id, deduplicated: true } });
 });
@@ -104,10 +119,19 @@ test.each<[string, Record<string, unknown>, Record<string, string>, number, stri
   ],
 ])("refuses %s with a reason", async (_, body, env, status, reason) => {
   const engine = new GroupEngine();
-  const answer = await answerAlert(body, settings(env), engine, NOW);
+  const answer = await decide(body, settings(env), engine);
   expect(answer.status).toBe(status);
   expect(String(answer.body.error)).toContain(reason);
   expect(engine.groups.size).toBe(0);
+});
+
+test("an unreachable task hub is a 503 Azure Monitor retries, with the cause kept for the log", async () => {
+  const engine = new GroupEngine();
+  engine.status = () => Promise.reject(new Error("connect ECONNREFUSED"));
+  const answer = await decide(multiTarget([vm("web-1"), vm("db-1")]), settings(), engine);
+  expect(answer).toMatchObject({ status: 503, headers: { "Retry-After": "10" } });
+  expect(answer.cause).toContain("ECONNREFUSED");
+  expect(JSON.stringify(answer.body)).not.toContain("ECONNREFUSED");
 });
 
 test("one status answer: the group's phase and every member's progress", async () => {

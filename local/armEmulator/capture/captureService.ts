@@ -20,7 +20,7 @@ import type { Inventory, NetworkWatcherRecord } from "../inventory";
 import type { OperationOutcome } from "../operations";
 import { toBpf } from "./bpfFilter";
 import { parseCaptureRequest, type CaptureParameters } from "./captureRequest";
-import { CaptureSession } from "./captureSession";
+import { CaptureSession, type SessionState } from "./captureSession";
 import { captureBlobName, type CaptureBlobStore } from "./captureStorage";
 
 export interface CaptureServiceDeps {
@@ -31,6 +31,8 @@ export interface CaptureServiceDeps {
   stateDir: string;
   sessionLimit: number;
   log: (line: string) => void;
+  /** Called after any change a restarted emulator must know about. */
+  changed?: () => void;
 }
 
 type ProvisioningState = "Updating" | "Succeeded" | "Failed" | "Deleting";
@@ -43,7 +45,23 @@ export interface CaptureRecord {
   etag: string;
   createdAt: Date;
   storagePath?: string;
+  /** The PUT body as sent, kept so a restarted emulator rebuilds the same capture. */
+  body: unknown;
   session: CaptureSession;
+}
+
+/** A capture as the emulator's state file keeps it. */
+export interface SavedCapture {
+  name: string;
+  watcher: NetworkWatcherRecord;
+  body: unknown;
+  provisioningState: ProvisioningState;
+  etag: string;
+  createdAt: string;
+  storagePath?: string;
+  file: string;
+  blobName?: string;
+  session: SessionState;
 }
 
 /** A running session as `GET /_emulator/captures` and `sessions()` report it. */
@@ -108,21 +126,6 @@ export class CaptureService {
     const file = params.storageLocation.filePath
       ? path.join(vmDir, params.storageLocation.filePath)
       : path.join(this.deps.stateDir, "captures", `${randomUUID()}.cap`);
-    const session = new CaptureSession(
-      {
-        captureName: name,
-        target: params.target,
-        placement,
-        snapLength: params.bytesToCapturePerPacket,
-        bpf: toBpf(params.filters),
-        timeLimitInSeconds: params.timeLimitInSeconds,
-        totalBytesPerSession: params.totalBytesPerSession,
-        file,
-        keepFile: params.storageLocation.filePath !== undefined,
-        ...(blobName && { blobName }),
-      },
-      { blobStore: this.deps.blobStore, faults: this.deps.faults, log: this.deps.log },
-    );
     const record: CaptureRecord = {
       name,
       watcher,
@@ -131,10 +134,81 @@ export class CaptureService {
       etag: `W/"${randomUUID()}"`,
       createdAt,
       ...(blobName && { storagePath: this.deps.blobStore.urlFor(blobName) }),
-      session,
+      body,
+      session: this.session(name, params, file, blobName),
     };
     this.records.set(key, record);
+    this.deps.changed?.();
     return { record, started: this.startSession(record, path.dirname(file)) };
+  }
+
+  private session(
+    name: string,
+    params: CaptureParameters,
+    file: string,
+    blobName: string | undefined,
+    restored?: SessionState,
+  ): CaptureSession {
+    return new CaptureSession(
+      {
+        captureName: name,
+        target: params.target,
+        placement: this.deps.inventory.placement(params.target),
+        snapLength: params.bytesToCapturePerPacket,
+        bpf: toBpf(params.filters),
+        timeLimitInSeconds: params.timeLimitInSeconds,
+        totalBytesPerSession: params.totalBytesPerSession,
+        file,
+        keepFile: params.storageLocation.filePath !== undefined,
+        ...(blobName && { blobName }),
+      },
+      {
+        blobStore: this.deps.blobStore,
+        faults: this.deps.faults,
+        log: this.deps.log,
+        ...(this.deps.changed && { changed: this.deps.changed }),
+      },
+      restored,
+    );
+  }
+
+  /** Every capture resource and its session, for the state file. */
+  saved(): SavedCapture[] {
+    return [...this.records.values()].map((r) => ({
+      name: r.name,
+      watcher: r.watcher,
+      body: r.body,
+      provisioningState: r.provisioningState,
+      etag: r.etag,
+      createdAt: r.createdAt.toISOString(),
+      ...(r.storagePath && { storagePath: r.storagePath }),
+      file: r.session.plan.file,
+      ...(r.session.plan.blobName && { blobName: r.session.plan.blobName }),
+      session: r.session.state(),
+    }));
+  }
+
+  /**
+   * The captures of an emulator that stopped without cleaning up (killed with its stack). Their
+   * tcpdumps died with it: running sessions end as after a lost agent, uploading what they had.
+   */
+  async restore(saved: readonly SavedCapture[]): Promise<void> {
+    for (const s of saved) {
+      const params = parseCaptureRequest(s.body);
+      const record: CaptureRecord = {
+        name: s.name,
+        watcher: s.watcher,
+        params,
+        provisioningState: s.provisioningState === "Updating" ? "Failed" : s.provisioningState,
+        etag: s.etag,
+        createdAt: new Date(s.createdAt),
+        ...(s.storagePath && { storagePath: s.storagePath }),
+        body: s.body,
+        session: this.session(s.name, params, s.file, s.blobName, s.session),
+      };
+      this.records.set(recordKey(s.watcher, s.name), record);
+    }
+    await Promise.all([...this.records.values()].map((r) => r.session.recoverLostAgent()));
   }
 
   private async startSession(record: CaptureRecord, dir: string): Promise<OperationOutcome> {
@@ -184,6 +258,7 @@ export class CaptureService {
     record.provisioningState = "Deleting";
     await record.session.abort();
     this.records.delete(recordKey(record.watcher, record.name));
+    this.deps.changed?.();
   }
 
   activeSessions(): SessionSummary[] {
@@ -202,8 +277,9 @@ export class CaptureService {
       }));
   }
 
+  /** Emulator shutdown: every tcpdump stops; running sessions are recovered on the next start. */
   async shutdown(): Promise<void> {
-    await Promise.all([...this.records.values()].map((r) => r.session.abort()));
+    await Promise.all([...this.records.values()].map((r) => r.session.halt()));
   }
 }
 

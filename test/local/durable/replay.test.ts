@@ -29,7 +29,7 @@ const running = (
 ): OrchestratorOutcome => ({ state: { isDone: false, actions: [actions], ...extra } });
 const start: HistoryEvent[] = [
   events.orchestratorStarted(t0),
-  events.executionStarted(t0, "orch", "null", "i", "e"),
+  events.executionStarted(t0, "orch", "null", "i", "e", ""),
 ];
 
 describe("decideEpisode", () => {
@@ -234,18 +234,22 @@ describe("sub-orchestrations", () => {
         afterA,
         running([
           activity("a"),
-          { actionType: ActionType.WhenAll, compoundActions: [sub("c", "x", 1), sub("c")] },
+          {
+            actionType: ActionType.WhenAll,
+            // The parent names the child's version (the engine stamps it on its ExecutionStarted).
+            compoundActions: [{ ...sub("c", "x", 1), version: "2.1" }, sub("c")],
+          },
         ]),
         "orch",
       ).newWork,
     ).toEqual([
-      { kind: "subOrchestration", id: 1, name: "c", instanceId: "x", input: "1" },
-      { kind: "subOrchestration", id: 2, name: "c", instanceId: "e:2", input: "null" },
+      { kind: "subOrchestration", id: 1, name: "c", instanceId: "x", input: "1", version: "2.1" },
+      { kind: "subOrchestration", id: 2, name: "c", instanceId: "e:2", input: "null", version: "" },
     ]);
   });
 
   it("settles a child by SubOrchestrationInstanceCompleted/Failed and a mismatched name is non-determinism", () => {
-    const created = [...start, events.subOrchestrationCreated(t0, 0, "c", "x", "null")];
+    const created = [...start, events.subOrchestrationCreated(t0, 0, "c", "x", "null", "")];
     const done = [
       ...created,
       events.orchestratorStarted(at(1)),
@@ -279,7 +283,7 @@ describe("sub-orchestrations", () => {
     };
     const history = [
       ...start,
-      events.subOrchestrationCreated(t0, 0, "c", "e:0", "null"),
+      events.subOrchestrationCreated(t0, 0, "c", "e:0", "null", ""),
       events.orchestratorStarted(at(1)),
       events.subOrchestrationFailed(at(1), 0, "boom", "{}"),
     ];
@@ -292,7 +296,7 @@ describe("sub-orchestrations", () => {
       events.timerFired(at(6), 1, at(6)),
     ];
     expect(decideEpisode(afterTimer, running([retry]), "orch").newWork).toEqual([
-      { kind: "subOrchestration", id: 2, name: "c", instanceId: "e:2", input: "null" },
+      { kind: "subOrchestration", id: 2, name: "c", instanceId: "e:2", input: "null", version: "" },
     ]);
   });
 });

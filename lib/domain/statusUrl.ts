@@ -1,0 +1,31 @@
+/**
+ * Where a capture instance's key-less status lives: our read-only route
+ * `GET {routePrefix}/captures/{instanceId}/status` (lib/webhook/statusRoute), and a capture
+ * group's, `GET {routePrefix}/groups/{groupId}` (lib/webhook/groupStatus). Pure URL building,
+ * shared by the webhook's answers and the ops views.
+ */
+
+/**
+ * The key-less status URL of an instance, on the same origin and route prefix as the request
+ * that names it (an alert to `/api/alerts` or `/api/alerts/secure`, or the status route itself).
+ */
+export function statusUrlFor(requestUrl: string, instanceId: string): string {
+  const url = new URL(requestUrl);
+  return statusUrlAt(url.origin, routePrefixOf(url), instanceId);
+}
+
+/** A capture group's key-less status URL, on the same origin and route prefix as `requestUrl`. */
+export function groupStatusUrlFor(requestUrl: string, groupId: string): string {
+  const url = new URL(requestUrl);
+  return `${url.origin}${routePrefixOf(url)}/groups/${encodeURIComponent(groupId)}`;
+}
+
+/** The host's route prefix, read off one of our routes (default `/api`). */
+function routePrefixOf(url: URL): string {
+  return /^(.*?)\/(?:alerts|captures|groups)(?:\/|$)/i.exec(url.pathname)?.[1] ?? "/api";
+}
+
+/** The status URL under an origin and the host's route prefix (host.json `routePrefix`, `/api`). */
+export function statusUrlAt(origin: string, routePrefix: string, instanceId: string): string {
+  return `${origin}${routePrefix}/captures/${encodeURIComponent(instanceId)}/status`;
+}
