@@ -416,4 +416,12 @@ describe("orchestration versioning (host.json defaultVersion 1.5, CurrentOrOlder
     const newer = await statusViaClient("v-newer");
     expect(newer.runtimeStatus).toBe("Pending");
   });
+
+  test("a sub-orchestration gets the version its parent names, else defaultVersion, as startNew", async () => {
+    await webhook("orchestrators/versionedFamily/v-family", { method: "POST" });
+    expect((await waitFor("v-family", "Completed")).output).toEqual({
+      byDefault: "1.5",
+      named: "1.0",
+    });
+  });
 });
