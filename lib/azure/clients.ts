@@ -14,14 +14,23 @@ import {
   type StorageSharedKeyCredential,
 } from "@azure/storage-blob";
 import { isLocalRuntime, type ActivitySettings } from "../config/appSettings";
+import {
+  untrustedBlobReason,
+  UntrustedBlobUrl,
+  type TrustedBlobStores,
+} from "../domain/blobLocation";
 import { linkProtocol, readOnlyLink } from "./downloadLink";
 
 export interface AzureClients {
   network(subscriptionId: string): NetworkManagementClient;
   compute(subscriptionId: string): ComputeManagementClient;
-  /** A client for a blob named by its full URL, as Network Watcher reports `storagePath`. */
+  /**
+   * A client for a blob named by its full URL, as Network Watcher reports `storagePath`. Throws
+   * UntrustedBlobUrl unless it is a capture blob of an allowed account: the identity's token
+   * never goes to a host merely reported.
+   */
   blob(url: string): BlobClient;
-  /** A read-only link to that blob, valid for `ttlSeconds`. */
+  /** A read-only link to that blob, valid for `ttlSeconds` (same check). */
   downloadLink(url: string, ttlSeconds: number): Promise<string>;
 }
 
@@ -51,6 +60,17 @@ function blobCredential(
     .credential as StorageSharedKeyCredential;
 }
 
+function trustedStores(settings: ActivitySettings): TrustedBlobStores {
+  const accountIds = [
+    ...(settings.CAPTURE_STORAGE_ACCOUNT_ID ? [settings.CAPTURE_STORAGE_ACCOUNT_ID] : []),
+    ...settings.CAPTURE_ALLOWED_STORAGE_ACCOUNT_IDS,
+  ];
+  const local = settings.CAPTURE_STORAGE_CONNECTION_STRING;
+  return local
+    ? { accountIds, localEndpoint: BlobServiceClient.fromConnectionString(local).url }
+    : { accountIds };
+}
+
 function createAzureClients(settings: ActivitySettings): AzureClients {
   const credential = createCredential(settings);
   const options = {
@@ -60,6 +80,12 @@ function createAzureClients(settings: ActivitySettings): AzureClients {
   const networks = new Map<string, NetworkManagementClient>();
   const computes = new Map<string, ComputeManagementClient>();
   const storageCredential = blobCredential(settings, credential);
+  const stores = trustedStores(settings);
+  const trustedBlob = (url: string): BlobClient => {
+    const reason = untrustedBlobReason(url, stores);
+    if (reason) throw new UntrustedBlobUrl(reason);
+    return new BlobClient(url, storageCredential);
+  };
   return {
     network(subscriptionId) {
       let client = networks.get(subscriptionId);
@@ -79,10 +105,10 @@ function createAzureClients(settings: ActivitySettings): AzureClients {
         );
       return client;
     },
-    blob: (url) => new BlobClient(url, storageCredential),
-    downloadLink: (url, ttlSeconds) =>
+    blob: trustedBlob,
+    downloadLink: async (url, ttlSeconds) =>
       readOnlyLink(
-        new BlobClient(url, storageCredential),
+        trustedBlob(url),
         storageCredential,
         ttlSeconds,
         linkProtocol(url, isLocalRuntime(process.env)),
