@@ -1,7 +1,7 @@
 /**
  * What the app needs from Durable Functions, as one port bound to the real DurableClient — the
  * only door to the task hub, so the same code runs unchanged in Azure. The webhook uses its
- * status/start/raise (lib/webhook/captureStarter), the ops API the rest. Tests bind
+ * status/start/startGroup/raise (lib/webhook/captureStarter), the ops API the rest. Tests bind
  * the port to fakes; the end-to-end tests run this binding against the local engine's Durable
  * HTTP API.
  */

@@ -107,3 +107,21 @@ test("list rows come back with Date times, as the typed status would have them",
   expect(row?.createdTime).toEqual(new Date("2026-03-10T12:00:00Z"));
   expect(row?.lastUpdatedTime).toEqual(new Date("2026-03-10T12:00:05Z"));
 });
+
+test("a capture starts the capture orchestrator, a group the group orchestrator, each under its instance ID", async () => {
+  const started: unknown[] = [];
+  const store = durableCaptureStore(
+    fakeClient(`${base}/ID`, {
+      startNew: async (name: string, options: unknown) => {
+        started.push([name, options]);
+        return Promise.resolve("");
+      },
+    }),
+  );
+  await store.start("capture-vm1-x", { captureName: "c" } as never);
+  await store.startGroup("group-2-x", { members: [] } as never);
+  expect(started).toEqual([
+    ["captureOrchestrator", { instanceId: "capture-vm1-x", input: { captureName: "c" } }],
+    ["captureGroupOrchestrator", { instanceId: "group-2-x", input: { members: [] } }],
+  ]);
+});
