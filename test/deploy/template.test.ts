@@ -53,7 +53,6 @@ const PLATFORM_SETTING =
 
 function configSettingNames(): string[] {
   const source = readFileSync(join(ROOT, "lib", "config", "appSettings.ts"), "utf8");
-  // A setting both the webhook and the activities read is declared in both schemas: one name.
   return [...new Set([...source.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!))];
 }
 
