@@ -40,7 +40,8 @@ export interface CaptureDefaults {
 export type SettingsResult =
   { ok: true; settings: CaptureSettings } | { ok: false; key: string; message: string };
 
-function integerIn(range: { min: number; max: number }) {
+/** A whole number in range, as a number or the string Azure Monitor sends. */
+export function integerIn(range: { min: number; max: number }) {
   return z
     .union([
       z.number(),
@@ -76,7 +77,8 @@ function lookup(overrides: Record<string, unknown>, key: string): unknown {
   return found === undefined ? undefined : overrides[found];
 }
 
-function readOverride<T>(
+/** One custom property through its schema; absent or empty means the fallback, invalid is a message naming the key. */
+export function readOverride<T>(
   overrides: Record<string, unknown>,
   key: string,
   schema: z.ZodType<T>,
