@@ -16,12 +16,14 @@ import path from "node:path";
 import { ArmError, notFound } from "../armHttp";
 import type { ExtensionStore } from "../compute/extensionStore";
 import type { FaultController } from "../faults";
-import type { Inventory, NetworkWatcherRecord } from "../inventory";
+import type { Inventory, NetworkWatcherRecord, Placement } from "../inventory";
 import type { OperationOutcome } from "../operations";
 import { toBpf } from "./bpfFilter";
 import { parseCaptureRequest, type CaptureParameters } from "./captureRequest";
 import { CaptureSession } from "./captureSession";
 import { captureBlobName, type CaptureBlobStore } from "./captureStorage";
+import type { RingParameters } from "./ringRequest";
+import { ringPlanFor, RingSession } from "./ringSession";
 
 export interface CaptureServiceDeps {
   inventory: Inventory;
@@ -43,7 +45,7 @@ export interface CaptureRecord {
   etag: string;
   createdAt: Date;
   storagePath?: string;
-  session: CaptureSession;
+  session: CaptureSession | RingSession;
 }
 
 /** A running session as `GET /_emulator/captures` and `sessions()` report it. */
@@ -99,6 +101,11 @@ export class CaptureService {
     }
 
     const createdAt = new Date();
+    if (params.continuous)
+      return this.register(watcher, name, params, createdAt, {
+        ring: params.continuous,
+        placement,
+      });
     const blobName = params.storageAccount ? captureBlobName(params.target, createdAt) : undefined;
     const vmDir = path.join(
       this.deps.stateDir,
@@ -123,6 +130,38 @@ export class CaptureService {
       },
       { blobStore: this.deps.blobStore, faults: this.deps.faults, log: this.deps.log },
     );
+    return this.register(watcher, name, params, createdAt, session, {
+      dir: path.dirname(file),
+      ...(blobName && { storagePath: this.deps.blobStore.urlFor(blobName) }),
+    });
+  }
+
+  /** Registers the resource with its session (a continuous capture's ring when none is given) and starts it. */
+  private register(
+    watcher: NetworkWatcherRecord,
+    name: string,
+    params: CaptureParameters,
+    createdAt: Date,
+    given: CaptureSession | { ring: RingParameters; placement: Placement },
+    where?: { dir: string; storagePath?: string },
+  ): { record: CaptureRecord; started: Promise<OperationOutcome> } {
+    let session: CaptureSession | RingSession;
+    let location: { dir: string; storagePath?: string };
+    if (given instanceof CaptureSession) {
+      session = given;
+      location = where ?? { dir: this.deps.stateDir };
+    } else {
+      const plan = ringPlanFor(
+        name,
+        params,
+        given.ring,
+        given.placement,
+        createdAt,
+        this.deps.stateDir,
+      );
+      session = new RingSession(plan, { blobStore: this.deps.blobStore, log: this.deps.log });
+      location = { dir: plan.dir, storagePath: this.deps.blobStore.urlFor(plan.blobPrefix) };
+    }
     const record: CaptureRecord = {
       name,
       watcher,
@@ -130,11 +169,11 @@ export class CaptureService {
       provisioningState: "Updating",
       etag: `W/"${randomUUID()}"`,
       createdAt,
-      ...(blobName && { storagePath: this.deps.blobStore.urlFor(blobName) }),
+      ...(location.storagePath && { storagePath: location.storagePath }),
       session,
     };
-    this.records.set(key, record);
-    return { record, started: this.startSession(record, path.dirname(file)) };
+    this.records.set(recordKey(watcher, name), record);
+    return { record, started: this.startSession(record, location.dir) };
   }
 
   private async startSession(record: CaptureRecord, dir: string): Promise<OperationOutcome> {
