@@ -3,14 +3,15 @@
  * Stop makes Network Watcher end the session and upload what it has; delete removes the
  * capture resource (not its file) so it no longer counts against the regional quota.
  */
-import { ok, permanentOrThrow } from "../lib/azure/armErrors";
+import { permanentOrThrow } from "../lib/azure/armErrors";
+import { ok, type ActivityResult } from "../lib/domain/activityResult";
 import type { AzureClients } from "../lib/azure/clients";
 import {
   deleteCapture as removeCapture,
   stopCapture as endCapture,
 } from "../lib/azure/networkWatcher";
 import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
-import { ActivityNames, type ActivityResult, type CaptureRef } from "../lib/workflow/contracts";
+import { Activities, type CaptureRef } from "../lib/workflow/contracts";
 import type { WatcherRef } from "../lib/domain/types";
 
 type CaptureCall = (clients: AzureClients, watcher: WatcherRef, name: string) => Promise<void>;
@@ -28,7 +29,7 @@ function cleanup(verb: string, call: CaptureCall, code: string, action: string) 
 }
 
 export const stopCapture = defineActivity(
-  ActivityNames.stopCapture,
+  Activities.stopCapture,
   cleanup(
     "stopped",
     endCapture,
@@ -38,7 +39,7 @@ export const stopCapture = defineActivity(
 );
 
 export const deleteCapture = defineActivity(
-  ActivityNames.deleteCapture,
+  Activities.deleteCapture,
   cleanup(
     "deleted",
     removeCapture,

@@ -5,7 +5,8 @@
  * running from finished sessions are only made when the listing alone reaches the limit.
  */
 import { sameRegion } from "../lib/domain/agentExtension";
-import { isNotFound, ok, failed, permanentOrThrow } from "../lib/azure/armErrors";
+import { isNotFound, permanentOrThrow } from "../lib/azure/armErrors";
+import { ok, failed, type ActivityResult } from "../lib/domain/activityResult";
 import {
   getCaptureStatus,
   getTarget,
@@ -15,12 +16,7 @@ import {
   type WatcherInfo,
 } from "../lib/azure/networkWatcher";
 import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
-import {
-  ActivityNames,
-  type ActivityResult,
-  type CheckQuotaInput,
-  type CheckQuotaOutput,
-} from "../lib/workflow/contracts";
+import { Activities, type CheckQuotaInput, type CheckQuotaOutput } from "../lib/workflow/contracts";
 
 const STATUS_CHECK_CONCURRENCY = 8;
 
@@ -124,4 +120,4 @@ async function countRunning(
   return running;
 }
 
-defineActivity(ActivityNames.checkQuota, checkQuota);
+defineActivity(Activities.checkQuota, checkQuota);

@@ -1,13 +1,10 @@
 /** One status poll (queryStatus). A capture that vanished is permanent: someone deleted it. */
-import { failed, isNotFound, ok, permanentOrThrow } from "../lib/azure/armErrors";
+import { isNotFound, permanentOrThrow } from "../lib/azure/armErrors";
+import { failed, ok, type ActivityResult } from "../lib/domain/activityResult";
 import { getCaptureStatus as queryStatus } from "../lib/azure/networkWatcher";
 import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
-import {
-  ActivityNames,
-  type ActivityResult,
-  type CaptureRef,
-  type CaptureStatusOutput,
-} from "../lib/workflow/contracts";
+import type { CaptureStatusOutput } from "../lib/domain/captureStatus";
+import { Activities, type CaptureRef } from "../lib/workflow/contracts";
 
 export async function getCaptureStatus(
   ref: CaptureRef,
@@ -30,4 +27,4 @@ export async function getCaptureStatus(
   }
 }
 
-defineActivity(ActivityNames.getCaptureStatus, getCaptureStatus);
+defineActivity(Activities.getCaptureStatus, getCaptureStatus);

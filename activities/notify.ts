@@ -12,12 +12,12 @@ import {
 import { slackMessage, teamsMessage } from "../lib/notify/channels";
 import { postJson } from "../lib/notify/deliver";
 import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signBody } from "../lib/notify/signature";
-import { describeError, failed, ok } from "../lib/azure/armErrors";
+import { describeError } from "../lib/azure/armErrors";
+import { failed, ok, type ActivityResult } from "../lib/domain/activityResult";
 import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
 import type { ActivitySettings } from "../lib/config/appSettings";
 import {
-  ActivityNames,
-  type ActivityResult,
+  Activities,
   type CaptureReport,
   type NotifyChannel,
   type NotifyInput,
@@ -94,4 +94,4 @@ export async function notify(
   return ok({ delivered: [channel] });
 }
 
-defineActivity(ActivityNames.notify, notify);
+defineActivity(Activities.notify, notify);

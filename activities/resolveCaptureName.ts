@@ -5,12 +5,12 @@
  */
 import { MAX_NAME_ATTEMPTS, decideOnExisting } from "../lib/domain/nameConflict";
 import { suffixedCaptureName } from "../lib/domain/naming";
-import { failed, isNotFound, ok, permanentOrThrow } from "../lib/azure/armErrors";
+import { isNotFound, permanentOrThrow } from "../lib/azure/armErrors";
+import { failed, ok, type ActivityResult } from "../lib/domain/activityResult";
 import { deleteCapture, getCapture, getCaptureStatus } from "../lib/azure/networkWatcher";
 import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
 import {
-  ActivityNames,
-  type ActivityResult,
+  Activities,
   type ResolveNameInput,
   type ResolveNameOutput,
 } from "../lib/workflow/contracts";
@@ -63,4 +63,4 @@ export async function resolveCaptureName(
   );
 }
 
-defineActivity(ActivityNames.resolveCaptureName, resolveCaptureName);
+defineActivity(Activities.resolveCaptureName, resolveCaptureName);

@@ -5,7 +5,8 @@
  */
 import { findAgent } from "../lib/domain/agentExtension";
 import { canonicalId } from "../lib/domain/armId";
-import { describeError, failed, ok, permanentOrThrow, statusOf } from "../lib/azure/armErrors";
+import { describeError, permanentOrThrow, statusOf } from "../lib/azure/armErrors";
+import { failed, ok, type ActivityResult } from "../lib/domain/activityResult";
 import {
   createCapture,
   getCapture,
@@ -15,8 +16,7 @@ import {
 } from "../lib/azure/networkWatcher";
 import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
 import {
-  ActivityNames,
-  type ActivityResult,
+  Activities,
   type StartCaptureInput,
   type StartCaptureOutput,
 } from "../lib/workflow/contracts";
@@ -91,4 +91,4 @@ export async function startCapture(
   }
 }
 
-defineActivity(ActivityNames.startCapture, startCapture);
+defineActivity(Activities.startCapture, startCapture);

@@ -6,14 +6,10 @@
 import { summarizeStream } from "../lib/pcap";
 import { highlights } from "../lib/pcap/highlights";
 import { formatBytes } from "../lib/notify/notification";
-import { failed, isNotFound, ok, permanentOrThrow } from "../lib/azure/armErrors";
+import { isNotFound, permanentOrThrow } from "../lib/azure/armErrors";
+import { failed, ok, type ActivityResult } from "../lib/domain/activityResult";
 import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
-import {
-  ActivityNames,
-  type ActivityResult,
-  type SummarizeInput,
-  type SummarizeOutput,
-} from "../lib/workflow/contracts";
+import { Activities, type SummarizeInput, type SummarizeOutput } from "../lib/workflow/contracts";
 
 export function summaryPathFor(storagePath: string): string {
   const url = new URL(storagePath);
@@ -61,4 +57,4 @@ export async function summarizeCapture(
   }
 }
 
-defineActivity(ActivityNames.summarizeCapture, summarizeCapture);
+defineActivity(Activities.summarizeCapture, summarizeCapture);

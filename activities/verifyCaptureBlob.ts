@@ -4,16 +4,12 @@
  * durable retries wait for the upload that follows a stop; anything else is a verdict.
  */
 import { detectCaptureFormat, PCAP_HEADER_BYTES } from "../lib/domain/captureFile";
-import { failed, isNotFound, ok, permanentOrThrow } from "../lib/azure/armErrors";
+import { isNotFound, permanentOrThrow } from "../lib/azure/armErrors";
+import { failed, ok, type ActivityResult } from "../lib/domain/activityResult";
 import { redactSecrets } from "../lib/logging/redact";
 import { getCapture } from "../lib/azure/networkWatcher";
 import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
-import {
-  ActivityNames,
-  type ActivityResult,
-  type VerifyBlobInput,
-  type VerifyBlobOutput,
-} from "../lib/workflow/contracts";
+import { Activities, type VerifyBlobInput, type VerifyBlobOutput } from "../lib/workflow/contracts";
 
 export class BlobNotYetUploaded extends Error {
   constructor(path: string) {
@@ -72,4 +68,4 @@ export async function verifyCaptureBlob(
   return ok({ storagePath: redactSecrets(storagePath), sizeBytes: size, format });
 }
 
-defineActivity(ActivityNames.verifyCaptureBlob, verifyCaptureBlob);
+defineActivity(Activities.verifyCaptureBlob, verifyCaptureBlob);

@@ -7,63 +7,30 @@
  * point and the capture keeps its schedule.
  */
 import * as df from "durable-functions";
-import type { OrchestrationContext, OrchestrationHandler, Task } from "durable-functions";
+import type { OrchestrationContext, OrchestrationHandler } from "durable-functions";
 import { nextPollAt } from "../lib/domain/pollSchedule";
-import type { CaptureRequest, OrchestrationPolicy } from "../lib/domain/types";
-import { asCaptureFailure, CaptureFailure, failureReason } from "../lib/workflow/captureFailure";
+import type { CaptureRequest } from "../lib/domain/types";
 import {
-  ActivityNames,
+  asCaptureFailure,
+  CaptureFailure,
+  failureReason,
+  firstLine,
+} from "../lib/workflow/captureFailure";
+import { CaptureRun } from "../lib/workflow/captureRun";
+import {
+  Activities,
   NotifyChannels,
   OrchestratorNames,
-  type ActivityResult,
   type CaptureOutcome,
   type CaptureRef,
   type CaptureReport,
-  type CaptureStatusOutput,
-  type CheckQuotaOutput,
   type ResolveNameOutput,
-  type StartCaptureOutput,
   type SummarizeOutput,
   type VerifyBlobOutput,
 } from "../lib/workflow/contracts";
-import {
-  armRetry,
-  blobRetry,
-  CANCEL_EVENT,
-  DEFAULT_POLICY,
-  notifyRetry,
-} from "../lib/workflow/policies";
-import { ProgressReporter } from "../lib/workflow/progress";
-
-type Flow<T> = Generator<Task, T, unknown>;
-
-/** Runs one activity with retries; running out of retries becomes a CaptureFailure for this phase. */
-function* callActivity<T>(
-  context: OrchestrationContext,
-  phase: string,
-  name: string,
-  input: unknown,
-  retry = armRetry,
-): Flow<ActivityResult<T>> {
-  try {
-    return (yield context.df.callActivityWithRetry(name, retry, input)) as ActivityResult<T>;
-  } catch (error) {
-    throw asCaptureFailure(error, phase);
-  }
-}
-
-/** Runs one activity; a permanent failure it reports becomes a CaptureFailure for this phase. */
-function* activity<T>(
-  context: OrchestrationContext,
-  phase: string,
-  name: string,
-  input: unknown,
-  retry = armRetry,
-): Flow<T> {
-  const result = yield* callActivity<T>(context, phase, name, input, retry);
-  if (!result.ok) throw new CaptureFailure(phase, result.failure);
-  return result.value;
-}
+import type { CaptureStatusOutput } from "../lib/domain/captureStatus";
+import { CANCEL_EVENT } from "../lib/workflow/policies";
+import { run, type Flow } from "../lib/workflow/run";
 
 /** Waits until `fireAt` unless a `cancel` event arrives first; true when cancelled. */
 function* waitOrCancel(context: OrchestrationContext, fireAt: Date): Flow<boolean> {
@@ -87,7 +54,7 @@ const QUOTA_ACTION =
 /** Waits `quotaRecheckSeconds` for the region to free up; false when out of waiting budget, undefined when cancelled. */
 function* waitForQuota(
   context: OrchestrationContext,
-  policy: OrchestrationPolicy,
+  { policy }: CaptureRun,
   since: Date,
 ): Flow<boolean | undefined> {
   if (secondsSince(context, since) >= policy.quotaWaitSeconds) return false;
@@ -97,10 +64,9 @@ function* waitForQuota(
   return (yield* waitOrCancel(context, recheckAt)) ? undefined : true;
 }
 
-/** Where the capture lives once started, and whether cleanup must stop it first. */
-interface RunState {
-  started?: CaptureRef;
-  mayBeRunning: boolean;
+interface Launched {
+  ref: CaptureRef;
+  resolution: ResolveNameOutput["resolution"];
 }
 
 /**
@@ -110,54 +76,45 @@ interface RunState {
  */
 function* launchCapture(
   context: OrchestrationContext,
-  request: CaptureRequest,
-  policy: OrchestrationPolicy,
-  progress: ProgressReporter,
-  report: CaptureReport,
-  run: RunState,
-): Flow<{ ref: CaptureRef; resolution: ResolveNameOutput["resolution"] } | undefined> {
+  capture: CaptureRun,
+): Flow<Launched | undefined> {
+  const { request, policy } = capture;
   const since = context.df.currentUtcDateTime;
   for (;;) {
-    const quota = yield* activity<CheckQuotaOutput>(
-      context,
-      "checkQuota",
-      ActivityNames.checkQuota,
-      { target: request.target, watcher: request.watcher },
-    );
-    report.watcher = quota.watcher;
+    capture.enter("checkQuota");
+    const quota = yield* run(context, Activities.checkQuota, {
+      target: request.target,
+      watcher: request.watcher,
+    });
+    capture.report.watcher = quota.watcher;
     let refusal = `${quota.running}/${quota.limit} sessions in ${quota.region}`;
     if (quota.available) {
-      const named = yield* activity<ResolveNameOutput>(
-        context,
-        "resolveCaptureName",
-        ActivityNames.resolveCaptureName,
-        { watcher: quota.watcher, target: request.target, desiredName: request.captureName },
-      );
+      capture.enter("resolveCaptureName");
+      const named = yield* run(context, Activities.resolveCaptureName, {
+        watcher: quota.watcher,
+        target: request.target,
+        desiredName: request.captureName,
+      });
       const ref: CaptureRef = { watcher: quota.watcher, name: named.name };
-      report.captureName = named.name;
-      // From here on the capture may exist (a PUT can succeed even when its LRO reply is lost), so failures compensate.
-      run.started = ref;
-      run.mayBeRunning = true;
+      capture.claim(ref);
       if (named.resolution === "adopted") return { ref, resolution: named.resolution };
-      progress.update({ phase: "starting", captureName: named.name });
-      const start = yield* callActivity<StartCaptureOutput>(
-        context,
-        "startCapture",
-        ActivityNames.startCapture,
-        {
+      capture.enter("startCapture", { captureName: named.name });
+      try {
+        yield* run(context, Activities.startCapture, {
           watcher: quota.watcher,
           target: request.target,
           name: named.name,
           settings: request.settings,
-        },
-      );
-      if (start.ok) return { ref, resolution: named.resolution };
-      if (start.failure.code !== "QuotaExceeded")
-        throw new CaptureFailure("startCapture", start.failure);
-      refusal = start.failure.message;
+        });
+        return { ref, resolution: named.resolution };
+      } catch (error) {
+        if (!(error instanceof CaptureFailure) || error.failure.code !== "QuotaExceeded")
+          throw error;
+        refusal = error.failure.message;
+      }
     }
-    progress.update({ phase: "waitingForQuota", lastStatus: refusal });
-    const waited = yield* waitForQuota(context, policy, since);
+    capture.enter("waitingForQuota", { lastStatus: refusal });
+    const waited = yield* waitForQuota(context, capture, since);
     if (waited === undefined) return undefined;
     if (!waited) {
       throw new CaptureFailure("checkQuota", {
@@ -177,27 +134,20 @@ interface PollEnd {
 /** Polls on the adaptive schedule until Network Watcher stops the capture, an operator cancels, or the deadline passes. */
 function* watchCapture(
   context: OrchestrationContext,
-  request: CaptureRequest,
-  policy: OrchestrationPolicy,
+  capture: CaptureRun,
   ref: CaptureRef,
   startedAt: Date,
-  progress: ProgressReporter,
 ): Flow<PollEnd> {
-  const timeLimit = request.settings.timeLimitInSeconds;
-  const giveUpAt = timeLimit + policy.deadlineGraceSeconds;
+  const timeLimit = capture.request.settings.timeLimitInSeconds;
+  const giveUpAt = timeLimit + capture.policy.deadlineGraceSeconds;
   let elapsed = 0;
   for (;;) {
     const pollAt = Math.min(nextPollAt(elapsed, timeLimit), giveUpAt);
     if (yield* waitOrCancel(context, new Date(startedAt.getTime() + pollAt * 1000)))
       return { outcome: "cancelled" };
     elapsed = secondsSince(context, startedAt);
-    const status = yield* activity<CaptureStatusOutput>(
-      context,
-      "getCaptureStatus",
-      ActivityNames.getCaptureStatus,
-      ref,
-    );
-    progress.poll(status);
+    const status = yield* run(context, Activities.getCaptureStatus, ref);
+    capture.progress.poll(status);
     if (status.status === "Error") {
       throw new CaptureFailure("getCaptureStatus", {
         code: "CaptureFailed",
@@ -216,148 +166,102 @@ function* watchCapture(
   }
 }
 
+/** Launch, watch, stop when we must, verify, summarize: the report of a capture that did not fail. */
+function* captureAndVerify(context: OrchestrationContext, capture: CaptureRun): Flow<void> {
+  const { report } = capture;
+  const launched = yield* launchCapture(context, capture);
+  if (!launched) {
+    report.outcome = "cancelled";
+    return;
+  }
+  const { ref } = launched;
+  const startedAt = context.df.currentUtcDateTime;
+  capture.progress.capturing(startedAt, launched.resolution);
+
+  const end = yield* watchCapture(context, capture, ref, startedAt);
+  report.outcome = end.outcome;
+  report.status = end.status;
+  if (end.outcome === "cancelled" || end.outcome === "overran") {
+    capture.enter("stopCapture", { lastStatus: end.outcome });
+    yield* run(context, Activities.stopCapture, ref);
+  }
+  capture.stopped();
+
+  capture.enter("verifyCaptureBlob");
+  report.blob = yield* run(context, Activities.verifyCaptureBlob, { capture: ref });
+
+  if (capture.policy.summarize) {
+    capture.enter("summarizeCapture");
+    report.summary = yield* summarize(context, report.blob);
+  }
+}
+
 const captureOrchestrator: OrchestrationHandler = function* (
   context: OrchestrationContext,
 ): Flow<CaptureReport> {
-  const request = context.df.getInput<CaptureRequest>();
-  const policy: OrchestrationPolicy = { ...DEFAULT_POLICY, ...request.policy };
-  const progress = new ProgressReporter(context, request);
-  const report: CaptureReport = {
-    instanceId: context.df.instanceId,
-    outcome: "failed",
-    request,
-    startedAt: context.df.currentUtcDateTime.toISOString(),
-    endedAt: "",
-    pollCount: 0,
-  };
-  let phase = "checkQuota";
-  const run: RunState = { mayBeRunning: false };
+  const capture = new CaptureRun(context, context.df.getInput<CaptureRequest>());
   try {
-    progress.update({ phase: "checkingQuota" });
-    const launched = yield* launchCapture(context, request, policy, progress, report, run);
-    if (!launched) {
-      report.outcome = "cancelled";
-    } else {
-      const { ref } = launched;
-      const startedAt = context.df.currentUtcDateTime;
-      progress.capturing(startedAt, launched.resolution);
-
-      phase = "getCaptureStatus";
-      const end = yield* watchCapture(context, request, policy, ref, startedAt, progress);
-      report.outcome = end.outcome;
-      report.status = end.status;
-      report.pollCount = progress.polls;
-      if (end.outcome === "cancelled" || end.outcome === "overran") {
-        phase = "stopCapture";
-        progress.update({ phase: "stopping", lastStatus: end.outcome });
-        yield* activity<void>(context, phase, ActivityNames.stopCapture, ref);
-      }
-      run.mayBeRunning = false;
-
-      phase = "verifyCaptureBlob";
-      progress.update({ phase: "verifying" });
-      const blob = yield* verifyBlob(context, ref);
-      report.blob = blob;
-
-      if (policy.summarize) {
-        progress.update({ phase: "summarizing" });
-        report.summary = yield* summarize(context, blob);
-      }
-    }
+    yield* captureAndVerify(context, capture);
   } catch (error) {
-    const failure = asCaptureFailure(error, phase);
-    report.outcome = "failed";
-    report.failure = { ...failure.failure, phase: failure.phase };
-    report.pollCount = progress.polls;
-    progress.update({ phase: "compensating", lastStatus: failure.failure.code });
-    if (run.started) yield* compensate(context, run.started, run.mayBeRunning);
-    report.endedAt = context.df.currentUtcDateTime.toISOString();
-    yield* notify(context, report, progress);
-    progress.update({ phase: "failed", lastStatus: failureReason(failure) });
+    const failure = asCaptureFailure(error, capture.phase);
+    capture.fail(failure);
+    capture.enter("compensating", { lastStatus: failure.failure.code });
+    yield* compensate(context, capture);
+    capture.end();
+    yield* notify(context, capture);
+    capture.enter("failed", { lastStatus: failureReason(failure) });
     throw new Error(failureReason(failure), { cause: error });
   }
-  report.endedAt = context.df.currentUtcDateTime.toISOString();
-  yield* notify(context, report, progress);
-  progress.update({ phase: "done", lastStatus: report.outcome });
-  return report;
+  capture.end();
+  yield* notify(context, capture);
+  capture.enter("done", { lastStatus: capture.report.outcome });
+  return capture.report;
 };
-
-/** Blob checks retry while Network Watcher finishes the upload; running out of retries means the file never came. */
-function* verifyBlob(context: OrchestrationContext, capture: CaptureRef): Flow<VerifyBlobOutput> {
-  let result: ActivityResult<VerifyBlobOutput>;
-  try {
-    result = (yield context.df.callActivityWithRetry(ActivityNames.verifyCaptureBlob, blobRetry, {
-      capture,
-    })) as ActivityResult<VerifyBlobOutput>;
-  } catch (error) {
-    throw new CaptureFailure("verifyCaptureBlob", {
-      code: "BlobMissing",
-      message: `the capture file never appeared in storage: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
-      action:
-        "Check that the storage account exists, is not premium, and that the Network Watcher agent can reach it over 443; then re-run.",
-    });
-  }
-  if (!result.ok) throw new CaptureFailure("verifyCaptureBlob", result.failure);
-  return result.value;
-}
 
 /** Triage is a bonus: its failure degrades the notification, never the capture. */
 function* summarize(context: OrchestrationContext, blob: VerifyBlobOutput): Flow<SummarizeOutput> {
   try {
-    const result = (yield context.df.callActivityWithRetry(
-      ActivityNames.summarizeCapture,
-      armRetry,
-      { storagePath: blob.storagePath, sizeBytes: blob.sizeBytes },
-    )) as ActivityResult<SummarizeOutput>;
-    return result.ok ? result.value : { highlights: [], skippedReason: result.failure.message };
+    return yield* run(context, Activities.summarizeCapture, {
+      storagePath: blob.storagePath,
+      sizeBytes: blob.sizeBytes,
+    });
   } catch (error) {
-    return {
-      highlights: [],
-      skippedReason: `summary failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
-    };
+    if (!(error instanceof CaptureFailure)) throw error;
+    return { highlights: [], skippedReason: error.failure.message };
   }
 }
 
-/** Best effort: stop what may still run, then delete the capture resource so nothing is left in the regional quota. */
-function* compensate(
-  context: OrchestrationContext,
-  capture: CaptureRef,
-  mayBeRunning: boolean,
-): Flow<void> {
-  const steps = mayBeRunning
-    ? [ActivityNames.stopCapture, ActivityNames.deleteCapture]
-    : [ActivityNames.deleteCapture];
-  for (const step of steps) {
+/**
+ * Best effort: stop what may still run, then delete the capture resource so nothing is left in
+ * the regional quota. What fails is recorded in the report, so the failure notification and the
+ * instance's output tell ops what to remove by hand.
+ */
+function* compensate(context: OrchestrationContext, capture: CaptureRun): Flow<void> {
+  const cleanup = capture.cleanup();
+  if (!cleanup) return;
+  const errors: string[] = [];
+  for (const step of cleanup.steps) {
     try {
-      yield context.df.callActivityWithRetry(step, armRetry, capture);
-    } catch {
-      // Already failing; the failure notification names the capture so ops can clean up by hand.
+      yield* run(context, step, cleanup.capture);
+    } catch (error) {
+      errors.push(`${step.name} ${cleanup.capture.name}: ${firstLine(error)}`);
     }
   }
+  if (errors.length) capture.report.cleanupError = errors.join("; ");
 }
 
 /** Every channel, one activity call each: a channel that is not configured answers at once with nothing delivered. */
-function* notify(
-  context: OrchestrationContext,
-  report: CaptureReport,
-  progress: ProgressReporter,
-): Flow<void> {
-  progress.update({ phase: "notifying" });
+function* notify(context: OrchestrationContext, capture: CaptureRun): Flow<void> {
+  capture.enter("notify");
   const errors: string[] = [];
   for (const channel of NotifyChannels) {
     try {
-      const result = (yield context.df.callActivityWithRetry(ActivityNames.notify, notifyRetry, {
-        report,
-        channel,
-      })) as ActivityResult<unknown>;
-      if (!result.ok) errors.push(result.failure.message);
+      yield* run(context, Activities.notify, { report: capture.report, channel });
     } catch (error) {
-      errors.push(
-        `${channel}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
-      );
+      errors.push(`${channel}: ${firstLine(error)}`);
     }
   }
-  if (errors.length) report.notifyError = errors.join("; ");
+  if (errors.length) capture.report.notifyError = errors.join("; ");
 }
 
 df.app.orchestration(OrchestratorNames.capture, captureOrchestrator);

@@ -4,7 +4,7 @@
  * The SDK has already retried 429/5xx honouring Retry-After before we see them.
  */
 import { isRestError } from "@azure/core-rest-pipeline";
-import type { ActivityResult, PermanentFailure } from "../workflow/contracts";
+import type { Failed } from "../domain/activityResult";
 
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
@@ -38,21 +38,7 @@ export function describeError(error: unknown): string {
 }
 
 /** Rethrows transient errors for durable retries; turns the rest into a permanent failure value. */
-export function permanentOrThrow(
-  error: unknown,
-  code: string,
-  action: string,
-): { ok: false; failure: PermanentFailure } {
+export function permanentOrThrow(error: unknown, code: string, action: string): Failed {
   if (isTransient(error)) throw error;
   return { ok: false, failure: { code, message: describeError(error), action } };
 }
-
-export const ok = <T>(value: T): ActivityResult<T> => ({ ok: true, value });
-export const failed = (
-  code: string,
-  message: string,
-  action?: string,
-): { ok: false; failure: PermanentFailure } => ({
-  ok: false,
-  failure: { code, message, action },
-});

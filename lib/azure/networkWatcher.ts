@@ -14,7 +14,7 @@ import {
   type ExtensionInfo,
 } from "../domain/agentExtension";
 import type { CaptureSettings, CaptureTarget, WatcherRef } from "../domain/types";
-import type { CaptureStatusOutput, CaptureSessionStatus } from "../workflow/contracts";
+import type { CaptureSessionStatus, CaptureStatusOutput } from "../domain/captureStatus";
 
 export interface WatcherInfo extends WatcherRef {
   location?: string;

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { BUILT_IN_DEFAULTS, LIMITS, type CaptureDefaults } from "../domain/captureParameters";
+import { DEFAULT_POLICY } from "../domain/orchestrationPolicy";
 
 const list = z
   .string()
@@ -54,13 +55,13 @@ const webhookSchema = z.object({
   CAPTURE_ALLOWED_STORAGE_ACCOUNT_IDS: list,
   /** Subscriptions or resource groups whose VMs may be captured; empty means any. */
   CAPTURE_ALLOWED_SCOPES: list,
-  CAPTURE_QUOTA_WAIT_SECONDS: intSetting(900, 0, 86400),
-  CAPTURE_QUOTA_RECHECK_SECONDS: intSetting(60, 5, 3600),
-  CAPTURE_DEADLINE_GRACE_SECONDS: intSetting(120, 10, 3600),
+  CAPTURE_QUOTA_WAIT_SECONDS: intSetting(DEFAULT_POLICY.quotaWaitSeconds, 0, 86400),
+  CAPTURE_QUOTA_RECHECK_SECONDS: intSetting(DEFAULT_POLICY.quotaRecheckSeconds, 5, 3600),
+  CAPTURE_DEADLINE_GRACE_SECONDS: intSetting(DEFAULT_POLICY.deadlineGraceSeconds, 10, 3600),
   CAPTURE_SUMMARIZE: z
     .enum(["true", "false"])
     .optional()
-    .transform((v) => v !== "false"),
+    .transform((v) => (v === undefined ? DEFAULT_POLICY.summarize : v === "true")),
 });
 
 export type WebhookSettings = z.infer<typeof webhookSchema>;

@@ -2,28 +2,51 @@
  * A permanent failure inside the orchestration, carrying the phase it happened in so the
  * failure notification and the instance's error tell ops where to look.
  */
-import type { PermanentFailure } from "./contracts";
+import type { PermanentFailure } from "../domain/activityResult";
+import type { Phase } from "./phases";
 
 export class CaptureFailure extends Error {
   constructor(
-    readonly phase: string,
+    readonly phase: Phase,
     readonly failure: PermanentFailure,
+    options?: ErrorOptions,
   ) {
-    super(`${failure.code}: ${failure.message}`);
+    super(`${failure.code}: ${failure.message}`, options);
     this.name = "CaptureFailure";
   }
 }
 
-/** Transient retries that ran out surface as TaskFailedError; they become a failure ops can act on. */
-export function asCaptureFailure(error: unknown, phase: string): CaptureFailure {
-  if (error instanceof CaptureFailure) return error;
+/** The first line of an error's message: durable-functions appends stack and details after it. */
+export function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return new CaptureFailure(phase, {
+  return message.split("\n")[0]?.slice(0, 500) ?? "";
+}
+
+/** Transient retries that ran out (TaskFailedError) become a failure ops can act on. */
+export function retriesExhausted(phase: Phase, lastError: string): PermanentFailure {
+  return {
     code: "RetriesExhausted",
-    message: `${phase} kept failing: ${message.split("\n")[0]?.slice(0, 500) ?? ""}`,
+    message: `${phase} kept failing: ${lastError}`,
     action:
       "Check Azure Resource Manager / storage health and the function app's identity, then re-run the instance.",
-  });
+  };
+}
+
+/**
+ * Anything else thrown in a phase is a bug in the orchestration, not Azure's doing; it still
+ * fails with a reason (and its cause kept on the error) rather than vanishing.
+ */
+export function asCaptureFailure(error: unknown, phase: Phase): CaptureFailure {
+  if (error instanceof CaptureFailure) return error;
+  return new CaptureFailure(
+    phase,
+    {
+      code: "OrchestrationError",
+      message: `${phase}: ${firstLine(error)}`,
+      action: "This is a bug in the capture orchestration; report it with the instance ID.",
+    },
+    { cause: error },
+  );
 }
 
 /** The reason the failed instance carries: what broke and what to do about it. */

@@ -1,36 +1,19 @@
 /**
- * The contract between the orchestrator and its activities: names, inputs, outputs.
+ * The contract between orchestrators and activities: every activity's name, input, output and
+ * retry policy, declared once here, and the report a capture produces.
  *
- * Durable retry options cannot tell a transient error from a permanent one, so activities
- * throw only for transient failures (ARM 429/5xx, network, blob not yet uploaded) and let
- * durable retries handle them; a permanent failure is returned as a value the orchestrator
- * can act on without burning retries.
+ * Activities throw only for transient failures (ARM 429/5xx, network, blob not yet uploaded)
+ * and let durable retries handle them; a permanent failure is returned as a value
+ * (lib/domain/activityResult) the orchestrator acts on without burning retries.
  */
+import type { PermanentFailure } from "../domain/activityResult";
+import type { CaptureStatusOutput } from "../domain/captureStatus";
 import type { CaptureRequest, CaptureSettings, CaptureTarget, WatcherRef } from "../domain/types";
-
-export const ActivityNames = {
-  checkQuota: "checkQuota",
-  resolveCaptureName: "resolveCaptureName",
-  startCapture: "startCapture",
-  getCaptureStatus: "getCaptureStatus",
-  stopCapture: "stopCapture",
-  deleteCapture: "deleteCapture",
-  verifyCaptureBlob: "verifyCaptureBlob",
-  summarizeCapture: "summarizeCapture",
-  notify: "notify",
-} as const;
+import { contract } from "./activityContract";
+import type { Phase } from "./phases";
+import { armRetry, blobRetry, notifyRetry } from "./policies";
 
 export const OrchestratorNames = { capture: "captureOrchestrator" } as const;
-
-export interface PermanentFailure {
-  /** Stable, machine-readable: AgentMissing, QuotaExceeded, WatcherNotFound, VmNotFound, CaptureFailed, BlobMissing, … */
-  code: string;
-  message: string;
-  /** What an operator can do about it. */
-  action?: string;
-}
-
-export type ActivityResult<T> = { ok: true; value: T } | { ok: false; failure: PermanentFailure };
 
 export interface CheckQuotaInput {
   target: CaptureTarget;
@@ -72,14 +55,6 @@ export interface CaptureRef {
   name: string;
 }
 
-export type CaptureSessionStatus = "NotStarted" | "Running" | "Stopped" | "Error" | "Unknown";
-export interface CaptureStatusOutput {
-  status: CaptureSessionStatus;
-  stopReason?: string;
-  errors: string[];
-  captureStartTime?: string;
-}
-
 export interface VerifyBlobInput {
   capture: CaptureRef;
 }
@@ -119,10 +94,12 @@ export interface CaptureReport {
   status?: CaptureStatusOutput;
   blob?: VerifyBlobOutput;
   summary?: SummarizeOutput;
-  failure?: PermanentFailure & { phase: string };
+  failure?: PermanentFailure & { phase: Phase };
   pollCount: number;
   /** Set when notify itself failed after its retries; the capture is still good. */
   notifyError?: string;
+  /** Set when cleaning up after a failure failed too: what may be left for ops to remove by hand. */
+  cleanupError?: string;
 }
 
 /** Each channel is its own activity call, so a retry after one channel's hiccup never re-posts to the others. */
@@ -137,3 +114,31 @@ export interface NotifyInput {
 export interface NotifyOutput {
   delivered: string[];
 }
+
+/** Running out of blob retries means the file never came: that is what ops need to hear. */
+function blobNeverAppeared(lastError: string): PermanentFailure {
+  return {
+    code: "BlobMissing",
+    message: `the capture file never appeared in storage: ${lastError}`,
+    action:
+      "Check that the storage account exists, is not premium, and that the Network Watcher agent can reach it over 443; then re-run.",
+  };
+}
+
+/** Every activity, declared once: name (= failure phase), input, output, retry policy. */
+export const Activities = {
+  checkQuota: contract<CheckQuotaInput, CheckQuotaOutput>("checkQuota", armRetry),
+  resolveCaptureName: contract<ResolveNameInput, ResolveNameOutput>("resolveCaptureName", armRetry),
+  startCapture: contract<StartCaptureInput, StartCaptureOutput>("startCapture", armRetry),
+  getCaptureStatus: contract<CaptureRef, CaptureStatusOutput>("getCaptureStatus", armRetry),
+  stopCapture: contract<CaptureRef, null>("stopCapture", armRetry),
+  deleteCapture: contract<CaptureRef, null>("deleteCapture", armRetry),
+  /** Retried while Network Watcher finishes the upload that follows a stop. */
+  verifyCaptureBlob: contract<VerifyBlobInput, VerifyBlobOutput>(
+    "verifyCaptureBlob",
+    blobRetry,
+    blobNeverAppeared,
+  ),
+  summarizeCapture: contract<SummarizeInput, SummarizeOutput>("summarizeCapture", armRetry),
+  notify: contract<NotifyInput, NotifyOutput>("notify", notifyRetry),
+} as const;

@@ -4,7 +4,6 @@
  * retry everything they see; permanent failures come back as values and are never retried.
  */
 import * as df from "durable-functions";
-import type { OrchestrationPolicy } from "../domain/types";
 
 function retryOptions(firstMs: number, attempts: number, maxMs: number): df.RetryOptions {
   const options = new df.RetryOptions(firstMs, attempts);
@@ -19,12 +18,5 @@ export const armRetry = retryOptions(5_000, 5, 60_000);
 export const blobRetry = retryOptions(10_000, 7, 120_000);
 /** Notifications must not page twice (idempotency key) but should survive a channel's hiccup. */
 export const notifyRetry = retryOptions(5_000, 4, 60_000);
-
-export const DEFAULT_POLICY: OrchestrationPolicy = {
-  quotaWaitSeconds: 900,
-  quotaRecheckSeconds: 60,
-  deadlineGraceSeconds: 120,
-  summarize: true,
-};
 
 export const CANCEL_EVENT = "cancel";

@@ -3,11 +3,13 @@
  * runs. Derived only from replay-safe values, so it is identical on every replay.
  */
 import type { OrchestrationContext } from "durable-functions";
+import type { CaptureStatusOutput } from "../domain/captureStatus";
 import type { CaptureRequest } from "../domain/types";
-import type { CaptureStatusOutput, ResolveNameOutput } from "./contracts";
+import type { ResolveNameOutput } from "./contracts";
+import type { Phase } from "./phases";
 
 export interface CaptureProgress {
-  phase: string;
+  phase: Phase;
   target: string;
   captureName?: string;
   resolution?: ResolveNameOutput["resolution"];
@@ -30,6 +32,10 @@ export class ProgressReporter {
       captureName: request.captureName,
       polls: 0,
     };
+  }
+
+  get phase(): Phase {
+    return this.state.phase;
   }
 
   get polls(): number {

@@ -78,7 +78,7 @@ describe("notifications", () => {
     const long = "x".repeat(5000);
     const n = buildNotification(
       report("failed", {
-        failure: { phase: "p", code: "C", message: long, action: long },
+        failure: { phase: "startCapture", code: "C", message: long, action: long },
         summary: { highlights: Array(500).fill(long) },
       }),
     );

@@ -209,6 +209,21 @@ describe("captureOrchestrator (durable-functions replay)", () => {
     expect(report.failure).toMatchObject({ code: "AgentMissing", phase: "startCapture" });
   });
 
+  test("cleanup that fails too is named in the report, not swallowed", async () => {
+    const run = await replay(captureOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities({
+        startCapture: () => fail("AgentMissing"),
+        deleteCapture: () => fail("DeleteFailed"),
+      }),
+    });
+    expect(run.error).toContain("[startCapture] AgentMissing");
+    expect(notified(run).cleanupError).toBe(
+      "deleteCapture alertcap-vm1-abc: DeleteFailed: DeleteFailed happened",
+    );
+  });
+
   test("immediate capture error is seen within ~30 s", async () => {
     const run = await replay(captureOrchestrator, {
       input: request(18000),

@@ -1,0 +1,32 @@
+/**
+ * The one vocabulary for where a capture is: failures name the phase they happened in and the
+ * custom status names the phase the capture is in, with the same words. Every activity's name
+ * is a phase (the step that calls it); the rest are the orchestration's own states.
+ */
+
+/** Every activity, by name. The name is registered with Durable Functions and is the activity's failure phase. */
+export type ActivityName =
+  | "checkQuota"
+  | "resolveCaptureName"
+  | "startCapture"
+  | "getCaptureStatus"
+  | "stopCapture"
+  | "deleteCapture"
+  | "verifyCaptureBlob"
+  | "summarizeCapture"
+  | "notify";
+
+/** States between and around activities. */
+export type FlowPhase =
+  /** Started, nothing run yet. */
+  | "accepted"
+  /** The region is full; re-checking on durable timers. */
+  | "waitingForQuota"
+  /** The capture runs; polls follow the adaptive schedule. */
+  | "capturing"
+  /** A failure is being cleaned up (stop, delete). */
+  | "compensating"
+  | "failed"
+  | "done";
+
+export type Phase = ActivityName | FlowPhase;
