@@ -11,6 +11,7 @@ import { DefaultAzureCredential } from "@azure/identity";
 import {
   BlobClient,
   BlobServiceClient,
+  ContainerClient,
   type StorageSharedKeyCredential,
 } from "@azure/storage-blob";
 import type { ActivitySettings } from "../config/appSettings";
@@ -21,6 +22,8 @@ export interface AzureClients {
   compute(subscriptionId: string): ComputeManagementClient;
   /** A client for a blob named by its full URL, as Network Watcher reports `storagePath`. */
   blob(url: string): BlobClient;
+  /** A client for a container named by its URL: listing a continuous capture's ring files. */
+  container(url: string): ContainerClient;
   /** A read-only link to that blob, valid for `ttlSeconds`. */
   downloadLink(url: string, ttlSeconds: number): Promise<string>;
 }
@@ -80,6 +83,7 @@ function createAzureClients(settings: ActivitySettings): AzureClients {
       return client;
     },
     blob: (url) => new BlobClient(url, storageCredential),
+    container: (url) => new ContainerClient(url, storageCredential),
     downloadLink: (url, ttlSeconds) =>
       readOnlyLink(new BlobClient(url, storageCredential), storageCredential, ttlSeconds),
   };

@@ -20,17 +20,23 @@ export interface RingFile extends RingBlob {
   to: string;
 }
 
-/** Oldest first, each spanning from its predecessor's last write (the oldest: from the capture's start). */
+/**
+ * Oldest first, each spanning from its predecessor's last write. The oldest file's predecessor is
+ * the capture's start, unless the ring has wrapped and overwritten it: so its span is taken as no
+ * longer than the longest span of the others (files of one size fill at a similar pace).
+ */
 export function ringSpans(blobs: RingBlob[], captureStart: Date): RingFile[] {
   const ordered = [...blobs].sort(
     (a, b) => Date.parse(a.lastModified) - Date.parse(b.lastModified) || a.url.localeCompare(b.url),
   );
-  let previous = captureStart.toISOString();
-  return ordered.map((blob) => {
-    const from =
-      Date.parse(previous) <= Date.parse(blob.lastModified) ? previous : blob.lastModified;
-    previous = blob.lastModified;
-    return { ...blob, from, to: blob.lastModified };
+  const writes = ordered.map((b) => Date.parse(b.lastModified));
+  const longest = Math.max(0, ...writes.slice(1).map((t, i) => t - writes[i]!));
+  return ordered.map((blob, i) => {
+    const to = writes[i]!;
+    const earliest =
+      longest > 0 ? Math.max(captureStart.getTime(), to - longest) : captureStart.getTime();
+    const from = i > 0 ? writes[i - 1]! : Math.min(to, earliest);
+    return { ...blob, from: new Date(from).toISOString(), to: blob.lastModified };
   });
 }
 

@@ -18,6 +18,11 @@ function clip(text: string, max: number): string {
 function links(n: Notification): Array<{ title: string; url: string }> {
   const result: Array<{ title: string; url: string }> = [];
   if (n.capture.downloadUrl) result.push({ title: "Download .cap", url: n.capture.downloadUrl });
+  // A frozen ring: one link per kept file (oldest first; Slack takes 25 buttons) and the combined summary.
+  n.ring?.files.slice(0, 20).forEach((f, i) => {
+    if (f.downloadUrl) result.push({ title: `Ring file ${i + 1} (${f.from})`, url: f.downloadUrl });
+  });
+  if (n.ring?.summaryUrl) result.push({ title: "Before/after summary", url: n.ring.summaryUrl });
   if (n.statusUrl) result.push({ title: "Orchestration status", url: n.statusUrl });
   return result;
 }

@@ -29,6 +29,7 @@ export interface Notification {
   summaryNote?: string;
   failure?: { phase: string; code: string; message: string; action?: string };
   statusUrl?: string;
+  ring?: RingNotice;
   /** Failed captures: the exact commands that re-run this instance. */
   rerun?: { cli: string; http: string };
 }
@@ -36,6 +37,26 @@ export interface Notification {
 export interface NotificationExtras {
   downloadUrl?: string;
   downloadExpiresAt?: string;
+  /** Read-only links for a frozen ring's files and combined summary, by blob URL. */
+  ringLinks?: Record<string, string>;
+}
+
+/** A frozen ring: each kept file and the combined before/after summary, with links. */
+export interface RingNotice {
+  firedAt?: string;
+  window?: { from: string; to: string };
+  files: Array<{
+    storagePath: string;
+    downloadUrl?: string;
+    sizeBytes: number;
+    from: string;
+    to: string;
+  }>;
+  summaryPath?: string;
+  summaryUrl?: string;
+  /** What the ring held at the last health check. */
+  heldFrom?: string;
+  heldBytes?: number;
 }
 
 const TITLES: Record<CaptureReport["outcome"], string> = {
@@ -44,7 +65,19 @@ const TITLES: Record<CaptureReport["outcome"], string> = {
   cancelled: "Packet capture cancelled — partial file kept",
   overran: "Packet capture stopped after overrunning its time limit",
   failed: "Packet capture FAILED",
+  frozen: "Flight recorder frozen — the minutes before the alert",
+  disarmed: "Flight recorder disarmed",
+  sessionEnded: "Flight recorder ended at its session limit",
+  refused: "Flight recorder NOT armed (regional cap reached)",
 };
+
+const GOOD_OUTCOMES = new Set<CaptureReport["outcome"]>([
+  "succeeded",
+  "stoppedEarly",
+  "frozen",
+  "disarmed",
+  "sessionEnded",
+]);
 
 export function buildNotification(
   report: CaptureReport,
@@ -56,11 +89,7 @@ export function buildNotification(
     Math.round((Date.parse(report.endedAt) - Date.parse(report.startedAt)) / 1000),
   );
   const tone =
-    report.outcome === "failed"
-      ? "error"
-      : report.outcome === "succeeded" || report.outcome === "stoppedEarly"
-        ? "good"
-        : "warning";
+    report.outcome === "failed" ? "error" : GOOD_OUTCOMES.has(report.outcome) ? "good" : "warning";
   return {
     schema: NOTIFICATION_SCHEMA,
     title: `${TITLES[report.outcome]}: ${target.name}`,
@@ -93,7 +122,29 @@ export function buildNotification(
     summaryNote: report.summary?.skippedReason,
     failure: report.failure,
     statusUrl: report.request.statusUrl,
+    ring: ringNotice(report, extras),
     rerun: report.outcome === "failed" ? rerunCommands(report) : undefined,
+  };
+}
+
+function ringNotice(report: CaptureReport, extras: NotificationExtras): RingNotice | undefined {
+  const ring = report.ring;
+  if (!ring) return undefined;
+  const links = extras.ringLinks ?? {};
+  return {
+    firedAt: ring.firedAt,
+    window: ring.window,
+    files: (ring.files ?? []).map((f) => ({
+      storagePath: f.url,
+      downloadUrl: links[f.url],
+      sizeBytes: f.sizeBytes,
+      from: f.from,
+      to: f.to,
+    })),
+    summaryPath: ring.summaryPath,
+    summaryUrl: ring.summaryPath ? links[ring.summaryPath] : undefined,
+    heldFrom: ring.holding?.oldest,
+    heldBytes: ring.holding?.bytes,
   };
 }
 

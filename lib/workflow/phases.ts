@@ -14,7 +14,12 @@ export type ActivityName =
   | "deleteCapture"
   | "verifyCaptureBlob"
   | "summarizeCapture"
-  | "notify";
+  | "notify"
+  /** Flight recorder (recorderContracts.ts). */
+  | "checkRecorderCap"
+  | "listRingFiles"
+  | "verifyRingFiles"
+  | "summarizeRing";
 
 /** States between and around activities. */
 export type FlowPhase =
@@ -26,6 +31,10 @@ export type FlowPhase =
   | "capturing"
   /** A failure is being cleaned up (stop, delete). */
   | "compensating"
+  /** Recorder: the ring records, health checks follow their schedule. */
+  | "armed"
+  /** Recorder: a freeze arrived; recording the post-trigger tail before the stop. */
+  | "freezing"
   | "failed"
   | "done";
 

@@ -30,9 +30,17 @@ describe("ring files by blob time", () => {
     expect(pick(-50, 0)).toEqual(["0"]);
   });
 
+  test("a wrapped ring's oldest file spans no longer than the longest of the others", () => {
+    // Slots overwritten since the start: the oldest surviving file was closed at 600 s, not begun at 0.
+    const files = ringSpans([blob("a", 600), blob("b", 660), blob("c", 700)], START);
+    expect(files[0]).toMatchObject({ from: at(540), to: at(600) });
+    // A single file has nothing to compare with: it reaches back to the capture's start.
+    expect(ringSpans([blob("a", 600)], START)[0]).toMatchObject({ from: at(0), to: at(600) });
+  });
+
   test("holding: files, bytes and how far back the ring reaches", () => {
-    const files = ringSpans([blob("a", 60, 10), blob("b", 90, 32)], START);
-    expect(ringHolding(files)).toEqual({ files: 2, bytes: 42, oldest: at(0), newest: at(90) });
+    const files = ringSpans([blob("a", 60, 10), blob("b", 120, 32)], START);
+    expect(ringHolding(files)).toEqual({ files: 2, bytes: 42, oldest: at(0), newest: at(120) });
     expect(ringHolding([])).toEqual({ files: 0, bytes: 0 });
   });
 });
