@@ -58,6 +58,8 @@ const webhookSchema = z.object({
   CAPTURE_QUOTA_WAIT_SECONDS: intSetting(DEFAULT_POLICY.quotaWaitSeconds, 0, 86400),
   CAPTURE_QUOTA_RECHECK_SECONDS: intSetting(DEFAULT_POLICY.quotaRecheckSeconds, 5, 3600),
   CAPTURE_DEADLINE_GRACE_SECONDS: intSetting(DEFAULT_POLICY.deadlineGraceSeconds, 10, 3600),
+  /** Cost guard: flight recorders armed at once per region; arming beyond it is refused. */
+  RECORDER_MAX_PER_REGION: intSetting(10, 1, 10000),
   CAPTURE_SUMMARIZE: z
     .enum(["true", "false"])
     .optional()

@@ -8,9 +8,11 @@ import { isWithinScope, canonicalId } from "../domain/armId";
 import { parseAlertPayload } from "../domain/alertPayload";
 import { OVERRIDE_KEYS, resolveCaptureSettings } from "../domain/captureParameters";
 import { captureNameFor, instanceIdFor } from "../domain/naming";
+import { resolveCaptureMode } from "../domain/recorderParameters";
 import type { CaptureRequest } from "../domain/types";
 import { captureDefaults, type WebhookSettings } from "../config/appSettings";
 import type { CaptureStarter } from "./captureStarter";
+import { routeRecorder, type RecorderAnswers } from "./recorderRouting";
 
 export interface WebhookAnswer {
   status: number;
@@ -48,6 +50,21 @@ export async function answerAlert(
     return forbidden(
       `${OVERRIDE_KEYS.storageAccount}: storage account is neither CAPTURE_STORAGE_ACCOUNT_ID nor in CAPTURE_ALLOWED_STORAGE_ACCOUNT_IDS`,
     );
+  }
+
+  const mode = resolveCaptureMode(parsed.overrides);
+  if (!mode.ok) return { status: 422, body: { error: mode.message, key: mode.key } };
+  if (mode.value !== "once") {
+    const routed = await routeRecorder(
+      mode.value,
+      parsed,
+      resolved.settings,
+      settings,
+      starter,
+      now,
+      recorderAnswers(starter),
+    );
+    if (routed) return routed;
   }
 
   const instanceId = instanceIdFor(parsed.target);
@@ -93,6 +110,23 @@ export async function answerAlert(
       body: { error: "the orchestration store is unavailable; retry later" },
     };
   }
+}
+
+/** The recorder branch answers with the same links, states and 503 as the one-shot one. */
+function recorderAnswers(starter: CaptureStarter): RecorderAnswers<WebhookAnswer> {
+  return {
+    links: (id) => ({
+      id,
+      statusQueryGetUri: withoutKey(starter.managementPayload(id).statusQueryGetUri),
+    }),
+    isActive: (runtimeStatus) => ACTIVE_STATES.has(runtimeStatus),
+    reply: (status, body, headers) => ({ status, body, ...(headers && { headers }) }),
+    retryLater: (error) => ({
+      status: 503,
+      headers: { "Retry-After": RETRY_AFTER_SECONDS },
+      body: { error },
+    }),
+  };
 }
 
 function isBusy(

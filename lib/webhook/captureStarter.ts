@@ -6,6 +6,7 @@
 import type { DurableClient, HttpManagementPayload } from "durable-functions";
 import type { CaptureRequest } from "../domain/types";
 import { OrchestratorNames } from "../workflow/contracts";
+import type { RecorderRequest } from "../workflow/recorderContracts";
 
 export interface InstanceSnapshot {
   runtimeStatus: string;
@@ -17,6 +18,10 @@ export interface CaptureStarter {
   status(instanceId: string): Promise<InstanceSnapshot | undefined>;
   /** Rejects when the engine refuses (an instance with this ID is Pending or Running) or is unreachable. */
   start(instanceId: string, input: CaptureRequest): Promise<void>;
+  /** Starts a VM's flight recorder; rejects like `start`. */
+  startRecorder(instanceId: string, input: RecorderRequest): Promise<void>;
+  /** Raises an external event on the instance (a recorder's `freeze`). */
+  raise(instanceId: string, eventName: string, data: unknown): Promise<void>;
   managementPayload(instanceId: string): HttpManagementPayload;
 }
 
@@ -41,6 +46,12 @@ export function durableCaptureStarter(client: DurableClient): CaptureStarter {
     },
     async start(instanceId, input) {
       await client.startNew(OrchestratorNames.capture, { instanceId, input });
+    },
+    async startRecorder(instanceId, input) {
+      await client.startNew(OrchestratorNames.recorder, { instanceId, input });
+    },
+    async raise(instanceId, eventName, data) {
+      await client.raiseEvent(instanceId, eventName, data);
     },
     managementPayload: (instanceId) => client.createHttpManagementPayload(instanceId),
   };

@@ -3,6 +3,7 @@ import { answerAlert } from "../../lib/webhook/answerAlert";
 import type { CaptureStarter, InstanceSnapshot } from "../../lib/webhook/captureStarter";
 import { readWebhookSettings, type WebhookSettings } from "../../lib/config/appSettings";
 import type { CaptureRequest } from "../../lib/domain/types";
+import type { RecorderRequest } from "../../lib/workflow/recorderContracts";
 import { fixture, firedCommonAlert } from "../support/fixtures";
 
 const STORAGE =
@@ -33,6 +34,14 @@ class FakeEngine implements CaptureStarter {
       throw new Error("409 instance exists");
     this.starts++;
     this.instances.set(id, { runtimeStatus: "Pending", input });
+  }
+  events: Array<{ id: string; name: string; data: unknown }> = [];
+  async startRecorder(id: string, input: RecorderRequest) {
+    await this.start(id, input);
+  }
+  async raise(id: string, name: string, data: unknown) {
+    await Promise.resolve();
+    this.events.push({ id, name, data });
   }
   managementPayload(id: string): HttpManagementPayload {
     const base = `http://127.0.0.1:7071/runtime/webhooks/durabletask/instances/${id}`;
@@ -203,5 +212,95 @@ describe("webhook answers (DESIGN.md table)", () => {
     engine.unavailable = true;
     const answer = await answerAlert(firedCommonAlert(), settings(), engine, NOW);
     expect(answer).toMatchObject({ status: 503, headers: { "Retry-After": expect.any(String) } });
+  });
+});
+
+describe("flight recorder routing (captureMode)", () => {
+  test("ring arms the VM's recorder with validated ring settings; a second arm is deduplicated", async () => {
+    const engine = new FakeEngine();
+    const armed = await answerAlert(
+      firedCommonAlert({
+        captureMode: "ring",
+        captureRingFiles: "20",
+        captureLookbackSeconds: "120",
+      }),
+      settings({ RECORDER_MAX_PER_REGION: "3" }),
+      engine,
+      NOW,
+    );
+    expect(armed).toMatchObject({ status: 202, body: { armed: true } });
+    const id = armed.body.id as string;
+    expect(id).toMatch(/^recorder-/);
+    const input = engine.instances.get(id)!.input as RecorderRequest;
+    expect(input.settings.ring).toEqual({
+      fileCount: 20,
+      fileSizeInBytes: 104857600,
+      sessionTimeLimitInSeconds: 86400,
+    });
+    expect(input).toMatchObject({
+      maxPerRegion: 3,
+      freeze: { lookbackSeconds: 120, postTriggerSeconds: 30 },
+      captureName: expect.stringMatching(/^alertring-/),
+    });
+    const again = await answerAlert(
+      firedCommonAlert({ captureMode: "ring" }),
+      settings(),
+      engine,
+      NOW,
+    );
+    expect(again).toMatchObject({ status: 200, body: { deduplicated: true, armed: true, id } });
+    expect(engine.starts).toBe(1);
+  });
+
+  test("freeze on an armed VM raises the freeze event with the alert's fired time; no capture starts", async () => {
+    const engine = new FakeEngine();
+    await answerAlert(firedCommonAlert({ captureMode: "ring" }), settings(), engine, NOW);
+    engine.instances.forEach((i) => (i.runtimeStatus = "Running"));
+    const frozen = await answerAlert(
+      firedCommonAlert({ captureMode: "Freeze", capturePostTriggerSeconds: "10" }),
+      settings(),
+      engine,
+      NOW,
+    );
+    expect(frozen).toMatchObject({ status: 202, body: { frozen: true } });
+    expect(engine.events).toEqual([
+      {
+        id: frozen.body.id,
+        name: "freeze",
+        data: expect.objectContaining({
+          firedAt: "2019-03-22T13:58:24.3713213Z",
+          lookbackSeconds: 300,
+          postTriggerSeconds: 10,
+        }),
+      },
+    ]);
+    expect(engine.starts).toBe(1);
+  });
+
+  test("freeze with no recorder armed is today's one-shot capture; once on an armed VM too", async () => {
+    const engine = new FakeEngine();
+    const oneShot = await answerAlert(
+      firedCommonAlert({ captureMode: "freeze" }),
+      settings(),
+      engine,
+      NOW,
+    );
+    expect(oneShot.status).toBe(202);
+    expect(oneShot.body.id).toMatch(/^capture-/);
+    expect(engine.events).toEqual([]);
+  });
+
+  test("a bad mode or ring value is a 422 naming the key", async () => {
+    const engine = new FakeEngine();
+    for (const [props, key] of [
+      [{ captureMode: "loop" }, "captureMode"],
+      [{ captureMode: "ring", captureRingFileBytes: "4294967296" }, "captureRingFileBytes"],
+      [{ captureMode: "ring", captureRingSeconds: "604801" }, "captureRingSeconds"],
+      [{ captureMode: "freeze", captureLookbackSeconds: "x" }, "captureLookbackSeconds"],
+    ] as const) {
+      const answer = await answerAlert(firedCommonAlert(props), settings(), engine, NOW);
+      expect(answer).toMatchObject({ status: 422, body: { key } });
+    }
+    expect(engine.starts).toBe(0);
   });
 });
