@@ -165,7 +165,7 @@ function forbidden(message: string): WebhookAnswer {
 }
 
 /** The status URL as people may see it: without the system key the extension appends. */
-function withoutKey(url: string): string {
+export function withoutKey(url: string): string {
   const parsed = new URL(url);
   parsed.searchParams.delete("code");
   return parsed.toString();

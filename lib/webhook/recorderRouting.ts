@@ -11,6 +11,7 @@ import {
   resolveFreezeWindow,
   resolveRingSettings,
   type CaptureMode,
+  type FreezeWindow,
 } from "../domain/recorderParameters";
 import type { CaptureSettings } from "../domain/types";
 import {
@@ -30,6 +31,31 @@ export interface RecorderAnswers<A> {
 }
 
 type Alert = Extract<AlertParseResult, { kind: "capture" }>;
+
+/** A recorder's input, armed by an alert or by ops (`alert.schema` "direct"). */
+export function recorderRequest(
+  alert: Pick<Alert, "target" | "alert" | "watcher">,
+  settings: RecorderRequest["settings"],
+  freeze: FreezeWindow,
+  app: WebhookSettings,
+  statusUrl: string,
+): RecorderRequest {
+  return {
+    target: alert.target,
+    settings,
+    alert: alert.alert,
+    captureName: ringCaptureNameFor(alert.target),
+    watcher: alert.watcher,
+    statusUrl,
+    armedBy: alert.alert.schema === "direct" ? "ops" : "alert",
+    freeze,
+    maxPerRegion: app.RECORDER_MAX_PER_REGION,
+    policy: {
+      deadlineGraceSeconds: app.CAPTURE_DEADLINE_GRACE_SECONDS,
+      summarize: app.CAPTURE_SUMMARIZE,
+    },
+  };
+}
 
 export async function routeRecorder<A>(
   mode: Exclude<CaptureMode, "once">,
@@ -61,21 +87,13 @@ export async function routeRecorder<A>(
       return answers.reply(202, { ...links, frozen: true, firedAt: event.firedAt });
     }
     if (armed) return answers.reply(200, { ...links, deduplicated: true, armed: true });
-    const request: RecorderRequest = {
-      target: alert.target,
-      settings: { ...capture, ring: ring.value },
-      alert: alert.alert,
-      captureName: ringCaptureNameFor(alert.target),
-      watcher: alert.watcher,
-      statusUrl: links.statusQueryGetUri,
-      armedBy: "alert",
-      freeze: window.value,
-      maxPerRegion: settings.RECORDER_MAX_PER_REGION,
-      policy: {
-        deadlineGraceSeconds: settings.CAPTURE_DEADLINE_GRACE_SECONDS,
-        summarize: settings.CAPTURE_SUMMARIZE,
-      },
-    };
+    const request = recorderRequest(
+      alert,
+      { ...capture, ring: ring.value },
+      window.value,
+      settings,
+      links.statusQueryGetUri,
+    );
     try {
       await starter.startRecorder(instanceId, request);
     } catch (startError) {
