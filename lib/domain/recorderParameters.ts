@@ -121,8 +121,3 @@ export function resolveFreezeWindow(overrides: Record<string, unknown>): Read<Fr
   if (!post.ok) return post;
   return { ok: true, value: { lookbackSeconds: lookback.value, postTriggerSeconds: post.value } };
 }
-
-/** Bytes a full ring holds in storage: what arming costs at most while it runs. */
-export function ringCapacityBytes(ring: RingSettings): number {
-  return ring.fileCount * ring.fileSizeInBytes;
-}
