@@ -68,56 +68,56 @@ export function resolveCaptureMode(overrides: Record<string, unknown>): Read<Cap
   return readOverride<CaptureMode>(overrides, RECORDER_KEYS.mode, modeValue, "once");
 }
 
+/** Whole-number custom properties, each read over its fallback; the first bad one is refused. */
+function readWholeNumbers<F extends string>(
+  overrides: Record<string, unknown>,
+  fields: Record<F, { key: string; range: { min: number; max: number }; fallback: number }>,
+): Read<Record<F, number>> {
+  const values = {} as Record<F, number>;
+  for (const field of Object.keys(fields) as F[]) {
+    const { key, range, fallback } = fields[field];
+    const read = readOverride(overrides, key, integerIn(range), fallback);
+    if (!read.ok) return read;
+    values[field] = read.value;
+  }
+  return { ok: true, value: values };
+}
+
 /** The ring from custom properties over `fallback` (ops arguments reuse this with their own values). */
 export function resolveRingSettings(
   overrides: Record<string, unknown>,
   fallback: RingSettings = RING_DEFAULTS,
 ): Read<RingSettings> {
-  const fileCount = readOverride(
-    overrides,
-    RECORDER_KEYS.ringFiles,
-    integerIn(RING_LIMITS.fileCount),
-    fallback.fileCount,
-  );
-  if (!fileCount.ok) return fileCount;
-  const fileSize = readOverride(
-    overrides,
-    RECORDER_KEYS.ringFileBytes,
-    integerIn(RING_LIMITS.fileSizeInBytes),
-    fallback.fileSizeInBytes,
-  );
-  if (!fileSize.ok) return fileSize;
-  const seconds = readOverride(
-    overrides,
-    RECORDER_KEYS.ringSeconds,
-    integerIn(RING_LIMITS.sessionTimeLimitInSeconds),
-    fallback.sessionTimeLimitInSeconds,
-  );
-  if (!seconds.ok) return seconds;
-  return {
-    ok: true,
-    value: {
-      fileCount: fileCount.value,
-      fileSizeInBytes: fileSize.value,
-      sessionTimeLimitInSeconds: seconds.value,
+  return readWholeNumbers(overrides, {
+    fileCount: {
+      key: RECORDER_KEYS.ringFiles,
+      range: RING_LIMITS.fileCount,
+      fallback: fallback.fileCount,
     },
-  };
+    fileSizeInBytes: {
+      key: RECORDER_KEYS.ringFileBytes,
+      range: RING_LIMITS.fileSizeInBytes,
+      fallback: fallback.fileSizeInBytes,
+    },
+    sessionTimeLimitInSeconds: {
+      key: RECORDER_KEYS.ringSeconds,
+      range: RING_LIMITS.sessionTimeLimitInSeconds,
+      fallback: fallback.sessionTimeLimitInSeconds,
+    },
+  });
 }
 
 export function resolveFreezeWindow(overrides: Record<string, unknown>): Read<FreezeWindow> {
-  const lookback = readOverride(
-    overrides,
-    RECORDER_KEYS.lookback,
-    integerIn(FREEZE_LIMITS.lookbackSeconds),
-    FREEZE_DEFAULTS.lookbackSeconds,
-  );
-  if (!lookback.ok) return lookback;
-  const post = readOverride(
-    overrides,
-    RECORDER_KEYS.postTrigger,
-    integerIn(FREEZE_LIMITS.postTriggerSeconds),
-    FREEZE_DEFAULTS.postTriggerSeconds,
-  );
-  if (!post.ok) return post;
-  return { ok: true, value: { lookbackSeconds: lookback.value, postTriggerSeconds: post.value } };
+  return readWholeNumbers(overrides, {
+    lookbackSeconds: {
+      key: RECORDER_KEYS.lookback,
+      range: FREEZE_LIMITS.lookbackSeconds,
+      fallback: FREEZE_DEFAULTS.lookbackSeconds,
+    },
+    postTriggerSeconds: {
+      key: RECORDER_KEYS.postTrigger,
+      range: FREEZE_LIMITS.postTriggerSeconds,
+      fallback: FREEZE_DEFAULTS.postTriggerSeconds,
+    },
+  });
 }

@@ -3,6 +3,7 @@ import type { RingBlob, RingFile } from "../../lib/domain/ringFiles";
 import type { CaptureReport } from "../../lib/workflow/contracts";
 import type { FreezeEvent, RecorderRequest } from "../../lib/workflow/recorderContracts";
 import { replay, type ScriptedActivity } from "../support/replayHarness";
+import { names, notified } from "../support/replayCalls";
 
 const START = new Date("2026-01-01T02:00:00Z");
 const WATCHER = {
@@ -124,18 +125,6 @@ function activities(
     notify: () => ok({ delivered: ["webhook"] }),
     ...overrides,
   };
-}
-
-function names(run: { calls: Array<{ name: string; input: unknown }> }): string[] {
-  return run.calls
-    .filter((c) => c.name !== "notify" || (c.input as { channel: string }).channel === "webhook")
-    .map((c) => c.name);
-}
-
-function notified(run: { calls: Array<{ name: string; input: unknown }> }): CaptureReport {
-  const call = run.calls.filter((c) => c.name === "notify").pop();
-  if (!call) throw new Error("notify was never called");
-  return (call.input as { report: CaptureReport }).report;
 }
 
 function callsOf(run: { calls: Array<{ name: string; at: Date }> }, name: string): number[] {
