@@ -32,6 +32,12 @@ export interface RecorderAnswers<A> {
 
 type Alert = Extract<AlertParseResult, { kind: "capture" }>;
 
+/** The alert's fired time as ISO; missing or unreadable, the time it reached us. */
+function firedTime(firedAt: string | undefined, now: Date): string {
+  const ms = firedAt === undefined ? NaN : Date.parse(firedAt);
+  return Number.isNaN(ms) ? now.toISOString() : new Date(ms).toISOString();
+}
+
 /** A recorder's input, armed by an alert or by ops (`alert.schema` "direct"). */
 export function recorderRequest(
   alert: Pick<Alert, "target" | "alert" | "watcher">,
@@ -80,7 +86,7 @@ export async function routeRecorder<A>(
       if (!armed) return undefined;
       const event: FreezeEvent = {
         ...window.value,
-        firedAt: alert.alert.firedAt ?? now.toISOString(),
+        firedAt: firedTime(alert.alert.firedAt, now),
         alert: alert.alert,
       };
       await starter.raise(instanceId, RecorderEvents.freeze, event);

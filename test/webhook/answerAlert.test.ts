@@ -268,7 +268,7 @@ describe("flight recorder routing (captureMode)", () => {
         id: frozen.body.id,
         name: "freeze",
         data: expect.objectContaining({
-          firedAt: "2019-03-22T13:58:24.3713213Z",
+          firedAt: "2019-03-22T13:58:24.371Z",
           lookbackSeconds: 300,
           postTriggerSeconds: 10,
         }),
