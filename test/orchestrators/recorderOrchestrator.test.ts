@@ -1,4 +1,5 @@
 import recorderOrchestrator from "../../orchestrators/recorderOrchestrator";
+import { parseCaptureTarget } from "../../lib/domain/armId";
 import type { RingBlob, RingFile } from "../../lib/domain/ringFiles";
 import type { CaptureReport } from "../../lib/workflow/contracts";
 import type { FreezeEvent, RecorderRequest } from "../../lib/workflow/recorderContracts";
@@ -22,14 +23,9 @@ const secondsFromStart = (at: Date) => (at.getTime() - START.getTime()) / 1000;
 
 function request(sessionSeconds = 86400): RecorderRequest {
   return {
-    target: {
-      resourceId:
-        "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1",
-      subscriptionId: "sub",
-      resourceGroup: "rg",
-      name: "vm1",
-      kind: "virtualMachine",
-    },
+    target: parseCaptureTarget(
+      "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1",
+    )!,
     settings: {
       timeLimitInSeconds: 300,
       totalBytesPerSession: 1073741824,
