@@ -38,8 +38,11 @@ export async function verifyCaptureBlob(
   }
   const blob = clients.blob(storagePath);
   let size: number;
+  let head: Buffer | undefined;
   try {
     size = (await blob.getProperties()).contentLength ?? 0;
+    // Read inside the try: a 403 here is a permission problem to report, not a missing upload to wait for.
+    if (size > PCAP_HEADER_BYTES) head = await blob.downloadToBuffer(0, 4);
   } catch (error) {
     if (isNotFound(error)) throw new BlobNotYetUploaded(storagePath);
     return permanentOrThrow(
@@ -48,14 +51,13 @@ export async function verifyCaptureBlob(
       "Grant the function app's identity Storage Blob Data Reader on the capture storage account.",
     );
   }
-  if (size <= PCAP_HEADER_BYTES) {
+  if (!head) {
     return failed(
       "EmptyCapture",
       `${redactSecrets(storagePath)} is ${size} bytes: no packets were captured`,
       "Check the capture filters and that the VM had the expected traffic, then re-run.",
     );
   }
-  const head = await blob.downloadToBuffer(0, 4);
   const format = detectCaptureFormat(head);
   if (!format) {
     return failed(

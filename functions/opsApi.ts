@@ -1,16 +1,19 @@
 /**
- * The ops API: list, inspect, stop, re-run and purge capture instances. authLevel `admin` on
- * every route (the master key, `?code=` or `x-functions-key`): these read alert payloads and
- * change running captures. All task-hub access goes through DurableClient, so the same code runs
- * in Azure and on the local runtime.
+ * The ops API: list, inspect, stop, re-run and purge capture instances. These read alert payloads
+ * and change running captures, so every route has one of two guards (lib/ops/access.ts):
+ *   /api/ops/captures…      authLevel admin: the master key in `x-functions-key` (CLI, scripts);
+ *                           a key in the URL (`?code=`) is refused.
+ *   /api/ops/web/captures…  the same routes for the ops page: a person signed in through App
+ *                           Service Authentication with the ops app role, no key at all.
+ * All task-hub access goes through DurableClient, so the same code runs in Azure and locally.
  *
- *   GET    /api/ops/captures?status=&target=&since=&until=&top=&continuationToken=
- *   GET    /api/ops/captures/{id}                 status, input, output, history summary
- *   GET    /api/ops/captures/{id}/files/{kind}    302 to a short-lived read-only link (capture | summary)
- *   POST   /api/ops/captures/{id}/stop            raise `cancel` (graceful stop)
- *   POST   /api/ops/captures/{id}/rerun           start again with the original input
- *   POST   /api/ops/captures/rerun                { status?, since, until?, target?, max? }
- *   DELETE /api/ops/captures?olderThanDays=N      purge ended instances only
+ *   GET    …/captures?status=&target=&since=&until=&top=&continuationToken=
+ *   GET    …/captures/{id}                 status, input, output, history summary
+ *   GET    …/captures/{id}/files/{kind}    302 to a short-lived read-only link (capture | summary)
+ *   POST   …/captures/{id}/stop            raise `cancel` (graceful stop)
+ *   POST   …/captures/{id}/rerun           start again with the original input
+ *   POST   …/captures/rerun                { status?, since, until?, target?, max? }
+ *   DELETE …/captures?olderThanDays=N      purge ended instances only
  */
 import {
   app,
@@ -19,9 +22,10 @@ import {
   type InvocationContext,
 } from "@azure/functions";
 import * as df from "durable-functions";
-import { readActivitySettings } from "../lib/config/appSettings";
+import { readActivitySettings, readWebhookSettings } from "../lib/config/appSettings";
 import { azureClients } from "../lib/azure/clients";
 import { readJsonBody } from "../lib/edge/jsonBody";
+import { BROWSER_SEGMENT, keyInUrlRefusal, signedInGate } from "../lib/ops/access";
 import { durableCaptureStore } from "../lib/ops/captureStore";
 import { linkBaseOf } from "../lib/ops/captureView";
 import {
@@ -42,6 +46,7 @@ const LINK_TTL_SECONDS = 15 * 60;
 function opsContext(request: HttpRequest, context: InvocationContext): OpsContext {
   return {
     store: durableCaptureStore(df.getClient(context)),
+    settings: readWebhookSettings(),
     links: linkBaseOf(request.url),
     now: new Date(),
   };
@@ -148,7 +153,7 @@ export async function opsCaptureFile(
 ): Promise<HttpResponseInit> {
   const sign = async (blobUrl: string) => {
     const settings = readActivitySettings();
-    if (!settings.ok) throw new Error(`the function app is misconfigured: ${settings.message}`);
+    if (!settings.ok) throw settings.error;
     return azureClients(settings.value).downloadLink(blobUrl, LINK_TTL_SECONDS);
   };
   return respond(
@@ -163,29 +168,45 @@ export async function opsCaptureFile(
   );
 }
 
-const routes: Array<
-  [
-    name: string,
-    method: "GET" | "POST" | "DELETE",
-    route: string,
-    handler: (r: HttpRequest, c: InvocationContext) => Promise<HttpResponseInit>,
-  ]
-> = [
-  ["opsListCaptures", "GET", "ops/captures", opsListCaptures],
-  ["opsPurgeCaptures", "DELETE", "ops/captures", opsPurgeCaptures],
-  ["opsRerunCaptures", "POST", "ops/captures/rerun", opsRerunCaptures],
-  ["opsShowCapture", "GET", "ops/captures/{id}", opsShowCapture],
-  ["opsStopCapture", "POST", "ops/captures/{id}/stop", opsStopCapture],
-  ["opsRerunCapture", "POST", "ops/captures/{id}/rerun", opsRerunCapture],
-  ["opsCaptureFile", "GET", "ops/captures/{id}/files/{kind}", opsCaptureFile],
+type Handler = (r: HttpRequest, c: InvocationContext) => Promise<HttpResponseInit>;
+
+const routes: Array<[name: string, method: "GET" | "POST" | "DELETE", route: string, Handler]> = [
+  ["opsListCaptures", "GET", "captures", opsListCaptures],
+  ["opsPurgeCaptures", "DELETE", "captures", opsPurgeCaptures],
+  ["opsRerunCaptures", "POST", "captures/rerun", opsRerunCaptures],
+  ["opsShowCapture", "GET", "captures/{id}", opsShowCapture],
+  ["opsStopCapture", "POST", "captures/{id}/stop", opsStopCapture],
+  ["opsRerunCapture", "POST", "captures/{id}/rerun", opsRerunCapture],
+  ["opsCaptureFile", "GET", "captures/{id}/files/{kind}", opsCaptureFile],
 ];
+
+function keyInHeader(handler: Handler): Handler {
+  return async (request, context) => keyInUrlRefusal(request) ?? handler(request, context);
+}
+
+function signedIn(handler: Handler): Handler {
+  return async (request, context) => {
+    const gate = signedInGate(request, true);
+    if (!gate.ok) return gate.response;
+    context.log(`ops by ${gate.principal.name} (${gate.principal.identityProvider})`);
+    return handler(request, context);
+  };
+}
 
 for (const [name, method, route, handler] of routes) {
   app.http(name, {
-    route,
+    route: `ops/${route}`,
     methods: [method],
     authLevel: "admin",
     extraInputs: [df.input.durableClient()],
-    handler,
+    handler: keyInHeader(handler),
+  });
+  app.http(`${name}Web`, {
+    route: `ops/${BROWSER_SEGMENT}/${route}`,
+    methods: [method],
+    // The host lets everyone in; signedIn() admits only Easy Auth principals with the ops role.
+    authLevel: "anonymous",
+    extraInputs: [df.input.durableClient()],
+    handler: signedIn(handler),
   });
 }

@@ -1,7 +1,8 @@
 /**
- * GET /api/ops — the ops page (authLevel admin; open it with `?code=<master key>` so its
- * re-run buttons can send the same key). Takes the list API's filters: status, target, since,
- * until, top, continuationToken.
+ * GET /api/ops — the ops page, for people signed in through App Service Authentication (Entra ID)
+ * with the ops app role (OPS_APP_ROLE, default CaptureOps); an anonymous browser is sent to sign
+ * in. No key is involved: its links and re-run buttons use the signed-in routes under
+ * /api/ops/web. Takes the list API's filters: status, target, since, until, top, continuationToken.
  */
 import { randomBytes } from "node:crypto";
 import {
@@ -11,6 +12,7 @@ import {
   type InvocationContext,
 } from "@azure/functions";
 import * as df from "durable-functions";
+import { BROWSER_SEGMENT, signedInGate } from "../lib/ops/access";
 import { durableCaptureStore } from "../lib/ops/captureStore";
 import { linkBaseOf } from "../lib/ops/captureView";
 import { guarded, listCaptures } from "../lib/ops/operations";
@@ -29,10 +31,13 @@ export async function opsPage(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
+  const gate = signedInGate(request, false);
+  if (!gate.ok) return gate.response;
   const now = new Date();
   const query = parseCaptureQuery(request.query, now);
   if (!query.ok) return plain(400, query.message);
-  const links = linkBaseOf(request.url);
+  const base = linkBaseOf(request.url);
+  const links = { ...base, opsPath: `${base.opsPath}/${BROWSER_SEGMENT}` };
   const store = durableCaptureStore(df.getClient(context));
   const nonce = randomBytes(18).toString("base64");
   const filter = Object.fromEntries(
@@ -45,6 +50,7 @@ export async function opsPage(
     body: renderOpsPage({
       list: await listCaptures({ store, links, now }, query.value),
       opsPath: links.opsPath,
+      signedInAs: gate.principal.name,
       filter,
       generatedAt: now,
       nonce,
@@ -52,7 +58,7 @@ export async function opsPage(
   }));
   if (answer.status !== 200) {
     const message = (answer.body as { error: string }).error;
-    context.warn(`ops page: ${answer.status} ${message}`);
+    context.warn(`ops page for ${gate.principal.name}: ${answer.status} ${message}`);
     return plain(answer.status, message);
   }
   return { status: 200, headers: pageHeaders(nonce), body: answer.body as string };
@@ -61,7 +67,8 @@ export async function opsPage(
 app.http("opsPage", {
   route: "ops",
   methods: ["GET"],
-  authLevel: "admin",
+  // The host lets everyone in; signedInGate admits only Easy Auth principals with the ops role.
+  authLevel: "anonymous",
   extraInputs: [df.input.durableClient()],
   handler: opsPage,
 });

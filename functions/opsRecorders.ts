@@ -1,10 +1,12 @@
 /**
- * The ops API for flight recorders, authLevel `admin` like the rest of the ops API:
+ * The ops API for flight recorders, behind the same two guards as the rest of the ops API
+ * (lib/ops/access.ts): `/api/ops/recorders…` with the admin key in `x-functions-key` only (a
+ * `?code=` key is refused), and `/api/ops/web/recorders…` for a person signed in with the ops role.
  *
- *   GET    /api/ops/recorders              armed recorders, the window each holds, bytes stored
- *   GET    /api/ops/recorders/{id}         one recorder (armed or ended), with its freeze report
- *   POST   /api/ops/recorders/arm          { target, hours?, files?, fileBytes? }
- *   POST   /api/ops/recorders/disarm       { target }
+ *   GET    …/recorders              armed recorders, the window each holds, bytes stored
+ *   GET    …/recorders/{id}         one recorder (armed or ended), with its freeze report
+ *   POST   …/recorders/arm          { target, hours?, files?, fileBytes? }
+ *   POST   …/recorders/disarm       { target }
  */
 import {
   app,
@@ -14,7 +16,9 @@ import {
 } from "@azure/functions";
 import * as df from "durable-functions";
 import { readWebhookSettings } from "../lib/config/appSettings";
+import { statusUrlFor } from "../lib/domain/statusUrl";
 import { readJsonBody } from "../lib/edge/jsonBody";
+import { BROWSER_SEGMENT, keyInUrlRefusal, signedInGate } from "../lib/ops/access";
 import { durableCaptureStore } from "../lib/ops/captureStore";
 import type { OpsAnswer } from "../lib/ops/operations";
 import {
@@ -24,14 +28,13 @@ import {
   showRecorderAnswer,
   type RecorderOpsContext,
 } from "../lib/ops/recorders";
-import { withoutKey } from "../lib/webhook/answerAlert";
-import { durableCaptureStarter } from "../lib/webhook/captureStarter";
 
 /** `body` is the parsed JSON body of a POST, undefined for a GET. */
-type Handler = (ctx: RecorderOpsContext, request: HttpRequest, body: unknown) => Promise<OpsAnswer>;
+type Answer = (ctx: RecorderOpsContext, request: HttpRequest, body: unknown) => Promise<OpsAnswer>;
+type Handler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
-function handle(what: string, answer: Handler, withBody: boolean) {
-  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+function handle(what: string, answer: Answer, withBody: boolean): Handler {
+  return async (request, context) => {
     const settings = readWebhookSettings();
     if (!settings.ok) {
       context.error(`ops ${what} misconfigured: ${settings.message}`);
@@ -46,13 +49,13 @@ function handle(what: string, answer: Handler, withBody: boolean) {
       if (!read.ok) return { status: read.status, jsonBody: { error: read.message } };
       body = read.value;
     }
-    const client = df.getClient(context);
-    const starter = durableCaptureStarter(client);
+    const store = durableCaptureStore(df.getClient(context));
     const ctx: RecorderOpsContext = {
-      store: durableCaptureStore(client),
-      starter,
+      store,
+      starter: store,
       settings: settings.value,
-      statusUrlOf: (id) => withoutKey(starter.managementPayload(id).statusQueryGetUri),
+      // Our key-less status route, never the Durable management URLs (they carry the system key).
+      statusUrlOf: (id) => statusUrlFor(request.url, id),
       now: new Date(),
     };
     const result = await answer(ctx, request, body);
@@ -62,31 +65,53 @@ function handle(what: string, answer: Handler, withBody: boolean) {
   };
 }
 
-const routes: Array<[string, "GET" | "POST", string, Handler, boolean]> = [
-  ["opsListRecorders", "GET", "ops/recorders", (ctx) => listRecordersAnswer(ctx), false],
-  ["opsArmRecorder", "POST", "ops/recorders/arm", (ctx, _r, body) => armAnswer(ctx, body), true],
+function keyInHeader(handler: Handler): Handler {
+  return async (request, context) => keyInUrlRefusal(request) ?? handler(request, context);
+}
+
+function signedIn(handler: Handler): Handler {
+  return async (request, context) => {
+    const gate = signedInGate(request, true);
+    if (!gate.ok) return gate.response;
+    context.log(`ops by ${gate.principal.name} (${gate.principal.identityProvider})`);
+    return handler(request, context);
+  };
+}
+
+const routes: Array<[string, "GET" | "POST", string, Answer, boolean]> = [
+  ["opsListRecorders", "GET", "recorders", (ctx) => listRecordersAnswer(ctx), false],
+  ["opsArmRecorder", "POST", "recorders/arm", (ctx, _r, body) => armAnswer(ctx, body), true],
   [
     "opsDisarmRecorder",
     "POST",
-    "ops/recorders/disarm",
+    "recorders/disarm",
     (ctx, _r, body) => disarmAnswer(ctx, body),
     true,
   ],
   [
     "opsShowRecorder",
     "GET",
-    "ops/recorders/{id}",
+    "recorders/{id}",
     (ctx, r) => showRecorderAnswer(ctx, r.params.id),
     false,
   ],
 ];
 
 for (const [name, method, route, answer, withBody] of routes) {
+  const handler = handle(name, answer, withBody);
   app.http(name, {
-    route,
+    route: `ops/${route}`,
     methods: [method],
     authLevel: "admin",
     extraInputs: [df.input.durableClient()],
-    handler: handle(name, answer, withBody),
+    handler: keyInHeader(handler),
+  });
+  app.http(`${name}Web`, {
+    route: `ops/${BROWSER_SEGMENT}/${route}`,
+    methods: [method],
+    // The host lets everyone in; signedIn() admits only Easy Auth principals with the ops role.
+    authLevel: "anonymous",
+    extraInputs: [df.input.durableClient()],
+    handler: signedIn(handler),
   });
 }

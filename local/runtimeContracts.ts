@@ -5,6 +5,7 @@
  * @azure/functions' own invocation model; the engine owns orchestration state and asks the
  * host to run orchestrator and activity functions.
  */
+import type { VersioningSettings } from "./durable/versioning";
 
 /** Runs registered durable functions exactly as the Node worker would. */
 export interface DurableFunctionInvoker {
@@ -97,5 +98,7 @@ export interface DurableEngineOptions {
   clock: "real" | "skip";
   /** host.json `extensions.durableTask.maxConcurrentActivityFunctions`. */
   maxConcurrentActivities: number;
+  /** host.json's orchestration versioning settings; off when absent. */
+  versioning?: VersioningSettings;
   log: (line: string) => void;
 }

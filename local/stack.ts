@@ -26,7 +26,7 @@ export const PROJECT_ROOT = findProjectRoot(__dirname);
 export const LOCAL_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 export const LOCAL_STORAGE_ACCOUNT_ID = `/subscriptions/${LOCAL_SUBSCRIPTION}/resourceGroups/capture-rg/providers/Microsoft.Storage/storageAccounts/devstoreaccount1`;
 
-/** What `npm start` publishes in `.local/endpoints.json` (DESIGN.md), for scripts, tests and people. */
+/** What `npm start` publishes in `.local/endpoints.json` (docs/design.md), for scripts, tests and people. */
 export interface Endpoints {
   webhookUrl: string;
   secureWebhookUrl: string;
@@ -43,7 +43,7 @@ export interface Endpoints {
 export interface StackOptions {
   /** Everything persistent lives here: Azurite's data, keys, TLS material, notifications. */
   stateDir: string;
-  /** 0 picks free ports (tests); defaults are DESIGN.md's. */
+  /** 0 picks free ports (tests); defaults are docs/design.md's. */
   ports?: {
     functions?: number;
     blob?: number;
@@ -147,6 +147,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       NOTIFY_SLACK_URL: `${sink.url}/slack`,
       // Trust the emulator's CA the way a real deployment trusts public CAs: verification stays on.
       NODE_EXTRA_CA_CERTS: arm.caCertPath,
+      // host.json's hubName is %CAPTURE_TASK_HUB%: one task hub per app (and slot) on a storage account.
+      CAPTURE_TASK_HUB: "AlertCapture",
       ...options.appSettings,
     };
     const hostOptions = {
@@ -156,6 +158,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       clock: options.clock ?? "real",
       keys: { master: secrets.masterKey, function: secrets.functionKey, system: secrets.systemKey },
       env: appSettings,
+      // The ops page wants an App Service Authentication sign-in; locally a dev user with the ops role.
+      devSignIn: { name: "dev@localhost", roles: [appSettings.OPS_APP_ROLE ?? "CaptureOps"] },
       log: (line: string) => log("host", line),
       // Always the compiled host: it loads the compiled app, as the Node worker would.
       entry: path.join(PROJECT_ROOT, "dist", "local", "host", "main.js"),

@@ -9,7 +9,7 @@
 import * as df from "durable-functions";
 import type { OrchestrationContext, OrchestrationHandler } from "durable-functions";
 import { nextPollAt } from "../lib/domain/pollSchedule";
-import type { CaptureRequest } from "../lib/domain/types";
+import { parseCaptureRequest, refused, type RequestVerdict } from "../lib/domain/captureRequest";
 import {
   asCaptureFailure,
   CaptureFailure,
@@ -29,8 +29,9 @@ import {
   type VerifyBlobOutput,
 } from "../lib/workflow/contracts";
 import type { CaptureStatusOutput } from "../lib/domain/captureStatus";
-import { CANCEL_EVENT } from "../lib/workflow/policies";
+import { CANCEL_EVENT, ONE_LOOK } from "../lib/workflow/policies";
 import { run, type Flow } from "../lib/workflow/run";
+import { OrchestrationVersions, startedOnOrAfter } from "../lib/workflow/versions";
 
 /** Waits until `fireAt` unless a `cancel` event arrives first; true when cancelled. */
 function* waitOrCancel(context: OrchestrationContext, fireAt: Date): Flow<boolean> {
@@ -129,6 +130,8 @@ function* launchCapture(
 interface PollEnd {
   outcome: CaptureOutcome;
   status?: CaptureStatusOutput;
+  /** Already verified (a lost agent's partial file). */
+  blob?: VerifyBlobOutput;
 }
 
 /** Polls on the adaptive schedule until Network Watcher stops the capture, an operator cancels, or the deadline passes. */
@@ -149,6 +152,11 @@ function* watchCapture(
     const status = yield* run(context, Activities.getCaptureStatus, ref);
     capture.progress.poll(status);
     if (status.status === "Error") {
+      // A lost agent may already have written part of the capture: keep it if it is in storage.
+      const partial = status.errors.includes("AgentStopped")
+        ? yield* partialFile(context, ref)
+        : undefined;
+      if (partial) return { outcome: "partial", status, blob: partial };
       throw new CaptureFailure("getCaptureStatus", {
         code: "CaptureFailed",
         message: `Network Watcher reports the capture failed: ${status.errors.join(", ") || "no error detail"}`,
@@ -166,9 +174,14 @@ function* watchCapture(
   }
 }
 
-/** Launch, watch, stop when we must, verify, summarize: the report of a capture that did not fail. */
+/** Check, launch, watch, stop when we must, verify, summarize: the report of a capture that did not fail. */
 function* captureAndVerify(context: OrchestrationContext, capture: CaptureRun): Flow<void> {
   const { report } = capture;
+  // Instances started before versioning replay without this step (see lib/workflow/versions).
+  if (startedOnOrAfter(context, OrchestrationVersions.validatesRequest)) {
+    capture.enter("validateRequest");
+    yield* run(context, Activities.validateRequest, capture.request);
+  }
   const launched = yield* launchCapture(context, capture);
   if (!launched) {
     report.outcome = "cancelled";
@@ -188,7 +201,7 @@ function* captureAndVerify(context: OrchestrationContext, capture: CaptureRun): 
   capture.stopped();
 
   capture.enter("verifyCaptureBlob");
-  report.blob = yield* run(context, Activities.verifyCaptureBlob, { capture: ref });
+  report.blob = end.blob ?? (yield* run(context, Activities.verifyCaptureBlob, { capture: ref }));
 
   if (capture.policy.summarize) {
     capture.enter("summarizeCapture");
@@ -196,10 +209,48 @@ function* captureAndVerify(context: OrchestrationContext, capture: CaptureRun): 
   }
 }
 
+/**
+ * Anyone with the system key can start this orchestrator, with any input and any version. What
+ * can be refused deterministically is refused here, before anything reads the input: an input
+ * without a request's shape, and a version no deploy ever stamped — naming an older one would
+ * otherwise skip validateRequest, which checks the rest.
+ */
+function startable(context: OrchestrationContext): RequestVerdict {
+  const { version } = context.df;
+  if (version && !startedOnOrAfter(context, OrchestrationVersions.validatesRequest))
+    return refused("version", `${version} is not an orchestration version this app ever used`);
+  return parseCaptureRequest(context.df.getInput<unknown>());
+}
+
+/**
+ * One look, no retries: an agent that stopped before writing anything left no file to wait for.
+ * Instances started before 2.1 failed at once on a lost agent and replay that way.
+ */
+function* partialFile(
+  context: OrchestrationContext,
+  ref: CaptureRef,
+): Flow<VerifyBlobOutput | undefined> {
+  if (!startedOnOrAfter(context, OrchestrationVersions.keepsPartialCaptures)) return undefined;
+  try {
+    return yield* run(context, Activities.verifyCaptureBlob, { capture: ref }, { retry: ONE_LOOK });
+  } catch (error) {
+    if (error instanceof CaptureFailure) return undefined;
+    throw error;
+  }
+}
+
 const captureOrchestrator: OrchestrationHandler = function* (
   context: OrchestrationContext,
 ): Flow<CaptureReport> {
-  const capture = new CaptureRun(context, context.df.getInput<CaptureRequest>());
+  const shape = startable(context);
+  if (!shape.ok) {
+    throw new Error(
+      failureReason(
+        new CaptureFailure("validateRequest", { code: "RequestRefused", message: shape.message }),
+      ),
+    );
+  }
+  const capture = new CaptureRun(context, shape.request);
   try {
     yield* captureAndVerify(context, capture);
   } catch (error) {

@@ -2,17 +2,24 @@
 # Installs the system tools the local runtime and the tests need: tcpdump (the Network Watcher
 # emulator's capture agent) and tshark (reading captures back) for `run` (npm start, npm run demo);
 # for `test` also capinfos (the pcap benchmark's reference) and chromium (the headless browser the
-# ops page test drives). Runs apt-get only when something is missing and we are root; otherwise says
+# ops page test drives); for `package` (npm run package) only zip, and the tests also use zip and
+# unzip to check the deployment package. Runs apt-get only when something is missing and we are root; otherwise says
 # how to get them.
 set -euo pipefail
 purpose="${1:-test}"
 missing=()
-command -v tcpdump >/dev/null 2>&1 || missing+=(tcpdump)
-command -v tshark >/dev/null 2>&1 || missing+=(tshark)
-command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+if [ "$purpose" != "package" ]; then
+  command -v tcpdump >/dev/null 2>&1 || missing+=(tcpdump)
+  command -v tshark >/dev/null 2>&1 || missing+=(tshark)
+  command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+fi
 if [ "$purpose" = "test" ]; then
   command -v capinfos >/dev/null 2>&1 || missing+=(wireshark-common)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+fi
+if [ "$purpose" = "test" ] || [ "$purpose" = "package" ]; then
+  command -v zip >/dev/null 2>&1 || missing+=(zip)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then

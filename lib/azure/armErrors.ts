@@ -16,10 +16,16 @@ export function isNotFound(error: unknown): boolean {
   return statusOf(error) === 404;
 }
 
-/** A failed long-running operation is the service's verdict, not a hiccup. */
+/**
+ * A long-running operation that ended Failed or Canceled (ARM's terminal states) is the service's
+ * verdict, not a hiccup. core-lro words them "The long-running operation has failed…" and
+ * "Operation was canceled"; neither carries an HTTP status.
+ */
 function isFailedLro(error: unknown): boolean {
   return (
-    error instanceof Error && error.message.startsWith("The long-running operation has failed")
+    error instanceof Error &&
+    (error.message.startsWith("The long-running operation has failed") ||
+      error.message === "Operation was canceled")
   );
 }
 

@@ -14,8 +14,8 @@ import {
   ContainerClient,
   type StorageSharedKeyCredential,
 } from "@azure/storage-blob";
-import type { ActivitySettings } from "../config/appSettings";
-import { readOnlyLink } from "./downloadLink";
+import { isLocalRuntime, type ActivitySettings } from "../config/appSettings";
+import { linkProtocol, readOnlyLink } from "./downloadLink";
 
 export interface AzureClients {
   network(subscriptionId: string): NetworkManagementClient;
@@ -85,7 +85,12 @@ function createAzureClients(settings: ActivitySettings): AzureClients {
     blob: (url) => new BlobClient(url, storageCredential),
     container: (url) => new ContainerClient(url, storageCredential),
     downloadLink: (url, ttlSeconds) =>
-      readOnlyLink(new BlobClient(url, storageCredential), storageCredential, ttlSeconds),
+      readOnlyLink(
+        new BlobClient(url, storageCredential),
+        storageCredential,
+        ttlSeconds,
+        linkProtocol(url, isLocalRuntime(process.env)),
+      ),
   };
 }
 

@@ -5,7 +5,8 @@
  */
 import { z } from "zod";
 import { BUILT_IN_DEFAULTS, LIMITS, type CaptureDefaults } from "../domain/captureParameters";
-import { DEFAULT_POLICY } from "../domain/orchestrationPolicy";
+import { DEFAULT_POLICY, POLICY_LIMITS } from "../domain/orchestrationPolicy";
+import { AZURE_MONITOR_ACTION_GROUPS_APP_ID } from "../domain/azureMonitor";
 
 const list = z
   .string()
@@ -49,15 +50,38 @@ const webhookSchema = z.object({
     LIMITS.bytesToCapturePerPacket.min,
     LIMITS.bytesToCapturePerPacket.max,
   ),
+  /** What an alert may ask for (captureParameters.ts CaptureCaps); over it is a 422 naming the cap. */
+  CAPTURE_MAX_TIME_LIMIT_SECONDS: intSetting(3600, 1, LIMITS.timeLimitInSeconds.max),
+  CAPTURE_MAX_TOTAL_BYTES: intSetting(
+    LIMITS.totalBytesPerSession.max,
+    0,
+    LIMITS.totalBytesPerSession.max,
+  ),
+  CAPTURE_ALLOW_ALERT_FILTERS: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => v !== "false"),
   /** After a capture of a target ends, further alerts for it within this window are answered as duplicates. */
   CAPTURE_COOLDOWN_SECONDS: intSetting(0, 0, 86400),
   /** Storage accounts an alert or direct request may name; the default account is always allowed. */
   CAPTURE_ALLOWED_STORAGE_ACCOUNT_IDS: list,
   /** Subscriptions or resource groups whose VMs may be captured; empty means any. */
   CAPTURE_ALLOWED_SCOPES: list,
-  CAPTURE_QUOTA_WAIT_SECONDS: intSetting(DEFAULT_POLICY.quotaWaitSeconds, 0, 86400),
-  CAPTURE_QUOTA_RECHECK_SECONDS: intSetting(DEFAULT_POLICY.quotaRecheckSeconds, 5, 3600),
-  CAPTURE_DEADLINE_GRACE_SECONDS: intSetting(DEFAULT_POLICY.deadlineGraceSeconds, 10, 3600),
+  CAPTURE_QUOTA_WAIT_SECONDS: intSetting(
+    DEFAULT_POLICY.quotaWaitSeconds,
+    POLICY_LIMITS.quotaWaitSeconds.min,
+    POLICY_LIMITS.quotaWaitSeconds.max,
+  ),
+  CAPTURE_QUOTA_RECHECK_SECONDS: intSetting(
+    DEFAULT_POLICY.quotaRecheckSeconds,
+    POLICY_LIMITS.quotaRecheckSeconds.min,
+    POLICY_LIMITS.quotaRecheckSeconds.max,
+  ),
+  CAPTURE_DEADLINE_GRACE_SECONDS: intSetting(
+    DEFAULT_POLICY.deadlineGraceSeconds,
+    POLICY_LIMITS.deadlineGraceSeconds.min,
+    POLICY_LIMITS.deadlineGraceSeconds.max,
+  ),
   /** Cost guard: flight recorders armed at once per region; arming beyond it is refused. */
   RECORDER_MAX_PER_REGION: intSetting(10, 1, 10000),
   CAPTURE_SUMMARIZE: z
@@ -68,10 +92,83 @@ const webhookSchema = z.object({
 
 export type WebhookSettings = z.infer<typeof webhookSchema>;
 
-export type SettingsRead<T> = { ok: true; value: T } | { ok: false; message: string };
+/**
+ * The function app is misconfigured: a setting is invalid, missing, or meant for the local
+ * runtime only. Not the caller's fault, so HTTP callers get 503 + Retry-After (Azure Monitor
+ * retries that) and activities a `Misconfigured` failure, never a 500.
+ */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(
+    /** The app setting to fix. */
+    readonly setting: string,
+    problem: string,
+  ) {
+    super(`app setting ${setting}: ${problem}`);
+  }
+}
+
+export type SettingsRead<T> =
+  { ok: true; value: T } | { ok: false; message: string; error: ConfigError };
+
+function refused<T>(setting: string, problem: string): SettingsRead<T> {
+  const error = new ConfigError(setting, problem);
+  return { ok: false, message: error.message, error };
+}
+
+/**
+ * Set by the local host (local/host), never in Azure: the app runs on the local runtime and may
+ * use the settings below. App Service sets WEBSITE_INSTANCE_ID on every instance, so the marker
+ * copied into a real app's settings by mistake still counts for nothing there.
+ */
+export const LOCAL_RUNTIME_MARKER = "APC_LOCAL_RUNTIME";
+
+export function isLocalRuntime(env: NodeJS.ProcessEnv): boolean {
+  return env[LOCAL_RUNTIME_MARKER] === "1" && !env.WEBSITE_INSTANCE_ID;
+}
+
+const plainHttp = (value: string) => /^http:/i.test(value.trim());
+
+/** Settings that only make sense against local emulators, and why each is unsafe in Azure. */
+const LOCAL_ONLY: ReadonlyArray<{ setting: string; applies(value: string): boolean; why: string }> =
+  [
+    {
+      setting: "AZURE_CREDENTIAL",
+      applies: (value) => value.trim().toLowerCase() === "local",
+      why: "'local' is the static token of the local ARM emulator; in Azure the app signs in with its managed identity (leave it unset or 'default')",
+    },
+    {
+      setting: "CAPTURE_STORAGE_CONNECTION_STRING",
+      applies: (value) => /AccountKey=|SharedAccessSignature=|UseDevelopmentStorage=/i.test(value),
+      why: "a connection string with an account key or SAS (or Azurite's) is for the local runtime; in Azure blobs are read with the managed identity, so remove the setting",
+    },
+    {
+      setting: "AZURE_ARM_ENDPOINT",
+      applies: plainHttp,
+      why: "ARM over plain http would expose the access token; use https",
+    },
+    {
+      setting: "ENTRA_JWKS_URL",
+      applies: plainHttp,
+      why: "signing keys fetched over plain http could be swapped in transit; use https",
+    },
+  ];
+
+/** The first local-only setting present outside the local runtime, as a refusal. */
+function localOnlyRefusal(env: NodeJS.ProcessEnv): SettingsRead<never> | undefined {
+  if (isLocalRuntime(env)) return undefined;
+  for (const rule of LOCAL_ONLY) {
+    const value = env[rule.setting];
+    if (value && rule.applies(value))
+      return refused(rule.setting, `refused outside the local runtime: ${rule.why}`);
+  }
+  return undefined;
+}
 
 /** The portal (and local.settings.json) leave unused settings as empty strings: those mean "not set". */
 function read<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): SettingsRead<T> {
+  const localOnly = localOnlyRefusal(env);
+  if (localOnly) return localOnly;
   const parsed = schema.safeParse(
     Object.fromEntries(
       Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""),
@@ -79,10 +176,7 @@ function read<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): SettingsRead<T> 
   );
   if (parsed.success) return { ok: true, value: parsed.data };
   const issue = parsed.error.issues[0];
-  return {
-    ok: false,
-    message: `app setting ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}`,
-  };
+  return refused(issue?.path.join(".") || "?", issue?.message ?? "invalid");
 }
 
 export function readWebhookSettings(
@@ -97,6 +191,11 @@ export function captureDefaults(settings: WebhookSettings): CaptureDefaults {
     totalBytesPerSession: settings.CAPTURE_TOTAL_BYTES,
     bytesToCapturePerPacket: settings.CAPTURE_BYTES_PER_PACKET,
     storageAccountId: settings.CAPTURE_STORAGE_ACCOUNT_ID,
+    caps: {
+      maxTimeLimitSeconds: settings.CAPTURE_MAX_TIME_LIMIT_SECONDS,
+      maxTotalBytes: settings.CAPTURE_MAX_TOTAL_BYTES,
+      alertFiltersAllowed: settings.CAPTURE_ALLOW_ALERT_FILTERS,
+    },
   };
 }
 
@@ -109,6 +208,10 @@ const authSchema = z.object({
   /** Defaults to the tenant's v2.0 discovery keys; tests point it at a local JWKS. */
   ENTRA_JWKS_URL: z.url().optional(),
   ENTRA_REQUIRED_ROLE: z.string().default("ActionGroupsSecureWebhook"),
+  /** Token clients (`azp`/`appid`) accepted; Azure Monitor's action groups (AZNS AAD Webhook) unless set. */
+  ENTRA_ALLOWED_CLIENT_APP_IDS: list.transform((ids) =>
+    ids.length > 0 ? ids : [AZURE_MONITOR_ACTION_GROUPS_APP_ID],
+  ),
 });
 
 export type WebhookAuthSettings = z.infer<typeof authSchema>;
@@ -122,13 +225,38 @@ export function readWebhookAuthSettings(
     result.value.WEBHOOK_AUTH_MODE !== "key" &&
     (!result.value.ENTRA_TENANT_ID || result.value.ENTRA_AUDIENCES.length === 0)
   ) {
-    return {
-      ok: false,
-      message:
-        "app settings ENTRA_TENANT_ID and ENTRA_AUDIENCES: required when WEBHOOK_AUTH_MODE is entra or both",
-    };
+    return refused(
+      "ENTRA_TENANT_ID",
+      "required, with ENTRA_AUDIENCES, when WEBHOOK_AUTH_MODE is entra or both",
+    );
   }
   return result;
+}
+
+const opsAuthSchema = z.object({
+  /** The Entra app role a person needs for the ops page (assign it in the app registration). */
+  OPS_APP_ROLE: z.string().default("CaptureOps"),
+  /** Set to `True` by App Service when App Service Authentication is on; never set it by hand. */
+  WEBSITE_AUTH_ENABLED: z
+    .string()
+    .optional()
+    .transform((v) => v?.toLowerCase() === "true"),
+});
+
+/** What the ops page's sign-in check needs (see lib/ops/principal.ts). */
+export function readOpsAuthSettings(
+  env: NodeJS.ProcessEnv = process.env,
+): SettingsRead<{ requiredRole: string; easyAuthEnabled: boolean }> {
+  const result = read(opsAuthSchema, env);
+  return result.ok
+    ? {
+        ok: true,
+        value: {
+          requiredRole: result.value.OPS_APP_ROLE,
+          easyAuthEnabled: result.value.WEBSITE_AUTH_ENABLED,
+        },
+      }
+    : result;
 }
 
 const activitySchema = z.object({
@@ -161,10 +289,7 @@ export function readActivitySettings(
 ): SettingsRead<ActivitySettings> {
   const result = read(activitySchema, env);
   if (result.ok && result.value.AZURE_CREDENTIAL === "local" && !result.value.AZURE_LOCAL_TOKEN) {
-    return {
-      ok: false,
-      message: "app setting AZURE_LOCAL_TOKEN: required when AZURE_CREDENTIAL is local",
-    };
+    return refused("AZURE_LOCAL_TOKEN", "required when AZURE_CREDENTIAL is local");
   }
   return result;
 }

@@ -8,7 +8,7 @@
  *   - a direct request with the Microsoft article's fields, for manual use
  */
 import { z } from "zod";
-import { parseCaptureTarget } from "./armId";
+import { armSegmentProblem, parseCaptureTarget, type ArmSegment } from "./armId";
 import type { AlertInfo, CaptureTarget, WatcherRef } from "./types";
 
 export type AlertParseResult =
@@ -16,11 +16,10 @@ export type AlertParseResult =
       kind: "capture";
       target: CaptureTarget;
       alert: AlertInfo;
-      /** Capture overrides, keyed as DESIGN.md names them (captureTimeLimitSeconds, …). */
+      /** Capture overrides, keyed as docs/design.md names them (captureTimeLimitSeconds, …). */
       overrides: Record<string, unknown>;
-      /** Direct requests may name their watcher and capture; alerts leave both to discovery. */
+      /** Only a direct request may name its watcher (the webhook checks it against the scopes); alerts leave it to discovery. */
       watcher?: WatcherRef;
-      captureName?: string;
     }
   | { kind: "ignored"; reason: string }
   | { kind: "rejected"; status: 400 | 422; message: string };
@@ -202,6 +201,8 @@ function parseDirect(record: unknown): AlertParseResult {
   const parsed = directSchema.safeParse(record);
   if (!parsed.success) return malformed("direct request", parsed.error);
   const direct = parsed.data;
+  const problem = directNameProblem(direct);
+  if (problem) return { kind: "rejected", status: 422, message: problem };
   const target = parseCaptureTarget(direct.targetVM);
   if (!target) {
     return {
@@ -213,6 +214,14 @@ function parseDirect(record: unknown): AlertParseResult {
   const overrides: Record<string, unknown> = {};
   if (direct.storageID !== undefined) overrides.captureStorageAccountId = direct.storageID;
   if (direct.timeLimit !== undefined) overrides.captureTimeLimitSeconds = direct.timeLimit;
+  if (!direct.networkWatcherName !== !direct.networkWatcherResourceGroup) {
+    return {
+      kind: "rejected",
+      status: 422,
+      message:
+        "networkWatcherName and networkWatcherResourceGroup name one watcher: give both or neither",
+    };
+  }
   const watcher =
     direct.networkWatcherName && direct.networkWatcherResourceGroup
       ? {
@@ -221,14 +230,33 @@ function parseDirect(record: unknown): AlertParseResult {
           name: direct.networkWatcherName,
         }
       : undefined;
+  // packetCaptureName is checked but not used: the capture is always named after its target
+  // (naming.ts), which is what lets a retry, an alert and a re-run adopt the same capture.
   return {
     kind: "capture",
     target,
     alert: { schema: "direct", ruleName: "direct request" },
     overrides,
     watcher,
-    captureName: direct.packetCaptureName,
   };
+}
+
+const DIRECT_SEGMENTS: Array<[field: keyof z.infer<typeof directSchema>, segment: ArmSegment]> = [
+  ["subscriptionId", "subscription"],
+  ["networkWatcherResourceGroup", "resourceGroup"],
+  ["networkWatcherName", "networkWatcher"],
+  ["packetCaptureName", "packetCapture"],
+];
+
+/** Every name a direct request gives goes into an ARM URL: each must be a valid Azure name. */
+function directNameProblem(direct: z.infer<typeof directSchema>): string | undefined {
+  for (const [field, segment] of DIRECT_SEGMENTS) {
+    const value = direct[field];
+    if (typeof value !== "string") continue;
+    const problem = armSegmentProblem(segment, value);
+    if (problem) return `${field}: ${problem}`;
+  }
+  return undefined;
 }
 
 /** Log alerts may name the VM in a dimension (e.g. `_ResourceId`) rather than in the targets. */

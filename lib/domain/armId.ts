@@ -3,7 +3,44 @@
  * (`resourcegroups` vs `resourceGroups`, `microsoft.compute` vs `Microsoft.Compute`), so
  * matching is case-insensitive while the caller's spelling is kept for display and for ARM.
  */
-import type { CaptureTarget, TargetKind } from "./types";
+import type { CaptureTarget, TargetKind, WatcherRef } from "./types";
+
+/** Azure's length limits for the name segments we accept (Azure naming rules per resource type). */
+export const ARM_NAME_LIMITS = {
+  subscription: 36,
+  resourceGroup: 90,
+  virtualMachine: 64,
+  networkWatcher: 80,
+  packetCapture: 80,
+} as const;
+
+export type ArmSegment = keyof typeof ARM_NAME_LIMITS;
+
+/**
+ * Per segment, the characters Azure allows (a subscription is a GUID; resource groups take
+ * letters, digits, `_().-`; VMs and scale sets anything but spaces, control characters and
+ * `~!@#$%^&*()=+[]{}\|;:'",<>/?`; network resources alphanumerics, `_.-`, starting alphanumeric,
+ * ending alphanumeric or `_`). Every rule refuses `.`, `..`, `%` and control characters, so no
+ * name can become a dot-segment or an escape in an ARM URL.
+ */
+const SEGMENT_PATTERNS: Record<ArmSegment, RegExp> = {
+  subscription: /^[0-9A-Za-z-]+$/,
+  resourceGroup: /^[\p{L}\p{N}_().-]*[\p{L}\p{N}_()-]$/u,
+  virtualMachine:
+    /^[^\s\p{Cc}~!@#$%^&*()=+[\]{}\\|;:'",<>/?_][^\s\p{Cc}~!@#$%^&*()=+[\]{}\\|;:'",<>/?]*(?<![.-])$/u,
+  networkWatcher: /^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/,
+  packetCapture: /^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/,
+};
+
+/** Why `value` is not a valid name for the segment, or undefined when it is. Length first: patterns only ever see bounded input. */
+export function armSegmentProblem(segment: ArmSegment, value: string): string | undefined {
+  const limit = ARM_NAME_LIMITS[segment];
+  if (value.length === 0 || value.length > limit)
+    return `must be 1-${limit} characters (got ${value.length})`;
+  return SEGMENT_PATTERNS[segment].test(value)
+    ? undefined
+    : `${JSON.stringify(value)} is not a valid Azure ${segment} name`;
+}
 
 const TARGET_PATTERN =
   /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.compute\/(virtualmachines|virtualmachinescalesets)\/([^/]+)\/?$/i;
@@ -22,8 +59,14 @@ export function parseCaptureTarget(resourceId: string): CaptureTarget | undefine
     string,
     string,
   ];
+  if (
+    armSegmentProblem("subscription", subscriptionId) ||
+    armSegmentProblem("resourceGroup", resourceGroup) ||
+    armSegmentProblem("virtualMachine", name)
+  )
+    return undefined;
   const kind: TargetKind =
-    type.toLowerCase() === "virtualmachines" ? "virtualMachine" : "virtualMachineScaleSet";
+    foldCase(type) === "virtualmachines" ? "virtualMachine" : "virtualMachineScaleSet";
   return {
     resourceId: resourceId.trim().replace(/\/$/, ""),
     subscriptionId,
@@ -49,17 +92,36 @@ export function parseStorageAccountId(resourceId: string): StorageAccountRef | u
     string,
     string,
   ];
+  if (armSegmentProblem("subscription", subscriptionId)) return undefined;
+  if (armSegmentProblem("resourceGroup", resourceGroup)) return undefined;
   return { resourceId: resourceId.trim().replace(/\/$/, ""), subscriptionId, resourceGroup, name };
+}
+
+/**
+ * Ordinal case-insensitive comparison folds ASCII letters only, as Azure compares ARM IDs.
+ * `toLowerCase()` would also fold non-ASCII letters onto ASCII ones (the Kelvin sign U+212A
+ * becomes `k`), letting a look-alike ID pass a scope check that ARM itself would not match.
+ */
+export function foldCase(text: string): string {
+  let out = "";
+  for (const char of text) out += char >= "A" && char <= "Z" ? char.toLowerCase() : char;
+  return out;
 }
 
 /** ARM IDs compare case-insensitively; this is the one canonical form used for keys and hashes. */
 export function canonicalId(resourceId: string): string {
-  return resourceId.trim().replace(/\/$/, "").toLowerCase();
+  const trimmed = resourceId.trim();
+  return foldCase(trimmed.endsWith("/") ? trimmed.slice(0, -1) : trimmed);
 }
 
-/** True when `resourceId` lies within `scope` (a subscription or resource-group ID), ignoring case. */
+/** True when `resourceId` lies within `scope` (a subscription or resource-group ID), ignoring ASCII case. */
 export function isWithinScope(resourceId: string, scope: string): boolean {
   const id = canonicalId(resourceId);
   const prefix = canonicalId(scope);
   return id === prefix || id.startsWith(`${prefix}/`);
+}
+
+/** A Network Watcher's ARM ID, for scope checks on a watcher a request names. */
+export function watcherResourceId(watcher: WatcherRef): string {
+  return `/subscriptions/${watcher.subscriptionId}/resourceGroups/${watcher.resourceGroup}/providers/Microsoft.Network/networkWatchers/${watcher.name}`;
 }

@@ -30,15 +30,33 @@ export const BUILT_IN_DEFAULTS = {
   bytesToCapturePerPacket: 0,
 } as const;
 
+/**
+ * What this app lets an alert ask for, below Network Watcher's own limits: whoever can create an
+ * alert rule must not be able to hold a VM's one capture slot for hours with a filter matching
+ * nothing (every later alert for that VM is deduplicated against it).
+ */
+export interface CaptureCaps {
+  maxTimeLimitSeconds: number;
+  maxTotalBytes: number;
+  /** false: an alert's captureFilters is refused; the app's defaults (no filter) stand. */
+  alertFiltersAllowed: boolean;
+}
+
 export interface CaptureDefaults {
   timeLimitInSeconds: number;
   totalBytesPerSession: number;
   bytesToCapturePerPacket: number;
   storageAccountId?: string;
+  caps?: CaptureCaps;
 }
 
 export type SettingsResult =
-  { ok: true; settings: CaptureSettings } | { ok: false; key: string; message: string };
+  | { ok: true; settings: CaptureSettings }
+  /**
+   * `setting`: the app setting to blame — unset (a misconfiguration) or, with `cap`, the cap
+   * the alert's value is over.
+   */
+  | { ok: false; key: string; message: string; setting?: string; cap?: number | boolean };
 
 /** A whole number in range, as a number or the string Azure Monitor sends. */
 export function integerIn(range: { min: number; max: number }) {
@@ -49,6 +67,13 @@ export function integerIn(range: { min: number; max: number }) {
     ])
     .pipe(z.number().int("must be a whole number").min(range.min).max(range.max));
 }
+
+/** Built once: constructing zod schemas costs milliseconds, and a storm is a thousand alerts. */
+const VALUE_SCHEMAS = {
+  timeLimit: integerIn(LIMITS.timeLimitInSeconds),
+  totalBytes: integerIn(LIMITS.totalBytesPerSession),
+  bytesPerPacket: integerIn(LIMITS.bytesToCapturePerPacket),
+};
 
 const filtersValue = z
   .union([z.string().max(64 * 1024), z.array(z.unknown())])
@@ -85,12 +110,66 @@ export function readOverride<T>(
   fallback: T,
 ): { ok: true; value: T } | { ok: false; key: string; message: string } {
   const raw = lookup(overrides, key);
-  if (raw === undefined || raw === null || raw === "") return { ok: true, value: fallback };
+  if (isEmpty(raw)) return { ok: true, value: fallback };
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
   const issue = parsed.error.issues[0];
   const where = issue && issue.path.length ? ` (at ${issue.path.join(".")})` : "";
   return { ok: false, key, message: `${key}: ${issue?.message ?? "invalid value"}${where}` };
+}
+
+/** An alert-supplied value over this app's cap: 422 naming the key, the cap and its setting. */
+function overCap(
+  overrides: Record<string, unknown>,
+  key: string,
+  value: number,
+  cap: number,
+  setting: string,
+): SettingsResult | undefined {
+  if (isEmpty(lookup(overrides, key)) || value <= cap) return undefined;
+  return {
+    ok: false,
+    key,
+    setting,
+    cap,
+    message: `${key}: ${value} is over this app's cap of ${cap} (app setting ${setting})`,
+  };
+}
+
+function isEmpty(raw: unknown): boolean {
+  return raw === undefined || raw === null || raw === "";
+}
+
+function capsProblem(
+  overrides: Record<string, unknown>,
+  settings: CaptureSettings,
+  caps: CaptureCaps,
+): SettingsResult | undefined {
+  if (!caps.alertFiltersAllowed && !isEmpty(lookup(overrides, OVERRIDE_KEYS.filters))) {
+    return {
+      ok: false,
+      key: OVERRIDE_KEYS.filters,
+      setting: "CAPTURE_ALLOW_ALERT_FILTERS",
+      cap: false,
+      message: `${OVERRIDE_KEYS.filters}: this app does not let alerts choose capture filters (app setting CAPTURE_ALLOW_ALERT_FILTERS=false)`,
+    };
+  }
+  return (
+    overCap(
+      overrides,
+      OVERRIDE_KEYS.timeLimit,
+      settings.timeLimitInSeconds,
+      caps.maxTimeLimitSeconds,
+      "CAPTURE_MAX_TIME_LIMIT_SECONDS",
+    ) ??
+    overCap(
+      overrides,
+      OVERRIDE_KEYS.totalBytes,
+      settings.totalBytesPerSession,
+      caps.maxTotalBytes,
+      "CAPTURE_MAX_TOTAL_BYTES",
+    )
+  );
 }
 
 export function resolveCaptureSettings(
@@ -100,21 +179,21 @@ export function resolveCaptureSettings(
   const timeLimit = readOverride(
     overrides,
     OVERRIDE_KEYS.timeLimit,
-    integerIn(LIMITS.timeLimitInSeconds),
+    VALUE_SCHEMAS.timeLimit,
     defaults.timeLimitInSeconds,
   );
   if (!timeLimit.ok) return timeLimit;
   const totalBytes = readOverride(
     overrides,
     OVERRIDE_KEYS.totalBytes,
-    integerIn(LIMITS.totalBytesPerSession),
+    VALUE_SCHEMAS.totalBytes,
     defaults.totalBytesPerSession,
   );
   if (!totalBytes.ok) return totalBytes;
   const perPacket = readOverride(
     overrides,
     OVERRIDE_KEYS.bytesPerPacket,
-    integerIn(LIMITS.bytesToCapturePerPacket),
+    VALUE_SCHEMAS.bytesPerPacket,
     defaults.bytesToCapturePerPacket,
   );
   if (!perPacket.ok) return perPacket;
@@ -131,17 +210,18 @@ export function resolveCaptureSettings(
     return {
       ok: false,
       key: OVERRIDE_KEYS.storageAccount,
+      setting: "CAPTURE_STORAGE_ACCOUNT_ID",
       message: `${OVERRIDE_KEYS.storageAccount}: no storage account for the capture; set the app setting CAPTURE_STORAGE_ACCOUNT_ID or the alert rule's custom property`,
     };
   }
-  return {
-    ok: true,
-    settings: {
-      timeLimitInSeconds: timeLimit.value,
-      totalBytesPerSession: totalBytes.value,
-      bytesToCapturePerPacket: perPacket.value,
-      filters: filters.value,
-      storageAccountId: storage.value,
-    },
+  const settings: CaptureSettings = {
+    timeLimitInSeconds: timeLimit.value,
+    totalBytesPerSession: totalBytes.value,
+    bytesToCapturePerPacket: perPacket.value,
+    filters: filters.value,
+    storageAccountId: storage.value,
   };
+  return (
+    (defaults.caps && capsProblem(overrides, settings, defaults.caps)) ?? { ok: true, settings }
+  );
 }

@@ -3,22 +3,35 @@
  * retry, a second alert and a re-run all land on the same orchestration and the same capture.
  */
 import { createHash } from "node:crypto";
-import { canonicalId } from "./armId";
+import { ARM_NAME_LIMITS, canonicalId } from "./armId";
 import type { CaptureTarget } from "./types";
 
 function shortHash(target: CaptureTarget): string {
   return createHash("sha256").update(canonicalId(target.resourceId)).digest("hex").slice(0, 10);
 }
 
-/** A readable VM name keeps the ID recognisable in lists; the hash keeps it unique across resource groups. */
+/**
+ * A readable VM name keeps the ID recognisable in lists; the hash keeps it unique across resource
+ * groups. One linear pass, no regex: a trim like `/^-+|-+$/` backtracks quadratically over a long
+ * run of dashes, and the name comes from an untrusted alert. The name is clipped to Azure's VM
+ * name limit first, so nothing longer is ever walked.
+ */
 function readableName(target: CaptureTarget, maxLength: number): string {
-  return (
-    target.name
-      .toLowerCase()
-      .replace(/[^a-z0-9-]+/g, "-")
-      .replace(/^-+|-+$/g, "")
-      .slice(0, maxLength) || "vm"
-  );
+  let mapped = "";
+  let inRun = false;
+  for (const char of target.name.slice(0, ARM_NAME_LIMITS.virtualMachine)) {
+    const lower = char >= "A" && char <= "Z" ? char.toLowerCase() : char;
+    const kept = (lower >= "a" && lower <= "z") || (lower >= "0" && lower <= "9") || lower === "-";
+    // Each run of other characters becomes one dash; `-` itself is kept as typed.
+    if (kept) mapped += lower;
+    else if (!inRun) mapped += "-";
+    inRun = !kept;
+  }
+  let start = 0;
+  let end = mapped.length;
+  while (start < end && mapped[start] === "-") start++;
+  while (end > start && mapped[end - 1] === "-") end--;
+  return mapped.slice(start, end).slice(0, maxLength) || "vm";
 }
 
 /** Durable instance ID: one orchestration per target at a time. */

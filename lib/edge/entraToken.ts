@@ -3,16 +3,34 @@
  * token issued to the AZNS AAD Webhook service principal for our app registration. We accept it
  * only if jose verifies the signature against the tenant's JWKS (RS256 only, so `alg: none` and
  * HMAC confusion cannot pass), the issuer is the tenant's (v1 or v2 form), the audience is our
- * app (ID or identifier URI), it is within its lifetime (small skew), and it carries the
- * `ActionGroupsSecureWebhook` app role.
+ * app (ID or identifier URI), it is within its lifetime (small skew), it carries the
+ * `ActionGroupsSecureWebhook` app role, and it was issued to Azure Monitor's action groups: its
+ * client (`azp` in v2 tokens, `appid` in v1) is the AZNS AAD Webhook application, whose ID
+ * Microsoft's secure-webhook script gives as 461e8683-5575-4561-ac7f-899cc907d62a. A role
+ * assigned by mistake to another client of the tenant does not open the webhook to it.
  */
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from "jose";
+import type { JWTPayload, createRemoteJWKSet } from "jose";
+
+/**
+ * jose v6 is ESM-only and this build is CommonJS. A static import compiles to `require("jose")`,
+ * which throws ERR_REQUIRE_ESM wherever Node's require(esm) is off (Node 22 before 22.12, or run
+ * with --no-experimental-require-module), and the Functions worker then fails to load this module
+ * and every function registered after it. `import()` loads ESM from CommonJS on every Node 22, and
+ * only when a secure-webhook request first arrives; jose stays on its maintained major.
+ */
+type Jose = typeof import("jose");
+let josePromise: Promise<Jose> | undefined;
+function jose(): Promise<Jose> {
+  return (josePromise ??= import("jose"));
+}
 
 export interface EntraSettings {
   tenantId: string;
   audiences: string[];
   jwksUrl: string;
   requiredRole: string;
+  /** Client application IDs (`azp`/`appid`) allowed to call; Azure Monitor's by default. */
+  allowedClientAppIds: string[];
   clockToleranceSeconds: number;
 }
 
@@ -33,9 +51,9 @@ export function defaultJwksUrl(tenantId: string): string {
 const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
 /** One key set per URL for the process: jose caches keys and refetches on an unknown `kid`. */
-function keySet(url: string): ReturnType<typeof createRemoteJWKSet> {
+function keySet(lib: Jose, url: string): ReturnType<typeof createRemoteJWKSet> {
   let set = keySets.get(url);
-  if (!set) keySets.set(url, (set = createRemoteJWKSet(new URL(url))));
+  if (!set) keySets.set(url, (set = lib.createRemoteJWKSet(new URL(url))));
   return set;
 }
 
@@ -48,8 +66,9 @@ export async function checkEntraToken(
   );
   if (!match)
     return { ok: false, status: 401, message: "a Microsoft Entra ID bearer token is required" };
+  const lib = await jose();
   try {
-    const { payload } = await jwtVerify(match[1]!, keySet(settings.jwksUrl), {
+    const { payload } = await lib.jwtVerify(match[1]!, keySet(lib, settings.jwksUrl), {
       algorithms: ["RS256"],
       issuer: issuersFor(settings.tenantId),
       audience: settings.audiences,
@@ -64,13 +83,25 @@ export async function checkEntraToken(
         message: `the token lacks the ${settings.requiredRole} app role`,
       };
     }
+    const client = typeof payload.azp === "string" ? payload.azp : payload.appid;
+    if (
+      typeof client !== "string" ||
+      !settings.allowedClientAppIds.some((id) => id.toLowerCase() === client.toLowerCase())
+    ) {
+      return {
+        ok: false,
+        status: 403,
+        message:
+          "the token was not issued to Azure Monitor's action groups (its azp/appid is not in ENTRA_ALLOWED_CLIENT_APP_IDS)",
+      };
+    }
     return { ok: true, claims: payload };
   } catch (error) {
-    return { ok: false, status: 401, message: `invalid token: ${describe(error)}` };
+    return { ok: false, status: 401, message: `invalid token: ${describe(lib.errors, error)}` };
   }
 }
 
-function describe(error: unknown): string {
+function describe(errors: Jose["errors"], error: unknown): string {
   if (error instanceof errors.JWTExpired) return "expired";
   if (error instanceof errors.JWTClaimValidationFailed) return `${error.claim} claim rejected`;
   if (error instanceof errors.JOSEAlgNotAllowed) return "algorithm not allowed";

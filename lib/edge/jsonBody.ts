@@ -2,6 +2,8 @@
  * Reads an untrusted JSON body with the limits Azure Monitor itself keeps to: a payload over
  * 256 KB cannot be a real alert, and nothing a real alert contains nests 32 levels deep or
  * carries prototype-shaped keys. Every refusal is a 4xx with a reason, never an exception.
+ * The body is read as a stream with a byte counter and abandoned at the limit, so a huge
+ * chunked POST costs at most the limit plus one chunk of memory, not the whole body.
  */
 import type { HttpRequest } from "@azure/functions";
 
@@ -16,10 +18,10 @@ const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 export type BodyResult =
   { ok: true; value: unknown } | { ok: false; status: 400 | 413 | 415; message: string };
 
-export async function readJsonBody(
-  request: HttpRequest,
-  limits = BODY_LIMITS,
-): Promise<BodyResult> {
+/** What is read of a request: HttpRequest, or anything shaped like the Fetch API's Request. */
+export type BodySource = Pick<HttpRequest, "headers" | "body">;
+
+export async function readJsonBody(request: BodySource, limits = BODY_LIMITS): Promise<BodyResult> {
   const contentType = request.headers.get("content-type");
   if (contentType && !/^application\/(?:[\w.+-]+\+)?json\b|^text\/plain\b/i.test(contentType)) {
     return {
@@ -30,8 +32,8 @@ export async function readJsonBody(
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limits.maxBytes) return tooLarge(limits.maxBytes);
-  const bytes = Buffer.from(await request.arrayBuffer());
-  if (bytes.byteLength > limits.maxBytes) return tooLarge(limits.maxBytes);
+  const bytes = await readAtMost(request.body, limits.maxBytes);
+  if (bytes === "tooLarge") return tooLarge(limits.maxBytes);
   if (bytes.byteLength === 0)
     return { ok: false, status: 400, message: "the body is empty; expected an alert JSON object" };
   let value: unknown;
@@ -46,6 +48,28 @@ export async function readJsonBody(
   }
   const problem = shapeProblem(value, limits);
   return problem ? { ok: false, status: 400, message: problem } : { ok: true, value };
+}
+
+/** The body's bytes, or "tooLarge" as soon as more than `maxBytes` arrived (the rest is never read). */
+async function readAtMost(
+  body: ReadableStream<unknown> | null,
+  maxBytes: number,
+): Promise<Buffer | "tooLarge"> {
+  if (!body) return Buffer.alloc(0);
+  const reader = body.getReader();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks, size);
+    const chunk = typeof value === "string" ? Buffer.from(value) : Buffer.from(value as Uint8Array);
+    size += chunk.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      return "tooLarge";
+    }
+    chunks.push(chunk);
+  }
 }
 
 function tooLarge(maxBytes: number): BodyResult {

@@ -3,6 +3,7 @@
  * envelope Workflows and incoming webhooks accept. Slack: Block Kit within its documented limits
  * (header ≤ 150 chars, section text ≤ 3000, ≤ 10 fields of ≤ 2000, ≤ 50 blocks).
  */
+import { clip, slackEscape, teamsEscape } from "./channelText";
 import { facts, type Notification } from "./notification";
 
 const TEAMS_COLOR: Record<Notification["tone"], string> = {
@@ -11,49 +12,54 @@ const TEAMS_COLOR: Record<Notification["tone"], string> = {
   error: "Attention",
 };
 
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
 function links(n: Notification): Array<{ title: string; url: string }> {
   const result: Array<{ title: string; url: string }> = [];
   if (n.capture.downloadUrl) result.push({ title: "Download .cap", url: n.capture.downloadUrl });
   // A frozen ring: one link per kept file (oldest first; Slack takes 25 buttons) and the combined summary.
   n.ring?.files.slice(0, 20).forEach((f, i) => {
-    if (f.downloadUrl) result.push({ title: `Ring file ${i + 1} (${f.from})`, url: f.downloadUrl });
+    if (f.downloadUrl)
+      result.push({ title: `Ring file ${i + 1} (${clip(f.from, 40)})`, url: f.downloadUrl });
   });
   if (n.ring?.summaryUrl) result.push({ title: "Before/after summary", url: n.ring.summaryUrl });
+  if (n.reportUrl) result.push({ title: "Capture report", url: n.reportUrl });
   if (n.statusUrl) result.push({ title: "Orchestration status", url: n.statusUrl });
   return result;
 }
 
+/**
+ * Every value derived from the alert or the capture is Markdown-escaped: TextBlocks and FactSet
+ * values render links and emphasis. Lengths are already bounded by buildNotification.
+ */
 export function teamsMessage(n: Notification): Record<string, unknown> {
   const body: Array<Record<string, unknown>> = [
     {
       type: "TextBlock",
-      text: n.title,
+      text: teamsEscape(n.title),
       weight: "Bolder",
       size: "Medium",
       color: TEAMS_COLOR[n.tone],
       wrap: true,
     },
-    { type: "FactSet", facts: facts(n).map(([title, value]) => ({ title, value })) },
+    {
+      type: "FactSet",
+      facts: facts(n).map(([title, value]) => ({ title, value: teamsEscape(value) })),
+    },
   ];
   if (n.highlights.length) {
     body.push({ type: "TextBlock", text: "Triage", weight: "Bolder", wrap: true });
     body.push({
       type: "TextBlock",
-      text: n.highlights.map((h) => `- ${h}`).join("\n"),
+      text: n.highlights.map((h) => `- ${teamsEscape(h)}`).join("\n"),
       wrap: true,
       fontType: "Monospace",
     });
   }
   if (n.summaryNote)
-    body.push({ type: "TextBlock", text: n.summaryNote, isSubtle: true, wrap: true });
+    body.push({ type: "TextBlock", text: teamsEscape(n.summaryNote), isSubtle: true, wrap: true });
   if (n.rerun)
     body.push({
       type: "TextBlock",
-      text: `Re-run: \`${n.rerun.cli}\``,
+      text: `Re-run: ${teamsEscape(n.rerun.cli)}`,
       wrap: true,
       fontType: "Monospace",
     });
@@ -75,6 +81,10 @@ export function teamsMessage(n: Notification): Record<string, unknown> {
   };
 }
 
+/**
+ * Alert-derived values are escaped (`&`, `<`, `>`) wherever Slack parses mrkdwn, the fallback `text`
+ * included: Slack turns `<!channel>` there into a mention and `<url|label>` into a disguised link.
+ */
 export function slackMessage(n: Notification): Record<string, unknown> {
   const blocks: Array<Record<string, unknown>> = [
     { type: "header", text: { type: "plain_text", text: clip(n.title, 150), emoji: true } },
@@ -82,7 +92,10 @@ export function slackMessage(n: Notification): Record<string, unknown> {
       type: "section",
       fields: facts(n)
         .slice(0, 10)
-        .map(([title, value]) => ({ type: "mrkdwn", text: clip(`*${title}*\n${value}`, 2000) })),
+        .map(([title, value]) => ({
+          type: "mrkdwn",
+          text: clip(`*${title}*\n${slackEscape(value)}`, 2000),
+        })),
     },
   ];
   if (n.highlights.length)
@@ -90,13 +103,20 @@ export function slackMessage(n: Notification): Record<string, unknown> {
       type: "section",
       text: {
         type: "mrkdwn",
-        text: clip(`*Triage*\n\`\`\`${n.highlights.join("\n")}\`\`\``, 3000),
+        // A backtick run in a highlight would close the code block early; an apostrophe reads the same.
+        text: clip(
+          `*Triage*\n\`\`\`${slackEscape(n.highlights.join("\n").replace(/`/g, "'"))}\`\`\``,
+          3000,
+        ),
       },
     });
   if (n.rerun)
     blocks.push({
       type: "section",
-      text: { type: "mrkdwn", text: clip(`*Re-run*: \`${n.rerun.cli}\``, 3000) },
+      text: {
+        type: "mrkdwn",
+        text: clip(`*Re-run*: \`${slackEscape(n.rerun.cli.replace(/`/g, "'"))}\``, 3000),
+      },
     });
   const buttons = links(n).map((l) => ({
     type: "button",
@@ -105,5 +125,5 @@ export function slackMessage(n: Notification): Record<string, unknown> {
   }));
   if (buttons.length) blocks.push({ type: "actions", elements: buttons });
   // `text` is the fallback Slack shows in notifications and to screen readers.
-  return { text: clip(n.title, 3000), blocks: blocks.slice(0, 50) };
+  return { text: clip(slackEscape(n.title), 3000), blocks: blocks.slice(0, 50) };
 }

@@ -2,7 +2,9 @@
  * What every channel says about a capture, built once from the orchestration's report so the
  * Teams card, the Slack message and the signed JSON never disagree. Pure.
  */
+import { BROWSER_SEGMENT } from "../ops/access";
 import type { CaptureReport } from "../workflow/contracts";
+import { clip, oneLine } from "./channelText";
 
 export const NOTIFICATION_SCHEMA = "alert-packet-capture/notification@1";
 
@@ -30,6 +32,8 @@ export interface Notification {
   failure?: { phase: string; code: string; message: string; action?: string };
   statusUrl?: string;
   ring?: RingNotice;
+  /** The HTML capture report on the ops API (the admin key is added by whoever opens it), once summarised. */
+  reportUrl?: string;
   /** Failed captures: the exact commands that re-run this instance. */
   rerun?: { cli: string; http: string };
 }
@@ -64,6 +68,7 @@ const TITLES: Record<CaptureReport["outcome"], string> = {
   stoppedEarly: "Packet capture ready (stopped at its size limit)",
   cancelled: "Packet capture cancelled — partial file kept",
   overran: "Packet capture stopped after overrunning its time limit",
+  partial: "Packet capture cut short (the capture agent was lost) — partial file kept",
   failed: "Packet capture FAILED",
   frozen: "Flight recorder frozen — the minutes before the alert",
   disarmed: "Flight recorder disarmed",
@@ -79,11 +84,44 @@ const GOOD_OUTCOMES = new Set<CaptureReport["outcome"]>([
   "sessionEnded",
 ]);
 
+/**
+ * Longest text kept per field. Alert rules, VM names and failure messages are outside our control
+ * (a 60 KB rule name made a 181 KB Teams card, which Teams refuses without telling anyone); with
+ * these caps every channel's message stays far below its limit (Teams ~28 KB, Slack 40 000 chars).
+ */
+const MAX = {
+  name: 128,
+  rule: 256,
+  resourceId: 512,
+  url: 2048,
+  status: 64,
+  failure: 1000,
+  highlight: 300,
+  highlights: 12,
+} as const;
+
+/** Azure Monitor severities; anything else is dropped rather than shown as if it were one. */
+const SEVERITY = /^Sev[0-4]$/;
+/** ISO 8601 date-time as Azure Monitor sends it (up to 7 fractional digits), with a zone. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/** One line of at most `max` characters; undefined stays undefined. */
+function field(text: string | undefined, max: number): string | undefined {
+  return text === undefined ? undefined : clip(oneLine(text), max);
+}
+
+function validTime(text: string | undefined): string | undefined {
+  return text !== undefined && ISO_TIME.test(text) && Number.isFinite(Date.parse(text))
+    ? text
+    : undefined;
+}
+
 export function buildNotification(
   report: CaptureReport,
   extras: NotificationExtras = {},
 ): Notification {
   const { target, alert } = report.request;
+  const name = field(target.name, MAX.name)!;
   const durationSeconds = Math.max(
     0,
     Math.round((Date.parse(report.endedAt) - Date.parse(report.startedAt)) / 1000),
@@ -92,36 +130,45 @@ export function buildNotification(
     report.outcome === "failed" ? "error" : GOOD_OUTCOMES.has(report.outcome) ? "good" : "warning";
   return {
     schema: NOTIFICATION_SCHEMA,
-    title: `${TITLES[report.outcome]}: ${target.name}`,
+    title: `${TITLES[report.outcome]}: ${name}`,
     tone,
     instanceId: report.instanceId,
     outcome: report.outcome,
     target: {
-      name: target.name,
-      resourceGroup: target.resourceGroup,
-      subscriptionId: target.subscriptionId,
-      resourceId: target.resourceId,
+      name,
+      resourceGroup: field(target.resourceGroup, MAX.name)!,
+      subscriptionId: field(target.subscriptionId, MAX.name)!,
+      resourceId: field(target.resourceId, MAX.resourceId)!,
     },
     alert: {
-      rule: alert.ruleName,
-      severity: alert.severity,
-      firedAt: alert.firedAt,
-      schema: alert.schema,
+      rule: field(alert.ruleName, MAX.rule),
+      severity:
+        alert.severity !== undefined && SEVERITY.test(alert.severity) ? alert.severity : undefined,
+      firedAt: validTime(alert.firedAt),
+      schema: field(alert.schema, MAX.status)!,
     },
     capture: {
-      name: report.captureName,
-      status: report.status?.status,
-      stopReason: report.status?.stopReason,
+      name: field(report.captureName, MAX.name),
+      status: field(report.status?.status, MAX.status),
+      stopReason: field(report.status?.stopReason, MAX.status),
       durationSeconds,
       sizeBytes: report.blob?.sizeBytes,
-      storagePath: report.blob?.storagePath,
+      storagePath: field(report.blob?.storagePath, MAX.url),
       downloadUrl: extras.downloadUrl,
       downloadExpiresAt: extras.downloadExpiresAt,
     },
-    highlights: report.summary?.highlights ?? [],
-    summaryNote: report.summary?.skippedReason,
-    failure: report.failure,
-    statusUrl: report.request.statusUrl,
+    highlights: (report.summary?.highlights ?? [])
+      .slice(0, MAX.highlights)
+      .map((h) => field(h, MAX.highlight)!),
+    summaryNote: field(report.summary?.skippedReason, MAX.failure),
+    failure: report.failure && {
+      phase: field(report.failure.phase, MAX.status)!,
+      code: field(report.failure.code, MAX.status)!,
+      message: field(report.failure.message, MAX.failure)!,
+      action: field(report.failure.action, MAX.failure),
+    },
+    statusUrl: field(report.request.statusUrl, MAX.url),
+    reportUrl: report.summary?.summaryPath ? opsUrl(report, "report", BROWSER_SEGMENT) : undefined,
     ring: ringNotice(report, extras),
     rerun: report.outcome === "failed" ? rerunCommands(report) : undefined,
   };
@@ -132,29 +179,42 @@ function ringNotice(report: CaptureReport, extras: NotificationExtras): RingNoti
   if (!ring) return undefined;
   const links = extras.ringLinks ?? {};
   return {
-    firedAt: ring.firedAt,
-    window: ring.window,
+    // Same caps and one-line rule as the capture's own fields: file names come from storage.
+    firedAt: validTime(ring.firedAt),
+    window: ring.window && {
+      from: field(ring.window.from, MAX.status)!,
+      to: field(ring.window.to, MAX.status)!,
+    },
     files: (ring.files ?? []).map((f) => ({
-      storagePath: f.url,
+      storagePath: field(f.url, MAX.url)!,
       downloadUrl: links[f.url],
       sizeBytes: f.sizeBytes,
-      from: f.from,
-      to: f.to,
+      from: field(f.from, MAX.status)!,
+      to: field(f.to, MAX.status)!,
     })),
-    summaryPath: ring.summaryPath,
+    summaryPath: field(ring.summaryPath, MAX.url),
     summaryUrl: ring.summaryPath ? links[ring.summaryPath] : undefined,
-    heldFrom: ring.holding?.oldest,
+    heldFrom: field(ring.holding?.oldest, MAX.status),
     heldBytes: ring.holding?.bytes,
   };
 }
 
-function rerunCommands(report: CaptureReport): Notification["rerun"] {
+/**
+ * An ops API route for this instance, on the function app the status URL names: the signed-in
+ * copy (`web`) for links a person clicks, the keyed one for commands a script runs.
+ */
+function opsUrl(report: CaptureReport, action: string, door = ""): string {
   const origin = report.request.statusUrl
     ? new URL(report.request.statusUrl).origin
     : "https://<function-app>.azurewebsites.net";
+  const base = door ? `/api/ops/${door}` : "/api/ops";
+  return `${origin}${base}/captures/${encodeURIComponent(report.instanceId)}/${action}`;
+}
+
+function rerunCommands(report: CaptureReport): Notification["rerun"] {
   return {
     cli: `npm run ops -- rerun ${report.instanceId}`,
-    http: `curl -X POST "${origin}/api/ops/captures/${encodeURIComponent(report.instanceId)}/rerun?code=<admin key>"`,
+    http: `curl -X POST -H "x-functions-key: <admin key>" "${opsUrl(report, "rerun")}"`,
   };
 }
 

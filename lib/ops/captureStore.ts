@@ -1,11 +1,18 @@
 /**
- * What the ops API needs from Durable Functions, as a port bound to the real DurableClient —
- * the only door to the task hub, so the same code runs unchanged in Azure. Tests bind the port
- * to fakes; the end-to-end tests run this binding against the local engine's Durable HTTP API.
+ * What the app needs from Durable Functions, as one port bound to the real DurableClient — the
+ * only door to the task hub, so the same code runs unchanged in Azure. The webhook uses its
+ * status/start/raise (lib/webhook/captureStarter), the ops API the rest. Tests bind
+ * the port to fakes; the end-to-end tests run this binding against the local engine's Durable
+ * HTTP API.
  */
-import type { DurableClient, OrchestrationRuntimeStatus } from "durable-functions";
+import type {
+  DurableClient,
+  HttpManagementPayload,
+  OrchestrationRuntimeStatus,
+} from "durable-functions";
 import type { CaptureRequest } from "../domain/types";
 import { OrchestratorNames } from "../workflow/contracts";
+import type { RecorderRequest } from "../workflow/recorderContracts";
 import type { InstanceStatus } from "./captureView";
 
 export interface InstanceFilter {
@@ -23,16 +30,36 @@ export interface InspectedInstance {
   historyError?: string;
 }
 
+/** An instance as the Durable status API shows it, without history: enough to decide whether it
+ *  is busy and with what capture (its input), and to answer our key-less status route. */
+export interface InstanceSnapshot {
+  name?: string;
+  instanceId?: string;
+  runtimeStatus: string;
+  createdTime?: Date;
+  lastUpdatedTime?: Date;
+  input?: unknown;
+  customStatus?: unknown;
+  output?: unknown;
+}
+
 export interface CaptureStore {
+  /** With input, without history; undefined when no instance with this ID exists. */
+  status(instanceId: string): Promise<InstanceSnapshot | undefined>;
   /** Every instance in the window (the client follows the extension's continuation tokens). */
   list(filter: InstanceFilter): Promise<InstanceStatus[]>;
   /** With input; undefined when there is no such instance. */
   get(instanceId: string): Promise<InstanceStatus | undefined>;
   /** Status with input and output, plus its history. */
   inspect(instanceId: string): Promise<InspectedInstance | undefined>;
-  /** Rejects when the engine refuses (an instance with this ID is Pending or Running). */
+  /** Rejects when the engine refuses (an instance with this ID is Pending or Running) or is unreachable. */
   start(instanceId: string, input: CaptureRequest): Promise<void>;
+  /** Starts a VM's flight recorder (the recorder orchestrator); rejects like `start`. */
+  startRecorder(instanceId: string, input: RecorderRequest): Promise<void>;
+  /** Raises an external event on the instance (a capture's `cancel`, a recorder's `freeze`). */
   raise(instanceId: string, eventName: string, data: unknown): Promise<void>;
+  /** The Durable HTTP API's management URLs, system key included: for admins only. */
+  managementUrls(instanceId: string): HttpManagementPayload;
   /** The status list is required and non-empty: an empty one would mean "any", running instances included. */
   purge(filter: {
     createdTimeFrom: Date;
@@ -96,12 +123,12 @@ function fromListRow(row: unknown): InstanceStatus {
 }
 
 export function durableCaptureStore(client: DurableClient): CaptureStore {
-  const get = async (instanceId: string, withHistory: boolean) => {
+  const get = async (instanceId: string, detail: "input" | "history") => {
     try {
       return await client.getStatus(instanceId, {
         showInput: true,
-        showHistory: withHistory,
-        showHistoryOutput: withHistory,
+        showHistory: detail === "history",
+        showHistoryOutput: detail === "history",
       });
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -109,6 +136,21 @@ export function durableCaptureStore(client: DurableClient): CaptureStore {
     }
   };
   return {
+    async status(instanceId) {
+      const status = await get(instanceId, "input");
+      return (
+        status && {
+          name: status.name,
+          instanceId: status.instanceId,
+          runtimeStatus: String(status.runtimeStatus),
+          createdTime: status.createdTime,
+          lastUpdatedTime: status.lastUpdatedTime,
+          input: status.input,
+          customStatus: status.customStatus,
+          output: status.output,
+        }
+      );
+    },
     async list(filter) {
       const rows = await client.getStatusBy({
         createdTimeFrom: filter.createdTimeFrom,
@@ -117,9 +159,9 @@ export function durableCaptureStore(client: DurableClient): CaptureStore {
       });
       return rows.map(fromListRow);
     },
-    get: (instanceId) => get(instanceId, false),
+    get: (instanceId) => get(instanceId, "input"),
     async inspect(instanceId) {
-      const status = await get(instanceId, true);
+      const status = await get(instanceId, "history");
       if (!status) return undefined;
       const direct = historyOf(status);
       if (direct) return { status, history: direct };
@@ -137,7 +179,11 @@ export function durableCaptureStore(client: DurableClient): CaptureStore {
     async start(instanceId, input) {
       await client.startNew(OrchestratorNames.capture, { instanceId, input });
     },
+    async startRecorder(instanceId, input) {
+      await client.startNew(OrchestratorNames.recorder, { instanceId, input });
+    },
     raise: (instanceId, eventName, data) => client.raiseEvent(instanceId, eventName, data),
+    managementUrls: (instanceId) => client.createHttpManagementPayload(instanceId),
     async purge(filter) {
       const result = await client.purgeInstanceHistoryBy({
         createdTimeFrom: filter.createdTimeFrom,

@@ -6,6 +6,8 @@
  */
 import { z } from "zod";
 import type { CaptureOutcome } from "../workflow/contracts";
+import { statusUrlAt } from "../domain/statusUrl";
+import { BROWSER_SEGMENT } from "./access";
 import { clip } from "./timeWindow";
 
 /** What the ops code needs from a DurableOrchestrationStatus (which satisfies it structurally). */
@@ -48,9 +50,11 @@ export interface CaptureLinks {
   /** Blob URLs as Network Watcher and the summary activity reported them (need storage access). */
   capture?: string;
   summary?: string;
-  /** Ops API routes that redirect to a short-lived read-only link (need the admin key). */
+  /** Ops API routes that redirect to a short-lived read-only link (admin key, or a signed-in session under `/ops/web`). */
   captureDownload?: string;
   summaryDownload?: string;
+  /** The HTML capture report (needs the admin key), once there is a summary. */
+  report?: string;
 }
 
 /** Where the links point: the function app's origin and the ops routes' base path (`/api/ops`). */
@@ -79,7 +83,7 @@ const progressShape = z.object({
 });
 
 const reportShape = z.object({
-  outcome: z.enum(["succeeded", "stoppedEarly", "cancelled", "overran", "failed"]),
+  outcome: z.enum(["succeeded", "stoppedEarly", "cancelled", "overran", "partial", "failed"]),
   blob: z.object({ storagePath: text, sizeBytes: z.number() }).optional(),
   summary: z.object({ summaryPath: text.optional() }).optional(),
   failure: z.object({ phase: text, code: text, message: text, action: text.optional() }).optional(),
@@ -185,7 +189,7 @@ function statusUrlOf(status: InstanceStatus, base: LinkBase): string {
     url.searchParams.delete("code");
     return url.toString();
   }
-  return `${base.origin}/runtime/webhooks/durabletask/instances/${encodeURIComponent(status.instanceId)}`;
+  return statusUrlAt(base.origin, base.opsPath.replace(/\/ops$/i, ""), status.instanceId);
 }
 
 export function captureRow(status: InstanceStatus, base: LinkBase, now: Date): CaptureRow {
@@ -193,7 +197,8 @@ export function captureRow(status: InstanceStatus, base: LinkBase, now: Date): C
   const progress = progressOf(status);
   const report = status.runtimeStatus === "Completed" ? reportOf(status) : undefined;
   const targetId = request?.target.resourceId ?? progress?.target;
-  const files = `${base.origin}${base.opsPath}/captures/${encodeURIComponent(status.instanceId)}/files`;
+  const capture = `${base.origin}${base.opsPath}/captures/${encodeURIComponent(status.instanceId)}`;
+  const files = `${capture}/files`;
   const failure = failureOf(status);
   const outcome = outcomeOf(status, report);
   const percent = percentDone(progress, now);
@@ -236,14 +241,19 @@ export function captureRow(status: InstanceStatus, base: LinkBase, now: Date): C
       ...(report?.summary?.summaryPath && {
         summary: report.summary.summaryPath,
         summaryDownload: `${files}/summary`,
+        report: `${capture}/report`,
       }),
     },
   };
 }
 
-/** The origin and `/…/ops` base of an ops request, whatever the host's routePrefix is. */
+/**
+ * The origin and `/…/ops` base of an ops request, whatever the host's routePrefix is. A request
+ * to the signed-in routes (`/…/ops/web/…`) keeps that base, so its links stay on the routes a
+ * browser session may use.
+ */
 export function linkBaseOf(requestUrl: string): LinkBase {
   const url = new URL(requestUrl);
-  const ops = /^(.*?\/ops)(?:\/|$)/i.exec(url.pathname);
+  const ops = new RegExp(`^(.*?/ops(?:/${BROWSER_SEGMENT})?)(?:/|$)`, "i").exec(url.pathname);
   return { origin: url.origin, opsPath: ops?.[1] ?? "/api/ops" };
 }

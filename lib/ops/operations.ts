@@ -3,7 +3,9 @@
  * window of them) and purge captures through a CaptureStore. Caller mistakes are 400/404/409
  * with a message; a task hub that does not answer is a 503 the caller may retry.
  */
+import { ConfigError } from "../config/appSettings";
 import { OrchestrationRuntimeStatus } from "durable-functions";
+import type { SettingsRead, WebhookSettings } from "../config/appSettings";
 import { redactSecrets } from "../logging/redact";
 import { CANCEL_EVENT } from "../workflow/policies";
 import { OrchestratorNames } from "../workflow/contracts";
@@ -38,6 +40,8 @@ export interface OpsAnswer {
 
 export interface OpsContext {
   store: CaptureStore;
+  /** Re-runs are checked against today's allow-lists and limits, as the orchestration will check them. */
+  settings: SettingsRead<WebhookSettings>;
   links: LinkBase;
   now: Date;
 }
@@ -67,6 +71,12 @@ export async function guarded(run: () => Promise<OpsAnswer>): Promise<OpsAnswer>
   try {
     return await run();
   } catch (cause) {
+    if (cause instanceof ConfigError)
+      return {
+        status: 503,
+        headers: { "Retry-After": "60" },
+        body: { error: `the function app is misconfigured: ${cause.message}` },
+      };
     const detail = redactSecrets(
       (cause instanceof Error ? cause.message : String(cause)).split("\n")[0] ?? "",
     );
@@ -101,7 +111,10 @@ export interface CaptureList {
   window: { since: string; until?: string };
 }
 
-export async function listCaptures(ctx: OpsContext, query: CaptureQuery): Promise<CaptureList> {
+export async function listCaptures(
+  ctx: Pick<OpsContext, "store" | "links" | "now">,
+  query: CaptureQuery,
+): Promise<CaptureList> {
   const page = pageOf(await selectCaptures(ctx.store, query), query.top, query.cursor);
   return {
     items: page.items.map((s) => captureRow(s, ctx.links, ctx.now)),
@@ -136,6 +149,8 @@ export async function showAnswer(ctx: OpsContext, id: string | undefined): Promi
         output: status.output ?? null,
         history: history ? summarizeHistory(history) : null,
         ...(historyError && { historyError }),
+        // The alert webhook hands out only a key-less status URL; the keyed URLs are an admin's.
+        management: ctx.store.managementUrls(instanceId.value),
       },
     };
   });
@@ -191,7 +206,10 @@ export interface RerunResult {
  * NonRunningStates`), and the same ID keeps the webhook's one-capture-per-target dedup and the
  * notification's re-run command pointing at it. v3's DurableClient has no restart().
  */
-async function rerunOne(store: CaptureStore, status: InstanceStatus): Promise<RerunResult> {
+async function rerunOne(
+  { store, settings }: OpsContext,
+  status: InstanceStatus,
+): Promise<RerunResult> {
   const { instanceId, runtimeStatus } = status;
   if (!(RERUNNABLE as readonly string[]).includes(runtimeStatus)) {
     const why = ACTIVE.has(runtimeStatus)
@@ -205,7 +223,7 @@ async function rerunOne(store: CaptureStore, status: InstanceStatus): Promise<Re
       message: `capture is ${runtimeStatus}: ${why}`,
     };
   }
-  const input = rerunInput(status);
+  const input = rerunInput(status, settings);
   if (!input.ok)
     return {
       instanceId,
@@ -238,7 +256,7 @@ export async function rerunAnswer(ctx: OpsContext, id: string | undefined): Prom
   return guarded(async () => {
     const status = await ctx.store.get(instanceId.value);
     if (!status || status.name !== OrchestratorNames.capture) return notFound(instanceId.value);
-    const result = await rerunOne(ctx.store, status);
+    const result = await rerunOne(ctx, status);
     if (result.status !== 202)
       return error(result.status, `${instanceId.value}: ${result.message}`);
     return {
@@ -248,11 +266,13 @@ export async function rerunAnswer(ctx: OpsContext, id: string | undefined): Prom
   });
 }
 
-async function settle(store: CaptureStore, row: InstanceStatus): Promise<RerunResult> {
+async function settle(ctx: OpsContext, row: InstanceStatus): Promise<RerunResult> {
   try {
     // List answers may leave the input out; read the instance itself before giving up on it.
-    const full = rerunInput(row).ok ? row : ((await store.get(row.instanceId)) ?? row);
-    return await rerunOne(store, full);
+    const full = rerunInput(row, ctx.settings).ok
+      ? row
+      : ((await ctx.store.get(row.instanceId)) ?? row);
+    return await rerunOne(ctx, full);
   } catch (cause) {
     return {
       instanceId: row.instanceId,
@@ -293,7 +313,7 @@ export async function bulkRerunAnswer(ctx: OpsContext, body: unknown): Promise<O
     ).items;
     // Oldest first: the capture that has waited longest gets its re-run first.
     const chosen = matched.slice(0, max).reverse();
-    const results = await mapLimited(chosen, BULK_CONCURRENCY, (row) => settle(ctx.store, row));
+    const results = await mapLimited(chosen, BULK_CONCURRENCY, (row) => settle(ctx, row));
     return {
       status: 200,
       body: {
@@ -354,6 +374,7 @@ export async function captureFileAnswer(
     try {
       link = await sign(blobUrl);
     } catch (cause) {
+      if (cause instanceof ConfigError) throw cause;
       return error(
         502,
         `no download link for the ${kind} file: ${(cause instanceof Error ? cause.message : String(cause)).split("\n")[0]}`,

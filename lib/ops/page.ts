@@ -2,20 +2,25 @@
  * The ops page: recent captures with status, progress, links to the .cap and its summary, and a
  * re-run button for failed ones. One self-contained document (inline CSS and a little inline JS,
  * nothing fetched from elsewhere), served with a nonce-only Content-Security-Policy so that even
- * a missed escape could not run a script. The page's JS sends the admin key it was opened with
- * (`?code=`) on the re-run POST and the download links; the key never leaves the app's origin
- * because links to storage are reached through our redirect and the referrer is suppressed.
+ * a missed escape could not run a script. It carries no key anywhere: the person is signed in
+ * through App Service Authentication, and its links and re-run calls go to the signed-in ops
+ * routes (`opsPath`, `/api/ops/web`); re-runs add the `x-ops-page` header that a cross-site
+ * request cannot send. Links to storage are reached through our redirect, and the referrer is
+ * suppressed.
  */
 import type { CaptureRow } from "./captureView";
 import { html, Markup, safeHref } from "./html";
 import type { CaptureList } from "./operations";
+import { PAGE_REQUEST_HEADER } from "./access";
 import { RERUNNABLE } from "./queries";
 
 export interface PageInput {
   list: CaptureList;
-  /** The ops routes' base path (`/api/ops`), for the script's re-run calls. */
+  /** The signed-in ops routes' base path (`/api/ops/web`), for links and the script's re-run calls. */
   opsPath: string;
-  /** The filter as asked (without the key), to keep it in the form and the next-page link. */
+  /** Who is signed in, shown in the header. */
+  signedInAs: string;
+  /** The filter as asked, to keep it in the form and the next-page link. */
   filter: { status?: string; target?: string; since?: string; until?: string; top?: string };
   generatedAt: Date;
   nonce: string;
@@ -34,7 +39,7 @@ export function contentSecurityPolicy(nonce: string): string {
   ].join("; ");
 }
 
-/** Headers that keep the key in the page's URL from leaking (referrer, caches) and forbid framing. */
+/** Headers that keep the page's URL and content out of referrers and caches, and forbid framing. */
 export function pageHeaders(nonce: string): Record<string, string> {
   return {
     "Content-Type": "text/html; charset=utf-8",
@@ -78,26 +83,19 @@ progress { width: 8em; height: 10px; }
 /** Plain DOM, textContent only: nothing the server sends back is parsed as HTML. */
 const SCRIPT = `
 (() => {
-  const code = new URLSearchParams(location.search).get("code");
   const opsPath = document.body.dataset.opsPath;
   const notice = document.getElementById("notice");
-  const withKey = (path) => code ? path + (path.includes("?") ? "&" : "?") + "code=" + encodeURIComponent(code) : path;
   const say = (text, ok) => { notice.textContent = text; notice.className = ok ? "ok" : ""; };
-  for (const a of document.querySelectorAll("a[data-keyed]")) a.setAttribute("href", withKey(a.getAttribute("href")));
-  if (code) {
-    const key = document.createElement("input");
-    key.type = "hidden"; key.name = "code"; key.value = code;
-    document.getElementById("filter").append(key);
-  }
   for (const button of document.querySelectorAll("button.rerun")) {
     button.addEventListener("click", async () => {
       const id = button.dataset.instanceId;
       const row = button.closest("tr");
-      if (!code) { say("Open this page with ?code=<admin key> to re-run captures.", false); return; }
       button.disabled = true;
       button.textContent = "Re-running…";
       try {
-        const response = await fetch(withKey(opsPath + "/captures/" + encodeURIComponent(id) + "/rerun"), { method: "POST" });
+        const response = await fetch(opsPath + "/captures/" + encodeURIComponent(id) + "/rerun", {
+          method: "POST", credentials: "same-origin", headers: { "${PAGE_REQUEST_HEADER}": "1" },
+        });
         const body = await response.json().catch(() => ({}));
         if (response.status === 202) {
           button.textContent = "Re-run started";
@@ -156,17 +154,17 @@ function resultCell(row: CaptureRow): Markup {
   return html`${row.outcome ?? ""}${size}`;
 }
 
-/** Our own routes only, with the page's key added by the script: the durable status URL would need the system key. */
+/** Our own signed-in routes only: the durable status URL would need the system key. */
 function filesCell(row: CaptureRow, opsPath: string): Markup {
   const links = row.links;
-  const keyed = (url: string | undefined, label: string, className = "") => {
+  const link = (url: string | undefined, label: string, className = "") => {
     const href = safeHref(url);
     return href
-      ? html`<a data-keyed href="${href}"${className ? html` class="${className}"` : ""}>${label}</a> `
+      ? html`<a href="${href}"${className ? html` class="${className}"` : ""}>${label}</a> `
       : "";
   };
   const path = (url: string | undefined) => (url ? new URL(url).pathname : undefined);
-  return html`${keyed(path(links.captureDownload), ".cap")}${keyed(path(links.summaryDownload), "summary")}${keyed(`${opsPath}/captures/${encodeURIComponent(row.instanceId)}`, "details", "sub")}`;
+  return html`${link(path(links.captureDownload), ".cap")}${link(path(links.summaryDownload), "summary")}${link(path(links.report), "report")}${link(`${opsPath}/captures/${encodeURIComponent(row.instanceId)}`, "details", "sub")}`;
 }
 
 function captureRowHtml(row: CaptureRow, opsPath: string): Markup {
@@ -204,7 +202,8 @@ function nextPageLink(input: PageInput): Markup | "" {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(input.filter)) if (value) params.set(key, value);
   params.set("continuationToken", token);
-  return html`<p><a data-keyed href="${`${input.opsPath}?${params.toString()}`}">Older captures →</a></p>`;
+  // Relative to the page itself, like the filter form.
+  return html`<p><a href="${`?${params.toString()}`}">Older captures →</a></p>`;
 }
 
 export function renderOpsPage(input: PageInput): string {
@@ -228,7 +227,7 @@ export function renderOpsPage(input: PageInput): string {
 <body data-ops-path="${input.opsPath}">
 <header>
 <h1>Packet captures</h1>
-<div class="meta">${list.items.length} shown of ${list.matched} created since ${utc(list.window.since)}${list.window.until ? html` until ${utc(list.window.until)}` : ""} · generated ${utc(input.generatedAt.toISOString())}</div>
+<div class="meta">${list.items.length} shown of ${list.matched} created since ${utc(list.window.since)}${list.window.until ? html` until ${utc(list.window.until)}` : ""} · generated ${utc(input.generatedAt.toISOString())} · signed in as ${input.signedInAs}</div>
 ${filterForm(input.filter)}
 </header>
 <main>

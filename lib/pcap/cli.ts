@@ -10,14 +10,17 @@ const USAGE = "usage: pcap-summary FILE [--json] [--top N]";
 const PROGRESS_THRESHOLD_BYTES = 50 * 1024 * 1024;
 const CHUNK_BYTES = 1024 * 1024;
 
-export const ExitCode = { ok: 0, unreadable: 1, usage: 2 } as const;
+export const ExitCode = { ok: 0, unreadable: 1, usage: 2, notCapture: 3 } as const;
 
 interface Io {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-/** Summarises FILE to stdout as Markdown (or JSON with --json); returns the exit code. */
+/**
+ * Summarises FILE (pcap or pcapng, also gzip- or zstd-compressed) to stdout as Markdown, or JSON
+ * with --json; returns the exit code (3 when FILE is not a capture at all).
+ */
 export async function main(argv: string[], io: Io = process): Promise<number> {
   const args = parseArguments(argv);
   if (typeof args === "string") {
@@ -46,6 +49,10 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
       },
     );
     if (progress) io.stderr.write("\n");
+    if (summary.notCapture !== undefined) {
+      io.stderr.write(`pcap-summary: ${args.file} is not a capture: ${summary.notCapture}\n`);
+      return ExitCode.notCapture;
+    }
     io.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : renderMarkdown(summary));
     return ExitCode.ok;
   } catch (error) {

@@ -1,8 +1,13 @@
+import { formatTimestamp } from "./addressFormat";
 import { byteSize, conversationName, count, endpoint, percent, seconds } from "./textFormat";
 import type { CaptureSummary, ConversationStat, HostStat, Timeline } from "./types";
 
 const LINK_TYPE_NAMES: Record<number, string> = {
+  0: "BSD loopback",
   1: "Ethernet",
+  12: "raw IP",
+  14: "raw IP",
+  108: "OpenBSD loopback",
   101: "raw IP",
   113: "Linux cooked v1",
   228: "raw IPv4",
@@ -36,7 +41,7 @@ export function renderMarkdown(summary: CaptureSummary): string {
   if (s.untracked.conversationPackets > 0 || s.untracked.hostPackets > 0) {
     out.push(
       "",
-      `Beyond the tracking caps: ${count(s.untracked.conversationPackets)} packets (${byteSize(s.untracked.conversationBytes)}) in untracked conversations, ${count(s.untracked.hostPackets)} packets with an untracked host.`,
+      `Beyond the tracking caps: ${count(s.untracked.conversationPackets)} packets (${byteSize(s.untracked.conversationBytes)}) in about ${count(s.untracked.conversations)} untracked conversations, ${count(s.untracked.hostPackets)} packets with an untracked host. TCP totals (SYN, RST, zero window) include them; retransmissions need a tracked conversation.`,
     );
   }
   out.push(
@@ -111,6 +116,7 @@ function tcpHealth(s: CaptureSummary): string[] {
         ["Connections refused (RST to SYN)", count(h.refusedConversations)],
         ["RST packets", count(h.rstPackets)],
         ["Retransmissions", count(h.retransmissions)],
+        ["Out-of-order segments", count(h.outOfOrderSegments)],
         ["Zero-window advertisements", count(h.zeroWindowPackets)],
       ],
     ),
@@ -160,6 +166,6 @@ function timeline(t: Timeline): string[] {
     line,
     "```",
     "",
-    `Busiest ${seconds(width)}: ${count(t.packets[peak]!)} packets, ${byteSize(t.bytes[peak]!)}, starting ${new Date((t.startEpochSeconds + peak * width) * 1000).toISOString()}.`,
+    `Busiest ${seconds(width)}: ${count(t.packets[peak]!)} packets, ${byteSize(t.bytes[peak]!)}, starting ${formatTimestamp(t.startEpochSeconds + peak * width, 0)}.`,
   ];
 }

@@ -2,7 +2,15 @@ import type { Diagnostics } from "./diagnostics";
 import { IpProtocol, Layer } from "./protocols";
 
 export const LinkType = {
+  /** BSD loopback: a 4-byte address family in the writer's byte order. */
+  null: 0,
   ethernet: 1,
+  /** DLT_RAW as most BSDs and Linux number it; in a pcap file 12 means raw IP to tshark and libpcap. */
+  rawIpBsd: 12,
+  /** DLT_RAW as OpenBSD numbers it. */
+  rawIpOpenBsd: 14,
+  /** OpenBSD loopback: like null, in network byte order. */
+  loop: 108,
   rawIp: 101,
   linuxSll: 113,
   ipv4: 228,
@@ -17,7 +25,15 @@ const EtherType = {
   vlan: 0x8100,
   qinq: 0x88a8,
   qinqLegacy: 0x9100,
+  mplsUnicast: 0x8847,
+  mplsMulticast: 0x8848,
+  pppoeSession: 0x8864,
 } as const;
+const PppProtocol = { ipv4: 0x0021, ipv6: 0x0057 } as const;
+/** Address families that mean IPv4 / IPv6 in a loopback header: AF_INET, and AF_INET6 on Linux, Windows, NetBSD/OpenBSD, FreeBSD and Darwin. */
+const AF_INET = 2;
+const AF_INET6 = new Set([10, 23, 24, 28, 30]);
+const MAX_MPLS_LABELS = 16;
 const MAX_VLAN_TAGS = 8;
 const MAX_IPV6_EXTENSION_HEADERS = 16;
 
@@ -76,7 +92,23 @@ export class PacketDecoder {
         if (capturedLength < 20) return this.truncated("Linux cooked (v2)");
         this.etherType(buf.readUInt16BE(offset), buf, offset + 20, end, reportedEnd);
         return;
+      case LinkType.null:
+      case LinkType.loop:
+        this.layers |= Layer.loopback;
+        if (capturedLength < 4) return this.truncated("loopback");
+        this.loopback(
+          linkType === LinkType.loop
+            ? buf.readUInt32BE(offset)
+            : hostOrder(buf.readUInt32LE(offset)),
+          buf,
+          offset + 4,
+          end,
+          reportedEnd,
+        );
+        return;
       case LinkType.rawIp:
+      case LinkType.rawIpBsd:
+      case LinkType.rawIpOpenBsd:
         this.layers |= Layer.rawIp;
         if (capturedLength < 1) return this.truncated("raw IP");
         this.ip(buf[offset]! >> 4, buf, offset, end, reportedEnd);
@@ -104,6 +136,45 @@ export class PacketDecoder {
     if (type === EtherType.ipv4) this.ip(4, buf, at, end, reportedEnd);
     else if (type === EtherType.ipv6) this.ip(6, buf, at, end, reportedEnd);
     else if (type === EtherType.arp) this.layers |= Layer.arp;
+    else if (type === EtherType.pppoeSession) this.pppoe(buf, at, end, reportedEnd);
+    else if (type === EtherType.mplsUnicast || type === EtherType.mplsMulticast)
+      this.mpls(buf, at, end, reportedEnd);
+    else this.layers |= Layer.otherNetwork;
+  }
+
+  private loopback(
+    family: number,
+    buf: Buffer,
+    at: number,
+    end: number,
+    reportedEnd: number,
+  ): void {
+    if (family === AF_INET) this.ip(4, buf, at, end, reportedEnd);
+    else if (AF_INET6.has(family)) this.ip(6, buf, at, end, reportedEnd);
+    else this.layers |= Layer.otherNetwork;
+  }
+
+  /** PPPoE session header (6 bytes), then the PPP protocol number (2). */
+  private pppoe(buf: Buffer, at: number, end: number, reportedEnd: number): void {
+    this.layers |= Layer.pppoe;
+    if (end - at < 8) return this.truncated("PPPoE");
+    const protocol = buf.readUInt16BE(at + 6);
+    if (protocol === PppProtocol.ipv4) this.ip(4, buf, at + 8, end, reportedEnd);
+    else if (protocol === PppProtocol.ipv6) this.ip(6, buf, at + 8, end, reportedEnd);
+    else this.layers |= Layer.otherNetwork;
+  }
+
+  /** A label stack of 4-byte entries down to the bottom-of-stack bit; the payload's version nibble says IPv4 or IPv6. */
+  private mpls(buf: Buffer, at: number, end: number, reportedEnd: number): void {
+    this.layers |= Layer.mpls;
+    for (let labels = 0; ; labels++) {
+      if (labels === MAX_MPLS_LABELS || end - at < 4) return this.truncated("MPLS label stack");
+      const bottom = buf[at + 2]! & 1;
+      at += 4;
+      if (bottom) break;
+    }
+    const version = end > at ? buf[at]! >> 4 : 0;
+    if (version === 4 || version === 6) this.ip(version, buf, at, end, reportedEnd);
     else this.layers |= Layer.otherNetwork;
   }
 
@@ -222,7 +293,8 @@ export class PacketDecoder {
           this.diagnostics.note("malformed TCP header", `data offset ${headerLength} bytes`);
           return;
         }
-        if (available < headerLength) return this.truncated("TCP options");
+        // Options are not needed: at short snap lengths they are routinely cut, and the fixed header
+        // plus the IP length still give ports, flags, sequence, window and payload length.
         this.layers |= Layer.tcp;
         this.ports(buf, at);
         this.tcpSequence = buf.readUInt32BE(at + 4);
@@ -257,6 +329,13 @@ export class PacketDecoder {
   private truncated(header: string): void {
     this.diagnostics.note(`${header} header cut short by the capture length`);
   }
+}
+
+/** A null header is in the writer's byte order: a family (< 65536) read the other way has zero low bits. */
+function hostOrder(littleEndian: number): number {
+  return (littleEndian & 0xffff0000) !== 0 && (littleEndian & 0xffff) === 0
+    ? ((littleEndian >>> 24) | ((littleEndian >>> 8) & 0xff00)) >>> 0
+    : littleEndian;
 }
 
 function isVlanTag(type: number): boolean {

@@ -18,6 +18,9 @@ export const PROTOCOL_NAMES: readonly ProtocolName[] = [
   "other-ip",
   "other-network",
   "unsupported-link",
+  "loopback",
+  "pppoe",
+  "mpls",
 ];
 
 export const Layer = {
@@ -37,6 +40,9 @@ export const Layer = {
   otherIp: 1 << 13,
   otherNetwork: 1 << 14,
   unsupportedLink: 1 << 15,
+  loopback: 1 << 16,
+  pppoe: 1 << 17,
+  mpls: 1 << 18,
 } as const;
 
 export const IpProtocol = { icmp: 1, tcp: 6, udp: 17, icmpv6: 58 } as const;

@@ -27,6 +27,8 @@ export class RecordFramer {
   private carriedTarget = 0;
   private skipping = 0;
   private done = false;
+  /** Records handed over so far; 0 at the end means not even the file header was complete. */
+  records = 0;
 
   constructor(
     private readonly format: RecordFormat,
@@ -45,7 +47,8 @@ export class RecordFramer {
       this.skipping -= pos;
     }
     if (this.carried > 0) pos = this.completeCarry(chunk, pos);
-    while (!this.done && pos < chunk.length) {
+    // A stop from elsewhere (the time budget) ends the chunk too, not only the next one.
+    while (!this.done && !this.diagnostics.stopped && pos < chunk.length) {
       const available = chunk.length - pos;
       if (available < this.format.headerLength()) {
         this.startCarry(chunk, pos);
@@ -64,6 +67,7 @@ export class RecordFramer {
         this.carriedTarget = length;
         return;
       }
+      this.records++;
       if (!this.format.record(chunk, pos, length)) this.done = true;
       pos += length;
     }
@@ -119,6 +123,7 @@ export class RecordFramer {
     }
     pos += this.fill(chunk, pos, this.carriedTarget);
     if (this.carried < this.carriedTarget) return pos;
+    this.records++;
     if (!this.format.record(this.carry, 0, this.carriedTarget)) this.done = true;
     this.carried = 0;
     this.carriedTarget = 0;

@@ -1,4 +1,5 @@
 import { CaptureReader } from "./captureReader";
+import { captureBytes } from "./decompress";
 import { Diagnostics } from "./diagnostics";
 import { buildSummary } from "./summaryReport";
 import { TrafficStats } from "./trafficStats";
@@ -9,10 +10,12 @@ const DEFAULTS = {
   maxConversations: 100_000,
   maxHosts: 100_000,
   maxTimelineBuckets: 3600,
+  timeBudgetMs: 120_000,
 };
 
 /**
- * Reads a pcap or pcapng capture from a stream, chunk by chunk, and summarises it.
+ * Reads a pcap or pcapng capture from a stream, chunk by chunk, and summarises it; a gzip- or
+ * zstd-compressed capture is decompressed on the way.
  *
  * Problems in the capture's content (truncation, corruption, hostile lengths, caps reached) never
  * reject: the summary covers what could be read and `warnings` says what went wrong. Errors of the
@@ -25,20 +28,27 @@ export async function summarizeStream(
 ): Promise<CaptureSummary> {
   const limits = { ...DEFAULTS, ...definedOnly(options) };
   const diagnostics = new Diagnostics();
-  const stats = new TrafficStats(limits, diagnostics);
+  // Processing time only: a slow download is the source's problem, not a hostile capture's.
+  let busyMs = 0;
+  let pushStartedAt = 0;
+  const checkBudget = () => {
+    if (busyMs + performance.now() - pushStartedAt > limits.timeBudgetMs)
+      diagnostics.stop(
+        `summary truncated: the ${limits.timeBudgetMs / 1000} s processing budget ran out after ${stats.packets} packets`,
+      );
+  };
+  const stats = new TrafficStats(limits, diagnostics, checkBudget);
   const reader = new CaptureReader(stats, diagnostics, (linkType) => stats.addLinkType(linkType));
   let bytesRead = 0;
-  for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
-    if (typeof chunk === "string")
-      throw new TypeError(
-        "summarizeStream needs a binary stream; one with an encoding set yields strings",
-      );
-    bytesRead += chunk.byteLength;
-    reader.push(
-      Buffer.isBuffer(chunk)
-        ? chunk
-        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
-    );
+  const chunks = captureBytes(source as AsyncIterable<Uint8Array | string>, {
+    onSourceBytes: (n) => (bytesRead += n),
+    onCorrupt: (message) => diagnostics.note(message),
+  });
+  for await (const chunk of chunks) {
+    pushStartedAt = performance.now();
+    reader.push(chunk);
+    checkBudget();
+    busyMs += performance.now() - pushStartedAt;
     options.onProgress?.(bytesRead);
     // Nothing after a fatal problem can be trusted; leaving the loop also releases the source.
     if (reader.stopped) break;
@@ -49,6 +59,7 @@ export async function summarizeStream(
     bytesRead,
     topN: limits.topN,
     warnings: diagnostics.warnings(),
+    notCapture: reader.notCapture,
   });
 }
 

@@ -20,6 +20,7 @@ export interface ReportContext {
   bytesRead: number;
   topN: number;
   warnings: string[];
+  notCapture: string | null;
 }
 
 /** Turns the accumulated counters into the JSON summary: sorting, top lists and text forms happen only here. */
@@ -71,12 +72,13 @@ export function buildSummary(stats: TrafficStats, context: ReportContext): Captu
       .slice(0, topN),
     conversationCount: conversations.size,
     topConversations: top((e) => at(e, F.bytesAtoB) + at(e, F.bytesBtoA)),
-    untracked: { ...stats.untracked },
+    untracked: { ...stats.untracked, conversations: stats.untrackedConversations.estimate() },
     tcpHealth: {
       synPackets: stats.tcp.syn,
       synAckPackets: stats.tcp.synAck,
       rstPackets: stats.tcp.rst,
       retransmissions: stats.tcp.retransmissions,
+      outOfOrderSegments: stats.tcp.outOfOrder,
       zeroWindowPackets: stats.tcp.zeroWindow,
       unansweredSynConversations: unansweredCount,
       refusedConversations: refusedCount,
@@ -88,6 +90,7 @@ export function buildSummary(stats: TrafficStats, context: ReportContext): Captu
     },
     timeline: stats.timeline.result(),
     warnings: context.warnings,
+    ...(context.notCapture === null ? {} : { notCapture: context.notCapture }),
   };
 }
 
@@ -178,6 +181,7 @@ function conversationStat(table: FlowTable, entry: number, captureStart: number)
       synAck: c[base + F.synAck]!,
       rst: c[base + F.rst]!,
       retransmissions: c[base + F.retransmissions]!,
+      outOfOrder: c[base + F.outOfOrder]!,
       zeroWindow: c[base + F.zeroWindow]!,
     };
   }

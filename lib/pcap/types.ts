@@ -1,7 +1,11 @@
 /** The JSON summary of one capture file. Every count is exact unless a bound was hit; then `warnings` says so. */
 export interface CaptureSummary {
   format: CaptureFormat;
-  /** Link-layer header types seen (LINKTYPE_* numbers), e.g. 1 Ethernet, 113/276 Linux cooked, 101 raw IP. */
+  /**
+   * Link-layer header types seen (LINKTYPE_* numbers), e.g. 1 Ethernet, 113/276 Linux cooked, 101
+   * (also 12, 14) raw IP, 228/229 raw IPv4/IPv6, 0/108 BSD loopback. Packets of any other link type
+   * are counted but not decoded, and a warning says how many.
+   */
   linkTypes: number[];
   /** Bytes consumed from the source, container headers included. */
   bytesRead: number;
@@ -23,11 +27,22 @@ export interface CaptureSummary {
   /** TCP/UDP 5-tuples and other IP protocols by address pair, both directions merged, largest first by bytes. */
   topConversations: ConversationStat[];
   /** Traffic of hosts or conversations beyond the tracking caps, so that totals still add up. */
-  untracked: { hostPackets: number; conversationPackets: number; conversationBytes: number };
+  untracked: {
+    hostPackets: number;
+    conversationPackets: number;
+    conversationBytes: number;
+    /** Distinct conversations beyond the cap, estimated (linear counting: within ~1 % below 300 000). */
+    conversations: number;
+  };
   tcpHealth: TcpHealth;
   timeline: Timeline;
   /** Problems with the file's content (truncation, corruption, caps hit); the summary covers what could be read. */
   warnings: string[];
+  /**
+   * Present when the input is not a capture at all — empty, text, an unknown format, or cut short
+   * inside its file header — saying what it is; a damaged capture has warnings instead.
+   */
+  notCapture?: string;
 }
 
 export type CaptureFormat = "pcap" | "pcapng" | "unknown";
@@ -54,7 +69,10 @@ export type ProtocolName =
   | "icmpv6"
   | "other-ip"
   | "other-network"
-  | "unsupported-link";
+  | "unsupported-link"
+  | "loopback"
+  | "pppoe"
+  | "mpls";
 
 export interface HostStat {
   address: string;
@@ -93,6 +111,8 @@ export interface TcpConversationHealth {
   synAck: number;
   rst: number;
   retransmissions: number;
+  /** Segments that arrived behind later ones but filled a hole: reordered, not resent. */
+  outOfOrder: number;
   zeroWindow: number;
 }
 
@@ -100,8 +120,13 @@ export interface TcpHealth {
   synPackets: number;
   synAckPackets: number;
   rstPackets: number;
-  /** Segments carrying sequence space (payload, SYN or FIN) already sent in that direction; keep-alives excluded. */
+  /**
+   * Segments carrying sequence space (payload, SYN or FIN) already sent in that direction; keep-alives
+   * excluded. Counted in tracked conversations only: it needs the conversation's sequence state.
+   */
   retransmissions: number;
+  /** Segments behind the highest sequence sent that fill a hole left by a jump ahead (reordering). */
+  outOfOrderSegments: number;
   /** Window advertisements of zero, SYN/FIN/RST excluded — tshark's tcp.analysis.zero_window. */
   zeroWindowPackets: number;
   /** Conversations whose SYN got neither a SYN-ACK nor a RST. */
@@ -123,6 +148,9 @@ export interface Timeline {
   startEpochSeconds: number | null;
   packets: number[];
   bytes: number[];
+  /** TCP RST packets and retransmissions per bucket (absent in summaries written before they were). */
+  rst?: number[];
+  retransmissions?: number[];
 }
 
 export interface SummarizeOptions {
@@ -136,4 +164,10 @@ export interface SummarizeOptions {
   maxHosts?: number;
   /** Most timeline buckets kept. Default 3600. */
   maxTimelineBuckets?: number;
+  /**
+   * Milliseconds of processing (time spent reading the source excluded) before the summary stops
+   * early with a "summary truncated" warning, so that no capture can hold a worker indefinitely.
+   * Default 120 000.
+   */
+  timeBudgetMs?: number;
 }

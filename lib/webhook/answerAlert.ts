@@ -1,51 +1,86 @@
 /**
- * The webhook's decision for one alert, as DESIGN.md's table: start (202), deduplicate (200),
- * ignore (200), or refuse with a reason (4xx). Engine trouble is a 503 with Retry-After, which
- * Azure Monitor retries; nothing the caller sends can make it a 500.
+ * The webhook's decision for one alert, as docs/design.md's table: start (202), deduplicate (200),
+ * ignore (200), or refuse with a reason (4xx). Engine trouble and a misconfigured app are a 503
+ * with Retry-After, which Azure Monitor retries (it drops 4xx and 500); nothing the caller sends
+ * can make it a 500. Answers carry the instance ID and our key-less status URL only: the Durable
+ * management URLs hold the system key and are for the admin ops API.
  */
-import type { HttpManagementPayload } from "durable-functions";
-import { isWithinScope, canonicalId } from "../domain/armId";
 import { parseAlertPayload } from "../domain/alertPayload";
+import { watcherResourceId } from "../domain/armId";
 import { OVERRIDE_KEYS, resolveCaptureSettings } from "../domain/captureParameters";
 import { captureNameFor, instanceIdFor } from "../domain/naming";
 import { resolveCaptureMode } from "../domain/recorderParameters";
 import type { CaptureRequest } from "../domain/types";
 import { captureDefaults, type WebhookSettings } from "../config/appSettings";
-import type { CaptureStarter } from "./captureStarter";
+import { scopeRefusal, storageAllowed } from "../config/allowLists";
+import { redactSecrets } from "../logging/redact";
+import { CANCEL_EVENT } from "../workflow/policies";
+import type { CaptureStarter, InstanceSnapshot } from "./captureStarter";
+import type { RecentInstances, Sighting } from "./recentInstances";
+import { runningCaptureOf, severityRank, supersedeReason } from "./supersede";
 import { routeRecorder, type RecorderAnswers } from "./recorderRouting";
 
 export interface WebhookAnswer {
   status: number;
   headers?: Record<string, string>;
   body: Record<string, unknown>;
+  /** Set when the app, not the caller, is at fault: logged as an error naming the setting. */
+  problem?: string;
+  /** Why a 503 happened, for the function's log only: never sent to the caller. */
+  cause?: string;
+}
+
+/** What one decision runs against. */
+export interface AlertEnvironment {
+  starter: CaptureStarter;
+  now: Date;
+  /** The key-less status URL of an instance (statusRoute.ts), as the caller reaches this app. */
+  statusUrlOf: (instanceId: string) => string;
+  /** This host's fast path (recentInstances.ts); absent: every alert asks the task hub. */
+  recent?: RecentInstances;
+  /** Waits between status reads while a superseded capture ends (tests pass an instant one). */
+  pause?: (ms: number) => Promise<void>;
 }
 
 const ACTIVE_STATES = new Set(["Pending", "Running", "ContinuedAsNew", "Suspended"]);
 const RETRY_AFTER_SECONDS = "10";
+/** A sighting of a running instance answers alerts for at most this long (and never past the cooldown). */
+const FAST_PATH_MAX_SECONDS = 30;
+/** Up to 8 × 1 s for a superseded capture to stop, verify and notify, then a 503 Azure Monitor retries. */
+const SUPERSEDE_POLLS = 8;
+const SUPERSEDE_POLL_MS = 1000;
 
 export async function answerAlert(
   body: unknown,
   settings: WebhookSettings,
-  starter: CaptureStarter,
-  now: Date,
+  env: AlertEnvironment,
 ): Promise<WebhookAnswer> {
+  const { now, statusUrlOf } = env;
   const parsed = parseAlertPayload(body);
   if (parsed.kind === "rejected") return { status: parsed.status, body: { error: parsed.message } };
   if (parsed.kind === "ignored")
     return { status: 200, body: { ignored: true, reason: parsed.reason } };
 
-  const scopes = settings.CAPTURE_ALLOWED_SCOPES;
-  if (
-    scopes.length > 0 &&
-    !scopes.some((scope) => isWithinScope(parsed.target.resourceId, scope))
-  ) {
-    return forbidden(
-      `target ${parsed.target.resourceId} is outside the allowed scopes (CAPTURE_ALLOWED_SCOPES)`,
-    );
-  }
+  const outOfScope = scopeRefusal(parsed.target.resourceId, settings);
+  if (outOfScope) return forbidden(outOfScope);
+  // A direct request may name its watcher, but only one the target's scopes would allow too.
+  const watcherOutOfScope =
+    parsed.watcher && scopeRefusal(watcherResourceId(parsed.watcher), settings, "network watcher");
+  if (watcherOutOfScope) return forbidden(watcherOutOfScope);
 
   const resolved = resolveCaptureSettings(parsed.overrides, captureDefaults(settings));
-  if (!resolved.ok) return { status: 422, body: { error: resolved.message, key: resolved.key } };
+  if (!resolved.ok) {
+    if (resolved.setting && resolved.cap === undefined)
+      return misconfigured(`app setting ${resolved.setting} is unset: ${resolved.message}`);
+    return {
+      status: 422,
+      body: {
+        error: resolved.message,
+        key: resolved.key,
+        ...(resolved.cap !== undefined && { cap: resolved.cap, setting: resolved.setting }),
+      },
+    };
+  }
   if (!storageAllowed(resolved.settings.storageAccountId, settings)) {
     return forbidden(
       `${OVERRIDE_KEYS.storageAccount}: storage account is neither CAPTURE_STORAGE_ACCOUNT_ID nor in CAPTURE_ALLOWED_STORAGE_ACCOUNT_IDS`,
@@ -60,34 +95,100 @@ export async function answerAlert(
       parsed,
       resolved.settings,
       settings,
-      starter,
+      env.starter,
       now,
-      recorderAnswers(starter),
+      recorderAnswers(statusUrlOf),
     );
     if (routed) return routed;
   }
 
   const instanceId = instanceIdFor(parsed.target);
-  const payload = starter.managementPayload(instanceId);
+  const links = { id: instanceId, statusQueryGetUri: statusUrlOf(instanceId) };
+  const request: CaptureRequest = {
+    target: parsed.target,
+    settings: resolved.settings,
+    alert: parsed.alert,
+    captureName: captureNameFor(parsed.target),
+    watcher: parsed.watcher,
+    statusUrl: links.statusQueryGetUri,
+    policy: {
+      quotaWaitSeconds: settings.CAPTURE_QUOTA_WAIT_SECONDS,
+      quotaRecheckSeconds: settings.CAPTURE_QUOTA_RECHECK_SECONDS,
+      deadlineGraceSeconds: settings.CAPTURE_DEADLINE_GRACE_SECONDS,
+      summarize: settings.CAPTURE_SUMMARIZE,
+    },
+  };
+  const decision: Decision = { instanceId, links, request, settings, env };
+  if (!env.recent) return (await withEngine(decision)).answer;
+
+  // Fast path. An alert asking exactly what the decision in flight asks is its duplicate
+  // whatever that decision finds: it either starts this very capture or finds one at least as
+  // good. Otherwise wait for what it saw, or reuse a fresh sighting, before asking the engine.
+  const inFlight = env.recent.following(instanceId);
+  if (inFlight && sameAsk(inFlight.ask, request)) return deduplicated(links);
+  const seen = inFlight
+    ? await inFlight.sighting
+    : env.recent.recent(instanceId, now.getTime(), fastPathTtlMs(settings));
+  if (seen && ACTIVE_STATES.has(seen.runtimeStatus) && !supersedes(request, seen.input))
+    return deduplicated(links, seen.runtimeStatus);
+  return env.recent.lead(instanceId, request, () => withEngine(decision));
+}
+
+/** Same severity rank, capture settings and watcher: one capture serves both alerts alike. */
+function sameAsk(ask: unknown, request: CaptureRequest): boolean {
+  const other = ask as CaptureRequest;
+  return (
+    severityRank(other.alert.severity) === severityRank(request.alert.severity) &&
+    JSON.stringify([other.settings, other.watcher]) ===
+      JSON.stringify([request.settings, request.watcher])
+  );
+}
+
+interface Decision {
+  instanceId: string;
+  links: InstanceLinks;
+  request: CaptureRequest;
+  settings: WebhookSettings;
+  env: AlertEnvironment;
+}
+
+type EngineOutcome = { answer: WebhookAnswer; sighting?: Sighting };
+
+/** How long a sighting of a running instance may answer for the engine: never past the cooldown. */
+function fastPathTtlMs(settings: WebhookSettings): number {
+  return Math.min(settings.CAPTURE_COOLDOWN_SECONDS, FAST_PATH_MAX_SECONDS) * 1000;
+}
+
+/** The decision as the task hub sees it: dedup, supersede, or start (the engine refuses a second start). */
+async function withEngine({
+  instanceId,
+  links,
+  request,
+  settings,
+  env,
+}: Decision): Promise<EngineOutcome> {
+  const { starter, now } = env;
+  const seen = (status: InstanceSnapshot): Sighting | undefined =>
+    ACTIVE_STATES.has(status.runtimeStatus)
+      ? { runtimeStatus: status.runtimeStatus, input: status.input, seenAt: now.getTime() }
+      : undefined;
   try {
     const existing = await starter.status(instanceId);
-    if (existing && isBusy(existing, settings, now))
-      return deduplicated(payload, existing.runtimeStatus);
-
-    const request: CaptureRequest = {
-      target: parsed.target,
-      settings: resolved.settings,
-      alert: parsed.alert,
-      captureName: parsed.captureName ?? captureNameFor(parsed.target),
-      watcher: parsed.watcher,
-      statusUrl: withoutKey(payload.statusQueryGetUri),
-      policy: {
-        quotaWaitSeconds: settings.CAPTURE_QUOTA_WAIT_SECONDS,
-        quotaRecheckSeconds: settings.CAPTURE_QUOTA_RECHECK_SECONDS,
-        deadlineGraceSeconds: settings.CAPTURE_DEADLINE_GRACE_SECONDS,
-        summarize: settings.CAPTURE_SUMMARIZE,
-      },
-    };
+    let superseded: string | undefined;
+    if (existing && isBusy(existing, settings, now)) {
+      superseded = supersedes(request, existing.input);
+      if (!superseded)
+        return { answer: deduplicated(links, existing.runtimeStatus), sighting: seen(existing) };
+      if (
+        ACTIVE_STATES.has(existing.runtimeStatus) &&
+        !(await cancelAndWait(env, instanceId, superseded))
+      )
+        return {
+          answer: retryLater(
+            `superseding the running capture ${instanceId} (cancel sent: ${superseded}); retry to start the new one`,
+          ),
+        };
+    }
     try {
       await starter.start(instanceId, request);
     } catch (startError) {
@@ -95,38 +196,76 @@ export async function answerAlert(
       // start, and that refusal is the dedup answer, not an error.
       const now2 = await starter.status(instanceId);
       if (now2 && ACTIVE_STATES.has(now2.runtimeStatus))
-        return deduplicated(payload, now2.runtimeStatus);
+        return { answer: deduplicated(links, now2.runtimeStatus), sighting: seen(now2) };
       throw startError;
     }
     return {
-      status: 202,
-      headers: { Location: payload.statusQueryGetUri, "Retry-After": RETRY_AFTER_SECONDS },
-      body: { ...payload, target: parsed.target.resourceId },
+      answer: {
+        status: 202,
+        headers: { Location: links.statusQueryGetUri, "Retry-After": RETRY_AFTER_SECONDS },
+        body: {
+          ...links,
+          target: request.target.resourceId,
+          ...(superseded && { superseded }),
+        },
+      },
+      sighting: { runtimeStatus: "Pending", input: request, seenAt: now.getTime() },
     };
-  } catch {
+  } catch (error) {
+    // A 503 makes Azure Monitor retry; the log must still say why, or a bug would hide as an outage.
     return {
-      status: 503,
-      headers: { "Retry-After": RETRY_AFTER_SECONDS },
-      body: { error: "the orchestration store is unavailable; retry later" },
+      answer: retryLater(
+        "the orchestration store is unavailable; retry later",
+        undefined,
+        redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error)),
+      ),
     };
   }
 }
 
-/** The recorder branch answers with the same links, states and 503 as the one-shot one. */
-function recorderAnswers(starter: CaptureStarter): RecorderAnswers<WebhookAnswer> {
+/** The recorder branch answers with the same key-less links, states and 503 as the one-shot one. */
+function recorderAnswers(
+  statusUrlOf: AlertEnvironment["statusUrlOf"],
+): RecorderAnswers<WebhookAnswer> {
   return {
-    links: (id) => ({
-      id,
-      statusQueryGetUri: withoutKey(starter.managementPayload(id).statusQueryGetUri),
-    }),
+    links: (id) => ({ id, statusQueryGetUri: statusUrlOf(id) }),
     isActive: (runtimeStatus) => ACTIVE_STATES.has(runtimeStatus),
     reply: (status, body, headers) => ({ status, body, ...(headers && { headers }) }),
-    retryLater: (error) => ({
-      status: 503,
-      headers: { "Retry-After": RETRY_AFTER_SECONDS },
-      body: { error },
-    }),
+    retryLater: (error) => retryLater(error),
   };
+}
+
+/** Why `request` supersedes the capture started with `runningInput`, if it does (supersede.ts). */
+function supersedes(request: CaptureRequest, runningInput: unknown): string | undefined {
+  const running = runningCaptureOf(runningInput);
+  return running && supersedeReason(request, running);
+}
+
+/**
+ * Raises the orchestration's `cancel` (it stops, verifies and notifies the partial capture) and
+ * waits a bounded while for the instance to end. false: still running; Azure Monitor's retry of
+ * the 503 finds it ended and starts the new capture.
+ */
+async function cancelAndWait(
+  { starter, now, pause = sleep }: AlertEnvironment,
+  instanceId: string,
+  reason: string,
+): Promise<boolean> {
+  await starter.raise(instanceId, CANCEL_EVENT, {
+    requestedAt: now.toISOString(),
+    by: "supersede",
+    reason,
+  });
+  for (let attempt = 0; attempt < SUPERSEDE_POLLS; attempt++) {
+    await pause(SUPERSEDE_POLL_MS);
+    const status = await starter.status(instanceId);
+    if (!status || !ACTIVE_STATES.has(status.runtimeStatus)) return true;
+  }
+  return false;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function isBusy(
@@ -144,29 +283,35 @@ function isBusy(
   );
 }
 
-/** The payload must never steer captures out: only the configured account or the allow-list. */
-function storageAllowed(storageAccountId: string, settings: WebhookSettings): boolean {
-  const allowed = settings.CAPTURE_ALLOWED_STORAGE_ACCOUNT_IDS;
-  const id = canonicalId(storageAccountId);
-  if (
-    settings.CAPTURE_STORAGE_ACCOUNT_ID &&
-    id === canonicalId(settings.CAPTURE_STORAGE_ACCOUNT_ID)
-  )
-    return true;
-  return allowed.some((a) => canonicalId(a) === id);
+interface InstanceLinks {
+  id: string;
+  statusQueryGetUri: string;
 }
 
-function deduplicated(payload: HttpManagementPayload, runtimeStatus: string): WebhookAnswer {
-  return { status: 200, body: { ...payload, deduplicated: true, runtimeStatus } };
+/** `runtimeStatus` is absent when the alert joined a decision still in flight. */
+function deduplicated(links: InstanceLinks, runtimeStatus?: string): WebhookAnswer {
+  return {
+    status: 200,
+    body: { ...links, deduplicated: true, ...(runtimeStatus && { runtimeStatus }) },
+  };
+}
+
+/** "We cannot decide now": the one answer Azure Monitor retries instead of dropping the alert. */
+export function retryLater(error: string, problem?: string, cause?: string): WebhookAnswer {
+  return {
+    status: 503,
+    headers: { "Retry-After": RETRY_AFTER_SECONDS },
+    body: { error },
+    ...(problem && { problem }),
+    ...(cause && { cause }),
+  };
+}
+
+/** The app's settings, not the alert, are wrong (`problem` names the setting): keep the alert alive for after the fix. */
+export function misconfigured(problem: string): WebhookAnswer {
+  return retryLater("the function app is misconfigured; retry later (see its logs)", problem);
 }
 
 function forbidden(message: string): WebhookAnswer {
   return { status: 403, body: { error: message } };
-}
-
-/** The status URL as people may see it: without the system key the extension appends. */
-export function withoutKey(url: string): string {
-  const parsed = new URL(url);
-  parsed.searchParams.delete("code");
-  return parsed.toString();
 }

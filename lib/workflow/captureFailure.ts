@@ -16,10 +16,13 @@ export class CaptureFailure extends Error {
   }
 }
 
-/** The first line of an error's message: durable-functions appends stack and details after it. */
+/**
+ * The first line of an error's message: durable-functions appends details after it, as
+ * `${reason} \n ${details}`, so the line is trimmed or every reason would end in a space.
+ */
 export function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n")[0]?.slice(0, 500) ?? "";
+  return message.split("\n")[0]!.trim().slice(0, 500);
 }
 
 /** Transient retries that ran out (TaskFailedError) become a failure ops can act on. */

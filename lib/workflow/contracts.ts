@@ -83,6 +83,7 @@ export interface SummarizeOutput {
 /**
  * succeeded: ran its full time. stoppedEarly: Network Watcher stopped it first (byte limit).
  * cancelled: an operator's `cancel` event. overran: still running past its deadline, so we stopped it.
+ * partial: the agent was lost mid-capture (Error, AgentStopped) but what it captured is in storage.
  * A flight recorder ends frozen (an alert froze it), disarmed (an operator ended it), sessionEnded
  * (its session limit passed) or refused (the region's armed-recorder cap was reached).
  */
@@ -91,6 +92,7 @@ export type CaptureOutcome =
   | "stoppedEarly"
   | "cancelled"
   | "overran"
+  | "partial"
   | "failed"
   | "frozen"
   | "disarmed"
@@ -144,6 +146,8 @@ function blobNeverAppeared(lastError: string): PermanentFailure {
 
 /** Every activity, declared once: name (= failure phase), input, output, retry policy. */
 export const Activities = {
+  /** The request checked again against the app's allow-lists and limits, whoever started the orchestration. */
+  validateRequest: contract<CaptureRequest, null>("validateRequest", armRetry),
   checkQuota: contract<CheckQuotaInput, CheckQuotaOutput>("checkQuota", armRetry),
   resolveCaptureName: contract<ResolveNameInput, ResolveNameOutput>("resolveCaptureName", armRetry),
   startCapture: contract<StartCaptureInput, StartCaptureOutput>("startCapture", armRetry),

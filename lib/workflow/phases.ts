@@ -6,6 +6,7 @@
 
 /** Every activity, by name. The name is registered with Durable Functions and is the activity's failure phase. */
 export type ActivityName =
+  | "validateRequest"
   | "checkQuota"
   | "resolveCaptureName"
   | "startCapture"

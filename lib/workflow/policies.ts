@@ -19,4 +19,7 @@ export const blobRetry = retryOptions(10_000, 7, 120_000);
 /** Notifications must not page twice (idempotency key) but should survive a channel's hiccup. */
 export const notifyRetry = retryOptions(5_000, 4, 60_000);
 
+/** A single attempt: for a look whose "not there" is an answer, not something to wait out. */
+export const ONE_LOOK = retryOptions(1_000, 1, 1_000);
+
 export const CANCEL_EVENT = "cancel";

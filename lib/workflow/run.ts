@@ -4,7 +4,7 @@
  * permanent failure the activity reports, or transient retries running out, throws the
  * CaptureFailure of the activity's phase.
  */
-import type { OrchestrationContext, Task } from "durable-functions";
+import type { OrchestrationContext, RetryOptions, Task } from "durable-functions";
 import type { ActivityResult } from "../domain/activityResult";
 import type { ActivityContract } from "./activityContract";
 import { CaptureFailure, firstLine, retriesExhausted } from "./captureFailure";
@@ -12,16 +12,22 @@ import { CaptureFailure, firstLine, retriesExhausted } from "./captureFailure";
 /** An orchestrator step: a generator that yields durable tasks and returns T. */
 export type Flow<T> = Generator<Task, T, unknown>;
 
+export interface RunOptions {
+  /** Replaces the contract's retry policy for this call (e.g. ONE_LOOK). */
+  retry?: RetryOptions;
+}
+
 export function* run<I, O>(
   context: OrchestrationContext,
   contract: ActivityContract<I, O>,
   input: I,
+  options: RunOptions = {},
 ): Flow<O> {
   let result: ActivityResult<O>;
   try {
     result = (yield context.df.callActivityWithRetry(
       contract.name,
-      contract.retry,
+      options.retry ?? contract.retry,
       input,
     )) as ActivityResult<O>;
   } catch (error) {

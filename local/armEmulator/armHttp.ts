@@ -64,7 +64,8 @@ export function parseJsonBody(raw: Buffer): unknown {
   }
 }
 
-export function writeResponse(res: ServerResponse, response: ArmResponse): void {
+/** Writes the response; returns the headers sent (the handler's plus content-type). */
+export function writeResponse(res: ServerResponse, response: ArmResponse): Record<string, string> {
   const headers: Record<string, string> = { ...response.headers };
   let payload: string | undefined;
   if (response.body !== undefined) {
@@ -73,4 +74,5 @@ export function writeResponse(res: ServerResponse, response: ArmResponse): void 
   }
   res.writeHead(response.status, headers);
   res.end(payload);
+  return headers;
 }

@@ -9,7 +9,9 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { ArmError, parseJsonBody, readBody, writeResponse, type ArmResponse } from "./armHttp";
 import type { FaultController } from "./faults";
+import type { AuthorizationRequest } from "./roleEnforcement";
 import { matchRoute, splitPath, type Route } from "./router";
+import type { TrafficRecorder } from "./trafficRecorder";
 
 export interface ArmServerOptions {
   key: string;
@@ -19,7 +21,11 @@ export interface ArmServerOptions {
   armRoutes: readonly Route[];
   adminRoutes: readonly Route[];
   faults: FaultController;
+  /** Azure RBAC on every ARM (not admin) request; throws ArmError 403 when not permitted. */
+  authorize?: (request: AuthorizationRequest) => void;
   log: (line: string) => void;
+  /** Records every ARM (not admin) exchange when set. */
+  recorder?: TrafficRecorder;
 }
 
 export interface ArmServer {
@@ -38,6 +44,8 @@ export async function listenArmServer(opts: ArmServerOptions): Promise<ArmServer
     const url = new URL(req.url ?? "/", baseUrl);
     const method = req.method ?? "GET";
     let operation = "-";
+    let admin = false;
+    let requestBody: unknown;
     let response: ArmResponse;
     try {
       if (!authorized(req.headers.authorization, expectedToken)) {
@@ -49,7 +57,7 @@ export async function listenArmServer(opts: ArmServerOptions): Promise<ArmServer
         );
       }
       const segments = splitPath(url.pathname);
-      const admin = segments[0] === ADMIN_PREFIX;
+      admin = segments[0] === ADMIN_PREFIX;
       const match = matchRoute(admin ? opts.adminRoutes : opts.armRoutes, method, segments);
       if (match === undefined)
         throw new ArmError(404, "NotFound", `No emulated operation for ${method} ${url.pathname}.`);
@@ -61,6 +69,8 @@ export async function listenArmServer(opts: ArmServerOptions): Promise<ArmServer
         );
       operation = match.route.operation;
       if (!admin) checkApiVersion(url.searchParams);
+      const body = (requestBody = parseJsonBody(await readBody(req)));
+      if (!admin) opts.authorize?.({ operation, params: match.params, path: url.pathname, body });
       const fault = admin ? undefined : opts.faults.takeRequestFault(operation);
       response =
         fault ??
@@ -68,7 +78,7 @@ export async function listenArmServer(opts: ArmServerOptions): Promise<ArmServer
           params: match.params,
           path: url.pathname,
           query: url.searchParams,
-          body: parseJsonBody(await readBody(req)),
+          body,
           baseUrl,
         }));
     } catch (err) {
@@ -82,10 +92,14 @@ export async function listenArmServer(opts: ArmServerOptions): Promise<ArmServer
           : new ArmError(500, "InternalServerError", "An internal error occurred.").toResponse();
     }
     req.resume();
-    writeResponse(res, {
-      ...response,
-      headers: { ...response.headers, "x-ms-request-id": randomUUID() },
-    });
+    response = { ...response, headers: { ...response.headers, "x-ms-request-id": randomUUID() } };
+    const sentHeaders = writeResponse(res, response);
+    if (opts.recorder && !admin)
+      opts.recorder.record(
+        operation,
+        { url: url.href, method, headers: flatHeaders(req.headers), body: requestBody },
+        { status: response.status, headers: sentHeaders, body: response.body },
+      );
     opts.log(`${method} ${url.pathname}${url.search} ${operation} → ${response.status}`);
   };
 
@@ -127,6 +141,14 @@ function checkApiVersion(query: URLSearchParams): void {
       "InvalidApiVersionParameter",
       `The api-version '${version}' is invalid.`,
     );
+}
+
+function flatHeaders(headers: IncomingMessage["headers"]): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).flatMap(([k, v]) =>
+      v === undefined ? [] : [[k, Array.isArray(v) ? v.join(", ") : v]],
+    ),
+  );
 }
 
 function authorized(header: string | undefined, expected: Buffer): boolean {

@@ -15,14 +15,22 @@ import { ExtensionStore } from "./compute/extensionStore";
 import { FaultController } from "./faults";
 import { Inventory } from "./inventory";
 import { NETWORK_LRO_OPERATIONS, networkRoutes } from "./networkRoutes";
+import { authorizationRoutes } from "./authorizationRoutes";
 import { operationRoutes } from "./operationRoutes";
 import { OperationRegistry } from "./operations";
+import { captureOperatorRole, RoleEnforcer, type RoleDefinition } from "./roleEnforcement";
+import { blobEndpointOf, StorageAccounts, storageRoutes } from "./storageRoutes";
+import { loadEmulatorState, writeEmulatorState, type StateWriter } from "./stateFile";
 import { ensureTlsMaterial } from "./tlsMaterial";
+import { createTrafficRecorder } from "./trafficRecorder";
 
 export type { FaultSpec, PendingFault } from "./faults";
 export type { FaultController } from "./faults";
 export type { SessionSummary } from "./capture/captureService";
 export type { InventoryFile } from "./inventory";
+export type { TrafficFile } from "./trafficRecorder";
+export type { RoleDefinition, RoleEnforcer } from "./roleEnforcement";
+export type { StorageAccounts } from "./storageRoutes";
 
 export interface ArmEmulatorOptions {
   /** 0 (default) = any free port. */
@@ -41,6 +49,15 @@ export interface ArmEmulatorOptions {
   inventoryFile?: string;
   /** Items per list page before a `nextLink`; default 50. */
   pageSize?: number;
+  /**
+   * Writes every ARM exchange as one oav traffic file here (trafficRecorder.ts). Default: the
+   * `ARM_EMULATOR_TRAFFIC_DIR` environment variable, so whole test runs can switch it on; unset = off.
+   */
+  trafficDir?: string;
+  /** The role the caller holds; default deploy/capture-operator-role.json. */
+  role?: RoleDefinition;
+  /** Enforce that role on every ARM call (default true); false lets every call through. */
+  enforceRole?: boolean;
   log?: (line: string) => void;
 }
 
@@ -50,6 +67,10 @@ export interface ArmEmulator {
   /** PEM of the CA that signed the server certificate (NODE_EXTRA_CA_CERTS, or `tlsOptions.ca`). */
   caCertPath: string;
   faults: FaultController;
+  /** Azure RBAC as the emulator enforces it; tests narrow the role with `setRole`. */
+  rbac: RoleEnforcer;
+  /** Storage accounts as ARM reports them (doctor's check); tests make one missing or premium. */
+  storageAccounts: StorageAccounts;
   /** Sessions still running (NotStarted, Running, or uploading). */
   sessions(): SessionSummary[];
   /** Stops the server and every tcpdump. */
@@ -75,6 +96,8 @@ export async function startArmEmulator(opts: ArmEmulatorOptions): Promise<ArmEmu
     new Set([...NETWORK_LRO_OPERATIONS, ...COMPUTE_LRO_OPERATIONS]),
     extensions,
   );
+  // Late-bound: the writer snapshots the capture service it is handed to.
+  const state: { writer?: StateWriter } = {};
   const captures = new CaptureService({
     inventory,
     extensions,
@@ -83,15 +106,42 @@ export async function startArmEmulator(opts: ArmEmulatorOptions): Promise<ArmEmu
     stateDir: opts.stateDir,
     sessionLimit: opts.sessionLimit ?? 10000,
     log,
+    changed: () => state.writer?.save(),
   });
+  // A previous emulator on this state dir that did not stop cleanly (its stack was killed).
+  const saved = loadEmulatorState(opts.stateDir);
+  if (saved) {
+    extensions.restore(saved.extensions);
+    operations.restore(saved.operations);
+    await captures.restore(saved.captures);
+    log(`restored ${saved.captures.length} capture(s) and ${saved.operations.length} operation(s)`);
+  }
+  const writer = writeEmulatorState(
+    opts.stateDir,
+    () => ({
+      version: 1,
+      captures: captures.saved(),
+      operations: operations.saved(),
+      extensions: extensions.saved(),
+    }),
+    log,
+  );
+  state.writer = writer;
+  writer.save();
 
+  const rbac = new RoleEnforcer(opts.role ?? captureOperatorRole(), opts.enforceRole ?? true);
+  const storageAccounts = new StorageAccounts(blobEndpointOf(opts.storageConnectionString));
   const armRoutes = [
     ...networkRoutes({ inventory, captures, operations, faults, pageSize }),
     ...computeRoutes({ inventory, extensions, operations, faults, pageSize }),
     ...operationRoutes(operations),
+    ...storageRoutes(storageAccounts),
+    ...authorizationRoutes(rbac),
   ];
   for (const r of armRoutes) knownOperations.add(r.operation);
 
+  const trafficDir = opts.trafficDir ?? process.env["ARM_EMULATOR_TRAFFIC_DIR"];
+  const recorder = trafficDir ? createTrafficRecorder(trafficDir) : undefined;
   const server = await listenArmServer({
     key: tls.key,
     cert: tls.cert,
@@ -100,7 +150,9 @@ export async function startArmEmulator(opts: ArmEmulatorOptions): Promise<ArmEmu
     armRoutes,
     adminRoutes: adminRoutes(faults, captures),
     faults,
+    authorize: (request) => rbac.authorize(request),
     log,
+    ...(recorder && { recorder }),
   });
   log(`ARM emulator listening on ${server.url} (region ${inventory.defaultRegion})`);
 
@@ -108,10 +160,15 @@ export async function startArmEmulator(opts: ArmEmulatorOptions): Promise<ArmEmu
     url: server.url,
     caCertPath: tls.caCertPath,
     faults,
+    rbac,
+    storageAccounts,
     sessions: () => captures.activeSessions(),
     async stop() {
       await server.close();
+      // The file keeps running sessions as running: the next start recovers them as after a crash.
+      writer.close();
       await captures.shutdown();
+      await recorder?.flush();
     },
   };
 }

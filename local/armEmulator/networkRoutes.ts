@@ -49,19 +49,27 @@ export function networkRoutes(deps: NetworkRouteDeps): Route[] {
   const captureOf = (ctx: RequestContext) =>
     captures.get(watcherOf(ctx), ctx.params["packetCaptureName"] ?? "");
 
-  /** 202 + Location for a POST/DELETE whose outcome is `work`, unless a fault fails it. */
+  /**
+   * 202 + Location for a POST/DELETE whose outcome is `work`, unless a fault fails it. `accepted` is
+   * the 202's body where the spec declares one (queryStatus: PacketCaptureQueryStatusResult).
+   */
   const locationLro = (
     ctx: RequestContext,
     operation: string,
     watcher: NetworkWatcherRecord,
     work: () => Promise<OperationOutcome>,
+    accepted?: unknown,
   ): ArmResponse => {
     const failure = deps.faults.takeLroFailure(operation);
     const outcome = failure
       ? Promise.resolve<OperationOutcome>({ outcome: "failed", ...failure })
       : work();
     const op = deps.operations.start(ctx.baseUrl, scopeOf(watcher, ctx), outcome);
-    return { status: 202, headers: { location: op.locationUrl, "retry-after": "0" } };
+    return {
+      status: 202,
+      headers: { location: op.locationUrl, "retry-after": "0" },
+      ...(accepted !== undefined && { body: accepted }),
+    };
   };
 
   return [
@@ -107,10 +115,17 @@ export function networkRoutes(deps: NetworkRouteDeps): Route[] {
     }),
     route("POST", `${CAPTURE}/queryStatus`, "PacketCaptures_GetStatus", (ctx) => {
       const record = captureOf(ctx);
-      return locationLro(ctx, "PacketCaptures_GetStatus", record.watcher, async () => ({
-        outcome: "succeeded",
-        response: { status: 200, body: captureStatusJson(record) },
-      }));
+      // The spec (and its example) gives the 202 the status body too, not only the final 200.
+      return locationLro(
+        ctx,
+        "PacketCaptures_GetStatus",
+        record.watcher,
+        async () => ({
+          outcome: "succeeded",
+          response: { status: 200, body: captureStatusJson(record) },
+        }),
+        captureStatusJson(record),
+      );
     }),
     route("POST", `${CAPTURE}/stop`, "PacketCaptures_Stop", (ctx) => {
       const record = captureOf(ctx);

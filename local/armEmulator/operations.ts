@@ -31,6 +31,15 @@ interface OperationRecord {
   settled: Promise<void>;
 }
 
+/** An operation as the emulator's state file keeps it. */
+export interface SavedOperation {
+  id: string;
+  scope: OperationScope;
+  startTime: string;
+  endTime?: string;
+  result?: OperationOutcome;
+}
+
 export interface StartedOperation {
   asyncOperationUrl: string;
   locationUrl: string;
@@ -74,12 +83,42 @@ export class OperationRegistry {
     };
   }
 
+  saved(): SavedOperation[] {
+    return [...this.records.values()].map((r) => ({
+      id: r.id,
+      scope: r.scope,
+      startTime: r.startTime.toISOString(),
+      ...(r.endTime && { endTime: r.endTime.toISOString() }),
+      ...(r.result && { result: r.result }),
+    }));
+  }
+
+  /** Operations of an emulator that was killed; one still running then died with it. */
+  restore(saved: readonly SavedOperation[], now = new Date()): void {
+    for (const s of saved) {
+      this.records.set(s.id, {
+        id: s.id,
+        scope: s.scope,
+        startTime: new Date(s.startTime),
+        endTime: s.endTime ? new Date(s.endTime) : now,
+        result: s.result ?? {
+          outcome: "failed",
+          code: "InternalServerError",
+          message: "The operation was interrupted; retry it.",
+        },
+        settled: Promise.resolve(),
+      });
+    }
+  }
+
   /** `Azure-AsyncOperation` poll. */
   async asyncOperationStatus(params: Readonly<Record<string, string>>): Promise<ArmResponse> {
     const record = await this.settledWithin(params);
     const result = record.result;
+    const { subscriptionId, provider, region } = record.scope;
     const body: Record<string, unknown> = {
-      id: record.id,
+      // common-types OperationStatusResult: `id` is the status resource's ARM ID (format arm-id), `name` its GUID.
+      id: `/subscriptions/${subscriptionId}/providers/${provider}/locations/${region}/operations/${record.id}`,
       name: record.id,
       startTime: record.startTime.toISOString(),
     };

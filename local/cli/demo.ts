@@ -83,11 +83,14 @@ function alert(vmId: string, port: number): unknown {
 
 async function waitWithProgress(
   statusUrl: string,
+  functionKey: string,
 ): Promise<{ runtimeStatus: string; output: unknown }> {
   const deadline = Date.now() + TIMEOUT_MS;
   let last = "";
   while (Date.now() < deadline) {
-    const status = (await (await fetch(statusUrl)).json()) as {
+    // The webhook's status URL carries no key: the function key goes in the header.
+    const response = await fetch(statusUrl, { headers: { "x-functions-key": functionKey } });
+    const status = (await response.json()) as {
       runtimeStatus: string;
       output: unknown;
       customStatus?: { phase?: string; polls?: number; lastStatus?: string; expectedEnd?: string };
@@ -136,7 +139,7 @@ async function main(): Promise<void> {
     process.stdout.write(`  202 Accepted → instance ${accepted.id}\n`);
 
     step(`capturing for ${CAPTURE_SECONDS} s; progress from the durable status URL:`);
-    const end = await waitWithProgress(accepted.statusQueryGetUri);
+    const end = await waitWithProgress(accepted.statusQueryGetUri, endpoints.functionKey);
     const report = end.output as CaptureReport;
     if (end.runtimeStatus !== "Completed" || !report.blob)
       throw new Error(`capture ended ${end.runtimeStatus}: ${JSON.stringify(end.output)}`);

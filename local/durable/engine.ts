@@ -28,6 +28,7 @@ import {
 import { handleDurableHttp } from "./httpApi";
 import { instanceIdProblem, newExecutionId, newInstanceId } from "./ids";
 import type { ScheduledWork } from "./replay";
+import { type VersioningSettings, versioningOff } from "./versioning";
 import { statusPayload, type StatusOptions, type StatusPayload } from "./statusPayload";
 import {
   CommitConflictError,
@@ -69,6 +70,10 @@ export class DurableEngine implements DurableEngineHandle {
   private readonly activitiesInFlight = new Set<string>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopped = false;
+
+  private get versioning(): VersioningSettings {
+    return this.options.versioning ?? versioningOff;
+  }
 
   constructor(private readonly options: DurableEngineOptions) {
     this.clock = new DurableClock(options.clock);
@@ -113,6 +118,7 @@ export class DurableEngine implements DurableEngineHandle {
     name: string,
     instanceId: string | undefined,
     input: string | null,
+    version?: string,
   ): Promise<string> {
     if (!this.orchestratorNames.some((n) => n.toLowerCase() === name.toLowerCase())) {
       throw new InvalidRequestError(
@@ -144,6 +150,8 @@ export class DurableEngine implements DurableEngineHandle {
       input,
       output: null,
       customStatus: null,
+      // As the extension: the start's version, else host.json's defaultVersion, fixed for the instance's life.
+      version: version || this.versioning.defaultVersion,
     };
     // Leftover messages of the replaced execution go in the same transaction (≤ 98 of them; older ones are dropped on delivery).
     const leftovers = (existing?.inbox ?? []).slice(0, 98).map((m) => m.rowKey);
@@ -275,9 +283,18 @@ export class DurableEngine implements DurableEngineHandle {
     const started = Date.now();
     try {
       const report = await runEpisode(
-        { store: this.requireStore(), invoker: this.options.invoker, clock: this.clock },
+        {
+          store: this.requireStore(),
+          invoker: this.options.invoker,
+          clock: this.clock,
+          versioning: this.versioning,
+        },
         instanceId,
       );
+      if (report.rejected)
+        this.options.log(
+          `orchestrator instance=${instanceId} left for another worker: ${report.rejected}`,
+        );
       if (report.record) {
         this.afterCommit(report.record);
         this.dispatch(report.record, report.newWork, report.cancelledTimerIds);

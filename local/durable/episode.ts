@@ -23,11 +23,13 @@ import {
 import { decideEpisode, type EpisodeDecision, type ScheduledWork } from "./replay";
 import type { InboxMessage, InstanceRecord, TaskHubStore } from "./taskHubStore";
 import { newExecutionId } from "./ids";
+import { type VersioningSettings, versionMismatch } from "./versioning";
 
 export interface EpisodeDeps {
   store: TaskHubStore;
   invoker: DurableFunctionInvoker;
   clock: DurableClock;
+  versioning: VersioningSettings;
 }
 
 export interface EpisodeReport {
@@ -38,6 +40,8 @@ export interface EpisodeReport {
   cancelledTimerIds: number[];
   /** More messages are waiting (or a new execution was queued): run another episode. */
   again: boolean;
+  /** Set when versionFailureStrategy Reject left the messages for a worker that accepts the instance's version. */
+  rejected?: string;
 }
 
 /** Leaves room in the commit transaction (≤ 100 operations) for the sentinel and a continue-as-new message. */
@@ -72,9 +76,14 @@ export async function runEpisode(deps: EpisodeDeps, instanceId: string): Promise
   const now = deps.clock.nowIso();
   const incoming = [events.orchestratorStarted(now), ...accepted];
   const terminated = accepted.find((e) => e.EventType === EventType.ExecutionTerminated);
+  const mismatch = terminated ? undefined : versionMismatch(record.version, deps.versioning);
+  if (mismatch && deps.versioning.failureStrategy === "Reject")
+    return { ...idle, rejected: mismatch };
   const step = terminated
     ? terminate(record, now, terminated.Input ?? null)
-    : await orchestrate(deps, record, history, incoming, now);
+    : mismatch
+      ? failVersion(now, mismatch)
+      : await orchestrate(deps, record, history, incoming, now);
 
   const appended = [...incoming, ...step.events, events.orchestratorCompleted(now)];
   await deps.store.writeHistory(instanceId, record.executionId, history.length, appended);
@@ -113,6 +122,15 @@ function terminate(record: InstanceRecord, now: string, reason: string | null): 
   return {
     events: [events.executionCompleted(now, OrchestrationStatus.Terminated, reason)],
     changes: { runtimeStatus: "Terminated", output: reason },
+  };
+}
+
+/** versionFailureStrategy Fail: the instance fails without running, with the reason. */
+function failVersion(now: string, reason: string): EpisodeStep {
+  const output = JSON.stringify(reason);
+  return {
+    events: [events.executionCompleted(now, OrchestrationStatus.Failed, output)],
+    changes: { runtimeStatus: "Failed", output },
   };
 }
 
@@ -210,6 +228,7 @@ export function startMessage(record: InstanceRecord, now: string): Omit<InboxMes
       record.input,
       record.instanceId,
       record.executionId,
+      record.version,
     ),
   };
 }

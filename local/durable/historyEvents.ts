@@ -84,12 +84,13 @@ export const events = {
     input: string | null,
     instanceId: string,
     executionId: string,
+    version: string,
   ): HistoryEvent => ({
     ...base(EventType.ExecutionStarted, ts),
     OrchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId },
     ParentInstance: null,
     Name: name,
-    Version: "",
+    Version: version,
     Input: input,
   }),
   executionCompleted: (

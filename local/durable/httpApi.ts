@@ -100,7 +100,12 @@ const startOrchestration: Handler = async (engine, links, request, [functionName
     }
     input = text;
   }
-  const id = await engine.startNew(functionName as string, instanceId || undefined, input);
+  const id = await engine.startNew(
+    functionName as string,
+    instanceId || undefined,
+    input,
+    request.query.get("version") ?? undefined,
+  );
   return waitOrCheckStatus(engine, links, request, id);
 };
 

@@ -31,6 +31,8 @@ export interface InstanceRecord {
   input: string | null;
   output: string | null;
   customStatus: string | null;
+  /** The orchestration version stamped at start (empty: unversioned). */
+  version: string;
 }
 
 export interface StoredRecord {
@@ -366,6 +368,7 @@ function entityFromRecord(record: InstanceRecord): TableEntity<EntityProps> {
     HistoryCount: record.historyCount,
     CreatedTime: record.createdTime,
     LastUpdatedTime: record.lastUpdatedTime,
+    Version: record.version,
   };
   writeText(entity, "Input", record.input, "orchestration input");
   writeText(entity, "Output", record.output, "orchestration output");
@@ -385,6 +388,7 @@ function recordFromEntity(instanceId: string, entity: EntityProps): InstanceReco
     input: readText(entity, "Input"),
     output: readText(entity, "Output"),
     customStatus: readText(entity, "CustomStatus"),
+    version: String(entity.Version ?? ""),
   };
 }
 

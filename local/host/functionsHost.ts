@@ -5,7 +5,9 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { LOCAL_RUNTIME_MARKER } from "../../lib/config/appSettings";
 import { DurableEngine } from "../durable/engine";
+import { devEasyAuth } from "./easyAuth";
 import type { DurableEngineHandle } from "../runtimeContracts";
 import { FunctionRegistry, installCoreApi } from "./coreApi";
 import type { RpcLogLevel } from "./coreTypes";
@@ -37,6 +39,10 @@ export async function runHost(
     },
     "4.0.0-local",
   );
+  // The marker that lets the app use local-only settings (emulator credential, Azurite keys, http endpoints).
+  process.env[LOCAL_RUNTIME_MARKER] = "1";
+  // App Service sets this when App Service Authentication is on; the app trusts principal headers only then.
+  if (config.devSignIn) process.env.WEBSITE_AUTH_ENABLED = "True";
   const files = await loadApp(config.appDir, registry);
 
   let engine: DurableEngine | undefined = undefined;
@@ -61,6 +67,7 @@ export async function runHost(
     maxRequestBodyBytes: config.maxRequestBodyBytes,
     engine: () => engine,
     log,
+    ...(config.devSignIn && { easyAuth: devEasyAuth(config.devSignIn) }),
   };
 
   const publicServer = createServer(publicRequestListener(serverOptions));
@@ -80,6 +87,7 @@ export async function runHost(
     systemKey: config.keys.system,
     clock: config.clock,
     maxConcurrentActivities: config.maxConcurrentActivities,
+    versioning: config.versioning,
     log,
   });
   await started.start();

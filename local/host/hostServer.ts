@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { DurableEngineHandle } from "../runtimeContracts";
+import type { EasyAuth } from "./easyAuth";
 import { type HostKeys, authorizes, authorizesSystem, presentedKey } from "./hostKeys";
 import { readBody, toRpcRequest, writeJson, writeRpcResponse } from "./httpMessages";
 import { findRoute, type HttpFunctionRoute } from "./httpRoutes";
@@ -22,6 +23,8 @@ export interface HostServerOptions {
   /** Late-bound: the engine starts after the server listens (it needs the port for its URLs). */
   engine: () => DurableEngineHandle | undefined;
   log: (line: string) => void;
+  /** App Service Authentication, when the host emulates it. */
+  easyAuth?: EasyAuth;
 }
 
 interface Outcome {
@@ -88,6 +91,8 @@ async function handlePublic(
   const method = (req.method ?? "GET").toUpperCase();
   const key = presentedKey(req.headers, url.searchParams);
   const path = url.pathname;
+  if (options.easyAuth?.serve(req, res, url)) return { status: res.statusCode };
+  options.easyAuth?.applyPrincipal(req);
 
   if (path.toLowerCase() === "/admin/host/status") {
     if (!authorizes("admin", key, options.keys)) return reply(res, 401);

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import * as path from "node:path";
+import type { DevSignIn } from "./easyAuth";
 import { generateKey } from "./hostKeys";
 import { hostEnv } from "./hostConfig";
 import type { HostReadyMessage } from "./main";
@@ -29,6 +30,8 @@ export interface StartHostOptions {
   /** Compiled host entry; default dist/local/host/main.js next to this file. */
   entry?: string;
   readyTimeoutMs?: number;
+  /** Emulate App Service Authentication: `/.auth/login/aad` signs browsers in as this user. */
+  devSignIn?: DevSignIn;
 }
 
 export interface StartedHost {
@@ -65,11 +68,14 @@ export async function startHost(options: StartHostOptions): Promise<StartedHost>
     [hostEnv.clock]: options.clock ?? "real",
     [hostEnv.storage]: options.storageConnectionString,
     ...(options.taskHub ? { [hostEnv.taskHub]: options.taskHub } : {}),
+    ...(options.devSignIn ? { [hostEnv.devSignIn]: JSON.stringify(options.devSignIn) } : {}),
     ...(options.maxRequestBodyBytes
       ? { [hostEnv.maxRequestBytes]: String(options.maxRequestBodyBytes) }
       : {}),
   };
   delete env.WEBSITE_HOSTNAME;
+  // The host sets it when it emulates App Service Authentication (devSignIn), never inherited.
+  delete env.WEBSITE_AUTH_ENABLED;
   const child = fork(options.entry ?? path.join(__dirname, "main.js"), [], {
     env,
     execPath: process.execPath,

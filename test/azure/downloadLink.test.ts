@@ -6,8 +6,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { BlobServiceClient, type StorageSharedKeyCredential } from "@azure/storage-blob";
-import { readOnlyLink } from "../../lib/azure/downloadLink";
+import {
+  BlobServiceClient,
+  SASProtocol,
+  type BlockBlobClient,
+  type StorageSharedKeyCredential,
+} from "@azure/storage-blob";
+import { linkProtocol, readOnlyLink } from "../../lib/azure/downloadLink";
 import { startAzurite, type RunningAzurite } from "../../local/azurite/startAzurite";
 
 jest.setTimeout(60_000);
@@ -32,7 +37,12 @@ test("reads the capture, refuses writes and other blobs, and expires", async () 
   await blob.upload(bytes, bytes.length);
   await container.getBlockBlobClient("other.cap").upload(bytes, bytes.length);
 
-  const link = await readOnlyLink(blob, service.credential as StorageSharedKeyCredential, 3);
+  const link = await readOnlyLink(
+    blob,
+    service.credential as StorageSharedKeyCredential,
+    3,
+    SASProtocol.HttpsAndHttp,
+  );
   const read = await fetch(link);
   expect(read.status).toBe(200);
   expect(Buffer.from(await read.arrayBuffer())).toEqual(bytes);
@@ -48,4 +58,34 @@ test("reads the capture, refuses writes and other blobs, and expires", async () 
 
   await new Promise((resolve) => setTimeout(resolve, 4500));
   expect((await fetch(link)).status).toBe(403);
+});
+
+describe("the link's protocol (spr)", () => {
+  let blob: BlockBlobClient;
+  let credential: StorageSharedKeyCredential;
+  beforeAll(async () => {
+    const service = BlobServiceClient.fromConnectionString(azurite.connectionString);
+    const container = service.getContainerClient("protocol-test");
+    await container.createIfNotExists();
+    blob = container.getBlockBlobClient("capture.cap");
+    await blob.upload("d4c3b2a1", 8);
+    credential = service.credential as StorageSharedKeyCredential;
+  });
+
+  test("https only in Azure: the link says spr=https and storage refuses it over http", async () => {
+    const link = await readOnlyLink(blob, credential, 60, linkProtocol(blob.url, false));
+    expect(new URL(link).searchParams.get("spr")).toBe("https");
+    expect(new URL(link).protocol).toBe("http:"); // Azurite's URL, to prove the refusal
+    expect((await fetch(link)).status).toBe(403);
+  });
+
+  test("http is allowed only for the local runtime's plain-http Azurite", async () => {
+    expect(linkProtocol(blob.url, true)).toBe(SASProtocol.HttpsAndHttp);
+    expect(linkProtocol("https://acct.blob.core.windows.net/c/b.cap", true)).toBe(
+      SASProtocol.Https,
+    );
+    const link = await readOnlyLink(blob, credential, 60, linkProtocol(blob.url, true));
+    expect(new URL(link).searchParams.get("spr")).toBe("https,http");
+    expect((await fetch(link)).status).toBe(200);
+  });
 });

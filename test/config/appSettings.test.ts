@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import {
+  ConfigError,
   readActivitySettings,
+  readOpsAuthSettings,
   readWebhookAuthSettings,
   readWebhookSettings,
 } from "../../lib/config/appSettings";
@@ -35,18 +37,20 @@ describe("app settings", () => {
   });
 
   test("a bad value names the setting", () => {
-    expect(readWebhookSettings({ CAPTURE_TIME_LIMIT_SECONDS: "20000" })).toEqual({
+    expect(readWebhookSettings({ CAPTURE_TIME_LIMIT_SECONDS: "20000" })).toMatchObject({
       ok: false,
       message: expect.stringContaining("CAPTURE_TIME_LIMIT_SECONDS"),
     });
-    expect(readActivitySettings({ NOTIFY_WEBHOOK_URL: "not a url" })).toEqual({
+    expect(readActivitySettings({ NOTIFY_WEBHOOK_URL: "not a url" })).toMatchObject({
       ok: false,
       message: expect.stringContaining("NOTIFY_WEBHOOK_URL"),
     });
   });
 
   test("the local credential must come with its token; Entra mode with tenant and audience", () => {
-    expect(readActivitySettings({ AZURE_CREDENTIAL: "local" })).toMatchObject({
+    expect(
+      readActivitySettings({ AZURE_CREDENTIAL: "local", APC_LOCAL_RUNTIME: "1" }),
+    ).toMatchObject({
       ok: false,
       message: expect.stringContaining("AZURE_LOCAL_TOKEN"),
     });
@@ -64,5 +68,84 @@ describe("app settings", () => {
       ok: true,
       value: { ENTRA_AUDIENCES: ["api://x", "11111111-1111-1111-1111-111111111111"] },
     });
+  });
+
+  test("secure webhook tokens are pinned to Azure Monitor's action groups app unless set", () => {
+    expect(readWebhookAuthSettings({})).toMatchObject({
+      ok: true,
+      value: { ENTRA_ALLOWED_CLIENT_APP_IDS: ["461e8683-5575-4561-ac7f-899cc907d62a"] },
+    });
+    expect(readWebhookAuthSettings({ ENTRA_ALLOWED_CLIENT_APP_IDS: "a;b" })).toMatchObject({
+      ok: true,
+      value: { ENTRA_ALLOWED_CLIENT_APP_IDS: ["a", "b"] },
+    });
+  });
+});
+
+describe("local-only settings", () => {
+  const AZURITE =
+    "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;";
+  const cases: Array<[setting: string, value: string]> = [
+    ["AZURE_CREDENTIAL", "local"],
+    ["CAPTURE_STORAGE_CONNECTION_STRING", AZURITE],
+    ["CAPTURE_STORAGE_CONNECTION_STRING", "UseDevelopmentStorage=true"],
+    ["AZURE_ARM_ENDPOINT", "http://127.0.0.1:8443"],
+    ["ENTRA_JWKS_URL", "http://127.0.0.1:9000/keys"],
+  ];
+  const localExtras = { AZURE_LOCAL_TOKEN: "t" };
+
+  test.each(cases)(
+    "%s=%s is refused outside the local runtime, by every reader, as a ConfigError naming it",
+    (setting, value) => {
+      const env = { ...localExtras, [setting]: value };
+      for (const read of [
+        readActivitySettings,
+        readWebhookSettings,
+        readWebhookAuthSettings,
+        readOpsAuthSettings,
+      ]) {
+        const result = read(env);
+        expect(result).toMatchObject({
+          ok: false,
+          message: expect.stringContaining("refused outside the local runtime"),
+        });
+        if (result.ok) return;
+        expect(result.error).toBeInstanceOf(ConfigError);
+        expect(result.error.setting).toBe(setting);
+        expect(result.message).not.toContain("Eby8vd"); // values are never echoed: some are secrets
+      }
+    },
+  );
+
+  test.each(cases)(
+    "%s=%s is accepted on the local runtime (APC_LOCAL_RUNTIME=1)",
+    (setting, value) => {
+      const env = { ...localExtras, [setting]: value, APC_LOCAL_RUNTIME: "1" };
+      expect(readActivitySettings(env)).toMatchObject({ ok: true });
+      expect(readWebhookAuthSettings(env)).toMatchObject({ ok: true });
+    },
+  );
+
+  test("the marker counts for nothing on App Service (WEBSITE_INSTANCE_ID is set there)", () => {
+    expect(
+      readActivitySettings({
+        ...localExtras,
+        AZURE_CREDENTIAL: "local",
+        APC_LOCAL_RUNTIME: "1",
+        WEBSITE_INSTANCE_ID: "a1b2c3",
+      }),
+    ).toMatchObject({ ok: false, error: { setting: "AZURE_CREDENTIAL" } });
+  });
+
+  test("production values pass: https endpoints, the default credential, no connection string", () => {
+    expect(
+      readActivitySettings({
+        AZURE_ARM_ENDPOINT: "https://management.usgovcloudapi.net",
+        AZURE_CREDENTIAL: "default",
+      }),
+    ).toMatchObject({ ok: true });
+    expect(
+      readWebhookAuthSettings({ ENTRA_JWKS_URL: "https://login.microsoftonline.com/t/keys" }),
+    ).toMatchObject({ ok: true });
   });
 });

@@ -3,7 +3,7 @@ import { parseAlertPayload } from "../../lib/domain/alertPayload";
 import { fixture, FIXTURE_DIR, firedCommonAlert, VM_ID } from "../support/fixtures";
 
 describe("alert payloads: the real samples", () => {
-  test("every sample gets the answer DESIGN.md gives it", () => {
+  test("every sample gets the answer docs/design.md gives it", () => {
     const expected: Record<string, string> = {
       "common-schema-metric-alert.json": "ignored", // monitorCondition Resolved
       "azure-monitor-metric-alert-noncommon.json": "rejected:422", // a storage account, not a VM
@@ -155,11 +155,53 @@ describe("alert payloads: shapes", () => {
         resourceGroup: "NetworkWatcherRG",
         name: "NetworkWatcher_eastus",
       },
-      captureName: "manual1",
       overrides: {
         captureTimeLimitSeconds: 120,
         captureStorageAccountId: expect.stringContaining("caps"),
       },
+    });
+    // The capture is always named after its target, so a retry or an alert adopts the same one.
+    expect(result).not.toHaveProperty("captureName");
+  });
+
+  const VM = "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1";
+  test.each([
+    [{ packetCaptureName: ".." }, "packetCaptureName"],
+    [{ packetCaptureName: "a/b" }, "packetCaptureName"],
+    [{ packetCaptureName: "x".repeat(81) }, "packetCaptureName"],
+    [{ networkWatcherName: "..", networkWatcherResourceGroup: "rg" }, "networkWatcherName"],
+    [{ networkWatcherName: "nw", networkWatcherResourceGroup: "." }, "networkWatcherResourceGroup"],
+    [
+      { networkWatcherName: "nw", networkWatcherResourceGroup: "rg%2F.." },
+      "networkWatcherResourceGroup",
+    ],
+    [
+      { networkWatcherName: "nw\r\nX-Forged: 1", networkWatcherResourceGroup: "rg" },
+      "networkWatcherName",
+    ],
+    [{ subscriptionId: "../../x" }, "subscriptionId"],
+    [{ networkWatcherName: "nw" }, "networkWatcherResourceGroup"],
+    [{ targetVM: VM.replace("vm1", "..") }, "targetVM"],
+    [{ targetVM: VM.replace("/rg/", "/../") }, "targetVM"],
+    [{ targetVM: VM.replace("vm1", `a${"-".repeat(65_000)}b`) }, "targetVM"],
+    [
+      {
+        storageID:
+          "/subscriptions/s1/resourceGroups/../providers/Microsoft.Storage/storageAccounts/caps",
+      },
+      "storageID",
+    ],
+  ])("direct request %j: every ARM name segment is checked (422 naming %s)", (fields, field) => {
+    const result = parseAlertPayload({ targetVM: VM, ...fields });
+    if (field === "storageID") {
+      // The storage ID is a capture override; resolveCaptureSettings refuses it by its key.
+      expect(result).toMatchObject({ kind: "capture" });
+      return;
+    }
+    expect(result).toMatchObject({
+      kind: "rejected",
+      status: 422,
+      message: expect.stringContaining(field),
     });
   });
 

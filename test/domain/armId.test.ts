@@ -1,4 +1,5 @@
 import {
+  armSegmentProblem,
   canonicalId,
   isWithinScope,
   parseCaptureTarget,
@@ -73,5 +74,77 @@ describe("ARM IDs", () => {
     expect(instanceIdFor(a)).not.toBe(instanceIdFor(other));
     expect(instanceIdFor(a)).toMatch(/^capture-web01-[0-9a-f]{10}$/);
     expect(captureNameFor(a).length).toBeLessThanOrEqual(80);
+  });
+});
+
+describe("ARM name segments (Azure naming rules)", () => {
+  test.each([
+    ["virtualMachine", "web01", true],
+    ["virtualMachine", "db.prod-1", true],
+    ["virtualMachine", ".", false],
+    ["virtualMachine", "..", false],
+    ["virtualMachine", "a%2e", false],
+    ["virtualMachine", "a\nb", false],
+    ["virtualMachine", "x".repeat(65), false],
+    ["resourceGroup", "Prod(1)_x", true],
+    ["resourceGroup", "..", false],
+    ["resourceGroup", "rg.", false],
+    ["resourceGroup", "x".repeat(91), false],
+    ["networkWatcher", "NetworkWatcher_westeurope", true],
+    ["networkWatcher", "..", false],
+    ["packetCapture", "alertcap-web01-0123456789", true],
+    ["packetCapture", "-x", false],
+    ["subscription", "00000000-0000-0000-0000-000000000000", true],
+    ["subscription", "..", false],
+  ] as const)("%s %j valid: %s", (segment, value, valid) => {
+    expect(armSegmentProblem(segment, value) === undefined).toBe(valid);
+  });
+
+  test("a target or storage ID with a dot-segment or an over-long name is not an ID", () => {
+    const vm = "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm";
+    expect(parseCaptureTarget(vm)).toBeDefined();
+    expect(parseCaptureTarget(vm.replace("/rg/", "/../"))).toBeUndefined();
+    expect(parseCaptureTarget(`${vm.slice(0, -2)}..`)).toBeUndefined();
+    expect(parseCaptureTarget(`${vm}${"x".repeat(64)}`)).toBeUndefined();
+    expect(
+      parseStorageAccountId(
+        "/subscriptions/s/resourceGroups/../providers/Microsoft.Storage/storageAccounts/caps01",
+      ),
+    ).toBeUndefined();
+  });
+});
+
+describe("case folding (Azure's ordinal, ASCII-only)", () => {
+  test("the Kelvin sign is not a k: a look-alike resource group is outside the scope", () => {
+    const kelvin =
+      "/subscriptions/s1/resourceGroups/\u212Aprod/providers/Microsoft.Compute/virtualMachines/vm";
+    expect("\u212A".toLowerCase()).toBe("k"); // what toLowerCase() would have let through
+    expect(isWithinScope(kelvin, "/subscriptions/s1/resourceGroups/kprod")).toBe(false);
+    expect(isWithinScope(kelvin, "/subscriptions/S1/resourceGroups/\u212APROD")).toBe(true);
+    expect(canonicalId("/Subscriptions/S1/\u212A")).toBe("/subscriptions/s1/\u212A");
+  });
+});
+
+describe("names derived from hostile targets (ReDoS)", () => {
+  const target = (name: string) => ({
+    resourceId: `/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/${name}`,
+    subscriptionId: "s1",
+    resourceGroup: "rg",
+    name,
+    kind: "virtualMachine" as const,
+  });
+
+  test("a 200,000-character run of dashes is handled in one linear pass", () => {
+    // `/^-+|-+$/g` backtracks over every dash from every start: quadratic, minutes at this size.
+    const hostile = target(`a${"-".repeat(200_000)}b`);
+    expect(instanceIdFor(hostile)).toMatch(/^capture-a-[0-9a-f]{10}$/);
+    expect(captureNameFor(target(`--${"x".repeat(200_000)}`))).toMatch(
+      /^alertcap-x{50}-[0-9a-f]{10}$/,
+    );
+  });
+
+  test("readable names: lower-cased, other characters become dashes, trimmed, never empty", () => {
+    expect(instanceIdFor(target("--Web_01--"))).toMatch(/^capture-web-01-[0-9a-f]{10}$/);
+    expect(instanceIdFor(target("___"))).toMatch(/^capture-vm-[0-9a-f]{10}$/);
   });
 });

@@ -105,3 +105,37 @@ describe("capture parameters", () => {
     expect(portSpecProblem("http")).toBeDefined();
   });
 });
+
+describe("this app's caps on what an alert may ask for", () => {
+  const capped: CaptureDefaults = {
+    ...defaults,
+    caps: { maxTimeLimitSeconds: 3600, maxTotalBytes: 104857600, alertFiltersAllowed: false },
+  };
+
+  test("over a cap: refused naming the key, the cap and its app setting", () => {
+    expect(resolveCaptureSettings({ captureTimeLimitSeconds: "18000" }, capped)).toEqual({
+      ok: false,
+      key: "captureTimeLimitSeconds",
+      setting: "CAPTURE_MAX_TIME_LIMIT_SECONDS",
+      cap: 3600,
+      message: expect.stringContaining("cap of 3600"),
+    });
+    expect(resolveCaptureSettings({ captureTotalBytes: "104857601" }, capped)).toMatchObject({
+      ok: false,
+      key: "captureTotalBytes",
+      setting: "CAPTURE_MAX_TOTAL_BYTES",
+    });
+    expect(
+      resolveCaptureSettings({ captureFilters: '[{"protocol":"TCP"}]' }, capped),
+    ).toMatchObject({ ok: false, key: "captureFilters", setting: "CAPTURE_ALLOW_ALERT_FILTERS" });
+  });
+
+  test("at the cap, and the app's own defaults, pass", () => {
+    expect(resolveCaptureSettings({ captureTimeLimitSeconds: "3600" }, capped).ok).toBe(true);
+    const generous = { ...capped, timeLimitInSeconds: 7200 };
+    expect(resolveCaptureSettings({}, generous)).toMatchObject({
+      ok: true,
+      settings: { timeLimitInSeconds: 7200, filters: [] },
+    });
+  });
+});

@@ -15,6 +15,7 @@ import { LOCAL_STORAGE_ACCOUNT_ID } from "../../local/stack";
 import type { CaptureReport } from "../../lib/workflow/contracts";
 import {
   alertFor,
+  durableHistory,
   postAlert,
   startTestStack,
   SUBSCRIPTION,
@@ -89,14 +90,10 @@ function historyCount(
   return history.filter((e) => e.EventType === "TaskCompleted" && e.FunctionName === name).length;
 }
 
-async function history(
-  statusUrl: string,
-): Promise<Array<{ EventType: string; FunctionName?: string }>> {
-  return (
-    (await (await fetch(`${statusUrl}&showHistory=true`)).json()) as {
-      historyEvents: Array<{ EventType: string; FunctionName?: string }>;
-    }
-  ).historyEvents;
+function history(run: {
+  id: string;
+}): Promise<Array<{ EventType: string; FunctionName?: string }>> {
+  return durableHistory(stack, run.id);
 }
 
 test("regional quota full: the second VM waits on durable timers and captures once the first is done", async () => {
@@ -107,7 +104,7 @@ test("regional quota full: the second VM waits on durable timers and captures on
     waitForEnd(second.statusUrl, 120_000),
   ]);
   expect([a.runtimeStatus, b.runtimeStatus]).toEqual(["Completed", "Completed"]);
-  expect(historyCount(await history(second.statusUrl), "checkQuota")).toBeGreaterThan(1);
+  expect(historyCount(await history(second), "checkQuota")).toBeGreaterThan(1);
 });
 
 test("our target's capture already running: adopted, not started twice", async () => {
@@ -115,7 +112,7 @@ test("our target's capture already running: adopted, not started twice", async (
   const run = await captureFor("adopt-me", "5");
   const end = await waitForEnd(run.statusUrl, 120_000);
   expect(end.runtimeStatus).toBe("Completed");
-  expect(historyCount(await history(run.statusUrl), "startCapture")).toBe(0);
+  expect(historyCount(await history(run), "startCapture")).toBe(0);
   expect(end.customStatus).toMatchObject({ resolution: "adopted" });
   expect((end.output as CaptureReport).watcher).toEqual({
     subscriptionId: SUBSCRIPTION,

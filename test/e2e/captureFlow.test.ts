@@ -47,8 +47,29 @@ test("webhook → capture of real loopback packets → .cap in blob storage → 
       body: { deduplicated: true, id: accepted.body.id },
     });
 
+    // The status URL the webhook handed out carries no key; it needs the function key in a header.
+    expect(statusUrl).toBe(
+      `${stack().endpoints.functionsUrl}/api/captures/${String(accepted.body.id)}/status`,
+    );
+    expect((await fetch(statusUrl)).status).toBe(401);
+    const running = await fetch(statusUrl, {
+      headers: { "x-functions-key": stack().endpoints.functionKey },
+    });
+    expect(running.status).toBe(202);
+    expect(await running.json()).toMatchObject({
+      instanceId: accepted.body.id,
+      runtimeStatus: expect.stringMatching(/^(Pending|Running)$/),
+    });
     const end = await waitForEnd(statusUrl, 120_000);
     expect(end.runtimeStatus).toBe("Completed");
+    const ended = await fetch(statusUrl, {
+      headers: { "x-functions-key": stack().endpoints.functionKey },
+    });
+    expect(ended.status).toBe(200);
+    const unknown = await fetch(statusUrl.replace(String(accepted.body.id), "capture-none-0"), {
+      headers: { "x-functions-key": stack().endpoints.functionKey },
+    });
+    expect(unknown.status).toBe(404);
     const report = end.output as CaptureReport;
     expect(report.outcome).toBe("succeeded");
     expect(report.blob?.format).toBe("pcap");

@@ -1,6 +1,6 @@
 /**
  * Every fault the ARM emulator can inject, through the whole app: each ends in the state
- * DESIGN.md describes (retried to success, or failed with an actionable reason and a failure
+ * docs/design.md describes (retried to success, or failed with an actionable reason and a failure
  * notification), and nothing is left running on the emulator.
  */
 import type { CaptureReport } from "../../lib/workflow/contracts";
@@ -8,6 +8,7 @@ import type { FaultSpec } from "../../local/armEmulator";
 import {
   alertFor,
   postAlert,
+  readStatus,
   useTestStack,
   vmId,
   waitForEnd,
@@ -21,7 +22,7 @@ const stack = useTestStack();
 async function capture(
   vm: string,
   props: Record<string, string> = {},
-): Promise<{ id: string; statusUrl: string; sendEventUrl: string }> {
+): Promise<{ id: string; statusUrl: string }> {
   const accepted = await postAlert(
     stack(),
     alertFor(vm, { captureTimeLimitSeconds: "4", ...props }),
@@ -30,7 +31,6 @@ async function capture(
   return {
     id: String(accepted.body.id),
     statusUrl: String(accepted.body.statusQueryGetUri),
-    sendEventUrl: String(accepted.body.sendEventPostUri),
   };
 }
 
@@ -137,14 +137,20 @@ test("cancel: the operator's event stops the capture gracefully; the partial fil
   const started = await capture("cancelme", { captureTimeLimitSeconds: "600" });
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const status = (await (await fetch(started.statusUrl)).json()) as {
+    const status = (await readStatus(started.statusUrl)) as {
       customStatus?: { phase?: string };
     };
     if (status.customStatus?.phase === "capturing") break;
     if (Date.now() > deadline) throw new Error("capture never reached the capturing phase");
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
-  const raised = await fetch(started.sendEventUrl.replace("{eventName}", "cancel"), {
+  // The Durable management URLs (system key) are for admins only: the ops API's show hands them out.
+  const shown = await fetch(
+    `${stack().endpoints.functionsUrl}/api/ops/captures/${encodeURIComponent(started.id)}`,
+    { headers: { "x-functions-key": stack().endpoints.masterKey } },
+  );
+  const { management } = (await shown.json()) as { management: { sendEventPostUri: string } };
+  const raised = await fetch(management.sendEventPostUri.replace("{eventName}", "cancel"), {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: "{}",

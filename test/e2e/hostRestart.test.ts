@@ -6,8 +6,10 @@
 import type { CaptureReport } from "../../lib/workflow/contracts";
 import {
   alertFor,
+  durableHistory,
   loopbackTraffic,
   postAlert,
+  readStatus,
   useTestStack,
   waitForEnd,
 } from "./support/testStack";
@@ -19,7 +21,7 @@ const stack = useTestStack();
 async function waitForPhase(statusUrl: string, phase: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const status = (await (await fetch(statusUrl)).json()) as { customStatus?: { phase?: string } };
+    const status = (await readStatus(statusUrl)) as { customStatus?: { phase?: string } };
     if (status.customStatus?.phase === phase) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -51,9 +53,7 @@ test("SIGKILL mid-capture: the orchestration resumes after restart and completes
     expect(report.blob?.sizeBytes).toBeGreaterThan(24);
 
     // The Durable HTTP API's history, as the extension shapes it: completions carry FunctionName.
-    const history = (await (await fetch(`${statusUrl}&showHistory=true`)).json()) as {
-      historyEvents: Array<{ EventType: string; FunctionName?: string }>;
-    };
+    const history = { historyEvents: await durableHistory(stack(), String(accepted.body.id)) };
     const events = history.historyEvents.map((e) => e.EventType);
     expect(events.filter((e) => e === "ExecutionCompleted")).toHaveLength(1);
     const completed = (name: string) =>

@@ -4,7 +4,7 @@
  * from the page in headless Chromium), purge keeps running captures, stop cancels gracefully.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ComputeManagementClient } from "@azure/arm-compute";
@@ -146,6 +146,12 @@ async function waitForPhase(id: string, phase: string, timeoutMs: number): Promi
 test("the API wants the master key and answers caller mistakes with 400/404/409, never 500", async () => {
   expect((await ops("/captures", { key: stack.endpoints.functionKey })).status).toBe(401);
   expect((await fetch(`${stack.endpoints.functionsUrl}/api/ops/captures`)).status).toBe(401);
+  // The key belongs in the header: in a URL it would end up in histories and logs.
+  const keyInUrl = await fetch(
+    `${stack.endpoints.functionsUrl}/api/ops/captures?code=${encodeURIComponent(stack.endpoints.masterKey)}`,
+  );
+  expect(keyInUrl.status).toBe(400);
+  expect(await keyInUrl.text()).toContain("x-functions-key");
   expect(await ops("/captures?since=yesterday")).toMatchObject({
     status: 400,
     body: { error: expect.stringContaining("since") },
@@ -174,6 +180,47 @@ test("the API wants the master key and answers caller mistakes with 400/404/409,
   });
 });
 
+test("the page and its routes admit a signed-in session only; a principal header sent by the client is dropped", async () => {
+  const base = stack.endpoints.functionsUrl;
+  const anonymous = await fetch(`${base}/api/ops?since=1h`, { redirect: "manual" });
+  expect(anonymous.status).toBe(302);
+  expect(anonymous.headers.get("location")).toBe(
+    "/.auth/login/aad?post_login_redirect_uri=%2Fapi%2Fops%3Fsince%3D1h",
+  );
+  const forged = Buffer.from(
+    JSON.stringify({ auth_typ: "aad", claims: [{ typ: "roles", val: "CaptureOps" }] }),
+  ).toString("base64");
+  const withForged = await fetch(`${base}/api/ops/web/captures`, {
+    headers: { "x-ms-client-principal": forged },
+  });
+  expect(withForged.status).toBe(401);
+  // The master key opens the key routes, not the signed-in ones.
+  const withKey = await fetch(`${base}/api/ops/web/captures`, {
+    headers: { "x-functions-key": stack.endpoints.masterKey },
+  });
+  expect(withKey.status).toBe(401);
+
+  const login = await fetch(`${base}/.auth/login/aad?post_login_redirect_uri=//evil.example/`, {
+    redirect: "manual",
+  });
+  expect(login.headers.get("location")).toBe("/");
+  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] as string;
+  expect(cookie).toMatch(/^AppServiceAuthSession=/);
+  const listed = await fetch(`${base}/api/ops/web/captures?since=1h`, { headers: { cookie } });
+  expect(listed.status).toBe(200);
+  // A change without the page's header (a cross-site form could send the cookie) is refused.
+  const crossSite = await fetch(`${base}/api/ops/web/captures/never-was/rerun`, {
+    method: "POST",
+    headers: { cookie },
+  });
+  expect(crossSite.status).toBe(403);
+  const fromPage = await fetch(`${base}/api/ops/web/captures/never-was/rerun`, {
+    method: "POST",
+    headers: { cookie, "x-ops-page": "1" },
+  });
+  expect(fromPage.status).toBe(404);
+});
+
 test("AgentMissing → agent installed → CLI `rerun --failed --since 1h` → Completed, and the notification's link downloads the .cap", async () => {
   stack.arm.faults.add({ kind: "agentMissing", target: vmId("ops-agent") });
   const { id, statusUrl } = await capture("ops-agent");
@@ -186,7 +233,7 @@ test("AgentMissing → agent installed → CLI `rerun --failed --since 1h` → C
   const commands = (failureNote.body as { rerun?: { cli: string; http: string } }).rerun;
   expect(commands?.cli).toBe(`npm run ops -- rerun ${id}`);
   expect(commands?.http).toBe(
-    `curl -X POST "${stack.endpoints.functionsUrl}/api/ops/captures/${id}/rerun?code=<admin key>"`,
+    `curl -X POST -H "x-functions-key: <admin key>" "${stack.endpoints.functionsUrl}/api/ops/captures/${id}/rerun"`,
   );
 
   const listed = await cli("list", "--status", "Failed", "--since", "1h", "--target", "ops-agent");
@@ -267,7 +314,7 @@ if (!hasChromium)
   );
 
 (hasChromium ? test : test.skip)(
-  "ops page in headless Chromium: rows render, a hostile rule name stays text, re-run works, the screenshot is not blank",
+  "ops page in headless Chromium: signed in without a key, rows render, a hostile rule name stays text, re-run works, no key in page, links, forms or history",
   async () => {
     const { chromium } = await import("playwright-core");
     const hostileRule = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>`;
@@ -296,13 +343,19 @@ if (!hasChromium)
       ],
       viewport: { width: 1400, height: 900 },
     });
+    const keys = [stack.secrets.masterKey, stack.secrets.functionKey, stack.secrets.systemKey];
+    // Every URL the browser asks for, to prove no key ever travels in one.
+    const requested: string[] = [];
+    browser.on("request", (r) => requested.push(r.url()));
     try {
       const page = await browser.newPage();
-      const response = await page.goto(
-        `${stack.endpoints.functionsUrl}/api/ops?since=1h&top=100&code=${encodeURIComponent(stack.endpoints.masterKey)}`,
-      );
+      // No key: the page sends the browser through App Service Authentication's sign-in and back.
+      const response = await page.goto(`${stack.endpoints.functionsUrl}/api/ops?since=1h&top=100`);
       expect(response?.status()).toBe(200);
+      expect(new URL(page.url()).pathname).toBe("/api/ops");
+      expect(requested.some((u) => new URL(u).pathname === "/.auth/login/aad")).toBe(true);
       expect(response?.headers()["content-security-policy"]).toContain("default-src 'none'");
+      expect(await page.locator(".meta").textContent()).toContain("signed in as dev@localhost");
       const listed = await ops("/captures?since=1h&top=100");
       expect(await page.locator("tbody tr").count()).toBe(listed.body.items?.length);
       const row = page.locator(`tr[data-instance-id="${id}"]`);
@@ -320,16 +373,18 @@ if (!hasChromium)
       await page.reload();
       expect(await row.locator(".badge").textContent()).toBe("Completed");
       expect(await row.locator("button.rerun").count()).toBe(0);
-      // The download link carries the page's key and leads, through our redirect, to the capture file.
-      const href = await row.locator("a[data-keyed]", { hasText: ".cap" }).getAttribute("href");
-      expect(href).toContain("code=");
-      const file = await fetch(new URL(href as string, stack.endpoints.functionsUrl));
-      expect(file.status).toBe(200);
-      expect(Buffer.from(await file.arrayBuffer()).byteLength).toBe(
-        (end.output as CaptureReport).blob?.sizeBytes,
+      // The download link is a signed-in route: with the session cookie it leads, through our
+      // redirect, to the capture file; without the session it is refused.
+      const href = await row.locator("a", { hasText: ".cap" }).getAttribute("href");
+      expect(href).toBe(`/api/ops/web/captures/${id}/files/capture`);
+      const file = await page.request.get(
+        new URL(href as string, stack.endpoints.functionsUrl).href,
       );
+      expect(file.status()).toBe(200);
+      expect((await file.body()).byteLength).toBe((end.output as CaptureReport).blob?.sizeBytes);
+      expect((await fetch(new URL(href as string, stack.endpoints.functionsUrl))).status).toBe(401);
 
-      // The filter form keeps the key: filtering by this VM shows just its row.
+      // The filter form: filtering by this VM shows just its row.
       await page.locator('#filter input[name="target"]').fill("ops-page");
       await Promise.all([
         page.waitForURL(/target=ops-page/),
@@ -337,6 +392,25 @@ if (!hasChromium)
       ]);
       expect(await page.locator("tbody tr").count()).toBe(1);
       expect(await row.locator(".badge").textContent()).toBe("Completed");
+
+      // No key in the page, its links, its forms, the URLs asked for, or the navigation history.
+      const noKey = (text: string) => {
+        for (const key of keys) expect(text).not.toContain(key);
+        expect(text).not.toMatch(/[?&]code=/);
+      };
+      noKey(await page.content());
+      const attributes = await page.evaluate<
+        string[]
+      >(`[...document.querySelectorAll("a, form, input")]
+        .map((e) => [e.getAttribute("href"), e.getAttribute("action"), e.getAttribute("value")].join(" "))`);
+      noKey(attributes.join("\n"));
+      const cdp = await browser.newCDPSession(page);
+      const history = (await cdp.send("Page.getNavigationHistory")) as {
+        entries: Array<{ url: string }>;
+      };
+      expect(history.entries.length).toBeGreaterThanOrEqual(3);
+      noKey(history.entries.map((e) => e.url).join("\n"));
+      noKey(requested.join("\n"));
 
       const png = await page.screenshot({ fullPage: true });
       if (process.env.OPS_SCREENSHOT) writeFileSync(process.env.OPS_SCREENSHOT, png);
@@ -358,6 +432,16 @@ if (!hasChromium)
       return seen.size;
     })()`);
       expect(colours).toBeGreaterThan(50);
+      await browser.close();
+      // Chromium's own stores (History, Visited Links, caches, sessions) hold no key either.
+      const stored = readdirSync(profile, { recursive: true, withFileTypes: true }).filter((e) =>
+        e.isFile(),
+      );
+      expect(stored.some((e) => e.name === "History")).toBe(true);
+      for (const entry of stored) {
+        const bytes = readFileSync(path.join(entry.parentPath, entry.name));
+        for (const key of keys) expect(bytes.includes(key)).toBe(false);
+      }
     } finally {
       await browser.close();
       rmSync(profile, { recursive: true, force: true });

@@ -10,7 +10,11 @@ import { alertFor, postAlert, useTestStack, waitForEnd } from "./support/testSta
 
 jest.setTimeout(120_000);
 
-const stack = useTestStack({ clock: "skip" });
+// Alerts may ask for at most an hour unless the app raises its cap (CAPTURE_MAX_TIME_LIMIT_SECONDS).
+const stack = useTestStack({
+  clock: "skip",
+  appSettings: { CAPTURE_MAX_TIME_LIMIT_SECONDS: "18000" },
+});
 
 test("a 5-hour capture orchestration completes in seconds; history size and activity counts reported", async () => {
   const started = Date.now();

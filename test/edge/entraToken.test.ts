@@ -1,3 +1,4 @@
+import { AZURE_MONITOR_ACTION_GROUPS_APP_ID } from "../../lib/domain/azureMonitor";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
@@ -25,6 +26,7 @@ beforeAll(async () => {
     audiences: [AUDIENCE],
     jwksUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/keys`,
     requiredRole: "ActionGroupsSecureWebhook",
+    allowedClientAppIds: [AZURE_MONITOR_ACTION_GROUPS_APP_ID],
     clockToleranceSeconds: 60,
   };
 });
@@ -37,13 +39,15 @@ interface TokenSpec {
   roles?: string[];
   expiresIn?: number;
   key?: PrivateKey;
+  /** The calling client's claims: v1 `appid`, v2 `azp`. */
+  client?: Record<string, string>;
 }
 
 async function token(spec: TokenSpec = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({
     roles: spec.roles ?? ["ActionGroupsSecureWebhook"],
-    appid: "461e8683-5575-4561-ac7f-899cc907d62a",
+    ...(spec.client ?? { appid: AZURE_MONITOR_ACTION_GROUPS_APP_ID }),
   })
     .setProtectedHeader({ alg: "RS256", kid: "k1", typ: "JWT" })
     .setIssuer(spec.iss ?? issuersFor(TENANT)[0]!)
@@ -67,6 +71,26 @@ describe("Entra ID secure webhook tokens", () => {
         settings,
       ),
     ).toMatchObject({ ok: true });
+  });
+
+  test("pinned to Azure Monitor: azp (v2) or appid (v1) must be the action groups' app; another client → 403", async () => {
+    const v2 = await token({ client: { azp: AZURE_MONITOR_ACTION_GROUPS_APP_ID } });
+    expect(await checkEntraToken(`Bearer ${v2}`, settings)).toMatchObject({ ok: true });
+    const strangers: Array<Record<string, string>> = [
+      { appid: "99999999-0000-0000-0000-000000000000" },
+      { azp: "99999999-0000-0000-0000-000000000000" },
+      {},
+    ];
+    for (const client of strangers) {
+      expect(await checkEntraToken(`Bearer ${await token({ client })}`, settings)).toMatchObject({
+        ok: false,
+        status: 403,
+        message: expect.stringContaining("ENTRA_ALLOWED_CLIENT_APP_IDS"),
+      });
+    }
+    const other = { ...settings, allowedClientAppIds: ["99999999-0000-0000-0000-000000000000"] };
+    const mine = await token({ client: { appid: "99999999-0000-0000-0000-000000000000" } });
+    expect(await checkEntraToken(`Bearer ${mine}`, other)).toMatchObject({ ok: true });
   });
 
   test.each([

@@ -1,5 +1,5 @@
 import { HttpRequest } from "@azure/functions";
-import { readJsonBody } from "../../lib/edge/jsonBody";
+import { BODY_LIMITS, readJsonBody } from "../../lib/edge/jsonBody";
 
 function post(
   body: string,
@@ -61,5 +61,38 @@ describe("reading untrusted JSON bodies", () => {
       maxStringLength: 100,
     });
     expect(result).toMatchObject({ ok: false, status: 400 });
+  });
+});
+
+describe("an endless chunked body", () => {
+  const CHUNK = 64 * 1024;
+  const TOTAL_CHUNKS = 960; // 60 MB, produced only as the reader pulls
+
+  function chunkedPost(): { request: Request; pulledBytes: () => number } {
+    let pulled = 0;
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          if (pulled >= TOTAL_CHUNKS) return controller.close();
+          pulled++;
+          controller.enqueue(new Uint8Array(CHUNK).fill(0x20));
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    // No Content-Length: the size is known only by reading, as with Transfer-Encoding: chunked.
+    const request = new Request("http://localhost/api/alerts", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: stream,
+      duplex: "half",
+    });
+    return { request, pulledBytes: () => pulled * CHUNK };
+  }
+
+  test("is refused with 413 after reading at most the limit plus one chunk", async () => {
+    const { request, pulledBytes } = chunkedPost();
+    expect(await readJsonBody(request)).toMatchObject({ ok: false, status: 413 });
+    expect(pulledBytes()).toBeLessThanOrEqual(BODY_LIMITS.maxBytes + CHUNK);
   });
 });

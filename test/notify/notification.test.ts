@@ -106,3 +106,16 @@ describe("notifications", () => {
     expect(verifySignature("s3cret", body, "garbage", 1_700_000_010)).toBe(false);
   });
 });
+
+test("a summarised capture links its report page on every channel", () => {
+  const n = buildNotification(
+    report("succeeded", {
+      summary: { summaryPath: "https://st.blob.core.windows.net/c/x.summary.json", highlights: [] },
+    }),
+  );
+  const url = "https://app.azurewebsites.net/api/ops/web/captures/capture-vm1-0123456789/report";
+  expect(n.reportUrl).toBe(url);
+  expect(JSON.stringify(teamsMessage(n))).toContain(`"url":"${url}"`);
+  expect(JSON.stringify(slackMessage(n))).toContain(`"url":"${url}"`);
+  expect(buildNotification(report("failed")).reportUrl).toBeUndefined();
+});

@@ -6,7 +6,8 @@ import {
   type InstanceStatus,
 } from "../../lib/ops/captureView";
 import { rerunInput } from "../../lib/ops/rerunInput";
-import { captureRequest, captureStatus, VM } from "./support/statuses";
+import { readWebhookSettings } from "../../lib/config/appSettings";
+import { captureRequest, captureStatus, STORAGE, VM } from "./support/statuses";
 
 const BASE = { origin: "https://app.example.net", opsPath: "/api/ops" };
 const NOW = new Date("2026-03-10T12:00:30.000Z");
@@ -28,6 +29,7 @@ describe("capture rows", () => {
         summary: "https://st.blob.core.windows.net/network-watcher-logs/x.summary.json",
         captureDownload: "https://app.example.net/api/ops/captures/capture-web01-abc/files/capture",
         summaryDownload: "https://app.example.net/api/ops/captures/capture-web01-abc/files/summary",
+        report: "https://app.example.net/api/ops/captures/capture-web01-abc/report",
       },
     });
     expect(row.failure).toBeUndefined();
@@ -57,7 +59,7 @@ describe("capture rows", () => {
     expect(captureRow(captureStatus("a", "Failed"), BASE, NOW).outcome).toBe("failed");
   });
 
-  test("a key in a stored status URL is dropped; a non-URL falls back to the app's own", () => {
+  test("a key in a stored status URL is dropped; a non-URL falls back to the app's own key-less status route", () => {
     const keyed = captureStatus("a", "Completed", {
       statusUrl:
         "https://app.example.net/runtime/webhooks/durabletask/instances/a?taskHub=H&code=SECRET",
@@ -65,7 +67,7 @@ describe("capture rows", () => {
     expect(captureRow(keyed, BASE, NOW).links.status).not.toContain("SECRET");
     const junk = captureStatus("a", "Completed", { statusUrl: "javascript:alert(1)" });
     expect(captureRow(junk, BASE, NOW).links.status).toBe(
-      "https://app.example.net/runtime/webhooks/durabletask/instances/a",
+      "https://app.example.net/api/captures/a/status",
     );
   });
 
@@ -86,7 +88,7 @@ describe("capture rows", () => {
       runtimeStatus: "Completed",
       createdTime: NOW.toISOString(),
       lastUpdatedTime: NOW.toISOString(),
-      links: { status: "https://app.example.net/runtime/webhooks/durabletask/instances/x" },
+      links: { status: "https://app.example.net/api/captures/x/status" },
     });
   });
 
@@ -114,30 +116,59 @@ describe("capture rows", () => {
 });
 
 describe("re-run input", () => {
+  const settings = readWebhookSettings({ CAPTURE_STORAGE_ACCOUNT_ID: STORAGE });
+
   test("the original input, untouched, including fields the check does not list", () => {
     const status = captureStatus("a", "Failed");
-    const input = rerunInput(status);
+    const input = rerunInput(status, settings);
     expect(input).toEqual({ ok: true, request: captureRequest() });
     expect(input.ok && input.request.policy).toEqual({ quotaWaitSeconds: 60 });
   });
 
   test("an input stored as a JSON string is read too", () => {
-    const input = rerunInput({
-      ...captureStatus("a", "Failed"),
-      input: JSON.stringify(captureRequest()),
-    });
+    const input = rerunInput(
+      {
+        ...captureStatus("a", "Failed"),
+        input: JSON.stringify(captureRequest()),
+      },
+      settings,
+    );
     expect(input.ok).toBe(true);
   });
 
   test("something that is not a capture request is refused with the field that is wrong", () => {
-    const input = rerunInput({
-      ...captureStatus("a", "Failed"),
-      input: { ...captureRequest(), settings: undefined },
-    });
+    const input = rerunInput(
+      {
+        ...captureStatus("a", "Failed"),
+        input: { ...captureRequest(), settings: undefined },
+      },
+      settings,
+    );
     expect(input).toEqual({
       ok: false,
-      message: "the instance's input is not a capture request (settings); it cannot be re-run",
+      message: expect.stringMatching(
+        /^the instance's input is refused \(settings: .*\); it cannot be re-run$/,
+      ),
     });
-    expect(rerunInput({ ...captureStatus("a", "Failed"), input: null }).ok).toBe(false);
+    expect(rerunInput({ ...captureStatus("a", "Failed"), input: null }, settings).ok).toBe(false);
+  });
+
+  test("stored input is held to today's allow-lists: a storage account no longer allowed is refused", () => {
+    const moved = readWebhookSettings({
+      CAPTURE_STORAGE_ACCOUNT_ID:
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/other",
+    });
+    expect(rerunInput(captureStatus("a", "Failed"), moved)).toEqual({
+      ok: false,
+      message: expect.stringContaining("settings.storageAccountId: storage account is neither"),
+    });
+  });
+
+  test("with invalid app settings nothing can be checked, so nothing is re-run", () => {
+    const broken = readWebhookSettings({ CAPTURE_TIME_LIMIT_SECONDS: "forever" });
+    expect(rerunInput(captureStatus("a", "Failed"), broken)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("CAPTURE_TIME_LIMIT_SECONDS"),
+    });
   });
 });

@@ -11,7 +11,8 @@ import {
   stopAnswer,
   type OpsContext,
 } from "../../lib/ops/operations";
-import { captureStatus } from "./support/statuses";
+import { readWebhookSettings } from "../../lib/config/appSettings";
+import { captureStatus, STORAGE } from "./support/statuses";
 
 const NOW = new Date("2026-03-10T12:00:30.000Z");
 const ACTIVE = ["Pending", "Running"];
@@ -44,6 +45,9 @@ class FakeStore implements CaptureStore {
     this.check();
     return this.instances.get(id);
   }
+  async status(id: string) {
+    return this.get(id);
+  }
   async inspect(id: string) {
     const status = await this.get(id);
     return (
@@ -71,6 +75,9 @@ class FakeStore implements CaptureStore {
       createdTime: NOW,
     });
   }
+  async startRecorder(): Promise<void> {
+    throw new Error("the capture ops never start a flight recorder");
+  }
   async raise(instanceId: string, eventName: string, data: unknown) {
     this.raised.push({ instanceId, eventName, data });
   }
@@ -88,10 +95,28 @@ class FakeStore implements CaptureStore {
     }
     return deleted;
   }
+  managementUrls(id: string) {
+    const base = `https://app.example.net/runtime/webhooks/durabletask/instances/${id}`;
+    return {
+      id,
+      statusQueryGetUri: `${base}?code=SYSTEMKEY`,
+      sendEventPostUri: `${base}/raiseEvent/{eventName}?code=SYSTEMKEY`,
+      terminatePostUri: `${base}/terminate?reason={text}&code=SYSTEMKEY`,
+      rewindPostUri: `${base}/rewind?code=SYSTEMKEY`,
+      purgeHistoryDeleteUri: `${base}?code=SYSTEMKEY`,
+      suspendPostUri: `${base}/suspend?code=SYSTEMKEY`,
+      resumePostUri: `${base}/resume?code=SYSTEMKEY`,
+    };
+  }
 }
 
 function ctx(store: FakeStore): OpsContext {
-  return { store, links: { origin: "https://app.example.net", opsPath: "/api/ops" }, now: NOW };
+  return {
+    store,
+    settings: readWebhookSettings({ CAPTURE_STORAGE_ACCOUNT_ID: STORAGE }),
+    links: { origin: "https://app.example.net", opsPath: "/api/ops" },
+    now: NOW,
+  };
 }
 
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
@@ -172,6 +197,17 @@ describe("show", () => {
     });
     expect(await showAnswer(ctx(store), "cap-9")).toMatchObject({ status: 404 });
     expect(await showAnswer(ctx(store), "../x")).toMatchObject({ status: 400 });
+  });
+
+  test("the Durable management URLs (system key) are handed out here, to admins", async () => {
+    const store = new FakeStore().add(captureStatus("cap-1", "Running"));
+    const shown = await showAnswer(ctx(store), "cap-1");
+    expect(shown.body).toMatchObject({
+      management: {
+        sendEventPostUri: expect.stringContaining("code=SYSTEMKEY"),
+        terminatePostUri: expect.stringContaining("/terminate"),
+      },
+    });
   });
 });
 

@@ -3,7 +3,7 @@ import { captureRow } from "../../lib/ops/captureView";
 import { contentSecurityPolicy, renderOpsPage } from "../../lib/ops/page";
 import { captureStatus } from "./support/statuses";
 
-const BASE = { origin: "https://app.example.net", opsPath: "/api/ops" };
+const BASE = { origin: "https://app.example.net", opsPath: "/api/ops/web" };
 const NOW = new Date("2026-03-10T12:00:30.000Z");
 const HOSTILE = `<script>window.__pwned=1</script><img src=x onerror="alert(1)">'"\`&`;
 
@@ -11,7 +11,8 @@ function page(statuses: ReturnType<typeof captureStatus>[], filter = {}): string
   const items = statuses.map((s) => captureRow(s, BASE, NOW));
   return renderOpsPage({
     list: { items, matched: items.length, window: { since: "2026-03-03T12:00:00.000Z" } },
-    opsPath: "/api/ops",
+    opsPath: "/api/ops/web",
+    signedInAs: "ops@contoso.example",
     filter,
     generatedAt: NOW,
     nonce: "n0nce",
@@ -69,17 +70,14 @@ describe("ops page", () => {
       ...doc.matchAll(/<button type="button" class="rerun" data-instance-id="([^"]+)">/g),
     ].map((m) => m[1]);
     expect(buttons).toEqual(["cap-failed", "cap-term"]);
-    expect(doc).toContain('<a data-keyed href="/api/ops/captures/cap-done/files/capture">.cap</a>');
-    expect(doc).toContain(
-      '<a data-keyed href="/api/ops/captures/cap-done/files/summary">summary</a>',
-    );
-    expect(doc).toContain(
-      '<a data-keyed href="/api/ops/captures/cap-running" class="sub">details</a>',
-    );
+    expect(doc).toContain('<a href="/api/ops/web/captures/cap-done/files/capture">.cap</a>');
+    expect(doc).toContain('<a href="/api/ops/web/captures/cap-done/files/summary">summary</a>');
+    expect(doc).toContain('<a href="/api/ops/web/captures/cap-running" class="sub">details</a>');
     expect(doc).not.toContain("/runtime/webhooks/durabletask");
     expect(doc.match(/files\/capture/g)).toHaveLength(1);
     expect(doc).toContain('<progress max="100" value="50"');
-    expect(doc).toContain('<body data-ops-path="/api/ops">');
+    expect(doc).toContain('<body data-ops-path="/api/ops/web">');
+    expect(doc).toContain("signed in as ops@contoso.example");
   });
 
   test("alert text cannot become markup: rule name, severity and failure reason from a hostile payload", () => {
@@ -118,15 +116,28 @@ describe("ops page", () => {
         continuationToken: "tok_1",
         window: { since: "2026-03-03T12:00:00.000Z" },
       },
-      opsPath: "/api/ops",
+      opsPath: "/api/ops/web",
+      signedInAs: "ops@contoso.example",
       filter: { status: "Failed", since: "2d" },
       generatedAt: NOW,
       nonce: "n",
     });
     expect(doc).toContain(
-      '<a data-keyed href="/api/ops?status=Failed&amp;since=2d&amp;continuationToken=tok_1">',
+      '<a href="?status=Failed&amp;since=2d&amp;continuationToken=tok_1">Older captures',
     );
     expect(doc).toContain("1 shown of 5");
     expect(doc).toContain('<option value="Failed" selected>Failed</option>');
+  });
+
+  test("no key anywhere: no code parameter, no key-reading script, re-runs send the page header", () => {
+    const doc = page([
+      captureStatus("cap-failed", "Failed"),
+      captureStatus("cap-done", "Completed"),
+    ]);
+    expect(doc).not.toMatch(/code=|[?&]code\b|"code"|x-functions-key|data-keyed/i);
+    expect(doc).not.toContain("location.search");
+    expect(doc).toContain('"x-ops-page": "1"');
+    for (const [, href] of doc.matchAll(/href="([^"]*)"/g))
+      expect(href).toMatch(/^(\/api\/ops\/web\/|\?)/);
   });
 });

@@ -2,91 +2,23 @@ import captureOrchestrator from "../../orchestrators/captureOrchestrator";
 import { plannedPolls } from "../../lib/domain/pollSchedule";
 import type { CaptureRequest } from "../../lib/domain/types";
 import type { CaptureReport } from "../../lib/workflow/contracts";
-import { replay, type ScriptedActivity } from "../support/replayHarness";
-import { names, notified } from "../support/replayCalls";
+import { replay } from "../support/replayHarness";
+import {
+  START,
+  WATCHER,
+  activities,
+  fail,
+  failsWith,
+  names,
+  notified,
+  ok,
+  refusals,
+  request,
+  secondsFromStart,
+  useCaptureAppSettings,
+} from "./support/captureScript";
 
-const START = new Date("2026-01-01T02:00:00Z");
-const WATCHER = {
-  subscriptionId: "sub",
-  resourceGroup: "NetworkWatcherRG",
-  name: "NetworkWatcher_westeurope",
-};
-
-function request(timeLimitInSeconds = 300, policy: CaptureRequest["policy"] = {}): CaptureRequest {
-  return {
-    target: {
-      resourceId:
-        "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1",
-      subscriptionId: "sub",
-      resourceGroup: "rg",
-      name: "vm1",
-      kind: "virtualMachine",
-    },
-    settings: {
-      timeLimitInSeconds,
-      totalBytesPerSession: 1073741824,
-      bytesToCapturePerPacket: 0,
-      filters: [],
-      storageAccountId:
-        "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps",
-    },
-    alert: { schema: "common", ruleName: "tcp-out" },
-    captureName: "alertcap-vm1-abc",
-    policy: {
-      quotaWaitSeconds: 600,
-      quotaRecheckSeconds: 60,
-      deadlineGraceSeconds: 120,
-      summarize: true,
-      ...policy,
-    },
-  };
-}
-
-const ok = (value: unknown = {}) => ({ ok: true, value });
-const fail = (code: string) => ({
-  ok: false,
-  failure: { code, message: `${code} happened`, action: "do something" },
-});
-/** A transient failure on every attempt, as an activity throws it for durable retries. */
-const failsWith = (message: string) => (): never => {
-  throw new Error(message);
-};
-const secondsFromStart = (at: Date) => (at.getTime() - START.getTime()) / 1000;
-
-/** A capture that runs until a few seconds past its time limit, then reports Stopped/TimeExceeded, as Network Watcher does. */
-function activities(
-  overrides: Record<string, ScriptedActivity> = {},
-  timeLimit = 300,
-): Record<string, ScriptedActivity> {
-  let startedAt = 0;
-  return {
-    checkQuota: () =>
-      ok({ region: "westeurope", watcher: WATCHER, running: 3, limit: 10000, available: true }),
-    resolveCaptureName: (input) =>
-      ok({ name: (input as { desiredName: string }).desiredName, resolution: "new" }),
-    startCapture: (_input, { at }) => {
-      startedAt = secondsFromStart(at);
-      return ok({ name: "alertcap-vm1-abc", id: "pc-id" });
-    },
-    getCaptureStatus: (_input, { at }) =>
-      ok(
-        secondsFromStart(at) - startedAt >= timeLimit + 5
-          ? { status: "Stopped", stopReason: "TimeExceeded", errors: [] }
-          : { status: "Running", errors: [] },
-      ),
-    stopCapture: () => ok(),
-    deleteCapture: () => ok(),
-    verifyCaptureBlob: () =>
-      ok({
-        storagePath: "https://caps.blob.core.windows.net/network-watcher-logs/x.cap",
-        sizeBytes: 4096,
-        format: "pcap",
-      }),
-    summarizeCapture: () => ok({ highlights: ["10.0.0.4:443 ⇄ 10.0.0.9:51000 1200 packets"] }),
-    notify: () => ok({ delivered: ["webhook"] }),
-    ...overrides,
-  };
-}
+useCaptureAppSettings();
 
 describe("captureOrchestrator (durable-functions replay)", () => {
   test("happy path: quota → name → start → polls on the schedule → blob → summary → notify", async () => {
@@ -101,6 +33,7 @@ describe("captureOrchestrator (durable-functions replay)", () => {
     const polls = run.calls.filter((c) => c.name === "getCaptureStatus");
     expect(polls.map((c) => secondsFromStart(c.at))).toEqual(plannedPolls(300));
     expect(names(run).filter((n) => n !== "getCaptureStatus")).toEqual([
+      "validateRequest",
       "checkQuota",
       "resolveCaptureName",
       "startCapture",
@@ -185,6 +118,7 @@ describe("captureOrchestrator (durable-functions replay)", () => {
     expect(run.error).toContain("AgentMissing");
     expect(run.error).toContain("do something");
     expect(names(run)).toEqual([
+      "validateRequest",
       "checkQuota",
       "resolveCaptureName",
       "startCapture",
@@ -218,6 +152,8 @@ describe("captureOrchestrator (durable-functions replay)", () => {
       start: START,
       activities: activities({
         getCaptureStatus: () => ok({ status: "Error", errors: ["AgentStopped"], stopReason: "" }),
+        // The agent stopped before writing anything: no file.
+        verifyCaptureBlob: () => fail("BlobMissing"),
       }),
     });
     expect(run.error).toContain("CaptureFailed");
@@ -225,6 +161,37 @@ describe("captureOrchestrator (durable-functions replay)", () => {
     const poll = run.calls.find((c) => c.name === "getCaptureStatus")!;
     expect(secondsFromStart(poll.at)).toBeLessThanOrEqual(30);
     expect(names(run).slice(-3)).toEqual(["stopCapture", "deleteCapture", "notify"]);
+  });
+
+  test("agent lost mid-capture with part of the file in storage: one look, then delivered as partial", async () => {
+    let polls = 0;
+    const run = await replay(captureOrchestrator, {
+      input: request(600),
+      start: START,
+      activities: activities({
+        getCaptureStatus: () =>
+          ok(
+            ++polls < 3
+              ? { status: "Running", errors: [] }
+              : { status: "Error", errors: ["AgentStopped"], stopReason: "" },
+          ),
+      }),
+    });
+    expect(run.error).toBeUndefined();
+    const report = run.output as CaptureReport;
+    expect(report.outcome).toBe("partial");
+    expect(report.blob).toMatchObject({ sizeBytes: 4096 });
+    expect(names(run).slice(-4)).toEqual([
+      "getCaptureStatus",
+      "verifyCaptureBlob",
+      "summarizeCapture",
+      "notify",
+    ]);
+    expect(run.calls.filter((c) => c.name === "verifyCaptureBlob")).toHaveLength(1);
+    expect(run.calls.filter((c) => c.name === "stopCapture" || c.name === "deleteCapture")).toEqual(
+      [],
+    );
+    expect(notified(run).outcome).toBe("partial");
   });
 
   test("quota full, then freed: re-checks on durable timers, then captures", async () => {
@@ -288,7 +255,7 @@ describe("captureOrchestrator (durable-functions replay)", () => {
       }),
     });
     expect((run.output as CaptureReport).outcome).toBe("succeeded");
-    expect(names(run).slice(0, 6)).toEqual([
+    expect(names(run).slice(1, 7)).toEqual([
       "checkQuota",
       "resolveCaptureName",
       "startCapture",
@@ -323,7 +290,7 @@ describe("captureOrchestrator (durable-functions replay)", () => {
     expect((run.output as CaptureReport).outcome).toBe("succeeded");
   });
 
-  test("name conflict, stale capture replaced: starts under the resolved name", async () => {
+  test("name conflict, held by another target's capture: starts under the suffixed name", async () => {
     const run = await replay(captureOrchestrator, {
       input: request(),
       start: START,
@@ -437,5 +404,75 @@ describe("captureOrchestrator (durable-functions replay)", () => {
     expect((run.output as CaptureReport).outcome).toBe("succeeded");
     expect(run.calls.filter((c) => c.name === "getCaptureStatus").length).toBeLessThanOrEqual(30);
     expect(run.history.length).toBeLessThan(400);
+  });
+});
+
+describe("forged input (started directly through the Durable HTTP API) fails closed", () => {
+  const EVIL_VM =
+    "/subscriptions/evil/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1";
+  const base = request();
+  test.each<[string, CaptureRequest, string]>([
+    [
+      "a VM in another subscription",
+      {
+        ...base,
+        target: { ...base.target, resourceId: EVIL_VM, subscriptionId: "evil" },
+      },
+      "target.resourceId: target /subscriptions/evil/",
+    ],
+    [
+      "target fields that disagree with its ARM ID",
+      { ...base, target: { ...base.target, subscriptionId: "evil" } },
+      "target: the target's fields do not match",
+    ],
+    [
+      "a storage account outside the allow-list",
+      {
+        ...base,
+        settings: {
+          ...base.settings,
+          storageAccountId:
+            "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/exfil",
+        },
+      },
+      "settings.storageAccountId: storage account is neither",
+    ],
+    [
+      "a time limit beyond Network Watcher's range",
+      { ...base, settings: { ...base.settings, timeLimitInSeconds: 99999 } },
+      "captureTimeLimitSeconds",
+    ],
+    [
+      "a watcher in another subscription",
+      { ...base, watcher: { ...WATCHER, subscriptionId: "evil" } },
+      "watcher.subscriptionId",
+    ],
+  ])(
+    "%s: Failed with the reason, nothing but the check and the notification",
+    async (_, input, reason) => {
+      const run = await replay(captureOrchestrator, {
+        input,
+        start: START,
+        activities: activities(),
+      });
+      expect(run.error).toContain("[validateRequest] RequestRefused");
+      expect(run.error).toContain(reason);
+      expect(names(run)).toEqual(["validateRequest", "notify"]);
+      expect(notified(run).failure).toMatchObject({
+        phase: "validateRequest",
+        code: "RequestRefused",
+      });
+      expect(refusals.pop()).toContain(reason);
+    },
+  );
+
+  test("an input without a capture request's shape fails before any activity", async () => {
+    const run = await replay(captureOrchestrator, {
+      input: { target: "/subscriptions/evil" },
+      start: START,
+      activities: activities(),
+    });
+    expect(run.error).toContain("[validateRequest] RequestRefused: target:");
+    expect(run.calls).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import type { RingBlob, RingFile } from "../../lib/domain/ringFiles";
 import type { CaptureReport } from "../../lib/workflow/contracts";
 import type { FreezeEvent, RecorderRequest } from "../../lib/workflow/recorderContracts";
 import { replay, type ScriptedActivity } from "../support/replayHarness";
-import { names, notified } from "../support/replayCalls";
+import { names, notified } from "./support/captureScript";
 
 const START = new Date("2026-01-01T02:00:00Z");
 const WATCHER = {

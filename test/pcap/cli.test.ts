@@ -1,8 +1,10 @@
+import { gzipSync } from "node:zlib";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { ExitCode, main } from "../../lib/pcap/cli";
+import { writePcapng } from "./support/captureWriter";
 import { captureVariants } from "./support/variants";
 
 const dir = mkdtempSync(join(tmpdir(), "pcap-cli-"));
@@ -63,4 +65,37 @@ test.each([
   expect(code).toBe(ExitCode.unreadable);
   expect(stderr).toContain(`cannot read ${path}`);
   expect(stderr).toContain(message);
+});
+
+test("a pcapng whose if_tsoffset puts packets outside the calendar still gets its Markdown (18.8)", async () => {
+  const file = join(dir, "tsoffset.pcapng");
+  const packet = { timeNs: 0n, data: Buffer.alloc(14) };
+  const bytes = writePcapng([{ linkType: 1, tsoffset: 2n ** 62n }], [packet]);
+  writeFileSync(file, bytes);
+  const { code, stdout, stderr } = await run(file);
+  expect(stderr).toBe("");
+  expect(code).toBe(ExitCode.ok);
+  expect(stdout).toContain("outside the calendar");
+});
+
+test.each([
+  ["text", "notes.txt", Buffer.from("hello, this is not a capture\n"), "text, not a capture"],
+  ["empty", "empty.pcap", Buffer.alloc(0), "an empty file"],
+  ["a truncated header", "short.pcap", captureVariants()[0]!.bytes.subarray(0, 20), "cut short"],
+])("%s: exits 3 naming what the file is", async (_name, fileName, bytes, what) => {
+  const file = join(dir, fileName);
+  writeFileSync(file, bytes);
+  const { code, stdout, stderr } = await run(file);
+  expect(code).toBe(ExitCode.notCapture);
+  expect(stdout).toBe("");
+  expect(stderr).toContain(`pcap-summary: ${file} is not a capture: `);
+  expect(stderr).toContain(what);
+});
+
+test("a gzip-compressed capture is summarised like the plain one", async () => {
+  const file = join(dir, "capture.pcap.gz");
+  writeFileSync(file, gzipSync(captureVariants()[0]!.bytes));
+  const { code, stdout } = await run(file, "--json");
+  expect(code).toBe(ExitCode.ok);
+  expect(JSON.parse(stdout)).toMatchObject({ format: "pcap", packets: 31, warnings: [] });
 });

@@ -1,3 +1,4 @@
+import * as zlib from "node:zlib";
 import { summarizeStream } from "../../lib/pcap";
 import { pcapGlobalHeader, pcapRecord, writePcap, writePcapng } from "./support/captureWriter";
 import { chunked, summarize } from "./support/chunked";
@@ -44,25 +45,35 @@ describe("damaged files give a partial summary and a warning", () => {
     expect(summary.warnings).toEqual([]);
   });
 
-  test("something that is not a capture", async () => {
-    const summary = await summarize(Buffer.from("GET / HTTP/1.1\r\nHost: example\r\n\r\n"));
-    expect(summary).toMatchObject({ format: "unknown", packets: 0 });
-    expect(summary.warnings).toEqual([
-      "reading stopped early: not a pcap or pcapng file (magic 0x20544547)",
-    ]);
+  test.each([
+    ["text", Buffer.from("GET / HTTP/1.1\r\n"), 'text, not a capture (it starts "GET ")'],
+    ["an empty source", Buffer.alloc(0), "an empty file"],
+    ["three bytes", Buffer.from([0xd4, 0xc3, 0xb2]), "only 3 byte(s), too short for a capture"],
+    [
+      "a pcap header cut short",
+      pcapOf(1).subarray(0, 10),
+      "a pcap file cut short inside its file header",
+    ],
+    [
+      "a pcapng header cut short",
+      Buffer.from("0a0d0d0a1c0000004d3c2b1a", "hex"),
+      "a pcapng file cut short inside its file header",
+    ],
+    [
+      "unknown binary",
+      Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1]),
+      "an unknown format (first bytes 0x7f454c46; neither pcap nor pcapng)",
+    ],
+  ])("%s is not a capture, and the summary says what it is", async (_name, bytes, what) => {
+    const summary = await summarize(bytes, { chunkSize: 2 });
+    expect(summary).toMatchObject({ packets: 0, notCapture: what });
+    expect(summary.warnings).toEqual([`reading stopped early: not a capture: ${what}`]);
   });
 
-  test("an empty source", async () => {
-    const summary = await summarize(Buffer.alloc(0));
-    expect(summary).toMatchObject({
-      format: "unknown",
-      packets: 0,
-      bytesRead: 0,
-      firstPacketTime: null,
-    });
-    expect(summary.warnings).toEqual([
-      "reading stopped early: file too short to be a capture (0 bytes)",
-    ]);
+  test("a capture without packets is still a capture", async () => {
+    const summary = await summarize(pcapOf(0));
+    expect(summary.notCapture).toBeUndefined();
+    expect(summary.warnings).toEqual([]);
   });
 
   test("a pcap record claiming 4 GiB stops reading there, without allocating it or reading on", async () => {
@@ -204,4 +215,31 @@ test("progress is reported with the running byte count", async () => {
   await summarizeStream(chunked(bytes, 1000), { onProgress: (n) => seen.push(n) });
   expect(seen).toHaveLength(Math.ceil(bytes.length / 1000));
   expect(seen.at(-1)).toBe(bytes.length);
+});
+
+describe("compressed captures are read transparently", () => {
+  const plain = captureVariants()[0]!.bytes;
+  const zstd = (zlib as { zstdCompressSync?: (b: Buffer) => Buffer }).zstdCompressSync;
+
+  test.each([
+    ["gzip", zlib.gzipSync(plain)],
+    ...(zstd ? [["zstd", zstd(plain)] as [string, Buffer]] : []),
+  ])(
+    "%s: the same summary as the plain file, bytesRead counting compressed bytes",
+    async (_name, packed) => {
+      const expected = await summarize(plain);
+      const summary = await summarize(packed, { chunkSize: 7 });
+      expect(summary).toEqual({ ...expected, bytesRead: packed.length });
+    },
+  );
+
+  test("a gzip stream cut short keeps what it held and says so", async () => {
+    const packed = zlib.gzipSync(plain);
+    const summary = await summarize(packed.subarray(0, Math.floor(packed.length / 2)));
+    expect(summary.packets).toBeGreaterThan(0);
+    expect(summary.packets).toBeLessThan((await summarize(plain)).packets);
+    expect(summary.warnings).toContainEqual(
+      expect.stringMatching(/^gzip stream corrupt or cut short \(unexpected end of file\)/),
+    );
+  });
 });

@@ -1,7 +1,7 @@
 import { highlights, renderMarkdown } from "../../lib/pcap";
 import { writePcap } from "./support/captureWriter";
 import { summarize } from "./support/chunked";
-import { ethernet, ipv4, udp } from "./support/packetBuilder";
+import { ethernet, ipv4, tcp, TcpFlags, udp } from "./support/packetBuilder";
 import { LinkTypes } from "./support/scenarios";
 import { captureVariants } from "./support/variants";
 
@@ -26,6 +26,33 @@ describe("caps keep memory bounded and totals honest", () => {
     expect(summary.warnings).toEqual([
       "more than 3 conversations; the rest are counted as untracked ×7",
     ]);
+    // An estimate: two of the seven hashes sharing a bit (p ≈ 0.03 %) would make it 6.
+    expect(summary.untracked.conversations).toBeGreaterThanOrEqual(6);
+    expect(summary.untracked.conversations).toBeLessThanOrEqual(7);
+  });
+
+  test("TCP totals count every packet past the cap; the untracked conversations are estimated", async () => {
+    const flows = 5000;
+    const segment = (i: number, flags: number, window: number) =>
+      ethernet(
+        ipv4(
+          { src: `10.1.${i >> 8}.${i & 0xff}`, dst: "10.0.0.2", protocol: 6 },
+          tcp({ sport: 40000, dport: 443, seq: i, flags, window }),
+        ),
+      );
+    // Each flow: a SYN, then a zero-window ACK.
+    const packets = Array.from({ length: flows }, (_, i) => [
+      { timeNs: T0 + BigInt(2 * i), data: segment(i, TcpFlags.syn, 1000) },
+      { timeNs: T0 + BigInt(2 * i + 1), data: segment(i, TcpFlags.ack, 0) },
+    ]).flat();
+    const summary = await summarize(writePcap(packets, { linkType: LinkTypes.ethernet }), {
+      maxConversations: 100,
+    });
+    expect(summary.tcpHealth.synPackets).toBe(flows);
+    expect(summary.tcpHealth.zeroWindowPackets).toBe(flows);
+    expect(summary.conversationCount).toBe(100);
+    expect(summary.untracked.conversationPackets).toBe(2 * (flows - 100));
+    expect(Math.abs(summary.untracked.conversations - (flows - 100))).toBeLessThan(0.03 * flows);
   });
 
   test("hosts beyond maxHosts are counted as untracked", async () => {
@@ -141,5 +168,24 @@ describe("TCP health and the reports built on it", () => {
     }
     expect(markdown).toContain("| TCP [2001:db8::1]:50000 ↔ [2001:db8::2]:22 | 4 |");
     expect(markdown).not.toContain("## Warnings");
+  });
+});
+
+describe("link types", () => {
+  test("packets of a link type that is not decoded are counted, and a warning says how many", async () => {
+    const USER0 = 147;
+    const packets = Array.from({ length: 3 }, (_, i) => ({
+      timeNs: T0 + BigInt(i),
+      data: flow(i),
+    }));
+    const summary = await summarize(writePcap(packets, { linkType: USER0 }));
+    expect(summary.packets).toBe(3);
+    expect(summary.linkTypes).toEqual([USER0]);
+    expect(summary.protocols).toEqual([
+      { name: "unsupported-link", packets: 3, bytes: 3 * packets[0]!.data.length },
+    ]);
+    expect(summary.warnings).toEqual([
+      "link type 147 is not decoded: packets counted, their contents skipped ×3",
+    ]);
   });
 });

@@ -5,30 +5,47 @@
  * TaskScheduled/Completed/Failed, retry timers, TimerCreated/Fired, EventRaised — on a
  * virtual clock. Activities are scripted by the test.
  */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { InvocationContext } from "@azure/functions";
 import type { OrchestrationHandler } from "durable-functions";
 
-// testingUtils ships without type declarations; these are the two members used here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const testing = require("durable-functions/lib/src/util/testingUtils") as {
-  DurableOrchestrationInput: new (
-    instanceId: string,
-    history: unknown[],
-    input: unknown,
-    longRunningTimerIntervalDuration: string,
-    maximumShortTimerDuration: string,
-    defaultHttpAsyncRequestSleepTimeMillseconds: number,
-    schemaVersion: number,
-    isReplaying: boolean,
-  ) => unknown;
-  DummyOrchestrationContext: new (
-    functionName?: string,
-    invocationId?: string,
-    logHandler?: () => void,
-  ) => unknown;
-  createOrchestrator: (
-    fn: OrchestrationHandler,
-  ) => (trigger: unknown, context: unknown) => Promise<OrchestratorState>;
-};
+type Listener = (trigger: unknown, context: InvocationContext) => Promise<OrchestratorState>;
+
+const REGISTERED_NAME = "replayedOrchestrator";
+const listeners = new WeakMap<OrchestrationHandler, Listener>();
+
+/**
+ * The orchestrator exactly as the Functions worker receives it, through public doors only:
+ * durable-functions' `app.orchestration` registers it with @azure/functions, which hands the
+ * wrapped handler to the worker's `@azure/functions-core` `registerFunction` — the contract the
+ * local host implements too. Here a stand-in core module keeps that callback. It is loaded in an
+ * isolated module registry because @azure/functions decides once, at first use, whether a worker
+ * is present (in jest it is not, and it then skips registrations).
+ */
+async function registered(handler: OrchestrationHandler): Promise<Listener> {
+  const known = listeners.get(handler);
+  if (known) return known;
+  let listener: Listener | undefined;
+  const workerCore = {
+    registerFunction: (_metadata: unknown, callback: Listener) => {
+      listener = callback;
+      return { dispose: () => undefined };
+    },
+    setProgrammingModel: () => undefined,
+    registerHook: () => ({ dispose: () => undefined }),
+    log: () => undefined,
+  };
+  await jest.isolateModulesAsync(async () => {
+    jest.doMock("@azure/functions-core", () => workerCore, { virtual: true });
+    const df = await import("durable-functions");
+    df.app.orchestration(REGISTERED_NAME, handler);
+  });
+  jest.dontMock("@azure/functions-core");
+  if (!listener) throw new Error("replay harness: the orchestrator was not registered");
+  listeners.set(handler, listener);
+  return listener;
+}
 
 const SCHEMA_V3 = 2;
 const EventType = {
@@ -72,14 +89,14 @@ interface OrchestratorState {
   error?: string;
   customStatus?: unknown;
 }
-type WireEvent = Record<string, unknown> & {
+export type WireEvent = Record<string, unknown> & {
   EventType: number;
   EventId: number;
   Timestamp: string;
   IsPlayed: boolean;
 };
 
-/** A scripted activity: return its result, or throw to simulate a transient failure. */
+/** A scripted activity: return (or resolve to) its result, or throw (reject) to simulate a transient failure. */
 export type ScriptedActivity = (input: unknown, call: { attempt: number; at: Date }) => unknown;
 
 export interface ReplayRun {
@@ -94,7 +111,15 @@ export interface ReplayRun {
 }
 
 export interface ReplayOptions {
-  input: unknown;
+  /** The orchestration's input (with `history`: taken from its ExecutionStarted instead). */
+  input?: unknown;
+  /** The instance's version; by default host.json's defaultVersion, as the extension stamps new instances. */
+  version?: string;
+  /**
+   * Resume an instance from a history recorded earlier (e.g. by an older build of the app), ended
+   * at an episode boundary with only timers pending — as a deploy meets an in-flight instance.
+   */
+  history?: WireEvent[];
   activities: Record<string, ScriptedActivity>;
   /** External events, raised at a virtual time offset (seconds from start). */
   events?: Array<{ name: string; atSecond: number; input?: unknown }>;
@@ -119,14 +144,11 @@ interface PendingTimer {
 }
 
 /** A failed orchestration comes back, as to the extension, as an error carrying the state after `$OutOfProcData$:`. */
-async function runEpisode(
-  run: ReturnType<typeof testing.createOrchestrator>,
-  trigger: unknown,
-): Promise<OrchestratorState> {
+async function runEpisode(run: Listener, trigger: unknown): Promise<OrchestratorState> {
   try {
     return await run(
       trigger,
-      new testing.DummyOrchestrationContext("orchestrator", undefined, () => undefined),
+      new InvocationContext({ functionName: REGISTERED_NAME, logHandler: () => undefined }),
     );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -140,24 +162,73 @@ function flatten(actions: Action[]): Action[] {
   return actions.flatMap((a) => (a.compoundActions ? flatten(a.compoundActions) : [a]));
 }
 
+function describe(action: Action): string {
+  return action.actionType === ActionType.CreateTimer
+    ? "a timer"
+    : `activity ${action.functionName}`;
+}
+
+/** host.json's extensions.durableTask.defaultVersion: what the extension stamps on a new instance. */
+function hostDefaultVersion(): string {
+  const hostJson = JSON.parse(
+    readFileSync(path.join(__dirname, "..", "..", "host.json"), "utf8"),
+  ) as {
+    extensions?: { durableTask?: { defaultVersion?: string } };
+  };
+  return hostJson.extensions?.durableTask?.defaultVersion ?? "";
+}
+
+/** Loads a recorded history: its scheduling events become handled actions, unfired timers pending ones. */
+function resume(
+  recorded: WireEvent[],
+  history: WireEvent[],
+  timers: PendingTimer[],
+  scheduled: string[],
+): void {
+  const answered = new Set(recorded.map((e) => e.TaskScheduledId).filter((id) => id !== undefined));
+  const fired = new Set(recorded.map((e) => e.TimerId).filter((id) => id !== undefined));
+  for (const event of recorded) {
+    history.push({ ...event, IsPlayed: true });
+    if (event.EventType === EventType.TaskScheduled) {
+      if (!answered.has(event.EventId))
+        throw new Error("replay harness: resume only where no activity is pending");
+      scheduled.push(`activity ${String(event.Name)}`);
+    } else if (event.EventType === EventType.TimerCreated) {
+      if (!fired.has(event.EventId))
+        timers.push({
+          id: event.EventId,
+          fireAt: Date.parse(event.FireAt as string),
+          actionIndex: scheduled.length,
+        });
+      scheduled.push("a timer");
+    }
+  }
+}
+
 export async function replay(
   orchestrator: OrchestrationHandler,
   options: ReplayOptions,
 ): Promise<ReplayRun> {
-  const run = testing.createOrchestrator(orchestrator);
-  const start = options.start ?? new Date("2026-01-01T02:00:00Z");
-  let now = start.getTime();
+  const run = await registered(orchestrator);
   const history: WireEvent[] = [];
   const calls: ReplayRun["calls"] = [];
   const statuses: unknown[] = [];
-  const events = [...(options.events ?? [])].sort((a, b) => a.atSecond - b.atSecond);
   const activities: PendingActivity[] = [];
   const timers: PendingTimer[] = [];
-  let nextId = 0;
-  let handledActions = 0;
+  /** What each handled action scheduled, in order: a replay must ask for the same again. */
+  const scheduled: string[] = [];
   let incoming: Array<
     Omit<WireEvent, "EventId" | "IsPlayed" | "Timestamp"> & Record<string, unknown>
   > = [];
+  const recorded = options.history;
+  const started = recorded?.find((e) => e.EventType === EventType.ExecutionStarted);
+  if (recorded && !started) throw new Error("replay harness: the history has no ExecutionStarted");
+  const start = started
+    ? new Date(started.Timestamp)
+    : (options.start ?? new Date("2026-01-01T02:00:00Z"));
+  const input: unknown = started ? JSON.parse(started.Input as string) : options.input;
+  let now = recorded ? Date.parse(recorded[recorded.length - 1]!.Timestamp) : start.getTime();
+  const events = [...(options.events ?? [])].sort((a, b) => a.atSecond - b.atSecond);
   const push = (event: Omit<WireEvent, "IsPlayed" | "Timestamp">) =>
     history.push({
       ...event,
@@ -165,82 +236,100 @@ export async function replay(
       IsPlayed: false,
     } as WireEvent);
 
-  push({
-    EventType: EventType.ExecutionStarted,
-    EventId: -1,
-    Name: "orchestrator",
-    Input: JSON.stringify(options.input),
-  });
+  if (recorded) resume(recorded, history, timers, scheduled);
+  else
+    push({
+      EventType: EventType.ExecutionStarted,
+      EventId: -1,
+      Name: "orchestrator",
+      Version: options.version ?? hostDefaultVersion(),
+      Input: JSON.stringify(input),
+    });
+  let nextId = Math.max(-1, ...history.map((e) => e.EventId)) + 1;
+  let handledActions = scheduled.length;
   const maxEpisodes = options.maxEpisodes ?? 500;
   for (let episode = 1; episode <= maxEpisodes; episode++) {
-    for (const event of history) event.IsPlayed = true;
-    push({ EventType: EventType.OrchestratorStarted, EventId: -1 });
-    for (const event of incoming) push({ EventId: -1, ...event });
-    incoming = [];
+    // Resuming: the recorded history ends with an episode; what comes next is a timer firing.
+    if (!(recorded && episode === 1)) {
+      for (const event of history) event.IsPlayed = true;
+      push({ EventType: EventType.OrchestratorStarted, EventId: -1 });
+      for (const event of incoming) push({ EventId: -1, ...event });
+      incoming = [];
 
-    const trigger = new testing.DurableOrchestrationInput(
-      options.instanceId ?? "replay-instance",
-      history,
-      options.input,
-      "3.00:00:00",
-      "6.00:00:00",
-      30000,
-      SCHEMA_V3,
-      false,
-    );
-    const state = await runEpisode(run, trigger);
-    statuses.push(state.customStatus);
-    const flat = flatten(state.actions.flat()).filter(
-      (a) => a.actionType !== ActionType.WaitForExternalEvent,
-    );
-    for (const timer of timers) {
-      if (flat[timer.actionIndex]?.isCanceled) timer.fireAt = Number.POSITIVE_INFINITY;
-    }
-    for (const action of flat.slice(handledActions)) {
-      const id = nextId++;
-      if (action.actionType === ActionType.CreateTimer) {
-        const fireAt = new Date(action.fireAt as string).getTime();
-        push({
-          EventType: EventType.TimerCreated,
-          EventId: id,
-          FireAt: new Date(fireAt).toISOString(),
-        });
-        timers.push({ id, fireAt, actionIndex: handledActions });
-      } else if (
-        action.actionType === ActionType.CallActivity ||
-        action.actionType === ActionType.CallActivityWithRetry
-      ) {
-        push({
-          EventType: EventType.TaskScheduled,
-          EventId: id,
-          Name: action.functionName,
-          Input: JSON.stringify(action.input),
-        });
-        activities.push({
-          id,
-          name: action.functionName!,
-          input: action.input,
-          retry: action.retryOptions,
-          attempt: 1,
-          dueAt: now,
-        });
-      } else {
-        throw new Error(`replay harness: unsupported action type ${action.actionType}`);
-      }
-      handledActions++;
-    }
-    push({ EventType: EventType.OrchestratorCompleted, EventId: -1 });
-    if (state.isDone || state.error) {
-      return {
-        output: state.output,
-        error: state.error,
-        customStatus: state.customStatus,
+      // The orchestrationTrigger binding data as the Durable extension sends it to the worker.
+      const trigger = {
         history,
-        calls,
-        statuses,
-        episodes: episode,
-        finishedAt: new Date(now),
+        input,
+        instanceId: options.instanceId ?? "replay-instance",
+        isReplaying: episode > 1,
+        parentInstanceId: null,
+        upperSchemaVersion: 1,
+        upperSchemaVersionNew: SCHEMA_V3,
+        longRunningTimerIntervalDuration: "3.00:00:00",
+        maximumShortTimerDuration: "6.00:00:00",
+        defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
       };
+      const state = await runEpisode(run, trigger);
+      statuses.push(state.customStatus);
+      const flat = flatten(state.actions.flat()).filter(
+        (a) => a.actionType !== ActionType.WaitForExternalEvent,
+      );
+      flat.slice(0, handledActions).forEach((action, i) => {
+        if (describe(action) !== scheduled[i])
+          throw new Error(
+            `replay harness: non-deterministic replay: action ${i} is ${describe(action)}, the history has ${scheduled[i]}`,
+          );
+      });
+      for (const timer of timers) {
+        if (flat[timer.actionIndex]?.isCanceled) timer.fireAt = Number.POSITIVE_INFINITY;
+      }
+      for (const action of flat.slice(handledActions)) {
+        const id = nextId++;
+        if (action.actionType === ActionType.CreateTimer) {
+          const fireAt = new Date(action.fireAt as string).getTime();
+          push({
+            EventType: EventType.TimerCreated,
+            EventId: id,
+            FireAt: new Date(fireAt).toISOString(),
+          });
+          timers.push({ id, fireAt, actionIndex: handledActions });
+        } else if (
+          action.actionType === ActionType.CallActivity ||
+          action.actionType === ActionType.CallActivityWithRetry
+        ) {
+          push({
+            EventType: EventType.TaskScheduled,
+            EventId: id,
+            Name: action.functionName,
+            Input: JSON.stringify(action.input),
+          });
+          activities.push({
+            id,
+            name: action.functionName!,
+            input: action.input,
+            retry: action.retryOptions,
+            attempt: 1,
+            dueAt: now,
+          });
+        } else {
+          throw new Error(`replay harness: unsupported action type ${action.actionType}`);
+        }
+        scheduled.push(describe(action));
+        handledActions++;
+      }
+      push({ EventType: EventType.OrchestratorCompleted, EventId: -1 });
+      if (state.isDone || state.error) {
+        return {
+          output: state.output,
+          error: state.error,
+          customStatus: state.customStatus,
+          history,
+          calls,
+          statuses,
+          episodes: episode,
+          finishedAt: new Date(now),
+        };
+      }
     }
 
     const activity = activities.shift();
@@ -254,7 +343,7 @@ export async function replay(
         attempt: activity.attempt,
       });
       try {
-        const result = script(JSON.parse(JSON.stringify(activity.input ?? null)), {
+        const result: unknown = await script(JSON.parse(JSON.stringify(activity.input ?? null)), {
           attempt: activity.attempt,
           at: new Date(now),
         });

@@ -16,13 +16,12 @@ import path from "node:path";
 import { ArmError, notFound } from "../armHttp";
 import type { ExtensionStore } from "../compute/extensionStore";
 import type { FaultController } from "../faults";
-import type { Inventory, NetworkWatcherRecord, Placement } from "../inventory";
+import type { Inventory, NetworkWatcherRecord } from "../inventory";
 import type { OperationOutcome } from "../operations";
 import { toBpf } from "./bpfFilter";
 import { parseCaptureRequest, type CaptureParameters } from "./captureRequest";
-import { CaptureSession } from "./captureSession";
+import { CaptureSession, type SessionState } from "./captureSession";
 import { captureBlobName, type CaptureBlobStore } from "./captureStorage";
-import type { RingParameters } from "./ringRequest";
 import { ringPlanFor, RingSession } from "./ringSession";
 
 export interface CaptureServiceDeps {
@@ -33,6 +32,8 @@ export interface CaptureServiceDeps {
   stateDir: string;
   sessionLimit: number;
   log: (line: string) => void;
+  /** Called after any change a restarted emulator must know about. */
+  changed?: () => void;
 }
 
 type ProvisioningState = "Updating" | "Succeeded" | "Failed" | "Deleting";
@@ -45,7 +46,24 @@ export interface CaptureRecord {
   etag: string;
   createdAt: Date;
   storagePath?: string;
+  /** The PUT body as sent, kept so a restarted emulator rebuilds the same capture. */
+  body: unknown;
   session: CaptureSession | RingSession;
+}
+
+/** A capture as the emulator's state file keeps it. */
+export interface SavedCapture {
+  name: string;
+  watcher: NetworkWatcherRecord;
+  body: unknown;
+  provisioningState: ProvisioningState;
+  etag: string;
+  createdAt: string;
+  storagePath?: string;
+  /** The one-shot capture's local file, or a continuous capture's ring directory. */
+  file: string;
+  blobName?: string;
+  session: SessionState;
 }
 
 /** A running session as `GET /_emulator/captures` and `sessions()` report it. */
@@ -101,11 +119,14 @@ export class CaptureService {
     }
 
     const createdAt = new Date();
-    if (params.continuous)
-      return this.register(watcher, name, params, createdAt, {
-        ring: params.continuous,
-        placement,
-      });
+    if (params.continuous) {
+      const session = this.ring(name, params, createdAt);
+      return this.register(
+        { name, watcher, params, createdAt, body, session },
+        this.deps.blobStore.urlFor(session.plan.blobPrefix),
+        session.plan.dir,
+      );
+    }
     const blobName = params.storageAccount ? captureBlobName(params.target, createdAt) : undefined;
     const vmDir = path.join(
       this.deps.stateDir,
@@ -115,11 +136,69 @@ export class CaptureService {
     const file = params.storageLocation.filePath
       ? path.join(vmDir, params.storageLocation.filePath)
       : path.join(this.deps.stateDir, "captures", `${randomUUID()}.cap`);
-    const session = new CaptureSession(
+    const session = this.session(name, params, file, blobName);
+    return this.register(
+      { name, watcher, params, createdAt, body, session },
+      blobName && this.deps.blobStore.urlFor(blobName),
+      path.dirname(file),
+    );
+  }
+
+  /** Registers the new resource with its session and starts it. */
+  private register(
+    fields: Pick<CaptureRecord, "name" | "watcher" | "params" | "createdAt" | "body" | "session">,
+    storagePath: string | undefined,
+    dir: string,
+  ): { record: CaptureRecord; started: Promise<OperationOutcome> } {
+    const record: CaptureRecord = {
+      ...fields,
+      provisioningState: "Updating",
+      etag: `W/"${randomUUID()}"`,
+      ...(storagePath && { storagePath }),
+    };
+    this.records.set(recordKey(fields.watcher, fields.name), record);
+    this.deps.changed?.();
+    return { record, started: this.startSession(record, dir) };
+  }
+
+  /** A continuous capture's ring; `restored` rebuilds one from the state file in its saved directory. */
+  private ring(
+    name: string,
+    params: CaptureParameters,
+    createdAt: Date,
+    restored?: { dir: string; state: SessionState },
+  ): RingSession {
+    const plan = ringPlanFor(
+      name,
+      params,
+      params.continuous!,
+      this.deps.inventory.placement(params.target),
+      createdAt,
+      this.deps.stateDir,
+    );
+    return new RingSession(
+      restored ? { ...plan, dir: restored.dir } : plan,
+      {
+        blobStore: this.deps.blobStore,
+        log: this.deps.log,
+        ...(this.deps.changed && { changed: this.deps.changed }),
+      },
+      restored?.state,
+    );
+  }
+
+  private session(
+    name: string,
+    params: CaptureParameters,
+    file: string,
+    blobName: string | undefined,
+    restored?: SessionState,
+  ): CaptureSession {
+    return new CaptureSession(
       {
         captureName: name,
         target: params.target,
-        placement,
+        placement: this.deps.inventory.placement(params.target),
         snapLength: params.bytesToCapturePerPacket,
         bpf: toBpf(params.filters),
         timeLimitInSeconds: params.timeLimitInSeconds,
@@ -128,52 +207,59 @@ export class CaptureService {
         keepFile: params.storageLocation.filePath !== undefined,
         ...(blobName && { blobName }),
       },
-      { blobStore: this.deps.blobStore, faults: this.deps.faults, log: this.deps.log },
+      {
+        blobStore: this.deps.blobStore,
+        faults: this.deps.faults,
+        log: this.deps.log,
+        ...(this.deps.changed && { changed: this.deps.changed }),
+      },
+      restored,
     );
-    return this.register(watcher, name, params, createdAt, session, {
-      dir: path.dirname(file),
-      ...(blobName && { storagePath: this.deps.blobStore.urlFor(blobName) }),
-    });
   }
 
-  /** Registers the resource with its session (a continuous capture's ring when none is given) and starts it. */
-  private register(
-    watcher: NetworkWatcherRecord,
-    name: string,
-    params: CaptureParameters,
-    createdAt: Date,
-    given: CaptureSession | { ring: RingParameters; placement: Placement },
-    where?: { dir: string; storagePath?: string },
-  ): { record: CaptureRecord; started: Promise<OperationOutcome> } {
-    let session: CaptureSession | RingSession;
-    let location: { dir: string; storagePath?: string };
-    if (given instanceof CaptureSession) {
-      session = given;
-      location = where ?? { dir: this.deps.stateDir };
-    } else {
-      const plan = ringPlanFor(
-        name,
+  /** Every capture resource and its session, for the state file. */
+  saved(): SavedCapture[] {
+    return [...this.records.values()].map((r) => ({
+      name: r.name,
+      watcher: r.watcher,
+      body: r.body,
+      provisioningState: r.provisioningState,
+      etag: r.etag,
+      createdAt: r.createdAt.toISOString(),
+      ...(r.storagePath && { storagePath: r.storagePath }),
+      ...(r.session instanceof RingSession
+        ? { file: r.session.plan.dir }
+        : {
+            file: r.session.plan.file,
+            ...(r.session.plan.blobName && { blobName: r.session.plan.blobName }),
+          }),
+      session: r.session.state(),
+    }));
+  }
+
+  /**
+   * The captures of an emulator that stopped without cleaning up (killed with its stack). Their
+   * tcpdumps died with it: running sessions end as after a lost agent, uploading what they had.
+   */
+  async restore(saved: readonly SavedCapture[]): Promise<void> {
+    for (const s of saved) {
+      const params = parseCaptureRequest(s.body);
+      const record: CaptureRecord = {
+        name: s.name,
+        watcher: s.watcher,
         params,
-        given.ring,
-        given.placement,
-        createdAt,
-        this.deps.stateDir,
-      );
-      session = new RingSession(plan, { blobStore: this.deps.blobStore, log: this.deps.log });
-      location = { dir: plan.dir, storagePath: this.deps.blobStore.urlFor(plan.blobPrefix) };
+        provisioningState: s.provisioningState === "Updating" ? "Failed" : s.provisioningState,
+        etag: s.etag,
+        createdAt: new Date(s.createdAt),
+        ...(s.storagePath && { storagePath: s.storagePath }),
+        body: s.body,
+        session: params.continuous
+          ? this.ring(s.name, params, new Date(s.createdAt), { dir: s.file, state: s.session })
+          : this.session(s.name, params, s.file, s.blobName, s.session),
+      };
+      this.records.set(recordKey(s.watcher, s.name), record);
     }
-    const record: CaptureRecord = {
-      name,
-      watcher,
-      params,
-      provisioningState: "Updating",
-      etag: `W/"${randomUUID()}"`,
-      createdAt,
-      ...(location.storagePath && { storagePath: location.storagePath }),
-      session,
-    };
-    this.records.set(recordKey(watcher, name), record);
-    return { record, started: this.startSession(record, location.dir) };
+    await Promise.all([...this.records.values()].map((r) => r.session.recoverLostAgent()));
   }
 
   private async startSession(record: CaptureRecord, dir: string): Promise<OperationOutcome> {
@@ -223,6 +309,7 @@ export class CaptureService {
     record.provisioningState = "Deleting";
     await record.session.abort();
     this.records.delete(recordKey(record.watcher, record.name));
+    this.deps.changed?.();
   }
 
   activeSessions(): SessionSummary[] {
@@ -241,8 +328,9 @@ export class CaptureService {
       }));
   }
 
+  /** Emulator shutdown: every tcpdump stops; running sessions are recovered on the next start. */
   async shutdown(): Promise<void> {
-    await Promise.all([...this.records.values()].map((r) => r.session.abort()));
+    await Promise.all([...this.records.values()].map((r) => r.session.halt()));
   }
 }
 

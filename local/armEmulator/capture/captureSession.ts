@@ -44,6 +44,43 @@ export interface SessionDeps {
   blobStore: CaptureBlobStore;
   faults: FaultController;
   log: (line: string) => void;
+  /** Called when the status changes, so the emulator's state file follows. */
+  changed?: () => void;
+}
+
+/** What the agent reports about a session, kept across emulator restarts. */
+export interface SessionState {
+  status: SessionStatus;
+  captureStartTime?: string;
+  stopReason?: StopReason;
+  errors: PcError[];
+}
+
+/** The agent-visible fields of a session (one-shot or ring), the part the state file keeps. */
+interface ReportedState {
+  status: SessionStatus;
+  captureStartTime?: Date;
+  stopReason?: StopReason;
+  errors: PcError[];
+}
+
+/** A session's reported state as the state file keeps it. */
+export function stateOf(session: ReportedState): SessionState {
+  return {
+    status: session.status,
+    ...(session.captureStartTime && { captureStartTime: session.captureStartTime.toISOString() }),
+    ...(session.stopReason && { stopReason: session.stopReason }),
+    errors: [...session.errors],
+  };
+}
+
+/** Puts a saved state back on a restored session; true when that session had already ended. */
+export function applyState(session: ReportedState, restored: SessionState): boolean {
+  session.status = restored.status;
+  if (restored.captureStartTime) session.captureStartTime = new Date(restored.captureStartTime);
+  if (restored.stopReason) session.stopReason = restored.stopReason;
+  session.errors = [...restored.errors];
+  return restored.status === "Stopped" || restored.status === "Error";
 }
 
 const START_TIMEOUT_MS = 15_000;
@@ -70,7 +107,43 @@ export class CaptureSession {
   constructor(
     readonly plan: SessionPlan,
     private readonly deps: SessionDeps,
-  ) {}
+    restored?: SessionState,
+  ) {
+    if (restored) this.finished = applyState(this, restored);
+  }
+
+  state(): SessionState {
+    return stateOf(this);
+  }
+
+  /**
+   * The emulator died with this session running (its tcpdump went with it): what the agent had
+   * written is uploaded, as far as it goes, and the session reports what Network Watcher reports
+   * after losing its agent — Error, AgentStopped.
+   */
+  async recoverLostAgent(): Promise<void> {
+    if (this.finished) return;
+    const { plan, deps } = this;
+    const size = await stat(plan.file).then(
+      (s) => s.size,
+      () => 0,
+    );
+    // 24 bytes is a bare pcap header: nothing was captured.
+    if (plan.blobName && size > 24) {
+      try {
+        await deps.blobStore.upload(plan.blobName, plan.file);
+        deps.log(
+          `capture ${plan.captureName}: agent lost; uploaded the ${size} bytes it had written`,
+        );
+        await this.removeLocalFile();
+      } catch (err) {
+        deps.log(
+          `capture ${plan.captureName}: agent lost; upload failed: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      }
+    }
+    this.end("Error", "AgentStopped");
+  }
 
   /** Counts against the regional session limit until the session has ended. */
   get active(): boolean {
@@ -112,6 +185,20 @@ export class CaptureSession {
     return this.finishing;
   }
 
+  /**
+   * The emulator is shutting down: tcpdump flushes and exits, but the file and the session's
+   * state stay for the next start to recover, as after a crash.
+   */
+  halt(): Promise<void> {
+    this.finishing ??= this.settleStart().then(async () => {
+      this.clearTimers();
+      if (this.finished) return;
+      await sleep(STOP_DRAIN_MS);
+      await this.proc?.stop();
+    });
+    return this.finishing;
+  }
+
   private async launch(): Promise<void> {
     const { plan } = this;
     try {
@@ -131,6 +218,7 @@ export class CaptureSession {
     }
     this.status = "Running";
     this.captureStartTime = new Date();
+    this.deps.changed?.();
     this.deps.log(
       `capture ${plan.captureName}: tcpdump ${this.proc.pid} on ${plan.placement.netns ? `${plan.placement.netns}/` : ""}${plan.placement.interface} filter '${plan.bpf}'`,
     );
@@ -209,6 +297,7 @@ export class CaptureSession {
     this.clearTimers();
     this.status = status;
     if (error) this.errors.push(error);
+    this.deps.changed?.();
   }
 
   private clearTimers(): void {

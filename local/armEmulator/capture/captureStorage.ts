@@ -2,7 +2,8 @@
 /**
  * Where the agent puts a finished `.cap`: every storage account ID maps to the Azurite account of the
  * connection string, container `network-watcher-logs`, path as documented for Network Watcher
- * (packet-capture-vm-portal.md), lower-cased:
+ * (Microsoft Learn, "Manage packet captures for virtual machines with the portal"; see
+ * docs/reference/network-watcher-and-alerts.md), lower-cased:
  *   subscriptions/{sub}/resourcegroups/{rg}/providers/microsoft.compute/virtualmachines/{vm}/{yyyy}/{mm}/{dd}/packetcapture_{HH}_{mm}_{ss}_{fff}.cap
  * `{rg}` is the VM's resource group (the docs leave open whether it is the VM's or the account's).
  * Scale-set targets use `virtualmachinescalesets/{name}` in the same layout — an emulator choice.

@@ -25,7 +25,14 @@ import type { Placement } from "../inventory";
 import type { CaptureParameters } from "./captureRequest";
 import { captureBlobName, type CaptureBlobStore } from "./captureStorage";
 import { toBpf } from "./bpfFilter";
-import type { PcError, SessionStatus, StopReason } from "./captureSession";
+import {
+  applyState,
+  stateOf,
+  type PcError,
+  type SessionState,
+  type SessionStatus,
+  type StopReason,
+} from "./captureSession";
 import type { RingParameters } from "./ringRequest";
 import { startTcpdump, type TcpdumpProcess } from "./tcpdumpProcess";
 
@@ -45,6 +52,8 @@ export interface RingPlan {
 export interface RingDeps {
   blobStore: CaptureBlobStore;
   log: (line: string) => void;
+  /** Called when the status changes, so the emulator's state file follows. */
+  changed?: () => void;
 }
 
 /** The ring of a continuous capture created now: its blob "folder" beside where a one-shot `.cap` would go. */
@@ -94,7 +103,41 @@ export class RingSession {
   constructor(
     readonly plan: RingPlan,
     private readonly deps: RingDeps,
-  ) {}
+    restored?: SessionState,
+  ) {
+    if (restored) this.finished = applyState(this, restored);
+  }
+
+  state(): SessionState {
+    return stateOf(this);
+  }
+
+  /**
+   * The emulator died with this ring running (its tcpdump went with it). Closed slots were
+   * uploaded as they rotated; the slot being written is uploaded as far as it goes, and the
+   * session reports what Network Watcher reports after losing its agent — Error, AgentStopped —
+   * so the recorder ends its ring as lost, like a one-shot capture.
+   */
+  async recoverLostAgent(): Promise<void> {
+    if (this.finished) return;
+    const current = await this.newestFile().catch(() => undefined);
+    if (current) this.queueUpload(current);
+    await this.uploads;
+    await rm(this.plan.dir, { recursive: true, force: true });
+    this.deps.log(`ring ${this.plan.captureName}: agent lost; uploaded the slot it was writing`);
+    this.end("Error", "AgentStopped");
+  }
+
+  /** The emulator is shutting down: tcpdump stops, the slots and state stay for the next start. */
+  halt(): Promise<void> {
+    this.finishing ??= this.settleStart().then(async () => {
+      this.clearTimers();
+      if (this.finished) return;
+      await sleep(STOP_DRAIN_MS);
+      await this.proc?.stop();
+    });
+    return this.finishing;
+  }
 
   get active(): boolean {
     return !this.finished;
@@ -163,6 +206,7 @@ export class RingSession {
     }
     this.status = "Running";
     this.captureStartTime = new Date();
+    this.deps.changed?.();
     this.deps.log(
       `ring ${plan.captureName}: tcpdump ${this.proc.pid}, ${plan.ring.fileCount} files of ${plan.ring.fileSizeInBytes} bytes for ${plan.ring.sessionTimeLimitInSeconds} s`,
     );
@@ -251,6 +295,7 @@ export class RingSession {
     this.clearTimers();
     this.status = status;
     if (error) this.errors.push(error);
+    this.deps.changed?.();
   }
 
   private clearTimers(): void {

@@ -46,6 +46,21 @@ export class ExtensionStore implements AgentRegistry {
     this.extensions(target).set(record.name.toLowerCase(), record);
   }
 
+  /** Every VM's extensions, for the state file. */
+  saved(): Record<string, ExtensionRecord[]> {
+    return Object.fromEntries([...this.byTarget].map(([key, map]) => [key, [...map.values()]]));
+  }
+
+  /** Extensions of an emulator that was killed; an install still running then ended with it. */
+  restore(saved: Readonly<Record<string, readonly ExtensionRecord[]>>): void {
+    for (const [key, records] of Object.entries(saved)) {
+      const settled = records.map((r): ExtensionRecord =>
+        r.provisioningState === "Succeeded" ? r : { ...r, provisioningState: "Failed" },
+      );
+      this.byTarget.set(key, new Map(settled.map((r) => [r.name.toLowerCase(), r])));
+    }
+  }
+
   hasAgent(target: ComputeTarget): boolean {
     return this.list(target).some(
       (e) => isNetworkWatcherAgent(e) && e.provisioningState === "Succeeded",

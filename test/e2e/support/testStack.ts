@@ -22,6 +22,12 @@ export interface TestStack extends Stack {
   dispose(): Promise<void>;
 }
 
+/**
+ * The function key of each running stack, by origin: the status URLs the webhook hands out carry
+ * no key (the caller sends its function key in `x-functions-key`), so readers look it up here.
+ */
+const functionKeys = new Map<string, string>();
+
 export async function startTestStack(options: Partial<StackOptions> = {}): Promise<TestStack> {
   const stateDir = mkdtempSync(path.join(tmpdir(), "apc-e2e-"));
   const lines: string[] = [];
@@ -31,6 +37,7 @@ export async function startTestStack(options: Partial<StackOptions> = {}): Promi
     log: (source, line) => lines.push(`${source} ${line}`),
     ...options,
   });
+  functionKeys.set(new URL(stack.endpoints.functionsUrl).origin, stack.endpoints.functionKey);
   return Object.assign(stack, {
     stateDir,
     lines,
@@ -84,13 +91,29 @@ export interface InstanceStatus {
   historyEvents?: unknown[];
 }
 
+/** GETs a key-less status URL the webhook handed out, with the function key in its header. */
+export async function readStatus(statusUrl: string): Promise<InstanceStatus> {
+  const key = functionKeys.get(new URL(statusUrl).origin) ?? "";
+  const response = await fetch(statusUrl, { headers: { "x-functions-key": key } });
+  return (await response.json()) as InstanceStatus;
+}
+
+/** The Durable HTTP API's status with history (the extension's shape), read with the master key. */
+export async function durableHistory(
+  stack: Stack,
+  instanceId: string,
+): Promise<Array<{ EventType: string; FunctionName?: string }>> {
+  const url = `${stack.endpoints.durableBaseUrl}/instances/${encodeURIComponent(instanceId)}?showHistory=true`;
+  const response = await fetch(url, { headers: { "x-functions-key": stack.endpoints.masterKey } });
+  return ((await response.json()) as { historyEvents: Array<{ EventType: string }> }).historyEvents;
+}
+
 /** Polls the status query URL the webhook returned, as an operator's tooling would. Bounded. */
 export async function waitForEnd(statusUrl: string, timeoutMs: number): Promise<InstanceStatus> {
   const deadline = Date.now() + timeoutMs;
   let last: InstanceStatus | undefined;
   while (Date.now() < deadline) {
-    const response = await fetch(statusUrl);
-    last = (await response.json()) as InstanceStatus;
+    last = await readStatus(statusUrl);
     if (["Completed", "Failed", "Terminated"].includes(last.runtimeStatus)) return last;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }

@@ -401,3 +401,19 @@ describe("queries", () => {
     expect(all.every((s) => s.runtimeStatus === "Completed")).toBe(true);
   });
 });
+
+describe("orchestration versioning (host.json defaultVersion 1.5, CurrentOrOlder, Reject)", () => {
+  test("a new instance gets defaultVersion (in its ExecutionStarted), and the orchestrator sees it", async () => {
+    const response = await webhook("orchestrators/versioned/v-default", { method: "POST" });
+    expect(response.status).toBe(202);
+    expect((await waitFor("v-default", "Completed")).output).toBe("1.5");
+  });
+
+  test("a start may name an older version; a newer one is left for a worker that accepts it", async () => {
+    await webhook("orchestrators/versioned/v-newer?version=9.0", { method: "POST" });
+    await webhook("orchestrators/versioned/v-older?version=1.0", { method: "POST" });
+    expect((await waitFor("v-older", "Completed")).output).toBe("1.0");
+    const newer = await statusViaClient("v-newer");
+    expect(newer.runtimeStatus).toBe("Pending");
+  });
+});

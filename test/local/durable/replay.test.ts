@@ -29,7 +29,7 @@ const running = (
 ): OrchestratorOutcome => ({ state: { isDone: false, actions: [actions], ...extra } });
 const start: HistoryEvent[] = [
   events.orchestratorStarted(t0),
-  events.executionStarted(t0, "orch", "null", "i", "e"),
+  events.executionStarted(t0, "orch", "null", "i", "e", ""),
 ];
 
 describe("decideEpisode", () => {

@@ -5,6 +5,10 @@ import type { InstanceStatus } from "../../../lib/ops/captureView";
 export const VM =
   "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/prod-rg/providers/Microsoft.Compute/virtualMachines/web01";
 
+/** The storage account the requests name; tests allow it as the app's CAPTURE_STORAGE_ACCOUNT_ID. */
+export const STORAGE =
+  "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stcaps";
+
 export function captureRequest(overrides: Partial<CaptureRequest> = {}): CaptureRequest {
   return {
     target: {
@@ -19,8 +23,7 @@ export function captureRequest(overrides: Partial<CaptureRequest> = {}): Capture
       totalBytesPerSession: 1_073_741_824,
       bytesToCapturePerPacket: 0,
       filters: [],
-      storageAccountId:
-        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st",
+      storageAccountId: STORAGE,
     },
     alert: { schema: "common", ruleName: "High CPU", severity: "Sev2" },
     captureName: "alertcap-web01-abc",

@@ -1,10 +1,13 @@
 /** Asserts that our summary says what tshark says about the same file. */
 import type { CaptureSummary } from "../../../lib/pcap";
-import { isoToEpochNs, printsAs, type TsharkReference } from "./tsharkReference";
+import { conversationKey, isoToEpochNs, printsAs, type TsharkReference } from "./tsharkReference";
 
 /** Our protocol names and the `frame.protocols` names that mean the same layer. */
 const SAME_LAYER: [ours: string[], theirs: string[]][] = [
   [["ethernet"], ["eth"]],
+  [["loopback"], ["null"]],
+  [["pppoe"], ["pppoes"]],
+  [["mpls"], ["mpls"]],
   [["linux-sll", "linux-sll2"], ["sll"]],
   [["vlan"], ["vlan", "ieee8021ad"]],
   [["arp"], ["arp"]],
@@ -16,8 +19,15 @@ const SAME_LAYER: [ours: string[], theirs: string[]][] = [
   [["icmpv6"], ["icmpv6"]],
 ];
 
-/** A summary made with a topN large enough to list every host and conversation. */
-export function expectMatchesTshark(summary: CaptureSummary, reference: TsharkReference): void {
+/**
+ * A summary made with a topN large enough to list every host and conversation. With
+ * `conversations: false`, tshark's conversation table is not compared (see CaptureVariant.uncut).
+ */
+export function expectMatchesTshark(
+  summary: CaptureSummary,
+  reference: TsharkReference,
+  { conversations: compareConversations = true } = {},
+): void {
   expect(summary.packets).toBe(reference.packets);
   expect(summary.bytes).toBe(reference.bytes);
 
@@ -36,10 +46,47 @@ export function expectMatchesTshark(summary: CaptureSummary, reference: TsharkRe
   ).length;
   expect(["raw-ip", ours.get("raw-ip") ?? 0]).toEqual(["raw-ip", rawIp]);
 
+  if (compareConversations) expectConversations(summary, reference);
+
+  const hosts = new Map(summary.topHostsByBytes.map(({ address, ...counts }) => [address, counts]));
+  expect(Object.fromEntries(hosts)).toEqual(Object.fromEntries(reference.endpoints));
+
+  const health = summary.tcpHealth;
+  expect({
+    syn: health.synPackets,
+    synAck: health.synAckPackets,
+    rst: health.rstPackets,
+    retransmissions: health.retransmissions,
+    outOfOrder: health.outOfOrderSegments,
+    zeroWindow: health.zeroWindowPackets,
+  }).toEqual({
+    syn: reference.syn,
+    synAck: reference.synAck,
+    rst: reference.rst,
+    retransmissions: reference.retransmissions,
+    outOfOrder: reference.outOfOrder,
+    zeroWindow: reference.zeroWindow,
+  });
+
+  expect(summary.firstPacketTime && isoToEpochNs(summary.firstPacketTime)).toBe(
+    reference.firstTimeNs,
+  );
+  expect(summary.lastPacketTime && isoToEpochNs(summary.lastPacketTime)).toBe(reference.lastTimeNs);
+}
+
+function expectConversations(summary: CaptureSummary, reference: TsharkReference): void {
   const conversations = new Map(
     summary.topConversations
       .filter((c) => c.protocol === "tcp" || c.protocol === "udp")
-      .map((c) => [`${c.protocol} ${c.addressA}:${c.portA} ${c.addressB}:${c.portB}`, c]),
+      .map((c) => [
+        conversationKey(
+          c.protocol,
+          `${c.addressA}:${c.portA}`,
+          `${c.addressB}:${c.portB}`,
+          c.relativeStartSeconds,
+        ),
+        c,
+      ]),
   );
   expect([...conversations.keys()].sort()).toEqual([...reference.conversations.keys()].sort());
   for (const [key, theirs] of reference.conversations) {
@@ -55,27 +102,4 @@ export function expectMatchesTshark(summary: CaptureSummary, reference: TsharkRe
       bToA: printsAs(c.bytesBtoA, theirs.bytesBtoA),
     }).toEqual({ key, aToB: true, bToA: true });
   }
-
-  const hosts = new Map(summary.topHostsByBytes.map(({ address, ...counts }) => [address, counts]));
-  expect(Object.fromEntries(hosts)).toEqual(Object.fromEntries(reference.endpoints));
-
-  const health = summary.tcpHealth;
-  expect({
-    syn: health.synPackets,
-    synAck: health.synAckPackets,
-    rst: health.rstPackets,
-    retransmissions: health.retransmissions,
-    zeroWindow: health.zeroWindowPackets,
-  }).toEqual({
-    syn: reference.syn,
-    synAck: reference.synAck,
-    rst: reference.rst,
-    retransmissions: reference.retransmissions,
-    zeroWindow: reference.zeroWindow,
-  });
-
-  expect(summary.firstPacketTime && isoToEpochNs(summary.firstPacketTime)).toBe(
-    reference.firstTimeNs,
-  );
-  expect(summary.lastPacketTime && isoToEpochNs(summary.lastPacketTime)).toBe(reference.lastTimeNs);
 }

@@ -1,6 +1,8 @@
 /** Builds protocol headers for synthetic captures. Checksums are left zero: tshark does not verify them by default. */
 
 export const EtherType = {
+  mpls: 0x8847,
+  pppoeSession: 0x8864,
   ipv4: 0x0800,
   arp: 0x0806,
   ipv6: 0x86dd,
@@ -37,16 +39,20 @@ export interface TcpSegment {
   ack?: number;
   flags: number;
   window?: number;
+  /** Raw option bytes, padded with end-of-list to a multiple of 4. */
+  options?: Buffer;
   payload?: Buffer;
 }
 
 export function tcp(s: TcpSegment): Buffer {
-  const header = Buffer.alloc(20);
+  const options = s.options ?? Buffer.alloc(0);
+  const header = Buffer.alloc(20 + Math.ceil(options.length / 4) * 4);
+  options.copy(header, 20);
   header.writeUInt16BE(s.sport, 0);
   header.writeUInt16BE(s.dport, 2);
   header.writeUInt32BE(s.seq >>> 0, 4);
   header.writeUInt32BE((s.ack ?? 0) >>> 0, 8);
-  header[12] = 5 << 4;
+  header[12] = (header.length / 4) << 4;
   header[13] = s.flags;
   header.writeUInt16BE(s.window ?? 65535, 14);
   return Buffer.concat([header, s.payload ?? Buffer.alloc(0)]);
@@ -149,6 +155,35 @@ export function ethernet(p: NetworkPacket, vlanIds: number[] = []): Buffer {
   const frame = Buffer.concat([MAC_B, MAC_A, ...tags, u16(p.etherType), p.bytes]);
   // Real Ethernet pads to 60 bytes (without FCS); the IP total length says where the packet ends.
   return frame.length < 60 ? Buffer.concat([frame, Buffer.alloc(60 - frame.length)]) : frame;
+}
+
+/** An IP packet in a PPPoE session (RFC 2516 header, then the PPP protocol number). */
+export function pppoe(p: NetworkPacket, sessionId = 0x1234): NetworkPacket {
+  const header = Buffer.alloc(8);
+  header[0] = 0x11;
+  header.writeUInt16BE(sessionId, 2);
+  header.writeUInt16BE(p.bytes.length + 2, 4);
+  header.writeUInt16BE(p.etherType === EtherType.ipv6 ? 0x0057 : 0x0021, 6);
+  return { etherType: EtherType.pppoeSession, bytes: Buffer.concat([header, p.bytes]) };
+}
+
+/** An IP packet under an MPLS label stack, outermost label first. */
+export function mpls(p: NetworkPacket, labels: number[]): NetworkPacket {
+  const stack = Buffer.alloc(labels.length * 4);
+  labels.forEach((label, i) => {
+    const bottom = i === labels.length - 1 ? 0x100 : 0;
+    stack.writeUInt32BE(((label << 12) | bottom | 64) >>> 0, i * 4);
+  });
+  return { etherType: EtherType.mpls, bytes: Buffer.concat([stack, p.bytes]) };
+}
+
+/** BSD loopback header: the address family, little-endian (null, 0) or big-endian (loop, 108). */
+export function loopback(p: NetworkPacket, bigEndian: boolean, inet6Family: number): Buffer {
+  const header = Buffer.alloc(4);
+  const family = p.etherType === EtherType.ipv6 ? inet6Family : 2;
+  if (bigEndian) header.writeUInt32BE(family);
+  else header.writeUInt32LE(family);
+  return Buffer.concat([header, p.bytes]);
 }
 
 function u16(value: number): Buffer {

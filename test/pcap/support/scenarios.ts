@@ -7,9 +7,11 @@ import {
   ipv6,
   linuxSll,
   linuxSll2,
+  loopback,
   type NetworkPacket,
   tcp,
   TcpFlags,
+  type TcpSegment,
   udp,
 } from "./packetBuilder";
 
@@ -218,8 +220,57 @@ export function mixedTraffic(startNs = 1_700_000_000_123_456_789n, net = 0): Sce
   return out;
 }
 
+/** MSS 1460, SACK permitted, timestamps, window scale 7: what a Linux SYN carries (20 option bytes). */
+const SYN_OPTIONS = Buffer.from([
+  2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7,
+]);
+
+/**
+ * TCP cases the mixed traffic lacks, each as tshark sees it: SYNs with options (a 64-byte snap cuts
+ * them), a segment overtaken by the next one and arriving 0.5 ms later (out of order: tshark's
+ * threshold is the handshake's RTT), a late retransmission, and the same 4-tuple reused after FINs
+ * with a fresh ISN (a second conversation).
+ */
+export function tcpEdgeCases(startNs = 1_700_000_200_000_000_000n): ScenarioPacket[] {
+  const out: ScenarioPacket[] = [];
+  let clock = startNs;
+  const c = "10.9.0.1";
+  const s = "10.9.0.2";
+  const send = (
+    gapMs: number,
+    fromClient: boolean,
+    segment: Omit<TcpSegment, "sport" | "dport">,
+  ) => {
+    clock += BigInt(Math.round(gapMs * 1e6));
+    const [src, dst, sport, dport] = fromClient ? [c, s, 41000, 8080] : [s, c, 8080, 41000];
+    out.push({
+      timeNs: clock,
+      packet: ipv4({ src, dst, protocol: TCP }, tcp({ sport, dport, ...segment })),
+    });
+  };
+  for (const isn of [100, 900_000]) {
+    send(isn === 100 ? 0 : 50, true, { seq: isn, flags: syn, options: SYN_OPTIONS });
+    send(1, false, { seq: 7000, ack: isn + 1, flags: syn | ack, options: SYN_OPTIONS });
+    send(1, true, { seq: isn + 1, ack: 7001, flags: ack });
+    // A, then C overtaking B, then B 0.5 ms later; then C again much later.
+    send(1, true, { seq: isn + 1, ack: 7001, flags: psh | ack, payload: payload(100, 1) });
+    send(0.2, true, { seq: isn + 201, ack: 7001, flags: psh | ack, payload: payload(100, 3) });
+    send(0.5, true, { seq: isn + 101, ack: 7001, flags: psh | ack, payload: payload(100, 2) });
+    send(1, false, { seq: 7001, ack: isn + 301, flags: ack });
+    send(400, true, { seq: isn + 201, ack: 7001, flags: psh | ack, payload: payload(100, 3) });
+    send(1, true, { seq: isn + 301, ack: 7001, flags: fin | ack });
+    send(1, false, { seq: 7001, ack: isn + 302, flags: fin | ack });
+    send(1, true, { seq: isn + 302, ack: 7002, flags: ack });
+  }
+  return out;
+}
+
 export const LinkTypes = {
+  null: 0,
   ethernet: 1,
+  rawIpBsd: 12,
+  rawIpOpenBsd: 14,
+  loop: 108,
   rawIp: 101,
   linuxSll: 113,
   ipv4: 228,
@@ -239,7 +290,13 @@ export function frameFor(linkType: number, p: ScenarioPacket): Buffer | null {
     case LinkTypes.linuxSll2:
       return linuxSll2(p.packet);
     case LinkTypes.rawIp:
+    case LinkTypes.rawIpBsd:
+    case LinkTypes.rawIpOpenBsd:
       return isIpv4 || isIpv6 ? p.packet.bytes : null;
+    case LinkTypes.null:
+      return isIpv4 || isIpv6 ? loopback(p.packet, false, 30) : null;
+    case LinkTypes.loop:
+      return isIpv4 || isIpv6 ? loopback(p.packet, true, 24) : null;
     case LinkTypes.ipv4:
       return isIpv4 ? p.packet.bytes : null;
     case LinkTypes.ipv6:

@@ -26,7 +26,7 @@ export interface TsharkReference {
   bytes: number;
   /** Each frame's `frame.protocols`, split. */
   frameProtocols: string[][];
-  /** Keyed "tcp 10.0.0.1:40000 10.0.0.2:80", A first. */
+  /** Keyed by conversationKey(), A first. */
   conversations: Map<string, TsharkConversation>;
   endpoints: Map<string, TsharkEndpoint>;
   syn: number;
@@ -34,6 +34,7 @@ export interface TsharkReference {
   rst: number;
   /** Frames tshark marks as retransmission, fast retransmission or spurious retransmission. */
   retransmissions: number;
+  outOfOrder: number;
   zeroWindow: number;
   firstTimeNs: bigint | null;
   lastTimeNs: bigint | null;
@@ -57,6 +58,7 @@ export function tsharkReference(file: string): TsharkReference {
     "tcp.analysis.fast_retransmission",
     "tcp.analysis.spurious_retransmission",
     "tcp.analysis.zero_window",
+    "tcp.analysis.out_of_order",
   ];
   const rows = run("tshark", [
     "-r",
@@ -81,6 +83,7 @@ export function tsharkReference(file: string): TsharkReference {
     synAck: 0,
     rst: 0,
     retransmissions: 0,
+    outOfOrder: 0,
     zeroWindow: 0,
     ...capinfosTimes(file),
   };
@@ -92,6 +95,7 @@ export function tsharkReference(file: string): TsharkReference {
     fast,
     spurious,
     zeroWindow,
+    outOfOrder,
   ] of rows) {
     reference.bytes += Number(length);
     reference.frameProtocols.push(protocols.split(":"));
@@ -103,6 +107,7 @@ export function tsharkReference(file: string): TsharkReference {
     }
     if (retransmission || fast || spurious) reference.retransmissions++;
     if (zeroWindow) reference.zeroWindow++;
+    if (outOfOrder) reference.outOfOrder++;
   }
   parseTables(
     run("tshark", [
@@ -129,15 +134,15 @@ function parseTables(text: string, reference: TsharkReference): void {
   for (const line of text.split("\n")) {
     if (/Conversations|Endpoints/.test(line)) table = line.trim();
     const conversation =
-      /^(\S+)\s+<->\s+(\S+)\s+(\d+) (\d+) (bytes|kB|MB|GB)\s+(\d+) (\d+) (bytes|kB|MB|GB)/.exec(
+      /^(\S+)\s+<->\s+(\S+)\s+(\d+) (\d+) (bytes|kB|MB|GB)\s+(\d+) (\d+) (bytes|kB|MB|GB)\s+\d+ \d+ \S+\s+([\d.]+)/.exec(
         line,
       );
     if (conversation) {
-      const [, a, b, framesBtoA, bytesBtoA, unitBtoA, framesAtoB, bytesAtoB, unitAtoB] =
+      const [, a, b, framesBtoA, bytesBtoA, unitBtoA, framesAtoB, bytesAtoB, unitAtoB, start] =
         conversation;
       const protocol = table.startsWith("TCP") ? "tcp" : "udp";
       // tshark's "<-" columns come first: frames from B to A.
-      reference.conversations.set(`${protocol} ${a} ${b}`, {
+      reference.conversations.set(conversationKey(protocol, a!, b!, Number(start)), {
         framesAtoB: Number(framesAtoB),
         bytesAtoB: printed(bytesAtoB!, unitAtoB!),
         framesBtoA: Number(framesBtoA),
@@ -160,6 +165,14 @@ function parseTables(text: string, reference: TsharkReference): void {
       });
     }
   }
+}
+
+/**
+ * "tcp 10.0.0.1:40000 10.0.0.2:80 @0.5": a reused 4-tuple is one row per connection, told apart by
+ * its start (seconds from the first packet, to the millisecond: both tools print more digits).
+ */
+export function conversationKey(protocol: string, a: string, b: string, start: number): string {
+  return `${protocol} ${a} ${b} @${start.toFixed(3)}`;
 }
 
 function printed(value: string, unit: string): PrintedBytes {

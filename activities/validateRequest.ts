@@ -1,0 +1,40 @@
+/**
+ * The orchestration's first step: the request checked again, in an activity because the
+ * allow-lists are app settings (which may differ between deploys, so an orchestrator must not
+ * read them). A refusal is permanent and names the field, so a forged start — a VM outside the
+ * allowed scopes, a storage account off the allow-list, out-of-range parameters — fails before
+ * any ARM call.
+ */
+import { readWebhookSettings } from "../lib/config/appSettings";
+import { failed, ok, type ActivityResult } from "../lib/domain/activityResult";
+import type { CaptureRequest } from "../lib/domain/types";
+import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
+import { Activities } from "../lib/workflow/contracts";
+import { checkCaptureRequest } from "../lib/workflow/requestCheck";
+
+function verdictOn(request: CaptureRequest, { log }: ActivityEnv): ActivityResult<null> {
+  const settings = readWebhookSettings();
+  if (!settings.ok)
+    return failed(
+      "Misconfigured",
+      settings.message,
+      "Fix the function app's application settings, then re-run.",
+    );
+  const verdict = checkCaptureRequest(request, settings.value);
+  if (verdict.ok) return ok(null);
+  log(`refused: ${verdict.message}`);
+  return failed(
+    "RequestRefused",
+    verdict.message,
+    "Start captures through the alert webhook. If this input was, the allow-lists or limits changed since; fix the request or the app settings, then re-run.",
+  );
+}
+
+export function validateRequest(
+  request: CaptureRequest,
+  env: ActivityEnv,
+): Promise<ActivityResult<null>> {
+  return Promise.resolve(verdictOn(request, env));
+}
+
+defineActivity(Activities.validateRequest, validateRequest);

@@ -1,0 +1,51 @@
+/**
+ * Orchestration versions. A capture lives up to 5 h plus its quota wait, so a deploy must not
+ * change the steps an in-flight instance replays. The Durable extension stamps every new
+ * instance with host.json's `extensions.durableTask.defaultVersion` (context.df.version, fixed
+ * for the instance's life); the orchestrator branches on it so each instance keeps the steps of
+ * the version it started on. See lib/workflow/README.md, "Versioning".
+ */
+import type { OrchestrationContext } from "durable-functions";
+
+export const OrchestrationVersions = {
+  /** Instances started before versioning carry no version: checkQuota was their first step. */
+  unversioned: "",
+  /** validateRequest is the first step. */
+  validatesRequest: "2.0",
+  /** A lost agent's partial file is looked for once and kept (outcome `partial`). */
+  keepsPartialCaptures: "2.1",
+} as const;
+
+/** The version new instances get: host.json's defaultVersion must say the same (a test checks). */
+export const CURRENT_VERSION = OrchestrationVersions.keepsPartialCaptures;
+
+/** System.Version: two to four dot-separated non-negative integers. */
+function dotNetVersion(text: string): number[] | undefined {
+  if (!/^\d+(\.\d+){1,3}$/.test(text)) return undefined;
+  const parts = text.split(".").map(Number);
+  return parts.every((p) => p <= 2_147_483_647) ? parts : undefined;
+}
+
+/**
+ * Orders versions as the extension does: empty (or absent) is older than any version; two
+ * System.Version strings compare by component (a missing build/revision is older than 0);
+ * anything else compares as case-insensitive text.
+ */
+export function compareVersions(a: string | undefined, b: string | undefined): number {
+  if (!a || !b) return (a ? 1 : 0) - (b ? 1 : 0);
+  const [va, vb] = [dotNetVersion(a), dotNetVersion(b)];
+  if (va && vb) {
+    for (let i = 0; i < 4; i++) {
+      const diff = (va[i] ?? -1) - (vb[i] ?? -1);
+      if (diff !== 0) return Math.sign(diff);
+    }
+    return 0;
+  }
+  const [ua, ub] = [a.toUpperCase(), b.toUpperCase()];
+  return ua < ub ? -1 : ua > ub ? 1 : 0;
+}
+
+/** True when this instance started on `version` or later: the branch for new behaviour. */
+export function startedOnOrAfter(context: OrchestrationContext, version: string): boolean {
+  return compareVersions(context.df.version, version) >= 0;
+}

@@ -1,0 +1,113 @@
+/**
+ * What the webhook tells a caller whose payload it cannot use — the exact reason, since that text
+ * is all an alert-rule author sees — and the target it reads from real ARM IDs (GUID
+ * subscriptions, as Azure sends them).
+ */
+import { parseAlertPayload } from "../../lib/domain/alertPayload";
+import { parseCaptureTarget, parseStorageAccountId } from "../../lib/domain/armId";
+import { VM_ID, firedCommonAlert, fixture } from "../support/fixtures";
+
+const GUID = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
+const DISK = `/subscriptions/${GUID}/resourceGroups/prod-rg/providers/Microsoft.Compute/disks/os-disk`;
+
+describe("payloads refused with their exact reason", () => {
+  test.each([[null], [[]], ["a string"], [42]])(
+    "%j: 400, the body must be a JSON object",
+    (body) => {
+      expect(parseAlertPayload(body)).toEqual({
+        kind: "rejected",
+        status: 400,
+        message: "the body must be a JSON object",
+      });
+    },
+  );
+
+  test("an object of no known shape: 400 listing the shapes accepted", () => {
+    expect(parseAlertPayload({ hello: "world" })).toEqual({
+      kind: "rejected",
+      status: 400,
+      message:
+        "unrecognised payload: expected the Common Alert Schema (schemaId azureMonitorCommonAlertSchema), " +
+        "a metric alert (schemaId AzureMonitorMetricAlert), a classic metric alert (status and context) " +
+        "or a direct request (targetVM, storageID, …)",
+    });
+  });
+
+  test("an unknown schemaId: 400 naming it", () => {
+    expect(parseAlertPayload({ schemaId: "Microsoft.Insights/activityLogs" })).toEqual({
+      kind: "rejected",
+      status: 400,
+      message: 'unsupported schemaId "Microsoft.Insights/activityLogs"',
+    });
+  });
+
+  test("a common-schema alert on a disk: 422 naming the field and the ID seen", () => {
+    expect(parseAlertPayload(firedCommonAlert({}, DISK))).toEqual({
+      kind: "rejected",
+      status: 422,
+      message: `data.essentials.alertTargetIDs: packet capture needs a virtual machine or scale set target; got ${JSON.stringify(DISK)}`,
+    });
+  });
+
+  test("a common-schema alert without targets: 422 saying none were given", () => {
+    const alert = firedCommonAlert() as { data: { essentials: Record<string, unknown> } };
+    alert.data.essentials.alertTargetIDs = [];
+    expect(parseAlertPayload(alert)).toEqual({
+      kind: "rejected",
+      status: 422,
+      message:
+        "data.essentials.alertTargetIDs: packet capture needs a virtual machine or scale set target; none given",
+    });
+  });
+
+  test("a direct request naming a disk: 422 saying targetVM must be a VM or scale set", () => {
+    expect(parseAlertPayload({ targetVM: DISK })).toEqual({
+      kind: "rejected",
+      status: 422,
+      message: "targetVM must be the ARM resource ID of a virtual machine or scale set",
+    });
+  });
+
+  test("a Resolved alert: ignored with the exact reason", () => {
+    expect(parseAlertPayload(fixture("common-schema-metric-alert.json"))).toEqual({
+      kind: "ignored",
+      reason: "alert is Resolved; captures start only when an alert fires",
+    });
+  });
+});
+
+describe("real ARM IDs read into their parts", () => {
+  test("a fired common-schema alert targets the VM with its GUID subscription", () => {
+    const parsed = parseAlertPayload(firedCommonAlert());
+    expect(parsed.kind).toBe("capture");
+    if (parsed.kind !== "capture") return;
+    expect(parsed.target).toEqual({
+      resourceId: VM_ID,
+      subscriptionId: "00000000-0000-0000-0000-000000000001",
+      resourceGroup: "pipelinealertrg",
+      name: "wcus-r2-gen2",
+      kind: "virtualMachine",
+    });
+  });
+
+  test("a scale set with a trailing slash: every segment whole, kind virtualMachineScaleSet", () => {
+    const id = `/subscriptions/${GUID}/resourceGroups/prod-rg/providers/Microsoft.Compute/virtualMachineScaleSets/web-vmss`;
+    expect(parseCaptureTarget(`${id}/`)).toEqual({
+      resourceId: id,
+      subscriptionId: GUID,
+      resourceGroup: "prod-rg",
+      name: "web-vmss",
+      kind: "virtualMachineScaleSet",
+    });
+  });
+
+  test("a storage account ID: GUID subscription, group and account name", () => {
+    const id = `/subscriptions/${GUID}/resourceGroups/capture-rg/providers/Microsoft.Storage/storageAccounts/capsprod01`;
+    expect(parseStorageAccountId(id)).toEqual({
+      resourceId: id,
+      subscriptionId: GUID,
+      resourceGroup: "capture-rg",
+      name: "capsprod01",
+    });
+  });
+});

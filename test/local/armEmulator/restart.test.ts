@@ -1,0 +1,106 @@
+// LOCAL DEV/TEST INFRASTRUCTURE — not used in production.
+/**
+ * The emulator's ARM state outlives its process: captures, operations and extensions come back
+ * from the state dir, and a capture whose tcpdump died with the emulator reports what Network
+ * Watcher reports after losing its agent (Error, AgentStopped) with what it had captured uploaded.
+ */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startArmEmulator, type ArmEmulator } from "../../../local/armEmulator";
+import { startAzurite, type RunningAzurite } from "./support/azurite";
+import { TOKEN, sdkClients } from "./support/clients";
+import { WATCHER, WATCHER_RG, captureOn, vmId } from "./support/emulatorFixture";
+import { downloadBlob, exchange, startEchoServer } from "./support/traffic";
+
+jest.setTimeout(120_000);
+
+let stateDir: string;
+let azurite: RunningAzurite;
+
+beforeAll(async () => {
+  stateDir = await mkdtemp(path.join(tmpdir(), "armemu-restart-"));
+  azurite = await startAzurite();
+}, 60_000);
+
+/** An emulator a failed assertion left running: stopped before its state dir goes. */
+let unstopped: ArmEmulator | undefined;
+
+afterAll(async () => {
+  await unstopped?.stop();
+  await azurite?.stop();
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+const start = () =>
+  startArmEmulator({ stateDir, token: TOKEN, storageConnectionString: azurite.connectionString });
+
+test("a running capture survives the emulator's restart as Error/AgentStopped, its packets uploaded; finished ones and extensions stay as they were", async () => {
+  const echo = await startEchoServer();
+  const first = await start();
+  unstopped = first;
+  const { network } = sdkClients(first);
+  const done = await network.packetCaptures.beginCreateAndWait(
+    WATCHER_RG,
+    WATCHER,
+    "pc-done",
+    captureOn(vmId("vm-done"), { timeLimitInSeconds: 1 }),
+    { updateIntervalInMs: 100 },
+  );
+  const running = await network.packetCaptures.beginCreateAndWait(
+    WATCHER_RG,
+    WATCHER,
+    "pc-lost",
+    captureOn(vmId("vm-lost"), { timeLimitInSeconds: 600 }),
+    { updateIntervalInMs: 100 },
+  );
+  // Someone removed this VM's agent: a fresh emulator would have it installed again.
+  first.faults.add({ kind: "agentMissing", target: vmId("vm-gone") });
+  await exchange(echo.port, ["before the crash"]);
+  for (let i = 0; i < 50; i++) {
+    const status = await network.packetCaptures.beginGetStatusAndWait(
+      WATCHER_RG,
+      WATCHER,
+      "pc-done",
+    );
+    if (status.packetCaptureStatus === "Stopped") break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await first.stop();
+  unstopped = undefined;
+  await echo.close();
+
+  const second = await start();
+  try {
+    const again = sdkClients(second);
+    const lost = await again.network.packetCaptures.beginGetStatusAndWait(
+      WATCHER_RG,
+      WATCHER,
+      "pc-lost",
+    );
+    expect(lost).toMatchObject({
+      packetCaptureStatus: "Error",
+      packetCaptureError: ["AgentStopped"],
+    });
+    const kept = await again.network.packetCaptures.get(WATCHER_RG, WATCHER, "pc-lost");
+    expect(kept.storageLocation?.storagePath).toBe(running.storageLocation?.storagePath);
+    const file = path.join(stateDir, "partial.cap");
+    await downloadBlob(azurite.connectionString, kept.storageLocation?.storagePath as string, file);
+    const bytes = await readFile(file);
+    expect(bytes.readUInt32LE(0)).toBe(0xa1b2c3d4);
+    expect(bytes.includes(Buffer.from("before the crash"))).toBe(true);
+
+    const finished = await again.network.packetCaptures.beginGetStatusAndWait(
+      WATCHER_RG,
+      WATCHER,
+      "pc-done",
+    );
+    expect(finished).toMatchObject({ packetCaptureStatus: "Stopped", stopReason: "TimeExceeded" });
+    expect(done.provisioningState).toBe("Succeeded");
+    const extensions = await again.compute.virtualMachineExtensions.list("rg-app", "vm-gone");
+    expect(extensions.value ?? []).toEqual([]);
+    expect(second.sessions()).toEqual([]);
+  } finally {
+    await second.stop();
+  }
+});
