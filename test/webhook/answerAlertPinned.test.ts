@@ -3,7 +3,6 @@
  * is deliberately permissive — it would start the same instance twice — so deduplication must
  * hold on the webhook's own checks, not on the engine's refusal.
  */
-import type { HttpManagementPayload } from "durable-functions";
 import { answerAlert, type WebhookAnswer } from "../../lib/webhook/answerAlert";
 import type { CaptureStarter, InstanceSnapshot } from "../../lib/webhook/captureStarter";
 import { readWebhookSettings, type WebhookSettings } from "../../lib/config/appSettings";
@@ -35,7 +34,7 @@ function decide(
   engine: PermissiveEngine,
   now = NOW,
 ): Promise<WebhookAnswer> {
-  return answerAlert(body, appSettings, engine, now);
+  return answerAlert(body, appSettings, { starter: engine, now, statusUrlOf });
 }
 
 /** Starts whatever it is asked to, every time; records each start. */
@@ -44,6 +43,7 @@ class PermissiveEngine implements CaptureStarter {
   /** What status() answers, per call: the first entry first, the last one from then on. */
   statusAnswers: Array<InstanceSnapshot | undefined> = [undefined];
   startError?: Error;
+  readonly raised: string[] = [];
 
   async status(): Promise<InstanceSnapshot | undefined> {
     await Promise.resolve();
@@ -54,18 +54,9 @@ class PermissiveEngine implements CaptureStarter {
     if (this.startError) throw this.startError;
     this.starts.push({ id, input });
   }
-  managementPayload(id: string): HttpManagementPayload {
-    const keyed = (path: string) => `${statusUrlOf(id)}${path}?code=SYSTEMKEY`;
-    return {
-      id,
-      statusQueryGetUri: keyed(""),
-      sendEventPostUri: keyed("/raiseEvent/{eventName}"),
-      terminatePostUri: keyed("/terminate"),
-      rewindPostUri: keyed("/rewind"),
-      purgeHistoryDeleteUri: keyed(""),
-      suspendPostUri: keyed("/suspend"),
-      resumePostUri: keyed("/resume"),
-    };
+  async raise(id: string, eventName: string): Promise<void> {
+    await Promise.resolve();
+    this.raised.push(`${eventName} ${id}`);
   }
 }
 
@@ -172,6 +163,7 @@ describe("deduplication holds without the engine's help", () => {
       expect(answer.body).toMatchObject({ deduplicated: true, runtimeStatus });
       expect(answer.headers).toBeUndefined();
       expect(engine.starts).toHaveLength(0);
+      expect(engine.raised).toEqual([]);
     },
   );
 
@@ -258,14 +250,13 @@ describe("deduplication holds without the engine's help", () => {
 });
 
 describe("what a started capture carries", () => {
-  test("202: Location is the instance's status URL, Retry-After is exactly 10 seconds", async () => {
+  test("202: Location is the instance's key-less status URL, Retry-After is exactly 10 seconds", async () => {
     const engine = new PermissiveEngine();
     const answer = await decide(firedCommonAlert(), settings(), engine);
     const id = engine.starts[0]!.id;
     expect(answer.status).toBe(202);
-    expect(answer.headers?.["Retry-After"]).toBe("10");
-    expect(answer.headers?.Location).toBe(answer.body.statusQueryGetUri);
-    expect(answer.headers?.Location?.startsWith(statusUrlOf(id))).toBe(true);
+    expect(answer.headers).toEqual({ Location: statusUrlOf(id), "Retry-After": "10" });
+    expect(answer.body.statusQueryGetUri).toBe(statusUrlOf(id));
     expect(answer.body).toMatchObject({ id, target: VM_ID });
   });
 
