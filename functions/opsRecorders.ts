@@ -8,18 +8,13 @@
  *   POST   …/recorders/arm          { target, hours?, files?, fileBytes? }
  *   POST   …/recorders/disarm       { target }
  */
-import {
-  app,
-  type HttpRequest,
-  type HttpResponseInit,
-  type InvocationContext,
-} from "@azure/functions";
+import type { HttpRequest } from "@azure/functions";
 import * as df from "durable-functions";
 import { readWebhookSettings } from "../lib/config/appSettings";
 import { statusUrlFor } from "../lib/domain/statusUrl";
 import { readJsonBody } from "../lib/edge/jsonBody";
-import { BROWSER_SEGMENT, keyInUrlRefusal, signedInGate } from "../lib/ops/access";
 import { durableCaptureStore } from "../lib/ops/captureStore";
+import { registerOpsRoute, type OpsHandler } from "../lib/ops/opsRoutes";
 import type { OpsAnswer } from "../lib/ops/operations";
 import {
   armAnswer,
@@ -31,9 +26,8 @@ import {
 
 /** `body` is the parsed JSON body of a POST, undefined for a GET. */
 type Answer = (ctx: RecorderOpsContext, request: HttpRequest, body: unknown) => Promise<OpsAnswer>;
-type Handler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
-function handle(what: string, answer: Answer, withBody: boolean): Handler {
+function handle(what: string, answer: Answer, withBody: boolean): OpsHandler {
   return async (request, context) => {
     const settings = readWebhookSettings();
     if (!settings.ok) {
@@ -65,19 +59,6 @@ function handle(what: string, answer: Answer, withBody: boolean): Handler {
   };
 }
 
-function keyInHeader(handler: Handler): Handler {
-  return async (request, context) => keyInUrlRefusal(request) ?? handler(request, context);
-}
-
-function signedIn(handler: Handler): Handler {
-  return async (request, context) => {
-    const gate = signedInGate(request, true);
-    if (!gate.ok) return gate.response;
-    context.log(`ops by ${gate.principal.name} (${gate.principal.identityProvider})`);
-    return handler(request, context);
-  };
-}
-
 const routes: Array<[string, "GET" | "POST", string, Answer, boolean]> = [
   ["opsListRecorders", "GET", "recorders", (ctx) => listRecordersAnswer(ctx), false],
   ["opsArmRecorder", "POST", "recorders/arm", (ctx, _r, body) => armAnswer(ctx, body), true],
@@ -97,21 +78,5 @@ const routes: Array<[string, "GET" | "POST", string, Answer, boolean]> = [
   ],
 ];
 
-for (const [name, method, route, answer, withBody] of routes) {
-  const handler = handle(name, answer, withBody);
-  app.http(name, {
-    route: `ops/${route}`,
-    methods: [method],
-    authLevel: "admin",
-    extraInputs: [df.input.durableClient()],
-    handler: keyInHeader(handler),
-  });
-  app.http(`${name}Web`, {
-    route: `ops/${BROWSER_SEGMENT}/${route}`,
-    methods: [method],
-    // The host lets everyone in; signedIn() admits only Easy Auth principals with the ops role.
-    authLevel: "anonymous",
-    extraInputs: [df.input.durableClient()],
-    handler: signedIn(handler),
-  });
-}
+for (const [name, method, route, answer, withBody] of routes)
+  registerOpsRoute(name, method, route, handle(name, answer, withBody));

@@ -15,9 +15,9 @@ import {
   alertFor,
   loopbackTraffic,
   postAlert,
+  readStatus,
   useTestStack,
   waitForEnd,
-  type InstanceStatus,
 } from "./support/testStack";
 
 jest.setTimeout(240_000);
@@ -59,12 +59,6 @@ function alertAt(firedAt: Date, props: Record<string, string>): Record<string, u
   return alert;
 }
 
-/** The instance's status; an empty answer (not persisted yet) reads as Pending. */
-async function statusOf(url: string): Promise<InstanceStatus> {
-  const text = await (await fetch(url)).text();
-  return text ? (JSON.parse(text) as InstanceStatus) : { runtimeStatus: "Pending" };
-}
-
 function tsharkRows(file: string, filter: string, fields: string[]): string[][] {
   const out = execFileSync(
     "tshark",
@@ -96,21 +90,20 @@ test("arm → RST storm at t0 → freeze at t0+10 s: the notification dates the 
       }),
     );
     expect(armed).toMatchObject({ status: 202, body: { armed: true } });
-    // The answer's status URL carries no key; the test reads the durable API with the system key.
-    const { durableBaseUrl } = stack().endpoints;
-    const { secrets } = stack();
-    const statusUrl = `${durableBaseUrl}/instances/${String(armed.body.id)}?code=${secrets.systemKey}`;
+    // The answer's status URL is our key-less route, which reads recorder instances too.
+    const statusUrl = String(armed.body.statusQueryGetUri);
+    expect(statusUrl).toMatch(/\/api\/captures\/recorder-[^/]+\/status$/);
     expect(armed.body.id).toMatch(/^recorder-web-ring-/);
 
     // Armed = the continuous capture runs.
     for (let i = 0; i < 120; i++) {
-      const s = await statusOf(statusUrl);
+      const s = await readStatus(statusUrl);
       if ((s.customStatus as { phase?: string } | undefined)?.phase === "armed") break;
       if (["Completed", "Failed"].includes(s.runtimeStatus))
         throw new Error(`recorder ended early: ${JSON.stringify(s.output ?? s.customStatus)}`);
       await sleep(500);
     }
-    expect((await statusOf(statusUrl)).customStatus).toMatchObject({ phase: "armed" });
+    expect((await readStatus(statusUrl)).customStatus).toMatchObject({ phase: "armed" });
     const armedAgain = await postAlert(stack(), alertAt(new Date(), { captureMode: "ring" }));
     expect(armedAgain).toMatchObject({ status: 200, body: { deduplicated: true, armed: true } });
 
