@@ -25,16 +25,10 @@ import type { Placement } from "../inventory";
 import type { CaptureParameters } from "./captureRequest";
 import { captureBlobName, type CaptureBlobStore } from "./captureStorage";
 import { toBpf } from "./bpfFilter";
-import {
-  applyState,
-  stateOf,
-  type PcError,
-  type SessionState,
-  type SessionStatus,
-  type StopReason,
-} from "./captureSession";
+import type { SessionState, StopReason } from "./captureSession";
 import type { RingParameters } from "./ringRequest";
-import { startTcpdump, type TcpdumpProcess } from "./tcpdumpProcess";
+import { startTcpdump } from "./tcpdumpProcess";
+import { STOP_DRAIN_MS, TcpdumpLifecycle } from "./tcpdumpLifecycle";
 
 export interface RingPlan {
   captureName: string;
@@ -79,37 +73,21 @@ export function ringPlanFor(
 
 const START_TIMEOUT_MS = 15_000;
 const ROTATION_POLL_MS = 200;
-/** As in captureSession: packets already on the wire reach the file before tcpdump is stopped. */
-const STOP_DRAIN_MS = 300;
 const BASE_NAME = "ring.cap";
 const ROTATION_LOG = "rotated.log";
 /** A pcap global header alone: a slot tcpdump just opened holds no packets yet. */
 const HEADER_BYTES = 24;
 
-export class RingSession {
-  status: SessionStatus = "NotStarted";
-  captureStartTime?: Date;
-  stopReason?: StopReason;
-  errors: PcError[] = [];
-
-  private proc: TcpdumpProcess | undefined;
-  private started: Promise<void> | undefined;
-  private finishing: Promise<void> | undefined;
-  private finished = false;
+export class RingSession extends TcpdumpLifecycle {
   private logOffset = 0;
   private uploads: Promise<void> = Promise.resolve();
-  private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(
     readonly plan: RingPlan,
     private readonly deps: RingDeps,
     restored?: SessionState,
   ) {
-    if (restored) this.finished = applyState(this, restored);
-  }
-
-  state(): SessionState {
-    return stateOf(this);
+    super(deps.changed, restored);
   }
 
   /**
@@ -128,53 +106,7 @@ export class RingSession {
     this.end("Error", "AgentStopped");
   }
 
-  /** The emulator is shutting down: tcpdump stops, the slots and state stay for the next start. */
-  halt(): Promise<void> {
-    this.finishing ??= this.settleStart().then(async () => {
-      this.clearTimers();
-      if (this.finished) return;
-      await sleep(STOP_DRAIN_MS);
-      await this.proc?.stop();
-    });
-    return this.finishing;
-  }
-
-  get active(): boolean {
-    return !this.finished;
-  }
-
-  get pid(): number | undefined {
-    return this.proc?.pid;
-  }
-
-  start(): Promise<void> {
-    this.started ??= this.launch();
-    return this.started;
-  }
-
-  stop(reason: StopReason): Promise<void> {
-    this.finishing ??= this.settleStart().then(() =>
-      this.finished ? undefined : this.stopAndUpload(reason),
-    );
-    return this.finishing;
-  }
-
-  refuse(error: PcError): void {
-    if (!this.started) this.end("Error", error);
-  }
-
-  abort(): Promise<void> {
-    this.finishing ??= this.settleStart().then(async () => {
-      if (this.finished) return;
-      this.clearTimers();
-      await this.proc?.stop();
-      this.end("Stopped");
-      await rm(this.plan.dir, { recursive: true, force: true });
-    });
-    return this.finishing;
-  }
-
-  private async launch(): Promise<void> {
+  protected async launch(): Promise<void> {
     const { plan } = this;
     const script = path.join(plan.dir, "rotated.sh");
     try {
@@ -252,7 +184,7 @@ export class RingSession {
     });
   }
 
-  private async stopAndUpload(reason: StopReason): Promise<void> {
+  protected async stopAndUpload(reason: StopReason): Promise<void> {
     this.clearTimers();
     await sleep(STOP_DRAIN_MS);
     await this.proc?.stop();
@@ -285,20 +217,7 @@ export class RingSession {
     return newest && newest.size > HEADER_BYTES ? newest.file : undefined;
   }
 
-  private async settleStart(): Promise<void> {
-    await this.started?.catch(() => undefined);
-  }
-
-  private end(status: "Stopped" | "Error", error?: PcError): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.clearTimers();
-    this.status = status;
-    if (error) this.errors.push(error);
-    this.deps.changed?.();
-  }
-
-  private clearTimers(): void {
-    for (const t of this.timers.splice(0)) clearTimeout(t);
+  protected async discardLocal(): Promise<void> {
+    await rm(this.plan.dir, { recursive: true, force: true });
   }
 }
