@@ -45,9 +45,10 @@ export async function listRingFiles(
       "The ring is on the VM's disk only; fetch it from there.",
     );
   const { containerUrl, prefix } = ringLocation(storagePath, env);
-  const container = env.clients.container(containerUrl);
   const blobs: RingBlob[] = [];
   try {
+    // Inside the try: a storage path outside the allowed capture containers is a permanent failure.
+    const container = env.clients.container(containerUrl);
     for await (const item of container.listBlobsFlat({ prefix })) {
       if (!CAPTURE_FILE.test(item.name)) continue;
       blobs.push({

@@ -36,7 +36,16 @@ export async function verifyCaptureBlob(
       "The capture was saved to the VM's disk only; fetch it from there.",
     );
   }
-  const blob = clients.blob(storagePath);
+  let blob: ReturnType<typeof clients.blob>;
+  try {
+    blob = clients.blob(storagePath);
+  } catch (error) {
+    return permanentOrThrow(
+      error,
+      "UntrustedStoragePath",
+      "Network Watcher reported a file outside the allowed storage accounts: check the capture's storage account against CAPTURE_STORAGE_ACCOUNT_ID / CAPTURE_ALLOWED_STORAGE_ACCOUNT_IDS.",
+    );
+  }
   let size: number;
   let head: Buffer | undefined;
   try {

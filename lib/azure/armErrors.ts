@@ -5,6 +5,7 @@
  */
 import { isRestError } from "@azure/core-rest-pipeline";
 import type { Failed } from "../domain/activityResult";
+import { UntrustedBlobUrl } from "../domain/blobLocation";
 
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
@@ -30,7 +31,7 @@ function isFailedLro(error: unknown): boolean {
 }
 
 export function isTransient(error: unknown): boolean {
-  if (isFailedLro(error)) return false;
+  if (isFailedLro(error) || error instanceof UntrustedBlobUrl) return false;
   const status = statusOf(error);
   if (status !== undefined) return TRANSIENT_STATUS.has(status);
   // No HTTP status: a network-level failure (reset, DNS, timeout), worth another try.

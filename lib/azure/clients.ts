@@ -15,16 +15,25 @@ import {
   type StorageSharedKeyCredential,
 } from "@azure/storage-blob";
 import { isLocalRuntime, type ActivitySettings } from "../config/appSettings";
+import {
+  untrustedBlobReason,
+  UntrustedBlobUrl,
+  type TrustedBlobStores,
+} from "../domain/blobLocation";
 import { linkProtocol, readOnlyLink } from "./downloadLink";
 
 export interface AzureClients {
   network(subscriptionId: string): NetworkManagementClient;
   compute(subscriptionId: string): ComputeManagementClient;
-  /** A client for a blob named by its full URL, as Network Watcher reports `storagePath`. */
+  /**
+   * A client for a blob named by its full URL, as Network Watcher reports `storagePath`. Throws
+   * UntrustedBlobUrl unless it is a capture blob of an allowed account: the identity's token
+   * never goes to a host merely reported.
+   */
   blob(url: string): BlobClient;
-  /** A client for a container named by its URL: listing a continuous capture's ring files. */
+  /** A client for a capture container named by its URL (listing a ring's files; same check). */
   container(url: string): ContainerClient;
-  /** A read-only link to that blob, valid for `ttlSeconds`. */
+  /** A read-only link to that blob, valid for `ttlSeconds` (same check). */
   downloadLink(url: string, ttlSeconds: number): Promise<string>;
 }
 
@@ -54,6 +63,17 @@ function blobCredential(
     .credential as StorageSharedKeyCredential;
 }
 
+function trustedStores(settings: ActivitySettings): TrustedBlobStores {
+  const accountIds = [
+    ...(settings.CAPTURE_STORAGE_ACCOUNT_ID ? [settings.CAPTURE_STORAGE_ACCOUNT_ID] : []),
+    ...settings.CAPTURE_ALLOWED_STORAGE_ACCOUNT_IDS,
+  ];
+  const local = settings.CAPTURE_STORAGE_CONNECTION_STRING;
+  return local
+    ? { accountIds, localEndpoint: BlobServiceClient.fromConnectionString(local).url }
+    : { accountIds };
+}
+
 function createAzureClients(settings: ActivitySettings): AzureClients {
   const credential = createCredential(settings);
   const options = {
@@ -63,6 +83,18 @@ function createAzureClients(settings: ActivitySettings): AzureClients {
   const networks = new Map<string, NetworkManagementClient>();
   const computes = new Map<string, ComputeManagementClient>();
   const storageCredential = blobCredential(settings, credential);
+  const stores = trustedStores(settings);
+  const trustedBlob = (url: string): BlobClient => {
+    const reason = untrustedBlobReason(url, stores);
+    if (reason) throw new UntrustedBlobUrl(reason);
+    return new BlobClient(url, storageCredential);
+  };
+  // A container is trusted when a blob in it would be: the allowed account's capture container.
+  const trustedContainer = (url: string): ContainerClient => {
+    const reason = untrustedBlobReason(`${url.replace(/\/+$/, "")}/ring`, stores);
+    if (reason) throw new UntrustedBlobUrl(reason);
+    return new ContainerClient(url, storageCredential);
+  };
   return {
     network(subscriptionId) {
       let client = networks.get(subscriptionId);
@@ -82,11 +114,11 @@ function createAzureClients(settings: ActivitySettings): AzureClients {
         );
       return client;
     },
-    blob: (url) => new BlobClient(url, storageCredential),
-    container: (url) => new ContainerClient(url, storageCredential),
-    downloadLink: (url, ttlSeconds) =>
+    blob: trustedBlob,
+    container: trustedContainer,
+    downloadLink: async (url, ttlSeconds) =>
       readOnlyLink(
-        new BlobClient(url, storageCredential),
+        trustedBlob(url),
         storageCredential,
         ttlSeconds,
         linkProtocol(url, isLocalRuntime(process.env)),

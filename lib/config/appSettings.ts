@@ -269,6 +269,9 @@ const activitySchema = z.object({
   AZURE_LOCAL_TOKEN: z.string().optional(),
   /** Local runtime only: Azurite's connection string for reading `.cap` blobs. In Azure, blobs are read with the managed identity. */
   CAPTURE_STORAGE_CONNECTION_STRING: z.string().optional(),
+  /** The accounts whose capture blobs activities may read, link and summarize (blobLocation.ts). */
+  CAPTURE_STORAGE_ACCOUNT_ID: z.string().optional(),
+  CAPTURE_ALLOWED_STORAGE_ACCOUNT_IDS: list,
   CAPTURE_SESSION_LIMIT: intSetting(10000, 1, 10000),
   /** Install the Network Watcher agent extension when it is missing, instead of failing. */
   CAPTURE_INSTALL_AGENT: z

@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { AzureClients } from "../../lib/azure/clients";
 import * as adapters from "../../lib/azure/networkWatcher";
-import type { CaptureSettings, CaptureTarget, WatcherRef } from "../../lib/domain/types";
-import { SUBSCRIPTION } from "../local/armEmulator/support/clients";
+import type { CaptureSettings, WatcherRef } from "../../lib/domain/types";
+import { SUBSCRIPTION, emulatedTarget } from "../local/armEmulator/support/clients";
 import {
   STORAGE,
   WATCHER,
@@ -39,16 +39,7 @@ function adapterClients(): AzureClients {
   };
 }
 
-const target = (kind: CaptureTarget["kind"], name: string): CaptureTarget => {
-  const type = kind === "virtualMachine" ? "virtualMachines" : "virtualMachineScaleSets";
-  return {
-    kind,
-    name,
-    subscriptionId: SUBSCRIPTION,
-    resourceGroup: "rg-app",
-    resourceId: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-app/providers/Microsoft.Compute/${type}/${name}`,
-  };
-};
+const target = emulatedTarget;
 
 const settings: CaptureSettings = {
   timeLimitInSeconds: 60,

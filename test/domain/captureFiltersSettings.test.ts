@@ -69,9 +69,29 @@ describe("captureFilters through the settings path", () => {
       '[{"remoteIPAddress":"db.internal"}]',
       'captureFilters: "db.internal" is not an IP address (at 0.remoteIPAddress)',
     ],
+    ['[{"localPort":"0x50"}]', 'captureFilters: "0x50" is not a port (0-65535) (at 0.localPort)'],
+    ['[{"localPort":"1e3"}]', 'captureFilters: "1e3" is not a port (0-65535) (at 0.localPort)'],
+    [
+      '[{"remotePort":"12345678901234567890123"}]',
+      'captureFilters: "12345678901234567890" is not a port (0-65535) (at 0.remotePort)',
+    ],
+    [
+      '[{"localIPAddress":"2001:db8::1-10.0.0.1"}]',
+      "captureFilters: range start 2001:db8::1 is after its end 10.0.0.1 (at 0.localIPAddress)",
+    ],
+    [
+      `[{"remoteIPAddress":"${"h".repeat(70)}"}]`,
+      `captureFilters: "${"h".repeat(60)}" is not an IP address (at 0.remoteIPAddress)`,
+    ],
     ["not json", "captureFilters: must be a JSON array of filter objects"],
   ])("%s is refused: %s", (property, message) => {
     expect(filtersFrom(property)).toEqual({ ok: false, key: "captureFilters", message });
+  });
+
+  test("a one-port range (80-80) and a blank address spec are accepted", () => {
+    const filters = [{ localPort: "80-80", remoteIPAddress: "   " }];
+    const resolved = filtersFrom(JSON.stringify(filters));
+    expect(resolved.ok && resolved.settings.filters).toEqual(filters);
   });
 
   test.each([[""], [null], [undefined]])(

@@ -59,6 +59,21 @@ describe("names derived from the target", () => {
     expect(captureNameFor(symbols)).toBe("alertcap-vm-72f9c8fd1b");
   });
 
+  test("runs of other characters become one dash; leading and trailing dashes go", () => {
+    const messy = vm(
+      `${SUB}/resourceGroups/prod-rg/providers/Microsoft.Compute/virtualMachines/--Db__Primary--`,
+    );
+    expect(captureNameFor(messy)).toBe("alertcap-db-primary-9b8d150460");
+  });
+
+  test("only ASCII a-z, 0-9 and - are kept: a look-alike letter (Kelvin sign) and ~ become dashes", () => {
+    const lookAlike = vm(
+      `${SUB}/resourceGroups/prod-rg/providers/Microsoft.Compute/virtualMachines/\u212Aelvin9~a--b`,
+    );
+    // The hash is of the ID folded in ASCII only, as Azure compares ARM IDs.
+    expect(captureNameFor(lookAlike)).toBe("alertcap-elvin9-a--b-cd021cfa85");
+  });
+
   test("every capture name we may use, suffixed ones included, satisfies Azure's rule and length", () => {
     for (const target of [vm(VM_ID), LONG]) {
       const base = captureNameFor(target);

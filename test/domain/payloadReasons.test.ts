@@ -4,7 +4,12 @@
  * subscriptions, as Azure sends them).
  */
 import { parseAlertPayload } from "../../lib/domain/alertPayload";
-import { parseCaptureTarget, parseStorageAccountId } from "../../lib/domain/armId";
+import {
+  canonicalId,
+  isWithinScope,
+  parseCaptureTarget,
+  parseStorageAccountId,
+} from "../../lib/domain/armId";
 import { VM_ID, firedCommonAlert, fixture } from "../support/fixtures";
 
 const GUID = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
@@ -99,6 +104,25 @@ describe("real ARM IDs read into their parts", () => {
       name: "web-vmss",
       kind: "virtualMachineScaleSet",
     });
+  });
+
+  test("surrounding whitespace is trimmed before matching, and from the ID kept", () => {
+    const id = `/subscriptions/${GUID}/resourceGroups/prod-rg/providers/Microsoft.Compute/virtualMachines/web-01`;
+    expect(parseCaptureTarget(`  ${id}/ \n`)?.resourceId).toBe(id);
+    const account = `/subscriptions/${GUID}/resourceGroups/capture-rg/providers/Microsoft.Storage/storageAccounts/capsprod01`;
+    expect(parseStorageAccountId(` ${account}/ `)?.resourceId).toBe(account);
+    expect(canonicalId(` ${account}/ `)).toBe(account.toLowerCase());
+  });
+
+  test("a scope contains itself and what lies under it, not a sibling sharing its prefix", () => {
+    const rg = `/subscriptions/${GUID}/resourceGroups/prod-rg`;
+    expect(isWithinScope(rg.toUpperCase(), rg)).toBe(true);
+    expect(isWithinScope(`${rg}/providers/Microsoft.Compute/virtualMachines/web-01`, rg)).toBe(
+      true,
+    );
+    expect(isWithinScope(`${rg}2/providers/Microsoft.Compute/virtualMachines/web-01`, rg)).toBe(
+      false,
+    );
   });
 
   test("a storage account ID: GUID subscription, group and account name", () => {

@@ -20,9 +20,8 @@ import {
   stopCapture,
 } from "../../lib/azure/networkWatcher";
 import type { AzureClients } from "../../lib/azure/clients";
-import type { CaptureTarget } from "../../lib/domain/types";
 import { captureOperatorRole } from "../../local/armEmulator/roleEnforcement";
-import { SUBSCRIPTION } from "../local/armEmulator/support/clients";
+import { SUBSCRIPTION, emulatedTarget } from "../local/armEmulator/support/clients";
 import {
   STORAGE,
   WATCHER,
@@ -41,16 +40,7 @@ const role = captureOperatorRole();
  */
 const NOT_ARM = ["Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action"];
 
-const target = (kind: CaptureTarget["kind"], name: string): CaptureTarget => {
-  const type = kind === "virtualMachine" ? "virtualMachines" : "virtualMachineScaleSets";
-  return {
-    kind,
-    name,
-    subscriptionId: SUBSCRIPTION,
-    resourceGroup: "rg-app",
-    resourceId: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-app/providers/Microsoft.Compute/${type}/${name}`,
-  };
-};
+const target = emulatedTarget;
 const TARGETS = [target("virtualMachine", "vm-lp"), target("virtualMachineScaleSet", "vmss-lp")];
 
 function clients(): AzureClients {

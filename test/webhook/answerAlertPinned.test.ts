@@ -253,6 +253,16 @@ describe("deduplication holds without the engine's help", () => {
 });
 
 describe("what a started capture carries", () => {
+  test("a payload of no known shape: 400 with the parser's reason as the error", async () => {
+    const engine = new PermissiveEngine();
+    const answer = await decide({ hello: "world" }, settings(), engine);
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({
+      error: expect.stringMatching(/^unrecognised payload: expected the Common Alert Schema/),
+    });
+    expect(engine.starts).toHaveLength(0);
+  });
+
   test("202: Location is the instance's key-less status URL, Retry-After is exactly 10 seconds", async () => {
     const engine = new PermissiveEngine();
     const answer = await decide(firedCommonAlert(), settings(), engine);

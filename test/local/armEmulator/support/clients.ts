@@ -10,9 +10,22 @@ import type { TokenCredential } from "@azure/core-auth";
 import { ComputeManagementClient } from "@azure/arm-compute";
 import { NetworkManagementClient } from "@azure/arm-network";
 import type { ArmEmulator } from "../../../../local/armEmulator";
+import type { CaptureTarget } from "../../../../lib/domain/types";
 
 export const SUBSCRIPTION = "00000000-0000-0000-0000-0000000000aa";
 export const TOKEN = "test-token-not-a-secret";
+
+/** A VM or scale set in the emulator's test subscription, as the app's adapters take it. */
+export function emulatedTarget(kind: CaptureTarget["kind"], name: string): CaptureTarget {
+  const type = kind === "virtualMachine" ? "virtualMachines" : "virtualMachineScaleSets";
+  return {
+    kind,
+    name,
+    subscriptionId: SUBSCRIPTION,
+    resourceGroup: "rg-app",
+    resourceId: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-app/providers/Microsoft.Compute/${type}/${name}`,
+  };
+}
 
 export function staticToken(token: string): TokenCredential {
   return { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3600_000 }) };
