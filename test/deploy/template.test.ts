@@ -53,7 +53,7 @@ const PLATFORM_SETTING =
 
 function configSettingNames(): string[] {
   const source = readFileSync(join(ROOT, "lib", "config", "appSettings.ts"), "utf8");
-  return [...source.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!);
+  return [...new Set([...source.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!))];
 }
 
 describe("deploy/azuredeploy.json", () => {

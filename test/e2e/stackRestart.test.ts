@@ -11,7 +11,13 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Endpoints } from "../../local/stack";
 import type { CaptureReport } from "../../lib/workflow/contracts";
-import { alertFor, loopbackTraffic, waitForEnd } from "./support/testStack";
+import {
+  alertFor,
+  loopbackTraffic,
+  readStatus,
+  useFunctionKey,
+  waitForEnd,
+} from "./support/testStack";
 
 jest.setTimeout(400_000);
 
@@ -74,6 +80,7 @@ test("SIGKILL of the whole stack mid-capture, restart on the same state: one not
     await Promise.all(names.map(async (n) => [n, await freePort()] as const)),
   );
   let endpoints = await startStack(ports);
+  useFunctionKey(endpoints.functionsUrl, endpoints.functionKey);
   const traffic = await loopbackTraffic(50);
   try {
     const accepted = await fetch(endpoints.webhookUrl, {
@@ -89,7 +96,7 @@ test("SIGKILL of the whole stack mid-capture, restart on the same state: one not
     // Wait until the capture runs, then a little longer (packets in the file, state flushed).
     const deadline = Date.now() + 90_000;
     for (;;) {
-      const status = (await (await fetch(statusUrl)).json()) as {
+      const status = (await readStatus(statusUrl)) as {
         customStatus?: { phase?: string };
       };
       if (status.customStatus?.phase === "capturing") break;

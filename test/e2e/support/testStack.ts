@@ -28,6 +28,11 @@ export interface TestStack extends Stack {
  */
 const functionKeys = new Map<string, string>();
 
+/** The function key readStatus sends to a stack this module did not start (e.g. a child `npm start`). */
+export function useFunctionKey(functionsUrl: string, key: string): void {
+  functionKeys.set(new URL(functionsUrl).origin, key);
+}
+
 export async function startTestStack(options: Partial<StackOptions> = {}): Promise<TestStack> {
   const stateDir = mkdtempSync(path.join(tmpdir(), "apc-e2e-"));
   const lines: string[] = [];
@@ -37,7 +42,7 @@ export async function startTestStack(options: Partial<StackOptions> = {}): Promi
     log: (source, line) => lines.push(`${source} ${line}`),
     ...options,
   });
-  functionKeys.set(new URL(stack.endpoints.functionsUrl).origin, stack.endpoints.functionKey);
+  useFunctionKey(stack.endpoints.functionsUrl, stack.endpoints.functionKey);
   return Object.assign(stack, {
     stateDir,
     lines,
