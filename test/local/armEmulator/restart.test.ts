@@ -33,6 +33,19 @@ afterAll(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
 
+/** What Network Watcher reports for a session whose agent was lost: Error, AgentStopped. */
+async function expectLostAgent(clients: ReturnType<typeof sdkClients>, name: string) {
+  const status = await clients.network.packetCaptures.beginGetStatusAndWait(
+    WATCHER_RG,
+    WATCHER,
+    name,
+  );
+  expect(status).toMatchObject({
+    packetCaptureStatus: "Error",
+    packetCaptureError: ["AgentStopped"],
+  });
+}
+
 const start = () =>
   startArmEmulator({ stateDir, token: TOKEN, storageConnectionString: azurite.connectionString });
 
@@ -74,15 +87,7 @@ test("a running capture survives the emulator's restart as Error/AgentStopped, i
   const second = await start();
   try {
     const again = sdkClients(second);
-    const lost = await again.network.packetCaptures.beginGetStatusAndWait(
-      WATCHER_RG,
-      WATCHER,
-      "pc-lost",
-    );
-    expect(lost).toMatchObject({
-      packetCaptureStatus: "Error",
-      packetCaptureError: ["AgentStopped"],
-    });
+    await expectLostAgent(again, "pc-lost");
     const kept = await again.network.packetCaptures.get(WATCHER_RG, WATCHER, "pc-lost");
     expect(kept.storageLocation?.storagePath).toBe(running.storageLocation?.storagePath);
     const file = path.join(stateDir, "partial.cap");
@@ -129,15 +134,7 @@ test("a running ring survives the restart the same way: Error/AgentStopped, the 
   const second = await start();
   try {
     const again = sdkClients(second);
-    const lost = await again.network.packetCaptures.beginGetStatusAndWait(
-      WATCHER_RG,
-      WATCHER,
-      "ring-lost",
-    );
-    expect(lost).toMatchObject({
-      packetCaptureStatus: "Error",
-      packetCaptureError: ["AgentStopped"],
-    });
+    await expectLostAgent(again, "ring-lost");
     const { container, blobName } = blobLocation(ring.storageLocation?.storagePath as string);
     const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString)
       .getContainerClient(container)
