@@ -101,7 +101,7 @@ export async function checkQuota(
 }
 
 /** A capture whose status cannot be read is counted as running: over-counting delays a capture, under-counting makes ARM refuse it. */
-async function countRunning(
+export async function countRunning(
   clients: ActivityEnv["clients"],
   watcher: CheckQuotaOutput["watcher"],
   names: string[],

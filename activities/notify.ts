@@ -34,8 +34,25 @@ export function idempotencyKey(report: CaptureReport): string {
   return idempotencyKeyOf(report.instanceId, report.startedAt, report.outcome);
 }
 
+/** A frozen ring's files and combined summary, each with its own read-only link. */
+async function ringLinks(report: CaptureReport, env: ActivityEnv): Promise<NotificationExtras> {
+  const urls = [
+    ...(report.ring?.files ?? []).map((f) => f.url),
+    ...(report.ring?.summaryPath ? [report.ring.summaryPath] : []),
+  ];
+  const links: Record<string, string> = {};
+  for (const url of urls) {
+    try {
+      links[url] = await env.clients.downloadLink(url, LINK_TTL_SECONDS);
+    } catch (error) {
+      env.log(`no download link: ${describeError(error)}`);
+    }
+  }
+  return urls.length ? { ringLinks: links } : {};
+}
+
 async function downloadLink(report: CaptureReport, env: ActivityEnv): Promise<NotificationExtras> {
-  if (!report.blob) return {};
+  if (!report.blob) return ringLinks(report, env);
   try {
     const downloadUrl = await env.clients.downloadLink(report.blob.storagePath, LINK_TTL_SECONDS);
     return {

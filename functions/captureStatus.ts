@@ -26,7 +26,7 @@ export async function captureStatus(
     const snapshot = await durableCaptureStarter(() => df.getClient(context)).status(id.value);
     const answer = statusAnswer(
       snapshot,
-      OrchestratorNames.capture,
+      [OrchestratorNames.capture, OrchestratorNames.recorder],
       statusUrlFor(request.url, id.value),
     );
     return { status: answer.status, headers: answer.headers, jsonBody: answer.body };

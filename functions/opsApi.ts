@@ -15,19 +15,14 @@
  *   POST   …/captures/rerun                { status?, since, until?, target?, max? }
  *   DELETE …/captures?olderThanDays=N      purge ended instances only
  */
-import {
-  app,
-  type HttpRequest,
-  type HttpResponseInit,
-  type InvocationContext,
-} from "@azure/functions";
+import { type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import { readActivitySettings, readWebhookSettings } from "../lib/config/appSettings";
 import { azureClients } from "../lib/azure/clients";
 import { readJsonBody } from "../lib/edge/jsonBody";
-import { BROWSER_SEGMENT, keyInUrlRefusal, signedInGate } from "../lib/ops/access";
 import { durableCaptureStore } from "../lib/ops/captureStore";
 import { linkBaseOf } from "../lib/ops/captureView";
+import { registerOpsRoute, type OpsHandler } from "../lib/ops/opsRoutes";
 import {
   bulkRerunAnswer,
   captureFileAnswer,
@@ -168,45 +163,15 @@ export async function opsCaptureFile(
   );
 }
 
-type Handler = (r: HttpRequest, c: InvocationContext) => Promise<HttpResponseInit>;
+const routes: Array<[name: string, method: "GET" | "POST" | "DELETE", route: string, OpsHandler]> =
+  [
+    ["opsListCaptures", "GET", "captures", opsListCaptures],
+    ["opsPurgeCaptures", "DELETE", "captures", opsPurgeCaptures],
+    ["opsRerunCaptures", "POST", "captures/rerun", opsRerunCaptures],
+    ["opsShowCapture", "GET", "captures/{id}", opsShowCapture],
+    ["opsStopCapture", "POST", "captures/{id}/stop", opsStopCapture],
+    ["opsRerunCapture", "POST", "captures/{id}/rerun", opsRerunCapture],
+    ["opsCaptureFile", "GET", "captures/{id}/files/{kind}", opsCaptureFile],
+  ];
 
-const routes: Array<[name: string, method: "GET" | "POST" | "DELETE", route: string, Handler]> = [
-  ["opsListCaptures", "GET", "captures", opsListCaptures],
-  ["opsPurgeCaptures", "DELETE", "captures", opsPurgeCaptures],
-  ["opsRerunCaptures", "POST", "captures/rerun", opsRerunCaptures],
-  ["opsShowCapture", "GET", "captures/{id}", opsShowCapture],
-  ["opsStopCapture", "POST", "captures/{id}/stop", opsStopCapture],
-  ["opsRerunCapture", "POST", "captures/{id}/rerun", opsRerunCapture],
-  ["opsCaptureFile", "GET", "captures/{id}/files/{kind}", opsCaptureFile],
-];
-
-function keyInHeader(handler: Handler): Handler {
-  return async (request, context) => keyInUrlRefusal(request) ?? handler(request, context);
-}
-
-function signedIn(handler: Handler): Handler {
-  return async (request, context) => {
-    const gate = signedInGate(request, true);
-    if (!gate.ok) return gate.response;
-    context.log(`ops by ${gate.principal.name} (${gate.principal.identityProvider})`);
-    return handler(request, context);
-  };
-}
-
-for (const [name, method, route, handler] of routes) {
-  app.http(name, {
-    route: `ops/${route}`,
-    methods: [method],
-    authLevel: "admin",
-    extraInputs: [df.input.durableClient()],
-    handler: keyInHeader(handler),
-  });
-  app.http(`${name}Web`, {
-    route: `ops/${BROWSER_SEGMENT}/${route}`,
-    methods: [method],
-    // The host lets everyone in; signedIn() admits only Easy Auth principals with the ops role.
-    authLevel: "anonymous",
-    extraInputs: [df.input.durableClient()],
-    handler: signedIn(handler),
-  });
-}
+for (const [name, method, route, handler] of routes) registerOpsRoute(name, method, route, handler);

@@ -287,7 +287,7 @@ function* summarize(context: OrchestrationContext, blob: VerifyBlobOutput): Flow
  * the regional quota. What fails is recorded in the report, so the failure notification and the
  * instance's output tell ops what to remove by hand.
  */
-function* compensate(context: OrchestrationContext, capture: CaptureRun): Flow<void> {
+export function* compensate(context: OrchestrationContext, capture: CaptureRun): Flow<void> {
   const cleanup = capture.cleanup();
   if (!cleanup) return;
   const errors: string[] = [];
@@ -302,7 +302,7 @@ function* compensate(context: OrchestrationContext, capture: CaptureRun): Flow<v
 }
 
 /** Every channel, one activity call each: a channel that is not configured answers at once with nothing delivered. */
-function* notify(context: OrchestrationContext, capture: CaptureRun): Flow<void> {
+export function* notify(context: OrchestrationContext, capture: CaptureRun): Flow<void> {
   if (!capture.policy.notify) return;
   capture.enter("notify");
   const errors: string[] = [];

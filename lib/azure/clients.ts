@@ -11,6 +11,7 @@ import { DefaultAzureCredential } from "@azure/identity";
 import {
   BlobClient,
   BlobServiceClient,
+  ContainerClient,
   type StorageSharedKeyCredential,
 } from "@azure/storage-blob";
 import { isLocalRuntime, type ActivitySettings } from "../config/appSettings";
@@ -30,6 +31,8 @@ export interface AzureClients {
    * never goes to a host merely reported.
    */
   blob(url: string): BlobClient;
+  /** A client for a capture container named by its URL (listing a ring's files; same check). */
+  container(url: string): ContainerClient;
   /** A read-only link to that blob, valid for `ttlSeconds` (same check). */
   downloadLink(url: string, ttlSeconds: number): Promise<string>;
 }
@@ -86,6 +89,12 @@ function createAzureClients(settings: ActivitySettings): AzureClients {
     if (reason) throw new UntrustedBlobUrl(reason);
     return new BlobClient(url, storageCredential);
   };
+  // A container is trusted when a blob in it would be: the allowed account's capture container.
+  const trustedContainer = (url: string): ContainerClient => {
+    const reason = untrustedBlobReason(`${url.replace(/\/+$/, "")}/ring`, stores);
+    if (reason) throw new UntrustedBlobUrl(reason);
+    return new ContainerClient(url, storageCredential);
+  };
   return {
     network(subscriptionId) {
       let client = networks.get(subscriptionId);
@@ -106,6 +115,7 @@ function createAzureClients(settings: ActivitySettings): AzureClients {
       return client;
     },
     blob: trustedBlob,
+    container: trustedContainer,
     downloadLink: async (url, ttlSeconds) =>
       readOnlyLink(
         trustedBlob(url),

@@ -145,6 +145,8 @@ export async function createCapture(
     timeLimitInSeconds: settings.timeLimitInSeconds,
     storageLocation: { storageId: settings.storageAccountId },
     filters: settings.filters,
+    // A recorder's ring: Network Watcher rotates files itself and ignores the one-shot limits.
+    ...(settings.ring && { continuousCapture: true, captureSettings: settings.ring }),
   };
   const result = await clients
     .network(watcher.subscriptionId)

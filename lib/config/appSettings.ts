@@ -84,6 +84,8 @@ const webhookSchema = z.object({
     POLICY_LIMITS.deadlineGraceSeconds.min,
     POLICY_LIMITS.deadlineGraceSeconds.max,
   ),
+  /** Cost guard: flight recorders armed at once per region; arming beyond it is refused. */
+  RECORDER_MAX_PER_REGION: intSetting(10, 1, 10000),
   CAPTURE_SUMMARIZE: z
     .enum(["true", "false"])
     .optional()

@@ -58,7 +58,8 @@ export type SettingsResult =
    */
   | { ok: false; key: string; message: string; setting?: string; cap?: number | boolean };
 
-function integerIn(range: { min: number; max: number }) {
+/** A whole number in range, as a number or the string Azure Monitor sends. */
+export function integerIn(range: { min: number; max: number }) {
   return z
     .union([
       z.number(),
@@ -101,7 +102,8 @@ function lookup(overrides: Record<string, unknown>, key: string): unknown {
   return found === undefined ? undefined : overrides[found];
 }
 
-function readOverride<T>(
+/** One custom property through its schema; absent or empty means the fallback, invalid is a message naming the key. */
+export function readOverride<T>(
   overrides: Record<string, unknown>,
   key: string,
   schema: z.ZodType<T>,

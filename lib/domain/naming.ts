@@ -48,3 +48,19 @@ export function captureNameFor(target: CaptureTarget): string {
 export function suffixedCaptureName(base: string, attempt: number): string {
   return `${base}-${attempt}`;
 }
+
+/**
+ * Durable instance ID of a VM's flight recorder: its own prefix, so a recorder and a one-shot
+ * capture of the same VM run side by side, and a second arm request lands on the armed one.
+ */
+export function recorderInstanceIdFor(target: CaptureTarget): string {
+  return `recorder-${readableName(target, 40)}-${shortHash(target)}`;
+}
+
+/** Prefix of every ring capture's resource name: how the per-region recorder cap counts them. */
+export const RING_CAPTURE_PREFIX = "alertring-";
+
+/** Packet-capture resource name of a VM's continuous capture, distinct from its one-shot name. */
+export function ringCaptureNameFor(target: CaptureTarget): string {
+  return `${RING_CAPTURE_PREFIX}${readableName(target, 50)}-${shortHash(target)}`;
+}

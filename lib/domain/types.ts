@@ -3,6 +3,7 @@
  * activities carry inward. Field names follow Network Watcher's own (PacketCapture) so
  * nothing is renamed on the way to ARM.
  */
+import type { RingSettings } from "./recorderParameters";
 
 export type TargetKind = "virtualMachine" | "virtualMachineScaleSet";
 
@@ -32,6 +33,8 @@ export interface CaptureSettings {
   filters: CaptureFilter[];
   /** ARM ID of the storage account the `.cap` is written to. */
   storageAccountId: string;
+  /** Present for a flight recorder: a continuous capture into a ring of files instead of one `.cap`. */
+  ring?: RingSettings;
 }
 
 export type AlertSchema = "common" | "nonCommon" | "classic" | "direct";

@@ -15,6 +15,12 @@ const TEAMS_COLOR: Record<Notification["tone"], string> = {
 function links(n: Notification): Array<{ title: string; url: string }> {
   const result: Array<{ title: string; url: string }> = [];
   if (n.capture.downloadUrl) result.push({ title: "Download .cap", url: n.capture.downloadUrl });
+  // A frozen ring: one link per kept file (oldest first; Slack takes 25 buttons) and the combined summary.
+  n.ring?.files.slice(0, 20).forEach((f, i) => {
+    if (f.downloadUrl)
+      result.push({ title: `Ring file ${i + 1} (${clip(f.from, 40)})`, url: f.downloadUrl });
+  });
+  if (n.ring?.summaryUrl) result.push({ title: "Before/after summary", url: n.ring.summaryUrl });
   if (n.reportUrl) result.push({ title: "Capture report", url: n.reportUrl });
   if (n.statusUrl) result.push({ title: "Orchestration status", url: n.statusUrl });
   return result;

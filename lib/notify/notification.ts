@@ -31,6 +31,7 @@ export interface Notification {
   summaryNote?: string;
   failure?: { phase: string; code: string; message: string; action?: string };
   statusUrl?: string;
+  ring?: RingNotice;
   /** The HTML capture report on the ops API (the admin key is added by whoever opens it), once summarised. */
   reportUrl?: string;
   /** Failed captures: the exact commands that re-run this instance. */
@@ -40,6 +41,26 @@ export interface Notification {
 export interface NotificationExtras {
   downloadUrl?: string;
   downloadExpiresAt?: string;
+  /** Read-only links for a frozen ring's files and combined summary, by blob URL. */
+  ringLinks?: Record<string, string>;
+}
+
+/** A frozen ring: each kept file and the combined before/after summary, with links. */
+export interface RingNotice {
+  firedAt?: string;
+  window?: { from: string; to: string };
+  files: Array<{
+    storagePath: string;
+    downloadUrl?: string;
+    sizeBytes: number;
+    from: string;
+    to: string;
+  }>;
+  summaryPath?: string;
+  summaryUrl?: string;
+  /** What the ring held at the last health check. */
+  heldFrom?: string;
+  heldBytes?: number;
 }
 
 const TITLES: Record<CaptureReport["outcome"], string> = {
@@ -49,7 +70,19 @@ const TITLES: Record<CaptureReport["outcome"], string> = {
   overran: "Packet capture stopped after overrunning its time limit",
   partial: "Packet capture cut short (the capture agent was lost) — partial file kept",
   failed: "Packet capture FAILED",
+  frozen: "Flight recorder frozen — the minutes before the alert",
+  disarmed: "Flight recorder disarmed",
+  sessionEnded: "Flight recorder ended at its session limit",
+  refused: "Flight recorder NOT armed (regional cap reached)",
 };
+
+const GOOD_OUTCOMES = new Set<CaptureReport["outcome"]>([
+  "succeeded",
+  "stoppedEarly",
+  "frozen",
+  "disarmed",
+  "sessionEnded",
+]);
 
 /**
  * Longest text kept per field. Alert rules, VM names and failure messages are outside our control
@@ -94,11 +127,7 @@ export function buildNotification(
     Math.round((Date.parse(report.endedAt) - Date.parse(report.startedAt)) / 1000),
   );
   const tone =
-    report.outcome === "failed"
-      ? "error"
-      : report.outcome === "succeeded" || report.outcome === "stoppedEarly"
-        ? "good"
-        : "warning";
+    report.outcome === "failed" ? "error" : GOOD_OUTCOMES.has(report.outcome) ? "good" : "warning";
   return {
     schema: NOTIFICATION_SCHEMA,
     title: `${TITLES[report.outcome]}: ${name}`,
@@ -140,7 +169,33 @@ export function buildNotification(
     },
     statusUrl: field(report.request.statusUrl, MAX.url),
     reportUrl: report.summary?.summaryPath ? opsUrl(report, "report", BROWSER_SEGMENT) : undefined,
+    ring: ringNotice(report, extras),
     rerun: report.outcome === "failed" ? rerunCommands(report) : undefined,
+  };
+}
+
+function ringNotice(report: CaptureReport, extras: NotificationExtras): RingNotice | undefined {
+  const ring = report.ring;
+  if (!ring) return undefined;
+  const links = extras.ringLinks ?? {};
+  return {
+    // Same caps and one-line rule as the capture's own fields: file names come from storage.
+    firedAt: validTime(ring.firedAt),
+    window: ring.window && {
+      from: field(ring.window.from, MAX.status)!,
+      to: field(ring.window.to, MAX.status)!,
+    },
+    files: (ring.files ?? []).map((f) => ({
+      storagePath: field(f.url, MAX.url)!,
+      downloadUrl: links[f.url],
+      sizeBytes: f.sizeBytes,
+      from: field(f.from, MAX.status)!,
+      to: field(f.to, MAX.status)!,
+    })),
+    summaryPath: field(ring.summaryPath, MAX.url),
+    summaryUrl: ring.summaryPath ? links[ring.summaryPath] : undefined,
+    heldFrom: field(ring.holding?.oldest, MAX.status),
+    heldBytes: ring.holding?.bytes,
   };
 }
 

@@ -13,6 +13,7 @@ import type {
 import type { CaptureRequest } from "../domain/types";
 import { OrchestratorNames } from "../workflow/contracts";
 import { GroupOrchestratorName, type GroupRequest } from "../workflow/groupContracts";
+import type { RecorderRequest } from "../workflow/recorderContracts";
 import type { InstanceStatus } from "./captureView";
 
 export interface InstanceFilter {
@@ -56,6 +57,9 @@ export interface CaptureStore {
   start(instanceId: string, input: CaptureRequest): Promise<void>;
   /** The same for a capture group's orchestration. */
   startGroup(instanceId: string, input: GroupRequest): Promise<void>;
+  /** Starts a VM's flight recorder (the recorder orchestrator); rejects like `start`. */
+  startRecorder(instanceId: string, input: RecorderRequest): Promise<void>;
+  /** Raises an external event on the instance (a capture's `cancel`, a recorder's `freeze`). */
   raise(instanceId: string, eventName: string, data: unknown): Promise<void>;
   /** The Durable HTTP API's management URLs, system key included: for admins only. */
   managementUrls(instanceId: string): HttpManagementPayload;
@@ -180,6 +184,9 @@ export function durableCaptureStore(client: DurableClient): CaptureStore {
     },
     async startGroup(instanceId, input) {
       await client.startNew(GroupOrchestratorName, { instanceId, input });
+    },
+    async startRecorder(instanceId, input) {
+      await client.startNew(OrchestratorNames.recorder, { instanceId, input });
     },
     raise: (instanceId, eventName, data) => client.raiseEvent(instanceId, eventName, data),
     managementUrls: (instanceId) => client.createHttpManagementPayload(instanceId),

@@ -9,6 +9,7 @@ import { parseAlertPayload } from "../domain/alertPayload";
 import { watcherResourceId } from "../domain/armId";
 import { OVERRIDE_KEYS, resolveCaptureSettings } from "../domain/captureParameters";
 import { captureNameFor, instanceIdFor } from "../domain/naming";
+import { resolveCaptureMode } from "../domain/recorderParameters";
 import type { CaptureRequest } from "../domain/types";
 import { captureDefaults, type WebhookSettings } from "../config/appSettings";
 import { scopeRefusal, storageAllowed } from "../config/allowLists";
@@ -19,6 +20,7 @@ import { answerGroup } from "./answerGroup";
 import type { CaptureStarter, InstanceSnapshot } from "./captureStarter";
 import type { RecentInstances, Sighting } from "./recentInstances";
 import { runningCaptureOf, severityRank, supersedeReason } from "./supersede";
+import { routeRecorder, type RecorderAnswers } from "./recorderRouting";
 
 export interface WebhookAnswer {
   status: number;
@@ -85,6 +87,21 @@ export async function answerAlert(
     return forbidden(
       `${OVERRIDE_KEYS.storageAccount}: storage account is neither CAPTURE_STORAGE_ACCOUNT_ID nor in CAPTURE_ALLOWED_STORAGE_ACCOUNT_IDS`,
     );
+  }
+
+  const mode = resolveCaptureMode(parsed.overrides);
+  if (!mode.ok) return { status: 422, body: { error: mode.message, key: mode.key } };
+  if (mode.value !== "once") {
+    const routed = await routeRecorder(
+      mode.value,
+      parsed,
+      resolved.settings,
+      settings,
+      env.starter,
+      now,
+      recorderAnswers(statusUrlOf),
+    );
+    if (routed) return routed;
   }
 
   // Several VMs (a multi-resource alert, capturePeers): one group orchestration captures them all.
@@ -221,6 +238,18 @@ export function policyFrom(settings: WebhookSettings): NonNullable<CaptureReques
     quotaRecheckSeconds: settings.CAPTURE_QUOTA_RECHECK_SECONDS,
     deadlineGraceSeconds: settings.CAPTURE_DEADLINE_GRACE_SECONDS,
     summarize: settings.CAPTURE_SUMMARIZE,
+  };
+}
+
+/** The recorder branch answers with the same key-less links, states and 503 as the one-shot one. */
+function recorderAnswers(
+  statusUrlOf: AlertEnvironment["statusUrlOf"],
+): RecorderAnswers<WebhookAnswer> {
+  return {
+    links: (id) => ({ id, statusQueryGetUri: statusUrlOf(id) }),
+    isActive: (runtimeStatus) => ACTIVE_STATES.has(runtimeStatus),
+    reply: (status, body, headers) => ({ status, body, ...(headers && { headers }) }),
+    retryLater: (error) => retryLater(error),
   };
 }
 

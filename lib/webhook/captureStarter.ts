@@ -8,7 +8,10 @@ import { durableCaptureStore, type CaptureStore } from "../ops/captureStore";
 
 export type { InstanceSnapshot } from "../ops/captureStore";
 
-export type CaptureStarter = Pick<CaptureStore, "status" | "start" | "startGroup" | "raise">;
+export type CaptureStarter = Pick<
+  CaptureStore,
+  "status" | "start" | "startGroup" | "startRecorder" | "raise"
+>;
 
 /**
  * Bound lazily (`clientOf` runs at the first engine call): an alert refused at the edge never
@@ -22,5 +25,6 @@ export function durableCaptureStarter(clientOf: () => DurableClient): CaptureSta
     start: (instanceId, input) => bound().start(instanceId, input),
     startGroup: (instanceId, input) => bound().startGroup(instanceId, input),
     raise: (instanceId, eventName, data) => bound().raise(instanceId, eventName, data),
+    startRecorder: (instanceId, input) => bound().startRecorder(instanceId, input),
   };
 }

@@ -4,7 +4,7 @@
  * management URLs, which carry the system key and would let anyone holding the alert webhook's
  * function key start, terminate or purge any instance. It answers as the extension's status
  * endpoint does — the same JSON, 202 while the instance runs, 200 once it ended, 404 when there
- * is none — but for capture instances only, and read-only.
+ * is none — but for capture and flight-recorder instances only, and read-only.
  */
 import type { InstanceSnapshot } from "./captureStarter";
 
@@ -39,15 +39,16 @@ function payloadOf(snapshot: InstanceSnapshot): Record<string, unknown> {
 }
 
 /**
- * The answer for one instance. `orchestratorName` keeps the route to our captures: the function
- * key must not become a reader of every orchestration the task hub holds.
+ * The answer for one instance. `orchestratorNames` keeps the route to our captures (one-shot and
+ * flight recorder): the function key must not become a reader of every orchestration the task
+ * hub holds.
  */
 export function statusAnswer(
   snapshot: InstanceSnapshot | undefined,
-  orchestratorName: string,
+  orchestratorNames: readonly string[],
   selfUrl: string,
 ): StatusAnswer {
-  if (!snapshot || snapshot.name !== orchestratorName)
+  if (!snapshot || snapshot.name === undefined || !orchestratorNames.includes(snapshot.name))
     return { status: 404, body: { error: "no such capture instance (never started, or purged)" } };
   const body = payloadOf(snapshot);
   if (ENDED.has(snapshot.runtimeStatus)) return { status: 200, body };

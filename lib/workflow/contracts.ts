@@ -10,10 +10,14 @@ import type { PermanentFailure } from "../domain/activityResult";
 import type { CaptureStatusOutput } from "../domain/captureStatus";
 import type { CaptureRequest, CaptureSettings, CaptureTarget, WatcherRef } from "../domain/types";
 import { contract } from "./activityContract";
+import type { RingReport } from "./recorderContracts";
 import type { Phase } from "./phases";
 import { armRetry, blobRetry, notifyRetry } from "./policies";
 
-export const OrchestratorNames = { capture: "captureOrchestrator" } as const;
+export const OrchestratorNames = {
+  capture: "captureOrchestrator",
+  recorder: "recorderOrchestrator",
+} as const;
 
 export interface CheckQuotaInput {
   target: CaptureTarget;
@@ -80,9 +84,20 @@ export interface SummarizeOutput {
  * succeeded: ran its full time. stoppedEarly: Network Watcher stopped it first (byte limit).
  * cancelled: an operator's `cancel` event. overran: still running past its deadline, so we stopped it.
  * partial: the agent was lost mid-capture (Error, AgentStopped) but what it captured is in storage.
+ * A flight recorder ends frozen (an alert froze it), disarmed (an operator ended it), sessionEnded
+ * (its session limit passed) or refused (the region's armed-recorder cap was reached).
  */
 export type CaptureOutcome =
-  "succeeded" | "stoppedEarly" | "cancelled" | "overran" | "partial" | "failed";
+  | "succeeded"
+  | "stoppedEarly"
+  | "cancelled"
+  | "overran"
+  | "partial"
+  | "failed"
+  | "frozen"
+  | "disarmed"
+  | "sessionEnded"
+  | "refused";
 
 /** Everything a notification channel renders; also the orchestration's output. */
 export interface CaptureReport {
@@ -98,6 +113,8 @@ export interface CaptureReport {
   summary?: SummarizeOutput;
   failure?: PermanentFailure & { phase: Phase };
   pollCount: number;
+  /** A flight recorder's ring: what it held, and on a freeze the files kept and their timeline. */
+  ring?: RingReport;
   /** Set when notify itself failed after its retries; the capture is still good. */
   notifyError?: string;
   /** Set when cleaning up after a failure failed too: what may be left for ops to remove by hand. */

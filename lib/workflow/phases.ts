@@ -19,7 +19,12 @@ export type ActivityName =
   | "captureInstances"
   | "signalCaptures"
   | "compareCaptures"
-  | "notifyGroup";
+  | "notifyGroup"
+  /** Flight recorder (recorderContracts.ts). */
+  | "checkRecorderCap"
+  | "listRingFiles"
+  | "verifyRingFiles"
+  | "summarizeRing";
 
 /** States between and around activities. */
 export type FlowPhase =
@@ -35,6 +40,10 @@ export type FlowPhase =
   | "capturingGroup"
   /** Capture group: waiting for members that were already capturing when the group started. */
   | "waitingForJoined"
+  /** Recorder: the ring records, health checks follow their schedule. */
+  | "armed"
+  /** Recorder: a freeze arrived; recording the post-trigger tail before the stop. */
+  | "freezing"
   | "failed"
   | "done";
 

@@ -4,6 +4,7 @@
  */
 import type { OrchestrationContext } from "durable-functions";
 import type { CaptureStatusOutput } from "../domain/captureStatus";
+import type { RingHolding } from "../domain/ringFiles";
 import type { CaptureRequest } from "../domain/types";
 import type { ResolveNameOutput } from "./contracts";
 import type { Phase } from "./phases";
@@ -17,6 +18,8 @@ export interface CaptureProgress {
   expectedEnd?: string;
   polls: number;
   lastStatus?: string;
+  /** A flight recorder: what its ring holds in storage at the last health check. */
+  ring?: RingHolding;
 }
 
 export class ProgressReporter {

@@ -13,6 +13,14 @@ import {
 } from "./connection";
 import { ProgressBar } from "./progress";
 import { captureDetail, captureTable, table, type CaptureRowView } from "./render";
+import {
+  armBody,
+  armedRecorders,
+  armOrDisarm,
+  recorderDetail,
+  recorderTable,
+  showRecorder,
+} from "./recorderCommands";
 
 const USAGE = `Usage: npm run ops -- <command> [options]
 
@@ -22,6 +30,9 @@ const USAGE = `Usage: npm run ops -- <command> [options]
   rerun  <instanceId>...                       start failed/terminated captures again with their input
   rerun  --failed [--terminated] --since 1h [--until ISO] [--target NAME|ARM-ID]
   purge  --older-than-days N                   delete history of ended captures (running ones are kept)
+  arm    <vm-id> [--hours H] [--files N --file-bytes B]   arm a flight recorder (continuous ring capture)
+  disarm <vm-id>                               stop the VM's recorder; its ring files stay in storage
+  (list also shows armed recorders and the window each holds; show takes recorder-… IDs too)
 
   --url URL --key KEY   the function app and its master key (else OPS_URL/OPS_KEY, else .local/endpoints.json)
   --json                print the API's JSON instead of tables
@@ -41,6 +52,9 @@ const OPTIONS = {
   failed: { type: "boolean" },
   terminated: { type: "boolean" },
   "older-than-days": { type: "string" },
+  hours: { type: "string" },
+  files: { type: "string" },
+  "file-bytes": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -55,6 +69,8 @@ const ALLOWED: Record<string, string[]> = {
   stop: ["reason"],
   rerun: ["failed", "terminated", "since", "until", "target"],
   purge: ["older-than-days"],
+  arm: ["hours", "files", "file-bytes"],
+  disarm: [],
 };
 /** Bounds `list --all` and bulk re-run listing: 100 pages of 500 is far beyond any real window. */
 const MAX_PAGES = 100;
@@ -118,10 +134,17 @@ async function list(connection: Connection, flags: Flags): Promise<number> {
   print(result.items.length ? captureTable(result.items) : "no captures match");
   if (result.continuationToken)
     process.stderr.write(`${result.items.length} of ${result.matched} shown; --all for the rest\n`);
+  const recorders = await armedRecorders(connection);
+  if (recorders.length) print(`\nArmed recorders:\n${recorderTable(recorders)}`);
   return 0;
 }
 
 async function show(connection: Connection, flags: Flags, id: string): Promise<number> {
+  if (id.startsWith("recorder-")) {
+    const recorder = await showRecorder(connection, id);
+    print(flags.json ? JSON.stringify(recorder, null, 2) : recorderDetail(recorder));
+    return 0;
+  }
   const body = expectStatus(
     await request(connection, "GET", `/captures/${encodeURIComponent(id)}`),
     200,
@@ -294,6 +317,16 @@ export async function main(argv: string[]): Promise<number> {
     case "purge":
       if (rest.length) throw new UsageError("purge takes no positional arguments");
       return purge(connection, flags);
+    case "arm":
+    case "disarm": {
+      const vmId = oneId(command, rest);
+      const body = command === "arm" ? armBody(vmId, flags) : { target: vmId };
+      const answer = await armOrDisarm(connection, command, body);
+      print(
+        flags.json ? JSON.stringify(answer, null, 2) : `${answer.id}: ${answer.message ?? "armed"}`,
+      );
+      return 0;
+    }
     default:
       throw new UsageError(`unknown command '${command}'`);
   }

@@ -30,7 +30,13 @@ function adapterClients(): AzureClients {
   const unused = (): never => {
     throw new Error("blob access is not part of the ARM contract");
   };
-  return { network: () => f.network, compute: () => f.compute, blob: unused, downloadLink: unused };
+  return {
+    network: () => f.network,
+    compute: () => f.compute,
+    blob: unused,
+    container: unused,
+    downloadLink: unused,
+  };
 }
 
 const target = emulatedTarget;

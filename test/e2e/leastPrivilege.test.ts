@@ -50,6 +50,9 @@ function clients(): AzureClients {
     blob: () => {
       throw new Error("not used: blobs are Azurite's, not ARM's");
     },
+    container: () => {
+      throw new Error("not used: blobs are Azurite's, not ARM's");
+    },
     downloadLink: () => Promise.reject(new Error("not used")),
   };
 }

@@ -78,6 +78,9 @@ class FakeStore implements CaptureStore {
       createdTime: NOW,
     });
   }
+  async startRecorder(): Promise<void> {
+    throw new Error("the capture ops never start a flight recorder");
+  }
   async raise(instanceId: string, eventName: string, data: unknown) {
     this.raised.push({ instanceId, eventName, data });
   }

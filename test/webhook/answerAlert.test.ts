@@ -5,6 +5,7 @@ import { statusUrlFor } from "../../lib/domain/statusUrl";
 import { readWebhookSettings, type WebhookSettings } from "../../lib/config/appSettings";
 import type { CaptureRequest } from "../../lib/domain/types";
 import type { GroupRequest } from "../../lib/workflow/groupContracts";
+import type { RecorderRequest } from "../../lib/workflow/recorderContracts";
 import { fixture, firedCommonAlert, VM_ID } from "../support/fixtures";
 
 const STORAGE =
@@ -54,6 +55,10 @@ class FakeEngine implements CaptureStarter {
   }
   async startGroup(id: string, input: GroupRequest) {
     await this.start(id, input as unknown as CaptureRequest);
+  }
+  async startRecorder(id: string, input: RecorderRequest) {
+    await this.start(id, input);
+    this.instances.get(id)!.name = "recorderOrchestrator";
   }
   async raise(id: string, eventName: string, data: unknown) {
     await Promise.resolve();
@@ -472,5 +477,86 @@ describe("storm fast path (13.7)", () => {
     // The first VM's sighting was evicted by three newer ones: its next alert asks the engine.
     await decide(alertOf("Sev0"), cooled, engine, NOW, recent);
     expect(engine.statusCalls).toBe(calls + 1);
+  });
+});
+
+describe("flight recorder routing (captureMode)", () => {
+  test("ring arms the VM's recorder with validated ring settings; a second arm is deduplicated", async () => {
+    const engine = new FakeEngine();
+    const armed = await decide(
+      firedCommonAlert({
+        captureMode: "ring",
+        captureRingFiles: "20",
+        captureLookbackSeconds: "120",
+      }),
+      settings({ RECORDER_MAX_PER_REGION: "3" }),
+      engine,
+    );
+    expect(armed).toMatchObject({ status: 202, body: { armed: true } });
+    const id = armed.body.id as string;
+    expect(id).toMatch(/^recorder-/);
+    // Our key-less status route, which reads recorder instances too; never a Durable management URL.
+    expect(armed.body.statusQueryGetUri).toBe(`https://app.example.net/api/captures/${id}/status`);
+    expect(JSON.stringify(armed)).not.toMatch(/code=|SYSTEMKEY|runtime\/webhooks/);
+    const input = engine.instances.get(id)!.input as RecorderRequest;
+    expect(input.settings.ring).toEqual({
+      fileCount: 20,
+      fileSizeInBytes: 104857600,
+      sessionTimeLimitInSeconds: 86400,
+    });
+    expect(input).toMatchObject({
+      maxPerRegion: 3,
+      freeze: { lookbackSeconds: 120, postTriggerSeconds: 30 },
+      captureName: expect.stringMatching(/^alertring-/),
+    });
+    const again = await decide(firedCommonAlert({ captureMode: "ring" }), settings(), engine);
+    expect(again).toMatchObject({ status: 200, body: { deduplicated: true, armed: true, id } });
+    expect(engine.starts).toBe(1);
+  });
+
+  test("freeze on an armed VM raises the freeze event with the alert's fired time; no capture starts", async () => {
+    const engine = new FakeEngine();
+    await decide(firedCommonAlert({ captureMode: "ring" }), settings(), engine);
+    engine.instances.forEach((i) => (i.runtimeStatus = "Running"));
+    const frozen = await decide(
+      firedCommonAlert({ captureMode: "Freeze", capturePostTriggerSeconds: "10" }),
+      settings(),
+      engine,
+    );
+    expect(frozen).toMatchObject({ status: 202, body: { frozen: true } });
+    expect(engine.raised).toEqual([
+      {
+        id: frozen.body.id,
+        eventName: "freeze",
+        data: expect.objectContaining({
+          firedAt: "2019-03-22T13:58:24.371Z",
+          lookbackSeconds: 300,
+          postTriggerSeconds: 10,
+        }),
+      },
+    ]);
+    expect(engine.starts).toBe(1);
+  });
+
+  test("freeze with no recorder armed is today's one-shot capture; once on an armed VM too", async () => {
+    const engine = new FakeEngine();
+    const oneShot = await decide(firedCommonAlert({ captureMode: "freeze" }), settings(), engine);
+    expect(oneShot.status).toBe(202);
+    expect(oneShot.body.id).toMatch(/^capture-/);
+    expect(engine.raised).toEqual([]);
+  });
+
+  test("a bad mode or ring value is a 422 naming the key", async () => {
+    const engine = new FakeEngine();
+    for (const [props, key] of [
+      [{ captureMode: "loop" }, "captureMode"],
+      [{ captureMode: "ring", captureRingFileBytes: "4294967296" }, "captureRingFileBytes"],
+      [{ captureMode: "ring", captureRingSeconds: "604801" }, "captureRingSeconds"],
+      [{ captureMode: "freeze", captureLookbackSeconds: "x" }, "captureLookbackSeconds"],
+    ] as const) {
+      const answer = await decide(firedCommonAlert(props), settings(), engine);
+      expect(answer).toMatchObject({ status: 422, body: { key } });
+    }
+    expect(engine.starts).toBe(0);
   });
 });

@@ -54,6 +54,9 @@ class PermissiveEngine implements CaptureStarter {
     if (this.startError) throw this.startError;
     this.starts.push({ id, input });
   }
+  async startRecorder(id: string, input: CaptureRequest): Promise<void> {
+    await this.start(id, input);
+  }
   async raise(id: string, eventName: string): Promise<void> {
     await Promise.resolve();
     this.raised.push(`${eventName} ${id}`);

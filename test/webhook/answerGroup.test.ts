@@ -39,6 +39,9 @@ class GroupEngine implements CaptureStarter {
   async raise(): Promise<void> {
     return Promise.reject(new Error("a group alert supersedes nothing"));
   }
+  async startRecorder(): Promise<void> {
+    return Promise.reject(new Error("a group alert arms no recorder"));
+  }
 }
 
 /** The alert URL as an action group stores it: the function key in `code`. */
@@ -123,6 +126,18 @@ test.each<[string, Record<string, unknown>, Record<string, string>, number, stri
   expect(answer.status).toBe(status);
   expect(String(answer.body.error)).toContain(reason);
   expect(engine.groups.size).toBe(0);
+});
+
+test("captureMode freeze with no recorder armed falls back to a one-shot capture: of the whole group", async () => {
+  const engine = new GroupEngine();
+  const alert = multiTarget([vm("web-1")], vm("db-1"));
+  (
+    alert as { data: { customProperties: Record<string, string> } }
+  ).data.customProperties.captureMode = "freeze";
+  const answer = await decide(alert, settings(), engine);
+  expect(answer.status).toBe(202);
+  const id = groupInstanceIdFor(["web-1", "db-1"].map((n) => parseCaptureTarget(vm(n))!));
+  expect(engine.groups.get(id)?.input.members).toHaveLength(2);
 });
 
 test("an unreachable task hub is a 503 Azure Monitor retries, with the cause kept for the log", async () => {

@@ -28,7 +28,7 @@ describe("key-less status URL", () => {
 
 describe("status answers, as the Durable status endpoint gives them", () => {
   test("running: 202 with Location and Retry-After, the extension's JSON", () => {
-    const answer = statusAnswer(snapshot("Running"), "captureOrchestrator", SELF);
+    const answer = statusAnswer(snapshot("Running"), ["captureOrchestrator"], SELF);
     expect(answer).toEqual({
       status: 202,
       headers: { Location: SELF, "Retry-After": expect.stringMatching(/^\d+$/) },
@@ -47,14 +47,21 @@ describe("status answers, as the Durable status endpoint gives them", () => {
 
   test("ended (completed, failed, terminated): 200", () => {
     for (const runtimeStatus of ["Completed", "Failed", "Terminated"])
-      expect(statusAnswer(snapshot(runtimeStatus), "captureOrchestrator", SELF).status).toBe(200);
-    expect(statusAnswer(snapshot("Pending"), "captureOrchestrator", SELF).status).toBe(202);
+      expect(statusAnswer(snapshot(runtimeStatus), ["captureOrchestrator"], SELF).status).toBe(200);
+    expect(statusAnswer(snapshot("Pending"), ["captureOrchestrator"], SELF).status).toBe(202);
   });
 
   test("unknown instance, or one that is not a capture: 404", () => {
-    expect(statusAnswer(undefined, "captureOrchestrator", SELF).status).toBe(404);
-    expect(statusAnswer(snapshot("Running", "other"), "captureOrchestrator", SELF).status).toBe(
+    expect(statusAnswer(undefined, ["captureOrchestrator"], SELF).status).toBe(404);
+    expect(statusAnswer(snapshot("Running", "other"), ["captureOrchestrator"], SELF).status).toBe(
       404,
     );
+  });
+
+  test("a flight recorder is readable when its orchestrator is listed, and only then", () => {
+    const recorder = snapshot("Running", "recorderOrchestrator");
+    const both = ["captureOrchestrator", "recorderOrchestrator"];
+    expect(statusAnswer(recorder, both, SELF).status).toBe(202);
+    expect(statusAnswer(recorder, ["captureOrchestrator"], SELF).status).toBe(404);
   });
 });

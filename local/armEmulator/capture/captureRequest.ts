@@ -2,8 +2,8 @@
 /**
  * Validates a `PUT packetCaptures/{name}` body the way the service documents it (spec 2026-01-01
  * `PacketCaptureParameters`): target and storageLocation required, numeric ranges enforced, filters in
- * Network Watcher notation. Continuous (ring-buffer) capture is not emulated and is refused loudly
- * rather than silently captured as a one-shot session.
+ * Network Watcher notation. `continuousCapture: true` with `captureSettings` asks for a ring of files
+ * (ringSession.ts); `filePath` is invalid then, as the spec says, and only a storage account is emulated.
  */
 import { invalidParameter, ArmError } from "../armHttp";
 import {
@@ -13,6 +13,7 @@ import {
   type StorageAccountRef,
 } from "../armIds";
 import { parseFilters, type CaptureFilter, type CaptureFilterWire } from "./captureFilters";
+import { parseContinuous, type RingParameters } from "./ringRequest";
 
 export const LIMITS = {
   timeLimitInSeconds: { min: 0, max: 18000, default: 18000 },
@@ -39,6 +40,8 @@ export interface CaptureParameters {
   storageAccount?: StorageAccountRef;
   filters: CaptureFilter[];
   filtersWire: CaptureFilterWire[];
+  /** Present for `continuousCapture: true`: the ring's `captureSettings`, defaults filled in. */
+  continuous?: RingParameters;
 }
 
 export function parseCaptureRequest(body: unknown): CaptureParameters {
@@ -58,13 +61,7 @@ export function parseCaptureRequest(body: unknown): CaptureParameters {
       `properties.target '${targetId}' is not a virtual machine or virtual machine scale set resource ID; only AzureVM and AzureVMSS targets are supported.`,
     );
 
-  if (props["continuousCapture"] === true || props["captureSettings"] !== undefined) {
-    throw new ArmError(
-      400,
-      "EmulatorNotSupported",
-      "Continuous capture (continuousCapture/captureSettings) is not emulated.",
-    );
-  }
+  const continuous = parseContinuous(props);
   const { wire: filtersWire, filters } = parseFilters(props["filters"], "properties.filters");
   const { location: storageLocation, account: storageAccount } = parseStorageLocation(
     props["storageLocation"],
@@ -83,6 +80,7 @@ export function parseCaptureRequest(body: unknown): CaptureParameters {
     ...(storageAccount && { storageAccount }),
     filters,
     filtersWire,
+    ...(continuous && { continuous }),
   };
 }
 

@@ -22,6 +22,7 @@ import { toBpf } from "./bpfFilter";
 import { parseCaptureRequest, type CaptureParameters } from "./captureRequest";
 import { CaptureSession, type SessionState } from "./captureSession";
 import { captureBlobName, type CaptureBlobStore } from "./captureStorage";
+import { ringPlanFor, RingSession } from "./ringSession";
 
 export interface CaptureServiceDeps {
   inventory: Inventory;
@@ -47,7 +48,7 @@ export interface CaptureRecord {
   storagePath?: string;
   /** The PUT body as sent, kept so a restarted emulator rebuilds the same capture. */
   body: unknown;
-  session: CaptureSession;
+  session: CaptureSession | RingSession;
 }
 
 /** A capture as the emulator's state file keeps it. */
@@ -59,6 +60,7 @@ export interface SavedCapture {
   etag: string;
   createdAt: string;
   storagePath?: string;
+  /** The one-shot capture's local file, or a continuous capture's ring directory. */
   file: string;
   blobName?: string;
   session: SessionState;
@@ -117,6 +119,14 @@ export class CaptureService {
     }
 
     const createdAt = new Date();
+    if (params.continuous) {
+      const session = this.ring(name, params, createdAt);
+      return this.register(
+        { name, watcher, params, createdAt, body, session },
+        this.deps.blobStore.urlFor(session.plan.blobPrefix),
+        session.plan.dir,
+      );
+    }
     const blobName = params.storageAccount ? captureBlobName(params.target, createdAt) : undefined;
     const vmDir = path.join(
       this.deps.stateDir,
@@ -126,20 +136,55 @@ export class CaptureService {
     const file = params.storageLocation.filePath
       ? path.join(vmDir, params.storageLocation.filePath)
       : path.join(this.deps.stateDir, "captures", `${randomUUID()}.cap`);
+    const session = this.session(name, params, file, blobName);
+    return this.register(
+      { name, watcher, params, createdAt, body, session },
+      blobName && this.deps.blobStore.urlFor(blobName),
+      path.dirname(file),
+    );
+  }
+
+  /** Registers the new resource with its session and starts it. */
+  private register(
+    fields: Pick<CaptureRecord, "name" | "watcher" | "params" | "createdAt" | "body" | "session">,
+    storagePath: string | undefined,
+    dir: string,
+  ): { record: CaptureRecord; started: Promise<OperationOutcome> } {
     const record: CaptureRecord = {
-      name,
-      watcher,
-      params,
+      ...fields,
       provisioningState: "Updating",
       etag: `W/"${randomUUID()}"`,
-      createdAt,
-      ...(blobName && { storagePath: this.deps.blobStore.urlFor(blobName) }),
-      body,
-      session: this.session(name, params, file, blobName),
+      ...(storagePath && { storagePath }),
     };
-    this.records.set(key, record);
+    this.records.set(recordKey(fields.watcher, fields.name), record);
     this.deps.changed?.();
-    return { record, started: this.startSession(record, path.dirname(file)) };
+    return { record, started: this.startSession(record, dir) };
+  }
+
+  /** A continuous capture's ring; `restored` rebuilds one from the state file in its saved directory. */
+  private ring(
+    name: string,
+    params: CaptureParameters,
+    createdAt: Date,
+    restored?: { dir: string; state: SessionState },
+  ): RingSession {
+    const plan = ringPlanFor(
+      name,
+      params,
+      params.continuous!,
+      this.deps.inventory.placement(params.target),
+      createdAt,
+      this.deps.stateDir,
+    );
+    return new RingSession(
+      restored ? { ...plan, dir: restored.dir } : plan,
+      {
+        blobStore: this.deps.blobStore,
+        log: this.deps.log,
+        ...(this.deps.changed && { changed: this.deps.changed }),
+      },
+      restored?.state,
+    );
   }
 
   private session(
@@ -182,8 +227,12 @@ export class CaptureService {
       etag: r.etag,
       createdAt: r.createdAt.toISOString(),
       ...(r.storagePath && { storagePath: r.storagePath }),
-      file: r.session.plan.file,
-      ...(r.session.plan.blobName && { blobName: r.session.plan.blobName }),
+      ...(r.session instanceof RingSession
+        ? { file: r.session.plan.dir }
+        : {
+            file: r.session.plan.file,
+            ...(r.session.plan.blobName && { blobName: r.session.plan.blobName }),
+          }),
       session: r.session.state(),
     }));
   }
@@ -204,7 +253,9 @@ export class CaptureService {
         createdAt: new Date(s.createdAt),
         ...(s.storagePath && { storagePath: s.storagePath }),
         body: s.body,
-        session: this.session(s.name, params, s.file, s.blobName, s.session),
+        session: params.continuous
+          ? this.ring(s.name, params, new Date(s.createdAt), { dir: s.file, state: s.session })
+          : this.session(s.name, params, s.file, s.blobName, s.session),
       };
       this.records.set(recordKey(s.watcher, s.name), record);
     }

@@ -17,7 +17,8 @@ import type { FaultController } from "../faults";
 import type { Placement } from "../inventory";
 import type { CaptureBlobStore } from "./captureStorage";
 import { LIMITS } from "./captureRequest";
-import { startTcpdump, type TcpdumpProcess } from "./tcpdumpProcess";
+import { startTcpdump } from "./tcpdumpProcess";
+import { STOP_DRAIN_MS, TcpdumpLifecycle } from "./tcpdumpLifecycle";
 
 export type SessionStatus = "NotStarted" | "Running" | "Stopped" | "Error";
 export type PcError =
@@ -58,45 +59,14 @@ export interface SessionState {
 
 const START_TIMEOUT_MS = 15_000;
 const SIZE_POLL_MS = 100;
-/**
- * tcpdump drops what is still in the kernel ring when SIGTERM breaks its loop, so a stop waits this
- * long first: packets that were on the wire before the stop request end up in the file even when
- * tcpdump has not been scheduled since they arrived.
- */
-const STOP_DRAIN_MS = 300;
 
-export class CaptureSession {
-  status: SessionStatus = "NotStarted";
-  captureStartTime?: Date;
-  stopReason?: StopReason;
-  errors: PcError[] = [];
-
-  private proc: TcpdumpProcess | undefined;
-  private started: Promise<void> | undefined;
-  private finishing: Promise<void> | undefined;
-  private finished = false;
-  private readonly timers: NodeJS.Timeout[] = [];
-
+export class CaptureSession extends TcpdumpLifecycle {
   constructor(
     readonly plan: SessionPlan,
     private readonly deps: SessionDeps,
     restored?: SessionState,
   ) {
-    if (!restored) return;
-    this.status = restored.status;
-    if (restored.captureStartTime) this.captureStartTime = new Date(restored.captureStartTime);
-    if (restored.stopReason) this.stopReason = restored.stopReason;
-    this.errors = [...restored.errors];
-    this.finished = restored.status === "Stopped" || restored.status === "Error";
-  }
-
-  state(): SessionState {
-    return {
-      status: this.status,
-      ...(this.captureStartTime && { captureStartTime: this.captureStartTime.toISOString() }),
-      ...(this.stopReason && { stopReason: this.stopReason }),
-      errors: [...this.errors],
-    };
+    super(deps.changed, restored);
   }
 
   /**
@@ -128,61 +98,7 @@ export class CaptureSession {
     this.end("Error", "AgentStopped");
   }
 
-  /** Counts against the regional session limit until the session has ended. */
-  get active(): boolean {
-    return !this.finished;
-  }
-
-  get pid(): number | undefined {
-    return this.proc?.pid;
-  }
-
-  /** Resolves when tcpdump listens; rejects (status Error, CaptureFailed) when it cannot start. */
-  start(): Promise<void> {
-    this.started ??= this.launch();
-    return this.started;
-  }
-
-  /** Graceful stop: tcpdump flushes, the file is uploaded. Resolves when the session has ended. */
-  stop(reason: StopReason): Promise<void> {
-    this.finishing ??= this.settleStart().then(() =>
-      this.finished ? undefined : this.stopAndUpload(reason),
-    );
-    return this.finishing;
-  }
-
-  /** Ends a session that never got to start (agent missing, operation failed). */
-  refuse(error: PcError): void {
-    if (!this.started) this.end("Error", error);
-  }
-
-  /** Ends the session without uploading (capture deleted, emulator shutting down). */
-  abort(): Promise<void> {
-    this.finishing ??= this.settleStart().then(async () => {
-      if (this.finished) return;
-      this.clearTimers();
-      await this.proc?.stop();
-      this.end("Stopped");
-      await this.removeLocalFile();
-    });
-    return this.finishing;
-  }
-
-  /**
-   * The emulator is shutting down: tcpdump flushes and exits, but the file and the session's
-   * state stay for the next start to recover, as after a crash.
-   */
-  halt(): Promise<void> {
-    this.finishing ??= this.settleStart().then(async () => {
-      this.clearTimers();
-      if (this.finished) return;
-      await sleep(STOP_DRAIN_MS);
-      await this.proc?.stop();
-    });
-    return this.finishing;
-  }
-
-  private async launch(): Promise<void> {
+  protected async launch(): Promise<void> {
     const { plan } = this;
     try {
       this.proc = await startTcpdump(
@@ -240,7 +156,7 @@ export class CaptureSession {
     }
   }
 
-  private async stopAndUpload(reason: StopReason): Promise<void> {
+  protected async stopAndUpload(reason: StopReason): Promise<void> {
     this.clearTimers();
     await sleep(STOP_DRAIN_MS);
     await this.proc?.stop();
@@ -270,21 +186,8 @@ export class CaptureSession {
     deps.log(`capture ${plan.captureName}: stopped (${reason})`);
   }
 
-  private async settleStart(): Promise<void> {
-    await this.started?.catch(() => undefined);
-  }
-
-  private end(status: "Stopped" | "Error", error?: PcError): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.clearTimers();
-    this.status = status;
-    if (error) this.errors.push(error);
-    this.deps.changed?.();
-  }
-
-  private clearTimers(): void {
-    for (const t of this.timers.splice(0)) clearTimeout(t);
+  protected discardLocal(): Promise<void> {
+    return this.removeLocalFile();
   }
 
   private async removeLocalFile(): Promise<void> {

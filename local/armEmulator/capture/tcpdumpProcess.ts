@@ -18,6 +18,16 @@ export interface TcpdumpSpec {
   /** Empty = no filter. */
   bpf: string;
   file: string;
+  /** Continuous capture: tcpdump's own ring rotation (see ringSession.ts). */
+  ring?: TcpdumpRing;
+}
+
+/** `-C <MB> -W <files> -z <command>`: rotate at the size, reuse `files` names, announce each closed file. */
+export interface TcpdumpRing {
+  fileSizeInBytes: number;
+  fileCount: number;
+  /** Run by tcpdump with the closed file's path after each rotation. */
+  postRotateCommand: string;
 }
 
 export interface TcpdumpExit {
@@ -61,9 +71,20 @@ export function tcpdumpArgv(spec: TcpdumpSpec): string[] {
     "-w",
     spec.file,
   ];
+  if (spec.ring) tcpdump.push(...ringArgs(spec.ring));
   if (spec.bpf) tcpdump.push(spec.bpf);
   const guarded = ["setpriv", "--pdeathsig", "TERM", ...tcpdump];
   return spec.netns ? ["ip", "netns", "exec", spec.netns, ...guarded] : guarded;
+}
+
+/**
+ * tcpdump 4.99.3 (Debian 12) counts `-C` in whole units of 1,000,000 bytes and knows no suffixes,
+ * so a file size is rounded to the nearest million, at least one — an emulation limit: Network
+ * Watcher takes fileSizeInBytes to the byte.
+ */
+function ringArgs(ring: TcpdumpRing): string[] {
+  const millions = Math.max(1, Math.round(ring.fileSizeInBytes / 1_000_000));
+  return ["-C", String(millions), "-W", String(ring.fileCount), "-z", ring.postRotateCommand];
 }
 
 /** Resolves once tcpdump reports "listening on", i.e. packets from now on are captured. */

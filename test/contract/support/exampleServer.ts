@@ -116,6 +116,7 @@ export async function startExampleServer(): Promise<ExampleServer> {
       network: (sub) => new NetworkManagementClient(staticToken("example-token"), sub, options),
       compute: (sub) => new ComputeManagementClient(staticToken("example-token"), sub, options),
       blob: unused,
+      container: unused,
       downloadLink: unused,
     }),
     async close() {

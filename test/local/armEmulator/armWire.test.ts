@@ -153,7 +153,15 @@ test.each([
     "InvalidParameter",
     /targetType/,
   ],
-  ["continuous capture", { continuousCapture: true }, "EmulatorNotSupported", /Continuous capture/],
+  [
+    "a continuous capture to a VM-local filePath",
+    {
+      continuousCapture: true,
+      storageLocation: { storageId: STORAGE, filePath: "/var/captures/ring.cap" },
+    },
+    "InvalidParameter",
+    /filePath is invalid when continuousCapture is given/,
+  ],
 ])("PUT with %s is refused with 400", async (_what, overrides, code, message) => {
   await expect(
     f.network.packetCaptures.create(WATCHER_RG, WATCHER, "pc-invalid", captureOn(VM, overrides)),

@@ -7,11 +7,12 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { BlobServiceClient } from "@azure/storage-blob";
 import { startArmEmulator, type ArmEmulator } from "../../../local/armEmulator";
 import { startAzurite, type RunningAzurite } from "./support/azurite";
 import { TOKEN, sdkClients } from "./support/clients";
 import { WATCHER, WATCHER_RG, captureOn, vmId } from "./support/emulatorFixture";
-import { downloadBlob, exchange, startEchoServer } from "./support/traffic";
+import { blobLocation, downloadBlob, exchange, startEchoServer } from "./support/traffic";
 
 jest.setTimeout(120_000);
 
@@ -31,6 +32,19 @@ afterAll(async () => {
   await azurite?.stop();
   await rm(stateDir, { recursive: true, force: true });
 });
+
+/** What Network Watcher reports for a session whose agent was lost: Error, AgentStopped. */
+async function expectLostAgent(clients: ReturnType<typeof sdkClients>, name: string) {
+  const status = await clients.network.packetCaptures.beginGetStatusAndWait(
+    WATCHER_RG,
+    WATCHER,
+    name,
+  );
+  expect(status).toMatchObject({
+    packetCaptureStatus: "Error",
+    packetCaptureError: ["AgentStopped"],
+  });
+}
 
 const start = () =>
   startArmEmulator({ stateDir, token: TOKEN, storageConnectionString: azurite.connectionString });
@@ -73,15 +87,7 @@ test("a running capture survives the emulator's restart as Error/AgentStopped, i
   const second = await start();
   try {
     const again = sdkClients(second);
-    const lost = await again.network.packetCaptures.beginGetStatusAndWait(
-      WATCHER_RG,
-      WATCHER,
-      "pc-lost",
-    );
-    expect(lost).toMatchObject({
-      packetCaptureStatus: "Error",
-      packetCaptureError: ["AgentStopped"],
-    });
+    await expectLostAgent(again, "pc-lost");
     const kept = await again.network.packetCaptures.get(WATCHER_RG, WATCHER, "pc-lost");
     expect(kept.storageLocation?.storagePath).toBe(running.storageLocation?.storagePath);
     const file = path.join(stateDir, "partial.cap");
@@ -99,6 +105,47 @@ test("a running capture survives the emulator's restart as Error/AgentStopped, i
     expect(done.provisioningState).toBe("Succeeded");
     const extensions = await again.compute.virtualMachineExtensions.list("rg-app", "vm-gone");
     expect(extensions.value ?? []).toEqual([]);
+    expect(second.sessions()).toEqual([]);
+  } finally {
+    await second.stop();
+  }
+});
+
+test("a running ring survives the restart the same way: Error/AgentStopped, the slot it was writing uploaded", async () => {
+  const echo = await startEchoServer();
+  const first = await start();
+  unstopped = first;
+  const ring = await sdkClients(first).network.packetCaptures.beginCreateAndWait(
+    WATCHER_RG,
+    WATCHER,
+    "ring-lost",
+    captureOn(vmId("vm-ring-lost"), {
+      continuousCapture: true,
+      captureSettings: { fileCount: 3, fileSizeInBytes: 1_000_000, sessionTimeLimitInSeconds: 600 },
+      filters: [{ protocol: "TCP", localPort: String(echo.port) }],
+    }),
+    { updateIntervalInMs: 100 },
+  );
+  await exchange(echo.port, ["ring before the crash"]);
+  await first.stop();
+  unstopped = undefined;
+  await echo.close();
+
+  const second = await start();
+  try {
+    const again = sdkClients(second);
+    await expectLostAgent(again, "ring-lost");
+    const { container, blobName } = blobLocation(ring.storageLocation?.storagePath as string);
+    const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString)
+      .getContainerClient(container)
+      .listBlobsFlat({ prefix: `${blobName}/` });
+    const names: string[] = [];
+    for await (const b of blobs) names.push(b.name);
+    expect(names).toHaveLength(1);
+    const file = path.join(stateDir, "ring-slot.cap");
+    const url = `${ring.storageLocation?.storagePath as string}/${names[0]!.split("/").pop()!}`;
+    await downloadBlob(azurite.connectionString, url, file);
+    expect((await readFile(file)).includes(Buffer.from("ring before the crash"))).toBe(true);
     expect(second.sessions()).toEqual([]);
   } finally {
     await second.stop();

@@ -1,0 +1,121 @@
+/**
+ * The webhook's flight-recorder branch, by the rule's captureMode: `ring` arms the VM's recorder
+ * (202, or 200 deduplicated when one is armed already); `freeze` freezes an armed recorder with
+ * the alert's fired time (202 `frozen`) and, when none is armed, falls back to today's one-shot
+ * capture (undefined: the caller carries on). `once` never reaches here.
+ */
+import type { WebhookSettings } from "../config/appSettings";
+import type { AlertParseResult } from "../domain/alertPayload";
+import { recorderInstanceIdFor, ringCaptureNameFor } from "../domain/naming";
+import {
+  resolveFreezeWindow,
+  resolveRingSettings,
+  type CaptureMode,
+  type FreezeWindow,
+} from "../domain/recorderParameters";
+import type { CaptureSettings } from "../domain/types";
+import {
+  RecorderEvents,
+  type FreezeEvent,
+  type RecorderRequest,
+} from "../workflow/recorderContracts";
+import type { CaptureStarter } from "./captureStarter";
+
+/** What the webhook's own answers are made of, passed in so both branches answer alike. */
+export interface RecorderAnswers<A> {
+  /** `{ id, statusQueryGetUri }` of an instance, without any key. */
+  links: (instanceId: string) => { id: string; statusQueryGetUri: string };
+  isActive: (runtimeStatus: string) => boolean;
+  reply: (status: number, body: Record<string, unknown>, headers?: Record<string, string>) => A;
+  retryLater: (message: string) => A;
+}
+
+type Alert = Extract<AlertParseResult, { kind: "capture" }>;
+
+/** The alert's fired time as ISO; missing or unreadable, the time it reached us. */
+function firedTime(firedAt: string | undefined, now: Date): string {
+  const ms = firedAt === undefined ? NaN : Date.parse(firedAt);
+  return Number.isNaN(ms) ? now.toISOString() : new Date(ms).toISOString();
+}
+
+/** A recorder's input, armed by an alert or by ops (`alert.schema` "direct"). */
+export function recorderRequest(
+  alert: Pick<Alert, "target" | "alert" | "watcher">,
+  settings: RecorderRequest["settings"],
+  freeze: FreezeWindow,
+  app: WebhookSettings,
+  statusUrl: string,
+): RecorderRequest {
+  return {
+    target: alert.target,
+    settings,
+    alert: alert.alert,
+    captureName: ringCaptureNameFor(alert.target),
+    watcher: alert.watcher,
+    statusUrl,
+    armedBy: alert.alert.schema === "direct" ? "ops" : "alert",
+    freeze,
+    maxPerRegion: app.RECORDER_MAX_PER_REGION,
+    policy: {
+      deadlineGraceSeconds: app.CAPTURE_DEADLINE_GRACE_SECONDS,
+      summarize: app.CAPTURE_SUMMARIZE,
+    },
+  };
+}
+
+export async function routeRecorder<A>(
+  mode: Exclude<CaptureMode, "once">,
+  alert: Alert,
+  capture: CaptureSettings,
+  settings: WebhookSettings,
+  starter: CaptureStarter,
+  now: Date,
+  answers: RecorderAnswers<A>,
+): Promise<A | undefined> {
+  const window = resolveFreezeWindow(alert.overrides);
+  if (!window.ok) return answers.reply(422, { error: window.message, key: window.key });
+  const ring = resolveRingSettings(alert.overrides);
+  if (!ring.ok) return answers.reply(422, { error: ring.message, key: ring.key });
+
+  const instanceId = recorderInstanceIdFor(alert.target);
+  const links = answers.links(instanceId);
+  try {
+    const existing = await starter.status(instanceId);
+    const armed = existing !== undefined && answers.isActive(existing.runtimeStatus);
+    if (mode === "freeze") {
+      if (!armed) return undefined;
+      const event: FreezeEvent = {
+        ...window.value,
+        firedAt: firedTime(alert.alert.firedAt, now),
+        alert: alert.alert,
+      };
+      await starter.raise(instanceId, RecorderEvents.freeze, event);
+      return answers.reply(202, { ...links, frozen: true, firedAt: event.firedAt });
+    }
+    if (armed) return answers.reply(200, { ...links, deduplicated: true, armed: true });
+    const request = recorderRequest(
+      alert,
+      { ...capture, ring: ring.value },
+      window.value,
+      settings,
+      links.statusQueryGetUri,
+    );
+    try {
+      await starter.startRecorder(instanceId, request);
+    } catch (startError) {
+      const now2 = await starter.status(instanceId);
+      if (now2 && answers.isActive(now2.runtimeStatus))
+        return answers.reply(200, { ...links, deduplicated: true, armed: true });
+      throw startError;
+    }
+    return answers.reply(
+      202,
+      { ...links, armed: true, target: alert.target.resourceId },
+      {
+        Location: links.statusQueryGetUri,
+      },
+    );
+  } catch {
+    return answers.retryLater("the orchestration store is unavailable; retry later");
+  }
+}

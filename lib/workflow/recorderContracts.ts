@@ -1,0 +1,102 @@
+/**
+ * The flight recorder's own contracts: its request, the events that steer it, and the activities
+ * only it calls. It also runs the one-shot activities (checkQuota, resolveCaptureName,
+ * startCapture, getCaptureStatus, stopCapture, deleteCapture, notify) under their contracts in
+ * contracts.ts.
+ */
+import type { FreezeWindow, RingSettings } from "../domain/recorderParameters";
+import type { RingBlob, RingFile, RingHolding } from "../domain/ringFiles";
+import type { AlertInfo, CaptureRequest, CaptureSettings, WatcherRef } from "../domain/types";
+import { contract } from "./activityContract";
+import type { CaptureRef } from "./contracts";
+import { armRetry, blobRetry } from "./policies";
+
+/** The recorder orchestration's input. `captureName` is the VM's ring capture name. */
+export interface RecorderRequest extends CaptureRequest {
+  settings: CaptureSettings & { ring: RingSettings };
+  armedBy: "alert" | "ops";
+  /** The arming rule's freeze window, used when a freeze names none. */
+  freeze: FreezeWindow;
+  /** Armed recorders allowed per region (RECORDER_MAX_PER_REGION), fixed at arming. */
+  maxPerRegion: number;
+}
+
+/** External events a recorder waits for. */
+export const RecorderEvents = { freeze: "freeze", disarm: "disarm" } as const;
+
+/** Raised by the webhook when an alert whose rule says captureMode=freeze arrives for an armed VM. */
+export interface FreezeEvent extends FreezeWindow {
+  /** The alert's fired time (ISO): the moment the timeline marks and the lookback counts from. */
+  firedAt: string;
+  alert: AlertInfo;
+}
+
+export interface CheckRecorderCapInput {
+  watcher: WatcherRef;
+  region: string;
+  /** Our own ring capture, never counted against us (a re-run adopts it). */
+  captureName: string;
+  limit: number;
+}
+export interface CheckRecorderCapOutput {
+  armed: number;
+  limit: number;
+  available: boolean;
+}
+
+export interface RingListing {
+  storagePath: string;
+  blobs: RingBlob[];
+}
+
+/** A kept ring file after verification: in storage, larger than a header, pcap or pcapng. */
+export interface VerifiedRingFile extends RingFile {
+  format: "pcap" | "pcapng";
+}
+
+export interface VerifyRingInput {
+  files: RingFile[];
+}
+export interface VerifyRingOutput {
+  verified: VerifiedRingFile[];
+  /** Files left out, each with why (empty, not a capture). */
+  rejected: string[];
+}
+
+export interface SummarizeRingInput {
+  storagePath: string;
+  files: VerifiedRingFile[];
+  firedAt: string;
+}
+export interface SummarizeRingOutput {
+  /** The combined before/after timeline as JSON, beside the ring. */
+  summaryPath?: string;
+  highlights: string[];
+  skippedReason?: string;
+}
+
+/** What a recorder's report says about its ring. */
+export interface RingReport {
+  settings: RingSettings;
+  armedAt?: string;
+  /** The last health check's view of storage. */
+  holding?: RingHolding;
+  /** On a freeze: the fired time, the window kept, the files and their combined timeline. */
+  firedAt?: string;
+  window?: { from: string; to: string };
+  files?: VerifiedRingFile[];
+  rejected?: string[];
+  summaryPath?: string;
+  /** Why the recorder was not armed (the regional cap). */
+  refusal?: string;
+}
+
+export const RecorderActivities = {
+  checkRecorderCap: contract<CheckRecorderCapInput, CheckRecorderCapOutput>(
+    "checkRecorderCap",
+    armRetry,
+  ),
+  listRingFiles: contract<CaptureRef, RingListing>("listRingFiles", blobRetry),
+  verifyRingFiles: contract<VerifyRingInput, VerifyRingOutput>("verifyRingFiles", blobRetry),
+  summarizeRing: contract<SummarizeRingInput, SummarizeRingOutput>("summarizeRing", armRetry),
+} as const;

@@ -1,0 +1,301 @@
+/**
+ * A VM's flight recorder, one durable orchestration per VM (`recorder-<vm>-<hash>`): arm a
+ * continuous capture into a ring of files, check its health on an adaptive schedule, and end in
+ * one of four ways —
+ *   freeze  (an alert whose rule says captureMode=freeze): keep recording capturePostTriggerSeconds,
+ *           stop, keep the ring files overlapping [fired − lookback, stop], verify them, triage
+ *           them as one timeline with the fired time marked, notify with a link per file;
+ *   disarm  (ops): stop and report what the ring held;
+ *   session end (sessionTimeLimitInSeconds passed): report what the ring held;
+ *   refused (the region already has RECORDER_MAX_PER_REGION armed recorders): nothing started.
+ *
+ * Deterministic like the capture orchestrator: time from currentUtcDateTime, waits on durable
+ * timers no longer than a health-check gap (so never near Durable Functions' maximum timer
+ * length, whatever the session), I/O in activities.
+ */
+import * as df from "durable-functions";
+import type { OrchestrationContext, OrchestrationHandler, Task } from "durable-functions";
+import type { CaptureStatusOutput } from "../lib/domain/captureStatus";
+import { filesOverlapping, ringHolding, ringSpans, type RingFile } from "../lib/domain/ringFiles";
+import { nextHealthCheckAt } from "../lib/domain/ringSchedule";
+import { asCaptureFailure, CaptureFailure, failureReason } from "../lib/workflow/captureFailure";
+import { CaptureRun } from "../lib/workflow/captureRun";
+import {
+  Activities,
+  OrchestratorNames,
+  type CaptureRef,
+  type CaptureReport,
+} from "../lib/workflow/contracts";
+import {
+  RecorderActivities,
+  RecorderEvents,
+  type FreezeEvent,
+  type RecorderRequest,
+  type RingReport,
+} from "../lib/workflow/recorderContracts";
+import { run, type Flow } from "../lib/workflow/run";
+import { compensate, notify } from "./captureOrchestrator";
+
+type RingEnd =
+  | { kind: "freeze"; event: FreezeEvent }
+  | { kind: "disarm" }
+  | { kind: "sessionEnded"; status: CaptureStatusOutput };
+
+const AGENT_ACTION =
+  "Check the Network Watcher agent extension on the VM and its outbound access to storage (443), then arm again.";
+
+function at(start: Date, seconds: number): Date {
+  return new Date(start.getTime() + seconds * 1000);
+}
+
+/** Checks on the adaptive schedule until a freeze, a disarm, or the end of the session. */
+function* watchRing(
+  context: OrchestrationContext,
+  recorder: CaptureRun,
+  request: RecorderRequest,
+  ref: CaptureRef,
+  armedAt: Date,
+): Flow<RingEnd> {
+  const limit = request.settings.ring.sessionTimeLimitInSeconds;
+  const giveUpAt = limit + recorder.policy.deadlineGraceSeconds;
+  let elapsed = 0;
+  for (;;) {
+    const timer = context.df.createTimer(
+      at(armedAt, Math.min(nextHealthCheckAt(elapsed, limit), giveUpAt)),
+    );
+    const freeze = context.df.waitForExternalEvent(RecorderEvents.freeze);
+    const disarm = context.df.waitForExternalEvent(RecorderEvents.disarm);
+    const winner = (yield context.df.Task.any([timer, freeze, disarm])) as Task;
+    if (winner !== timer) {
+      timer.cancel();
+      return winner === freeze
+        ? { kind: "freeze", event: freeze.result as FreezeEvent }
+        : { kind: "disarm" };
+    }
+    elapsed = (context.df.currentUtcDateTime.getTime() - armedAt.getTime()) / 1000;
+    const status = yield* run(context, Activities.getCaptureStatus, ref);
+    recorder.progress.poll(status);
+    if (status.status === "Error") {
+      throw new CaptureFailure("getCaptureStatus", {
+        code: "CaptureFailed",
+        message: `Network Watcher reports the continuous capture failed: ${status.errors.join(", ") || "no error detail"}`,
+        action: AGENT_ACTION,
+      });
+    }
+    yield* takeStock(context, recorder, ref, armedAt);
+    if (status.status === "Stopped" || elapsed >= giveUpAt) return { kind: "sessionEnded", status };
+  }
+}
+
+/** What the ring holds now, for ops and the final report; a listing problem never ends the recorder. */
+function* takeStock(
+  context: OrchestrationContext,
+  recorder: CaptureRun,
+  ref: CaptureRef,
+  armedAt: Date,
+): Flow<RingFile[]> {
+  try {
+    const listing = yield* run(context, RecorderActivities.listRingFiles, ref);
+    const files = ringSpans(listing.blobs, armedAt);
+    const holding = ringHolding(files);
+    ringOf(recorder).holding = holding;
+    recorder.progress.update({ ring: holding });
+    return files;
+  } catch (error) {
+    if (!(error instanceof CaptureFailure)) throw error;
+    recorder.progress.update({ lastStatus: `ring listing: ${error.failure.message}` });
+    return [];
+  }
+}
+
+function ringOf(recorder: CaptureRun): RingReport {
+  return recorder.report.ring!;
+}
+
+/** Post-trigger tail, stop, select, verify, triage. */
+function* freeze(
+  context: OrchestrationContext,
+  recorder: CaptureRun,
+  ref: CaptureRef,
+  armedAt: Date,
+  event: FreezeEvent,
+): Flow<void> {
+  const { report } = recorder;
+  const ring = ringOf(recorder);
+  const now = context.df.currentUtcDateTime;
+  const fired = new Date(event.firedAt);
+  // The tail counts from the fired time, but an alert delivered late never stops the ring in the past, nor a clock-skewed one far in the future.
+  const stopAt = new Date(
+    Math.min(
+      Math.max(fired.getTime() + event.postTriggerSeconds * 1000, now.getTime()),
+      now.getTime() + event.postTriggerSeconds * 1000,
+    ),
+  );
+  report.request = { ...report.request, alert: event.alert };
+  ring.firedAt = event.firedAt;
+  recorder.enter("freezing", { lastStatus: `frozen by ${event.alert.ruleName ?? "an alert"}` });
+  if (stopAt > now) yield context.df.createTimer(stopAt);
+
+  recorder.enter("stopCapture");
+  yield* run(context, Activities.stopCapture, ref);
+  recorder.stopped();
+  report.outcome = "frozen";
+
+  const windowFrom = at(fired, -event.lookbackSeconds);
+  const stoppedAt = context.df.currentUtcDateTime;
+  ring.window = { from: windowFrom.toISOString(), to: stoppedAt.toISOString() };
+  recorder.enter("listRingFiles");
+  const listing = yield* run(context, RecorderActivities.listRingFiles, ref);
+  const all = ringSpans(listing.blobs, armedAt);
+  ring.holding = ringHolding(all);
+  const kept = filesOverlapping(all, windowFrom, stoppedAt);
+
+  recorder.enter("verifyRingFiles");
+  const verified = yield* run(context, RecorderActivities.verifyRingFiles, { files: kept });
+  ring.files = verified.verified;
+  ring.rejected = verified.rejected;
+  if (verified.verified.length === 0) {
+    throw new CaptureFailure("verifyRingFiles", {
+      code: "EmptyRing",
+      message: `no usable ring file overlaps ${ring.window.from} – ${ring.window.to} (${all.length} file(s) in storage${verified.rejected.length ? `; ${verified.rejected.join("; ")}` : ""})`,
+      action:
+        "Check the capture filters and that the VM had traffic; a lookback longer than the ring holds (files × file size) loses the oldest minutes.",
+    });
+  }
+
+  if (recorder.policy.summarize) {
+    recorder.enter("summarizeRing");
+    try {
+      const triage = yield* run(context, RecorderActivities.summarizeRing, {
+        storagePath: listing.storagePath,
+        files: verified.verified,
+        firedAt: event.firedAt,
+      });
+      ring.summaryPath = triage.summaryPath;
+      report.summary = { highlights: triage.highlights, skippedReason: triage.skippedReason };
+    } catch (error) {
+      if (!(error instanceof CaptureFailure)) throw error;
+      report.summary = { highlights: [], skippedReason: error.failure.message };
+    }
+  }
+}
+
+/** Stops the ring (disarm, or a session we had to end ourselves) and reports what it held. */
+function* standDown(
+  context: OrchestrationContext,
+  recorder: CaptureRun,
+  ref: CaptureRef,
+  armedAt: Date,
+  stop: boolean,
+): Flow<void> {
+  if (stop) {
+    recorder.enter("stopCapture");
+    yield* run(context, Activities.stopCapture, ref);
+  }
+  recorder.stopped();
+  yield* takeStock(context, recorder, ref, armedAt);
+}
+
+/** Quota → cap → name → start → watch → the ending. Returns without a capture when refused. */
+function* recordAndEnd(context: OrchestrationContext, recorder: CaptureRun): Flow<void> {
+  const request = recorder.request as RecorderRequest;
+  const { report } = recorder;
+  recorder.enter("checkQuota");
+  const quota = yield* run(context, Activities.checkQuota, {
+    target: request.target,
+    watcher: request.watcher,
+  });
+  report.watcher = quota.watcher;
+  if (!quota.available) {
+    throw new CaptureFailure("checkQuota", {
+      code: "QuotaExceeded",
+      message: `${quota.running}/${quota.limit} sessions in ${quota.region}`,
+      action: "Stop unneeded captures in that region, then arm again.",
+    });
+  }
+  recorder.enter("checkRecorderCap");
+  const cap = yield* run(context, RecorderActivities.checkRecorderCap, {
+    watcher: quota.watcher,
+    region: quota.region,
+    captureName: request.captureName,
+    limit: request.maxPerRegion,
+  });
+  if (!cap.available) {
+    report.outcome = "refused";
+    ringOf(recorder).refusal =
+      `${cap.armed} of ${cap.limit} recorders already armed in ${quota.region} (RECORDER_MAX_PER_REGION); disarm one or raise the setting, then arm again`;
+    recorder.progress.update({ lastStatus: ringOf(recorder).refusal });
+    return;
+  }
+
+  recorder.enter("resolveCaptureName");
+  const named = yield* run(context, Activities.resolveCaptureName, {
+    watcher: quota.watcher,
+    target: request.target,
+    desiredName: request.captureName,
+  });
+  const ref: CaptureRef = { watcher: quota.watcher, name: named.name };
+  recorder.claim(ref);
+  if (named.resolution !== "adopted") {
+    recorder.enter("startCapture", { captureName: named.name });
+    yield* run(context, Activities.startCapture, {
+      watcher: quota.watcher,
+      target: request.target,
+      name: named.name,
+      settings: request.settings,
+    });
+  }
+  const armedAt = context.df.currentUtcDateTime;
+  ringOf(recorder).armedAt = armedAt.toISOString();
+  recorder.enter("armed", {
+    resolution: named.resolution,
+    startedAt: armedAt.toISOString(),
+    expectedEnd: at(armedAt, request.settings.ring.sessionTimeLimitInSeconds).toISOString(),
+  });
+
+  const end = yield* watchRing(context, recorder, request, ref, armedAt);
+  if (end.kind === "freeze") {
+    yield* freeze(context, recorder, ref, armedAt, end.event);
+  } else {
+    const status = end.kind === "sessionEnded" ? end.status : undefined;
+    report.outcome = status ? "sessionEnded" : "disarmed";
+    report.status = status;
+    yield* standDown(context, recorder, ref, armedAt, status?.status !== "Stopped");
+  }
+  // The ring files stay in storage; the capture resource goes, so the name and the session are free.
+  recorder.enter("deleteCapture");
+  try {
+    yield* run(context, Activities.deleteCapture, ref);
+  } catch (error) {
+    if (!(error instanceof CaptureFailure)) throw error;
+    report.cleanupError = `deleteCapture ${ref.name}: ${error.failure.message}`;
+  }
+}
+
+const recorderOrchestrator: OrchestrationHandler = function* (
+  context: OrchestrationContext,
+): Flow<CaptureReport> {
+  const request = context.df.getInput<RecorderRequest>();
+  const recorder = new CaptureRun(context, request);
+  recorder.report.ring = { settings: request.settings.ring };
+  try {
+    yield* recordAndEnd(context, recorder);
+  } catch (error) {
+    const failure = asCaptureFailure(error, recorder.phase);
+    recorder.fail(failure);
+    recorder.enter("compensating", { lastStatus: failure.failure.code });
+    yield* compensate(context, recorder);
+    recorder.end();
+    yield* notify(context, recorder);
+    recorder.enter("failed", { lastStatus: failureReason(failure) });
+    throw new Error(failureReason(failure), { cause: error });
+  }
+  recorder.end();
+  yield* notify(context, recorder);
+  recorder.enter("done", { lastStatus: recorder.report.outcome });
+  return recorder.report;
+};
+
+df.app.orchestration(OrchestratorNames.recorder, recorderOrchestrator);
+
+export default recorderOrchestrator;

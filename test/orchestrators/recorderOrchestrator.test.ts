@@ -1,0 +1,294 @@
+import recorderOrchestrator from "../../orchestrators/recorderOrchestrator";
+import { parseCaptureTarget } from "../../lib/domain/armId";
+import type { RingBlob, RingFile } from "../../lib/domain/ringFiles";
+import type { CaptureReport } from "../../lib/workflow/contracts";
+import type { FreezeEvent, RecorderRequest } from "../../lib/workflow/recorderContracts";
+import { replay, type ScriptedActivity } from "../support/replayHarness";
+import { names, notified } from "./support/captureScript";
+
+const START = new Date("2026-01-01T02:00:00Z");
+const WATCHER = {
+  subscriptionId: "sub",
+  resourceGroup: "NetworkWatcherRG",
+  name: "NetworkWatcher_westeurope",
+};
+const RING_NAME = "alertring-vm1-abc";
+const STORAGE_PATH =
+  "https://caps.blob.core.windows.net/network-watcher-logs/subscriptions/sub/vm1/packetcapture_02_00_00_000";
+/** The emulated ring rolls a file over every 60 s and keeps 10. */
+const FILE_SECONDS = 60;
+
+const iso = (seconds: number) => new Date(START.getTime() + seconds * 1000).toISOString();
+const secondsFromStart = (at: Date) => (at.getTime() - START.getTime()) / 1000;
+
+function request(sessionSeconds = 86400): RecorderRequest {
+  return {
+    target: parseCaptureTarget(
+      "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1",
+    )!,
+    settings: {
+      timeLimitInSeconds: 300,
+      totalBytesPerSession: 1073741824,
+      bytesToCapturePerPacket: 0,
+      filters: [],
+      storageAccountId:
+        "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps",
+      ring: {
+        fileCount: 10,
+        fileSizeInBytes: 1_000_000,
+        sessionTimeLimitInSeconds: sessionSeconds,
+      },
+    },
+    alert: { schema: "common", ruleName: "arm-web" },
+    captureName: RING_NAME,
+    armedBy: "alert",
+    freeze: { lookbackSeconds: 300, postTriggerSeconds: 30 },
+    maxPerRegion: 5,
+    policy: { deadlineGraceSeconds: 120, summarize: true },
+  };
+}
+
+const ok = (value: unknown = {}) => ({ ok: true, value });
+
+/** Files closed once a minute since arming (the last 10 kept), plus the one being written when stopped. */
+function blobsAt(now: number, armedAt: number, stoppedAt?: number): RingBlob[] {
+  const blobs: RingBlob[] = [];
+  for (let closed = armedAt + FILE_SECONDS; closed <= now; closed += FILE_SECONDS)
+    blobs.push({
+      url: `${STORAGE_PATH}/${blobs.length % 10}.cap`,
+      sizeBytes: 1_000_000,
+      lastModified: iso(closed),
+    });
+  if (stoppedAt !== undefined)
+    blobs.push({
+      url: `${STORAGE_PATH}/${blobs.length % 10}.cap`,
+      sizeBytes: 4_000,
+      lastModified: iso(stoppedAt),
+    });
+  // Slots are reused: only the newest write of each name survives.
+  const bySlot = new Map(blobs.map((b) => [b.url, b]));
+  return [...bySlot.values()];
+}
+
+/** A ring that runs until its session limit (Network Watcher then reports Stopped/TimeExceeded). */
+function activities(
+  sessionSeconds = 86400,
+  overrides: Record<string, ScriptedActivity> = {},
+): Record<string, ScriptedActivity> {
+  let armedAt = 0;
+  let stoppedAt: number | undefined;
+  const ended = (now: number) => stoppedAt !== undefined || now - armedAt >= sessionSeconds;
+  return {
+    checkQuota: () =>
+      ok({ region: "westeurope", watcher: WATCHER, running: 3, limit: 10000, available: true }),
+    checkRecorderCap: () => ok({ armed: 1, limit: 5, available: true }),
+    resolveCaptureName: (input) =>
+      ok({ name: (input as { desiredName: string }).desiredName, resolution: "new" }),
+    startCapture: (_input, { at }) => {
+      armedAt = secondsFromStart(at);
+      return ok({ name: RING_NAME, id: "pc-id" });
+    },
+    getCaptureStatus: (_input, { at }) =>
+      ok(
+        ended(secondsFromStart(at))
+          ? { status: "Stopped", stopReason: "TimeExceeded", errors: [] }
+          : { status: "Running", errors: [] },
+      ),
+    listRingFiles: (_input, { at }) =>
+      ok({
+        storagePath: STORAGE_PATH,
+        blobs: blobsAt(
+          Math.min(secondsFromStart(at), armedAt + sessionSeconds),
+          armedAt,
+          stoppedAt ?? (ended(secondsFromStart(at)) ? armedAt + sessionSeconds : undefined),
+        ),
+      }),
+    stopCapture: (_input, { at }) => {
+      stoppedAt ??= Math.min(secondsFromStart(at), armedAt + sessionSeconds);
+      return ok(null);
+    },
+    verifyRingFiles: (input) =>
+      ok({
+        verified: (input as { files: RingFile[] }).files.map((f) => ({ ...f, format: "pcap" })),
+        rejected: [],
+      }),
+    summarizeRing: () =>
+      ok({
+        summaryPath: `${STORAGE_PATH}.freeze.json`,
+        highlights: ["RST burst from 10.0.0.4:443 started 47 s before the alert fired"],
+      }),
+    deleteCapture: () => ok(null),
+    notify: () => ok({ delivered: ["webhook"] }),
+    ...overrides,
+  };
+}
+
+function callsOf(run: { calls: Array<{ name: string; at: Date }> }, name: string): number[] {
+  return run.calls.filter((c) => c.name === name).map((c) => secondsFromStart(c.at));
+}
+
+/** The event the webhook raises for a freeze alert fired at `firedSecond`. */
+function freezeAt(firedSecond: number): FreezeEvent {
+  return {
+    firedAt: iso(firedSecond),
+    lookbackSeconds: 300,
+    postTriggerSeconds: 30,
+    alert: { schema: "common", ruleName: "freeze-web", firedAt: iso(firedSecond) },
+  };
+}
+
+describe("recorderOrchestrator (durable-functions replay)", () => {
+  test("arm → freeze: records the post-trigger tail, stops, keeps the files overlapping [fired − lookback, stop], triages, notifies", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(),
+      events: [{ name: "freeze", atSecond: 3600, input: freezeAt(3595) }],
+    });
+    expect(run.error).toBeUndefined();
+    const report = run.output as CaptureReport;
+    expect(report.outcome).toBe("frozen");
+    const start = run.calls.find((c) => c.name === "startCapture")!;
+    expect((start.input as RecorderRequest).settings.ring).toEqual(request().settings.ring);
+    // The tail: fired at 3595 + 30 s → stopped at 3625, not when the event arrived.
+    expect(callsOf(run, "stopCapture")).toEqual([3625]);
+    expect(report.ring?.window).toEqual({ from: iso(3295), to: iso(3625) });
+    // Files span [closed − 60 s, closed]: those closing at 3300…3600 and the partial one to 3625.
+    const kept = report.ring!.files!.map((f) => [f.from, f.to]);
+    expect(kept[0]).toEqual([iso(3240), iso(3300)]);
+    expect(kept.at(-1)).toEqual([iso(3600), iso(3625)]);
+    expect(kept).toHaveLength(7);
+    const triage = run.calls.find((c) => c.name === "summarizeRing")!.input as {
+      firedAt: string;
+      files: unknown[];
+    };
+    expect(triage).toMatchObject({ firedAt: iso(3595), storagePath: STORAGE_PATH });
+    expect(triage.files).toHaveLength(7);
+    expect(names(run).slice(-6)).toEqual([
+      "stopCapture",
+      "listRingFiles",
+      "verifyRingFiles",
+      "summarizeRing",
+      "deleteCapture",
+      "notify",
+    ]);
+    const sent = notified(run);
+    expect(sent.request.alert.ruleName).toBe("freeze-web");
+    expect(sent.summary?.highlights[0]).toMatch(/started 47 s before the alert fired/);
+    expect(sent.ring?.summaryPath).toBe(`${STORAGE_PATH}.freeze.json`);
+    expect(run.customStatus).toMatchObject({ phase: "done", lastStatus: "frozen" });
+  });
+
+  test("while armed, the custom status shows the window the ring holds and the bytes stored", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(),
+      events: [{ name: "disarm", atSecond: 1500 }],
+    });
+    const armed = run.statuses.filter(
+      (s) => (s as { phase?: string })?.phase === "armed",
+    ) as Array<{
+      ring?: { files: number; bytes: number; oldest?: string };
+    }>;
+    const last = armed.filter((s) => s.ring).at(-1)!;
+    // Checks land at …, 480, 960 s; at 960 s the ten files closed at 420…960 remain (the ring
+    // wrapped), so the ring reaches back to 360 s.
+    expect(last.ring).toMatchObject({ files: 10, bytes: 10_000_000, oldest: iso(360) });
+  });
+
+  test("arm → disarm: stops at once, reports what the ring held, deletes the capture resource", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(),
+      events: [{ name: "disarm", atSecond: 500 }],
+    });
+    const report = run.output as CaptureReport;
+    expect(report.outcome).toBe("disarmed");
+    expect(callsOf(run, "stopCapture")).toEqual([500]);
+    expect(names(run)).not.toContain("summarizeRing");
+    expect(names(run).slice(-4)).toEqual([
+      "stopCapture",
+      "listRingFiles",
+      "deleteCapture",
+      "notify",
+    ]);
+    expect(report.ring?.holding).toMatchObject({ files: 9, oldest: iso(0), newest: iso(500) });
+    expect(notified(run).outcome).toBe("disarmed");
+  });
+
+  test("arm → session end: Network Watcher stops the ring at its limit; no stop of ours, the holding is reported", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(7200),
+      start: START,
+      activities: activities(7200),
+    });
+    const report = run.output as CaptureReport;
+    expect(report.outcome).toBe("sessionEnded");
+    expect(report.status).toMatchObject({ status: "Stopped", stopReason: "TimeExceeded" });
+    expect(names(run)).not.toContain("stopCapture");
+    expect(callsOf(run, "getCaptureStatus").at(-1)).toBe(7210);
+    expect(report.ring?.holding?.files).toBe(10);
+    expect(names(run).slice(-2)).toEqual(["deleteCapture", "notify"]);
+  });
+
+  test("freeze racing the session end: Network Watcher already stopped the ring, the freeze still keeps the minutes before", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(3600),
+      start: START,
+      activities: activities(3600),
+      // The session ended at 3600 s; the freeze (fired 3598 s) arrives before the check at 3610 s.
+      events: [{ name: "freeze", atSecond: 3605, input: freezeAt(3598) }],
+    });
+    const report = run.output as CaptureReport;
+    expect(report.outcome).toBe("frozen");
+    expect(callsOf(run, "stopCapture")).toEqual([3628]);
+    // Nothing was written after 3600 s: the last kept file ends there.
+    expect(report.ring!.files!.at(-1)!.to).toBe(iso(3600));
+    expect(report.ring!.files![0]!.to).toBe(iso(3300));
+    expect(names(run)).toContain("summarizeRing");
+  });
+
+  test("refusal past the cap: nothing is started, the refusal names the setting", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(86400, {
+        checkRecorderCap: () => ok({ armed: 5, limit: 5, available: false }),
+      }),
+    });
+    const report = run.output as CaptureReport;
+    expect(report.outcome).toBe("refused");
+    expect(report.ring?.refusal).toMatch(
+      /5 of 5 recorders already armed in westeurope \(RECORDER_MAX_PER_REGION\)/,
+    );
+    expect(names(run)).toEqual(["checkQuota", "checkRecorderCap", "notify"]);
+    const cap = run.calls.find((c) => c.name === "checkRecorderCap")!.input;
+    expect(cap).toEqual({
+      watcher: WATCHER,
+      region: "westeurope",
+      captureName: RING_NAME,
+      limit: 5,
+    });
+  });
+
+  test("the agent failing while armed: compensates (stop + delete), notifies, fails with the reason", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(86400, {
+        getCaptureStatus: (_i, { at }) =>
+          ok(
+            secondsFromStart(at) >= 100
+              ? { status: "Error", errors: ["AgentStopped"] }
+              : { status: "Running", errors: [] },
+          ),
+      }),
+    });
+    expect(run.error).toContain("[getCaptureStatus] CaptureFailed");
+    expect(run.error).toContain("AgentStopped");
+    expect(names(run).slice(-3)).toEqual(["stopCapture", "deleteCapture", "notify"]);
+    expect(notified(run).outcome).toBe("failed");
+  });
+});
