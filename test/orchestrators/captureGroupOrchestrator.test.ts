@@ -6,6 +6,8 @@ import type {
   GroupReport,
   GroupRequest,
 } from "../../lib/workflow/groupContracts";
+import { parseCaptureTarget } from "../../lib/domain/armId";
+import { request } from "./support/captureScript";
 import { CURRENT_VERSION } from "../../lib/workflow/versions";
 import { replay, type ScriptedActivity, type ScriptedChild } from "../support/replayHarness";
 
@@ -13,26 +15,15 @@ const START = new Date("2026-01-01T02:00:00Z");
 const WEB = "capture-web-1-aaaaaaaaaa";
 const DB = "capture-db-1-bbbbbbbbbb";
 
+/** The capture script's request, for another VM, not notifying (the group does). */
 function member(name: string): CaptureRequest {
   return {
-    target: {
-      resourceId: `/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/${name}`,
-      subscriptionId: "sub",
-      resourceGroup: "rg",
-      name,
-      kind: "virtualMachine",
-    },
-    settings: {
-      timeLimitInSeconds: 300,
-      totalBytesPerSession: 1073741824,
-      bytesToCapturePerPacket: 0,
-      filters: [],
-      storageAccountId:
-        "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps",
-    },
+    ...request(300, { notify: false }),
+    target: parseCaptureTarget(
+      `/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/${name}`,
+    )!,
     alert: { schema: "common", ruleName: "tcp-loss" },
     captureName: `alertcap-${name}`,
-    policy: { summarize: true, notify: false },
   };
 }
 
