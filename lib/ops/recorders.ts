@@ -17,8 +17,7 @@ import {
   resolveRingSettings,
 } from "../domain/recorderParameters";
 import type { RingHolding } from "../domain/ringFiles";
-import type { CaptureStarter } from "../webhook/captureStarter";
-import { recorderRequest } from "../webhook/recorderRouting";
+import { recorderRequest } from "../workflow/recorderRequest";
 import { OrchestratorNames, type CaptureReport } from "../workflow/contracts";
 import { RecorderEvents, type RecorderRequest } from "../workflow/recorderContracts";
 import type { CaptureStore } from "./captureStore";
@@ -27,7 +26,7 @@ import { guarded, type OpsAnswer } from "./operations";
 
 export interface RecorderOpsContext {
   store: CaptureStore;
-  starter: CaptureStarter;
+  starter: Pick<CaptureStore, "status" | "startRecorder" | "raise">;
   settings: WebhookSettings;
   /** Key-less status URL of an instance. */
   statusUrlOf: (instanceId: string) => string;

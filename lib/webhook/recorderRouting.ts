@@ -6,20 +6,16 @@
  */
 import type { WebhookSettings } from "../config/appSettings";
 import type { AlertParseResult } from "../domain/alertPayload";
-import { recorderInstanceIdFor, ringCaptureNameFor } from "../domain/naming";
+import { recorderInstanceIdFor } from "../domain/naming";
 import {
   resolveFreezeWindow,
   resolveRingSettings,
   type CaptureMode,
-  type FreezeWindow,
 } from "../domain/recorderParameters";
 import type { CaptureSettings } from "../domain/types";
-import {
-  RecorderEvents,
-  type FreezeEvent,
-  type RecorderRequest,
-} from "../workflow/recorderContracts";
+import { RecorderEvents, type FreezeEvent } from "../workflow/recorderContracts";
 import type { CaptureStarter } from "./captureStarter";
+import { recorderRequest } from "../workflow/recorderRequest";
 
 /** What the webhook's own answers are made of, passed in so both branches answer alike. */
 export interface RecorderAnswers<A> {
@@ -36,31 +32,6 @@ type Alert = Extract<AlertParseResult, { kind: "capture" }>;
 function firedTime(firedAt: string | undefined, now: Date): string {
   const ms = firedAt === undefined ? NaN : Date.parse(firedAt);
   return Number.isNaN(ms) ? now.toISOString() : new Date(ms).toISOString();
-}
-
-/** A recorder's input, armed by an alert or by ops (`alert.schema` "direct"). */
-export function recorderRequest(
-  alert: Pick<Alert, "target" | "alert" | "watcher">,
-  settings: RecorderRequest["settings"],
-  freeze: FreezeWindow,
-  app: WebhookSettings,
-  statusUrl: string,
-): RecorderRequest {
-  return {
-    target: alert.target,
-    settings,
-    alert: alert.alert,
-    captureName: ringCaptureNameFor(alert.target),
-    watcher: alert.watcher,
-    statusUrl,
-    armedBy: alert.alert.schema === "direct" ? "ops" : "alert",
-    freeze,
-    maxPerRegion: app.RECORDER_MAX_PER_REGION,
-    policy: {
-      deadlineGraceSeconds: app.CAPTURE_DEADLINE_GRACE_SECONDS,
-      summarize: app.CAPTURE_SUMMARIZE,
-    },
-  };
 }
 
 export async function routeRecorder<A>(
