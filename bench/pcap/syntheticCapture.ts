@@ -55,63 +55,46 @@ export function writeSyntheticCapture(
       const flow = flows[Math.floor(random() * FLOWS)]!;
       const roll = random();
       const frameStart = used + 16;
+      // A segment of this flow, server→client or client→server: only seq, flags, window, length vary.
+      const fromServer = (seq: number, flags: number, window: number, length: number) =>
+        tcpFrame(
+          out,
+          frameStart,
+          flow.server,
+          flow.client,
+          flow.serverPort,
+          flow.clientPort,
+          seq,
+          flags,
+          window,
+          length,
+        );
+      const fromClient = (seq: number, flags: number, window: number, length: number) =>
+        tcpFrame(
+          out,
+          frameStart,
+          flow.client,
+          flow.server,
+          flow.clientPort,
+          flow.serverPort,
+          seq,
+          flags,
+          window,
+          length,
+        );
       let frameLength: number;
       if (roll < 0.55) {
-        frameLength = tcpFrame(
-          out,
-          frameStart,
-          flow.server,
-          flow.client,
-          flow.serverPort,
-          flow.clientPort,
-          flow.serverSeq,
-          0x18,
-          65535,
-          MSS,
-        );
+        frameLength = fromServer(flow.serverSeq, 0x18, 65535, MSS);
         flow.serverSeq = (flow.serverSeq + MSS) >>> 0;
       } else if (roll < 0.9) {
-        frameLength = tcpFrame(
-          out,
-          frameStart,
-          flow.client,
-          flow.server,
-          flow.clientPort,
-          flow.serverPort,
-          flow.clientSeq,
-          0x10,
-          roll < 0.8995 ? 65535 : 0,
-          0,
-        );
+        frameLength = fromClient(flow.clientSeq, 0x10, roll < 0.8995 ? 65535 : 0, 0);
       } else if (roll < 0.95) {
         const size = 100 + Math.floor(random() * 600);
-        frameLength = tcpFrame(
-          out,
-          frameStart,
-          flow.client,
-          flow.server,
-          flow.clientPort,
-          flow.serverPort,
-          flow.clientSeq,
-          0x18,
-          65535,
-          size,
-        );
+        frameLength = fromClient(flow.clientSeq, 0x18, 65535, size);
         flow.clientSeq = (flow.clientSeq + size) >>> 0;
       } else if (roll < 0.955) {
         // A retransmission of the last full segment.
-        frameLength = tcpFrame(
-          out,
-          frameStart,
-          flow.server,
-          flow.client,
-          flow.serverPort,
-          flow.clientPort,
-          (flow.serverSeq - MSS) >>> 0,
-          0x18,
-          65535,
-          MSS,
-        );
+        frameLength = fromServer((flow.serverSeq - MSS) >>> 0, 0x18, 65535, MSS);
       } else if (roll < 0.96) {
         frameLength = tcpFrame(
           out,
@@ -126,18 +109,7 @@ export function writeSyntheticCapture(
           0,
         );
       } else if (roll < 0.962) {
-        frameLength = tcpFrame(
-          out,
-          frameStart,
-          flow.server,
-          flow.client,
-          flow.serverPort,
-          flow.clientPort,
-          flow.serverSeq,
-          0x04,
-          0,
-          0,
-        );
+        frameLength = fromServer(flow.serverSeq, 0x04, 0, 0);
       } else if (roll < 0.995) {
         frameLength = ipv4Frame(
           out,
