@@ -81,6 +81,8 @@ const HEADER_BYTES = 24;
 export class RingSession extends TcpdumpLifecycle {
   private logOffset = 0;
   private uploads: Promise<void> = Promise.resolve();
+  /** Set by halt: the emulator is letting go of the ring's files, so nothing new is queued. */
+  private halted = false;
 
   constructor(
     readonly plan: RingPlan,
@@ -104,6 +106,17 @@ export class RingSession extends TcpdumpLifecycle {
     await rm(this.plan.dir, { recursive: true, force: true });
     this.deps.log(`ring ${this.plan.captureName}: agent lost; uploaded the slot it was writing`);
     this.end("Error", "AgentStopped");
+  }
+
+  /**
+   * Besides the base halt, waits for uploads already queued: the emulator's owner may remove the
+   * state directory right after stop(), and an upload still reading a slot would then fail outside
+   * any caller (seen in CI as an ENOENT in the next test file).
+   */
+  override async halt(): Promise<void> {
+    this.halted = true;
+    await super.halt();
+    await this.uploads;
   }
 
   protected async launch(): Promise<void> {
@@ -157,6 +170,7 @@ export class RingSession extends TcpdumpLifecycle {
 
   /** Queues an upload for every file tcpdump closed since the last look. */
   private async collectRotations(): Promise<void> {
+    if (this.halted) return;
     let text: string;
     try {
       text = await readFile(path.join(this.plan.dir, ROTATION_LOG), "utf8");
@@ -170,6 +184,7 @@ export class RingSession extends TcpdumpLifecycle {
   }
 
   private queueUpload(file: string): void {
+    if (this.halted) return;
     const slot = path.basename(file).slice(BASE_NAME.length) || "0";
     const blobName = `${this.plan.blobPrefix}/${slot}.cap`;
     this.uploads = this.uploads.then(async () => {
