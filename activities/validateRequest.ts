@@ -5,14 +5,26 @@
  * allowed scopes, a storage account off the allow-list, out-of-range parameters — fails before
  * any ARM call.
  */
-import { readWebhookSettings } from "../lib/config/appSettings";
+import { readWebhookSettings, type WebhookSettings } from "../lib/config/appSettings";
 import { failed, ok, type ActivityResult } from "../lib/domain/activityResult";
+import type { RequestVerdict } from "../lib/domain/captureRequest";
 import type { CaptureRequest } from "../lib/domain/types";
 import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
 import { Activities } from "../lib/workflow/contracts";
 import { checkCaptureRequest } from "../lib/workflow/requestCheck";
 
-function verdictOn(request: CaptureRequest, { log }: ActivityEnv): ActivityResult<null> {
+/** The whole check of a started orchestration's input, against the app settings of this deploy. */
+export type RequestCheck = (
+  input: unknown,
+  settings: WebhookSettings,
+) => RequestVerdict<CaptureRequest>;
+
+/** `check`'s verdict as an activity result: a refusal is permanent and names the field. */
+export function verdictOn(
+  check: RequestCheck,
+  request: CaptureRequest,
+  { log }: ActivityEnv,
+): ActivityResult<null> {
   const settings = readWebhookSettings();
   if (!settings.ok)
     return failed(
@@ -20,7 +32,7 @@ function verdictOn(request: CaptureRequest, { log }: ActivityEnv): ActivityResul
       settings.message,
       "Fix the function app's application settings, then re-run.",
     );
-  const verdict = checkCaptureRequest(request, settings.value);
+  const verdict = check(request, settings.value);
   if (verdict.ok) return ok(null);
   log(`refused: ${verdict.message}`);
   return failed(
@@ -34,7 +46,7 @@ export function validateRequest(
   request: CaptureRequest,
   env: ActivityEnv,
 ): Promise<ActivityResult<null>> {
-  return Promise.resolve(verdictOn(request, env));
+  return Promise.resolve(verdictOn(checkCaptureRequest, request, env));
 }
 
 defineActivity(Activities.validateRequest, validateRequest);

@@ -31,7 +31,11 @@ import {
 import type { CaptureStatusOutput } from "../lib/domain/captureStatus";
 import { CANCEL_EVENT, ONE_LOOK } from "../lib/workflow/policies";
 import { run, type Flow } from "../lib/workflow/run";
-import { OrchestrationVersions, startedOnOrAfter } from "../lib/workflow/versions";
+import {
+  OrchestrationVersions,
+  startedOnOrAfter,
+  unstampedVersion,
+} from "../lib/workflow/versions";
 
 /** Waits until `fireAt` unless a `cancel` event arrives first; true when cancelled. */
 function* waitOrCancel(context: OrchestrationContext, fireAt: Date): Flow<boolean> {
@@ -216,9 +220,8 @@ function* captureAndVerify(context: OrchestrationContext, capture: CaptureRun): 
  * otherwise skip validateRequest, which checks the rest.
  */
 function startable(context: OrchestrationContext): RequestVerdict {
-  const { version } = context.df;
-  if (version && !startedOnOrAfter(context, OrchestrationVersions.validatesRequest))
-    return refused("version", `${version} is not an orchestration version this app ever used`);
+  const unstamped = unstampedVersion(context);
+  if (unstamped) return refused("version", unstamped);
   return parseCaptureRequest(context.df.getInput<unknown>());
 }
 

@@ -15,6 +15,7 @@
  */
 import * as df from "durable-functions";
 import type { OrchestrationContext, OrchestrationHandler, Task } from "durable-functions";
+import { refused, type RequestVerdict } from "../lib/domain/captureRequest";
 import type { CaptureStatusOutput } from "../lib/domain/captureStatus";
 import { filesOverlapping, ringHolding, ringSpans, type RingFile } from "../lib/domain/ringFiles";
 import { nextHealthCheckAt } from "../lib/domain/ringSchedule";
@@ -33,7 +34,13 @@ import {
   type RecorderRequest,
   type RingReport,
 } from "../lib/workflow/recorderContracts";
+import { parseRecorderRequest } from "../lib/workflow/recorderShape";
 import { run, type Flow } from "../lib/workflow/run";
+import {
+  OrchestrationVersions,
+  startedOnOrAfter,
+  unstampedVersion,
+} from "../lib/workflow/versions";
 import { compensate, notify } from "./captureOrchestrator";
 
 type RingEnd =
@@ -196,10 +203,15 @@ function* standDown(
   yield* takeStock(context, recorder, ref, armedAt);
 }
 
-/** Quota → cap → name → start → watch → the ending. Returns without a capture when refused. */
+/** Check → quota → cap → name → start → watch → the ending. Returns without a capture when refused. */
 function* recordAndEnd(context: OrchestrationContext, recorder: CaptureRun): Flow<void> {
   const request = recorder.request as RecorderRequest;
   const { report } = recorder;
+  // Recorders started before 2.2 replay without this step (see lib/workflow/versions).
+  if (startedOnOrAfter(context, OrchestrationVersions.recorderValidatesRequest)) {
+    recorder.enter("validateRecorderRequest");
+    yield* run(context, RecorderActivities.validateRecorderRequest, request);
+  }
   recorder.enter("checkQuota");
   const quota = yield* run(context, Activities.checkQuota, {
     target: request.target,
@@ -272,10 +284,32 @@ function* recordAndEnd(context: OrchestrationContext, recorder: CaptureRun): Flo
   }
 }
 
+/**
+ * Refused before anything reads the input, as the capture orchestrator refuses: no recorder's
+ * shape, or a version no deploy stamped. Recorders started on 2.0/2.1 exist, so naming those
+ * skips validateRecorderRequest until that branch is removed (7 days + grace after the 2.2 deploy).
+ */
+function startable(context: OrchestrationContext): RequestVerdict<RecorderRequest> {
+  const unstamped = unstampedVersion(context);
+  if (unstamped) return refused("version", unstamped);
+  return parseRecorderRequest(context.df.getInput<unknown>());
+}
+
 const recorderOrchestrator: OrchestrationHandler = function* (
   context: OrchestrationContext,
 ): Flow<CaptureReport> {
-  const request = context.df.getInput<RecorderRequest>();
+  const shape = startable(context);
+  if (!shape.ok) {
+    throw new Error(
+      failureReason(
+        new CaptureFailure("validateRecorderRequest", {
+          code: "RequestRefused",
+          message: shape.message,
+        }),
+      ),
+    );
+  }
+  const { request } = shape;
   const recorder = new CaptureRun(context, request);
   recorder.report.ring = { settings: request.settings.ring };
   try {

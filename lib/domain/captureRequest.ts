@@ -46,11 +46,15 @@ const captureRequestSchema = z.object({
     .optional(),
 });
 
-export type RequestVerdict =
-  { ok: true; request: CaptureRequest } | { ok: false; field: string; message: string };
+/** A check's verdict on a request (`R`: a capture request or a richer one, e.g. a recorder's). */
+export type RequestVerdict<R extends CaptureRequest = CaptureRequest> =
+  { ok: true; request: R } | { ok: false; field: string; message: string };
 
 /** Refuses a request naming the field at fault. */
-export function refused(field: string, message: string): RequestVerdict {
+export function refused<R extends CaptureRequest = CaptureRequest>(
+  field: string,
+  message: string,
+): RequestVerdict<R> {
   return { ok: false, field, message: `${field}: ${message}` };
 }
 

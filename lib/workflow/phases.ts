@@ -21,6 +21,7 @@ export type ActivityName =
   | "compareCaptures"
   | "notifyGroup"
   /** Flight recorder (recorderContracts.ts). */
+  | "validateRecorderRequest"
   | "checkRecorderCap"
   | "listRingFiles"
   | "verifyRingFiles"

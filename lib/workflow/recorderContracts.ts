@@ -92,6 +92,8 @@ export interface RingReport {
 }
 
 export const RecorderActivities = {
+  /** Permanent refusals only: a bad input is not fixed by retrying. */
+  validateRecorderRequest: contract<RecorderRequest, null>("validateRecorderRequest", armRetry),
   checkRecorderCap: contract<CheckRecorderCapInput, CheckRecorderCapOutput>(
     "checkRecorderCap",
     armRetry,

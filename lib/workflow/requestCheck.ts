@@ -8,9 +8,17 @@
 import { storageAllowed, scopeRefusal } from "../config/allowLists";
 import { captureDefaults, type WebhookSettings } from "../config/appSettings";
 import { canonicalId, parseCaptureTarget, watcherResourceId } from "../domain/armId";
+import { ringCaptureNameFor } from "../domain/naming";
+import {
+  RECORDER_KEYS,
+  resolveFreezeWindow,
+  resolveRingSettings,
+} from "../domain/recorderParameters";
 import { parseCaptureRequest, refused, type RequestVerdict } from "../domain/captureRequest";
 import { OVERRIDE_KEYS, resolveCaptureSettings } from "../domain/captureParameters";
 import type { CaptureSettings, CaptureTarget } from "../domain/types";
+import type { RecorderRequest } from "./recorderContracts";
+import { parseRecorderRequest } from "./recorderShape";
 
 /** ARM calls are built from the target's fields, so they must be exactly what its ARM ID says. */
 function sameTarget(parsed: CaptureTarget, given: CaptureTarget): boolean {
@@ -64,6 +72,49 @@ export function checkCaptureRequest(input: unknown, settings: WebhookSettings): 
     return refused(
       "settings.storageAccountId",
       "storage account is neither CAPTURE_STORAGE_ACCOUNT_ID nor in CAPTURE_ALLOWED_STORAGE_ACCOUNT_IDS",
+    );
+  return shape;
+}
+
+/**
+ * A recorder's request: every check of a capture request, then the ring and the freeze window
+ * against Network Watcher's and the app's ranges (the webhook's own readers, as for custom
+ * properties), the ring capture's name (the recorder stops and deletes the capture it names, so
+ * it must be its VM's ring) and the regional cap (an input must not raise RECORDER_MAX_PER_REGION).
+ */
+export function checkRecorderRequest(
+  input: unknown,
+  settings: WebhookSettings,
+): RequestVerdict<RecorderRequest> {
+  const shape = parseRecorderRequest(input);
+  if (!shape.ok) return shape;
+  const capture = checkCaptureRequest(input, settings);
+  if (!capture.ok) return capture;
+  const { request } = shape;
+  const { ring } = request.settings;
+  const ringRead = resolveRingSettings({
+    [RECORDER_KEYS.ringFiles]: ring.fileCount,
+    [RECORDER_KEYS.ringFileBytes]: ring.fileSizeInBytes,
+    [RECORDER_KEYS.ringSeconds]: ring.sessionTimeLimitInSeconds,
+  });
+  if (!ringRead.ok) return refused("settings.ring", ringRead.message);
+  const window = resolveFreezeWindow({
+    [RECORDER_KEYS.lookback]: request.freeze.lookbackSeconds,
+    [RECORDER_KEYS.postTrigger]: request.freeze.postTriggerSeconds,
+  });
+  if (!window.ok) return refused("freeze", window.message);
+  const ringName = ringCaptureNameFor(request.target);
+  if (request.captureName.toLowerCase() !== ringName.toLowerCase())
+    return refused("captureName", `a recorder of this VM records into ${ringName}`);
+  const cap = settings.RECORDER_MAX_PER_REGION;
+  if (
+    !Number.isInteger(request.maxPerRegion) ||
+    request.maxPerRegion < 1 ||
+    request.maxPerRegion > cap
+  )
+    return refused(
+      "maxPerRegion",
+      `must be a whole number from 1 to RECORDER_MAX_PER_REGION (${cap})`,
     );
   return shape;
 }

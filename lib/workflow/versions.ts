@@ -14,10 +14,12 @@ export const OrchestrationVersions = {
   validatesRequest: "2.0",
   /** A lost agent's partial file is looked for once and kept (outcome `partial`). */
   keepsPartialCaptures: "2.1",
+  /** The recorder's first step is validateRecorderRequest (captures are unchanged). */
+  recorderValidatesRequest: "2.2",
 } as const;
 
 /** The version new instances get: host.json's defaultVersion must say the same (a test checks). */
-export const CURRENT_VERSION = OrchestrationVersions.keepsPartialCaptures;
+export const CURRENT_VERSION = OrchestrationVersions.recorderValidatesRequest;
 
 /** System.Version: two to four dot-separated non-negative integers. */
 function dotNetVersion(text: string): number[] | undefined {
@@ -48,4 +50,15 @@ export function compareVersions(a: string | undefined, b: string | undefined): n
 /** True when this instance started on `version` or later: the branch for new behaviour. */
 export function startedOnOrAfter(context: OrchestrationContext, version: string): boolean {
   return compareVersions(context.df.version, version) >= 0;
+}
+
+/**
+ * Why the instance's version is one no deploy ever stamped (an explicit version older than
+ * `2.0`, named by a direct start to skip a newer first step); undefined when it is a real one.
+ */
+export function unstampedVersion(context: OrchestrationContext): string | undefined {
+  const { version } = context.df;
+  return version && !startedOnOrAfter(context, OrchestrationVersions.validatesRequest)
+    ? `${version} is not an orchestration version this app ever used`
+    : undefined;
 }

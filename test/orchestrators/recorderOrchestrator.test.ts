@@ -1,10 +1,21 @@
 import recorderOrchestrator from "../../orchestrators/recorderOrchestrator";
+import { validateRecorderRequest } from "../../activities/validateRecorderRequest";
 import { parseCaptureTarget } from "../../lib/domain/armId";
+import { ringCaptureNameFor } from "../../lib/domain/naming";
 import type { RingBlob, RingFile } from "../../lib/domain/ringFiles";
 import type { CaptureReport } from "../../lib/workflow/contracts";
 import type { FreezeEvent, RecorderRequest } from "../../lib/workflow/recorderContracts";
 import { replay, type ScriptedActivity } from "../support/replayHarness";
-import { names, notified } from "./support/captureScript";
+import {
+  ACTIVITY_ENV,
+  names,
+  notified,
+  refusals,
+  STORAGE,
+  useCaptureAppSettings,
+} from "./support/captureScript";
+
+useCaptureAppSettings();
 
 const START = new Date("2026-01-01T02:00:00Z");
 const WATCHER = {
@@ -12,7 +23,10 @@ const WATCHER = {
   resourceGroup: "NetworkWatcherRG",
   name: "NetworkWatcher_westeurope",
 };
-const RING_NAME = "alertring-vm1-abc";
+const TARGET = parseCaptureTarget(
+  "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1",
+)!;
+const RING_NAME = ringCaptureNameFor(TARGET);
 const STORAGE_PATH =
   "https://caps.blob.core.windows.net/network-watcher-logs/subscriptions/sub/vm1/packetcapture_02_00_00_000";
 /** The emulated ring rolls a file over every 60 s and keeps 10. */
@@ -23,16 +37,13 @@ const secondsFromStart = (at: Date) => (at.getTime() - START.getTime()) / 1000;
 
 function request(sessionSeconds = 86400): RecorderRequest {
   return {
-    target: parseCaptureTarget(
-      "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1",
-    )!,
+    target: TARGET,
     settings: {
       timeLimitInSeconds: 300,
       totalBytesPerSession: 1073741824,
       bytesToCapturePerPacket: 0,
       filters: [],
-      storageAccountId:
-        "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps",
+      storageAccountId: STORAGE,
       ring: {
         fileCount: 10,
         fileSizeInBytes: 1_000_000,
@@ -79,6 +90,8 @@ function activities(
   let stoppedAt: number | undefined;
   const ended = (now: number) => stoppedAt !== undefined || now - armedAt >= sessionSeconds;
   return {
+    validateRecorderRequest: (input) =>
+      validateRecorderRequest(input as RecorderRequest, ACTIVITY_ENV),
     checkQuota: () =>
       ok({ region: "westeurope", watcher: WATCHER, running: 3, limit: 10000, available: true }),
     checkRecorderCap: () => ok({ armed: 1, limit: 5, available: true }),
@@ -263,7 +276,12 @@ describe("recorderOrchestrator (durable-functions replay)", () => {
     expect(report.ring?.refusal).toMatch(
       /5 of 5 recorders already armed in westeurope \(RECORDER_MAX_PER_REGION\)/,
     );
-    expect(names(run)).toEqual(["checkQuota", "checkRecorderCap", "notify"]);
+    expect(names(run)).toEqual([
+      "validateRecorderRequest",
+      "checkQuota",
+      "checkRecorderCap",
+      "notify",
+    ]);
     const cap = run.calls.find((c) => c.name === "checkRecorderCap")!.input;
     expect(cap).toEqual({
       watcher: WATCHER,
@@ -291,4 +309,100 @@ describe("recorderOrchestrator (durable-functions replay)", () => {
     expect(names(run).slice(-3)).toEqual(["stopCapture", "deleteCapture", "notify"]);
     expect(notified(run).outcome).toBe("failed");
   });
+});
+
+describe("recorder input is checked before anything is armed (ops re-run, direct start)", () => {
+  const base = request();
+  const EXFIL =
+    "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/exfil";
+  const elsewhere = parseCaptureTarget(
+    "/subscriptions/evil/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1",
+  )!;
+  test.each<[string, RecorderRequest, string]>([
+    [
+      "a VM outside the allowed scopes",
+      { ...base, target: elsewhere, captureName: ringCaptureNameFor(elsewhere) },
+      "target.resourceId: target /subscriptions/evil/",
+    ],
+    [
+      "a storage account outside the allow-list",
+      { ...base, settings: { ...base.settings, storageAccountId: EXFIL } },
+      "settings.storageAccountId: storage account is neither",
+    ],
+    [
+      "a ring beyond Network Watcher's range",
+      { ...base, settings: { ...base.settings, ring: { ...base.settings.ring, fileCount: 0 } } },
+      "settings.ring: captureRingFiles",
+    ],
+    [
+      "a freeze tail beyond the app's range",
+      { ...base, freeze: { lookbackSeconds: 300, postTriggerSeconds: 7200 } },
+      "freeze: capturePostTriggerSeconds",
+    ],
+    [
+      "a capture name that is not the VM's ring (the recorder would stop and delete it)",
+      { ...base, captureName: "alertcap-someone-elses" },
+      `captureName: a recorder of this VM records into ${RING_NAME}`,
+    ],
+    [
+      "a cap above RECORDER_MAX_PER_REGION",
+      { ...base, maxPerRegion: 10001 },
+      "maxPerRegion: must be a whole number from 1 to RECORDER_MAX_PER_REGION (10)",
+    ],
+  ])(
+    "%s: Failed with the reason; nothing but the check and the notification",
+    async (_, input, reason) => {
+      const run = await replay(recorderOrchestrator, {
+        input,
+        start: START,
+        activities: activities(),
+      });
+      expect(run.error).toContain("[validateRecorderRequest] RequestRefused");
+      expect(run.error).toContain(reason);
+      expect(names(run)).toEqual(["validateRecorderRequest", "notify"]);
+      expect(notified(run).failure).toMatchObject({
+        phase: "validateRecorderRequest",
+        code: "RequestRefused",
+      });
+      expect(refusals.pop()).toContain(reason);
+    },
+  );
+
+  test("an input without a recorder's shape fails before any activity", async () => {
+    const { ring: _ring, ...settings } = base.settings;
+    const run = await replay(recorderOrchestrator, {
+      input: { ...base, settings },
+      start: START,
+      activities: activities(),
+    });
+    expect(run.error).toContain("[validateRecorderRequest] RequestRefused: settings.ring");
+    expect(run.calls).toEqual([]);
+  });
+
+  test("a start naming a version no deploy stamped is refused before any activity", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: base,
+      version: "1.0",
+      start: START,
+      activities: activities(),
+    });
+    expect(run.error).toContain("[validateRecorderRequest] RequestRefused: version: 1.0 is not");
+    expect(run.calls).toEqual([]);
+  });
+
+  test.each(["", "2.0", "2.1"])(
+    "a recorder started on version %p replays its own steps: no check first",
+    async (version) => {
+      const run = await replay(recorderOrchestrator, {
+        input: base,
+        version,
+        start: START,
+        activities: activities(),
+        events: [{ name: "disarm", atSecond: 500 }],
+      });
+      expect(run.error).toBeUndefined();
+      expect(names(run)[0]).toBe("checkQuota");
+      expect((run.output as CaptureReport).outcome).toBe("disarmed");
+    },
+  );
 });

@@ -29,7 +29,8 @@ export function useCaptureAppSettings(): void {
   });
 }
 export const refusals: string[] = [];
-const ACTIVITY_ENV = { log: (m: string) => refusals.push(m) } as unknown as ActivityEnv;
+/** An activity env whose log collects into `refusals`, for running real check activities. */
+export const ACTIVITY_ENV = { log: (m: string) => refusals.push(m) } as unknown as ActivityEnv;
 export const WATCHER = {
   subscriptionId: "sub",
   resourceGroup: "NetworkWatcherRG",

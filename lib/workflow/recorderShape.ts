@@ -1,0 +1,38 @@
+/**
+ * The shape of a recorder's input as it reaches the orchestration: a capture request's shape
+ * plus the recorder's own fields. Pure, so the orchestrator checks it deterministically before
+ * anything reads the input; ranges and app settings are checked by the validateRecorderRequest
+ * activity (lib/workflow/requestCheck), because those may change between deploys.
+ */
+import { z } from "zod";
+import { parseCaptureRequest, refused, type RequestVerdict } from "../domain/captureRequest";
+import type { RecorderRequest } from "./recorderContracts";
+
+const recorderFieldsSchema = z.object({
+  settings: z.object({
+    ring: z.object({
+      fileCount: z.number(),
+      fileSizeInBytes: z.number(),
+      sessionTimeLimitInSeconds: z.number(),
+    }),
+  }),
+  armedBy: z.enum(["alert", "ops"]),
+  freeze: z.object({ lookbackSeconds: z.number(), postTriggerSeconds: z.number() }),
+  maxPerRegion: z.number(),
+});
+
+/** The request, if it has a recorder request's shape; otherwise the first field at fault. */
+export function parseRecorderRequest(input: unknown): RequestVerdict<RecorderRequest> {
+  const capture = parseCaptureRequest(input);
+  if (!capture.ok) return capture;
+  const parsed = recorderFieldsSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return refused<RecorderRequest>(
+      issue?.path.join(".") || "input",
+      issue?.message ?? "not a recorder request",
+    );
+  }
+  // The original object: fields the schema does not list (alert details) must survive.
+  return { ok: true, request: input as RecorderRequest };
+}
