@@ -16,6 +16,7 @@ import {
   type WatcherInfo,
 } from "../lib/azure/networkWatcher";
 import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
+import type { CaptureStatusOutput } from "../lib/domain/captureStatus";
 import { Activities, type CheckQuotaInput, type CheckQuotaOutput } from "../lib/workflow/contracts";
 
 const STATUS_CHECK_CONCURRENCY = 8;
@@ -100,24 +101,37 @@ export async function checkQuota(
   }
 }
 
+/** Each named capture's status, `STATUS_CHECK_CONCURRENCY` at a time; undefined where it could not be read. */
+export async function statusesOf(
+  clients: ActivityEnv["clients"],
+  watcher: CheckQuotaOutput["watcher"],
+  names: string[],
+): Promise<Array<CaptureStatusOutput | undefined>> {
+  const statuses: Array<CaptureStatusOutput | undefined> = [];
+  for (let i = 0; i < names.length; i += STATUS_CHECK_CONCURRENCY) {
+    statuses.push(
+      ...(await Promise.all(
+        names
+          .slice(i, i + STATUS_CHECK_CONCURRENCY)
+          .map((name) => getCaptureStatus(clients, watcher, name).catch(() => undefined)),
+      )),
+    );
+  }
+  return statuses;
+}
+
+/** True for a session that holds its slot: running, not started yet, or unreadable. */
+export function holdsSession(status: CaptureStatusOutput | undefined): boolean {
+  return status === undefined || status.status === "Running" || status.status === "NotStarted";
+}
+
 /** A capture whose status cannot be read is counted as running: over-counting delays a capture, under-counting makes ARM refuse it. */
 export async function countRunning(
   clients: ActivityEnv["clients"],
   watcher: CheckQuotaOutput["watcher"],
   names: string[],
 ): Promise<number> {
-  let running = 0;
-  for (let i = 0; i < names.length; i += STATUS_CHECK_CONCURRENCY) {
-    const statuses = await Promise.all(
-      names
-        .slice(i, i + STATUS_CHECK_CONCURRENCY)
-        .map((name) => getCaptureStatus(clients, watcher, name).catch(() => undefined)),
-    );
-    running += statuses.filter(
-      (s) => s === undefined || s.status === "Running" || s.status === "NotStarted",
-    ).length;
-  }
-  return running;
+  return (await statusesOf(clients, watcher, names)).filter(holdsSession).length;
 }
 
 defineActivity(Activities.checkQuota, checkQuota);

@@ -203,12 +203,76 @@ function* standDown(
   yield* takeStock(context, recorder, ref, armedAt);
 }
 
-/** Check → quota → cap → name → start → watch → the ending. Returns without a capture when refused. */
+const CAP_ACTION = "RECORDER_MAX_PER_REGION); disarm one or raise the setting, then arm again";
+
+/** Refused by the regional cap: the outcome and why, for the report, ops and the notification. */
+function refuse(recorder: CaptureRun, why: string): void {
+  recorder.report.outcome = "refused";
+  ringOf(recorder).refusal = why;
+  recorder.progress.update({ lastStatus: why });
+}
+
+/**
+ * The exact cap, right after starting (instances on 2.2 or later): when `limit` rings in the
+ * region rank ahead of ours (lib/domain/recorderCap), ours stands down — stopped here, deleted by
+ * the caller. True when it stays armed.
+ */
+function* confirmCap(
+  context: OrchestrationContext,
+  recorder: CaptureRun,
+  where: { region: string; ref: CaptureRef },
+): Flow<boolean> {
+  if (!startedOnOrAfter(context, OrchestrationVersions.recorderGuards)) return true;
+  const { ref, region } = where;
+  recorder.enter("confirmRecorderCap");
+  const rank = yield* run(context, RecorderActivities.confirmRecorderCap, {
+    watcher: ref.watcher,
+    region,
+    captureName: ref.name,
+    limit: (recorder.request as RecorderRequest).maxPerRegion,
+  });
+  if (rank.available) return true;
+  refuse(
+    recorder,
+    `${rank.ahead} recorders in ${region} armed before this one or at the same moment, ${rank.limit} allowed; this one stood down (${CAP_ACTION}`,
+  );
+  recorder.enter("stopCapture");
+  yield* run(context, Activities.stopCapture, ref);
+  recorder.stopped();
+  return false;
+}
+
+/** Watches the armed ring until its ending, and carries that ending out. */
+function* recordUntilEnd(
+  context: OrchestrationContext,
+  recorder: CaptureRun,
+  ref: CaptureRef,
+  armedAt: Date,
+): Flow<void> {
+  const { report } = recorder;
+  const end = yield* watchRing(
+    context,
+    recorder,
+    recorder.request as RecorderRequest,
+    ref,
+    armedAt,
+  );
+  if (end.kind === "freeze") {
+    yield* freeze(context, recorder, ref, armedAt, end.event);
+  } else {
+    const status = end.kind === "sessionEnded" ? end.status : undefined;
+    report.outcome = status ? "sessionEnded" : "disarmed";
+    report.status = status;
+    yield* standDown(context, recorder, ref, armedAt, status?.status !== "Stopped");
+  }
+}
+
+/** Check → quota → cap → name → start → confirm the cap → watch → the ending. Returns without a capture when refused. */
 function* recordAndEnd(context: OrchestrationContext, recorder: CaptureRun): Flow<void> {
   const request = recorder.request as RecorderRequest;
   const { report } = recorder;
   // Recorders started before 2.2 replay without this step (see lib/workflow/versions).
-  if (startedOnOrAfter(context, OrchestrationVersions.recorderValidatesRequest)) {
+  if (startedOnOrAfter(context, OrchestrationVersions.recorderGuards)) {
     recorder.enter("validateRecorderRequest");
     yield* run(context, RecorderActivities.validateRecorderRequest, request);
   }
@@ -233,10 +297,10 @@ function* recordAndEnd(context: OrchestrationContext, recorder: CaptureRun): Flo
     limit: request.maxPerRegion,
   });
   if (!cap.available) {
-    report.outcome = "refused";
-    ringOf(recorder).refusal =
-      `${cap.armed} of ${cap.limit} recorders already armed in ${quota.region} (RECORDER_MAX_PER_REGION); disarm one or raise the setting, then arm again`;
-    recorder.progress.update({ lastStatus: ringOf(recorder).refusal });
+    refuse(
+      recorder,
+      `${cap.armed} of ${cap.limit} recorders already armed in ${quota.region} (${CAP_ACTION}`,
+    );
     return;
   }
 
@@ -257,22 +321,15 @@ function* recordAndEnd(context: OrchestrationContext, recorder: CaptureRun): Flo
       settings: request.settings,
     });
   }
-  const armedAt = context.df.currentUtcDateTime;
-  ringOf(recorder).armedAt = armedAt.toISOString();
-  recorder.enter("armed", {
-    resolution: named.resolution,
-    startedAt: armedAt.toISOString(),
-    expectedEnd: at(armedAt, request.settings.ring.sessionTimeLimitInSeconds).toISOString(),
-  });
-
-  const end = yield* watchRing(context, recorder, request, ref, armedAt);
-  if (end.kind === "freeze") {
-    yield* freeze(context, recorder, ref, armedAt, end.event);
-  } else {
-    const status = end.kind === "sessionEnded" ? end.status : undefined;
-    report.outcome = status ? "sessionEnded" : "disarmed";
-    report.status = status;
-    yield* standDown(context, recorder, ref, armedAt, status?.status !== "Stopped");
+  if (yield* confirmCap(context, recorder, { ...quota, ref })) {
+    const armedAt = context.df.currentUtcDateTime;
+    ringOf(recorder).armedAt = armedAt.toISOString();
+    recorder.enter("armed", {
+      resolution: named.resolution,
+      startedAt: armedAt.toISOString(),
+      expectedEnd: at(armedAt, request.settings.ring.sessionTimeLimitInSeconds).toISOString(),
+    });
+    yield* recordUntilEnd(context, recorder, ref, armedAt);
   }
   // The ring files stay in storage; the capture resource goes, so the name and the session are free.
   recorder.enter("deleteCapture");

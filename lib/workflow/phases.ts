@@ -23,6 +23,7 @@ export type ActivityName =
   /** Flight recorder (recorderContracts.ts). */
   | "validateRecorderRequest"
   | "checkRecorderCap"
+  | "confirmRecorderCap"
   | "listRingFiles"
   | "verifyRingFiles"
   | "summarizeRing";

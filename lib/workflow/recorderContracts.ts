@@ -44,6 +44,13 @@ export interface CheckRecorderCapOutput {
   available: boolean;
 }
 
+/** After starting: rings ranked ahead of ours (lib/domain/recorderCap); not available means stand down. */
+export interface ConfirmRecorderCapOutput {
+  ahead: number;
+  limit: number;
+  available: boolean;
+}
+
 export interface RingListing {
   storagePath: string;
   blobs: RingBlob[];
@@ -96,6 +103,10 @@ export const RecorderActivities = {
   validateRecorderRequest: contract<RecorderRequest, null>("validateRecorderRequest", armRetry),
   checkRecorderCap: contract<CheckRecorderCapInput, CheckRecorderCapOutput>(
     "checkRecorderCap",
+    armRetry,
+  ),
+  confirmRecorderCap: contract<CheckRecorderCapInput, ConfirmRecorderCapOutput>(
+    "confirmRecorderCap",
     armRetry,
   ),
   listRingFiles: contract<CaptureRef, RingListing>("listRingFiles", blobRetry),

@@ -14,12 +14,15 @@ export const OrchestrationVersions = {
   validatesRequest: "2.0",
   /** A lost agent's partial file is looked for once and kept (outcome `partial`). */
   keepsPartialCaptures: "2.1",
-  /** The recorder's first step is validateRecorderRequest (captures are unchanged). */
-  recorderValidatesRequest: "2.2",
+  /**
+   * Recorders validate their request first (validateRecorderRequest) and confirm the regional
+   * cap right after starting (confirmRecorderCap). Captures are unchanged.
+   */
+  recorderGuards: "2.2",
 } as const;
 
 /** The version new instances get: host.json's defaultVersion must say the same (a test checks). */
-export const CURRENT_VERSION = OrchestrationVersions.recorderValidatesRequest;
+export const CURRENT_VERSION = OrchestrationVersions.recorderGuards;
 
 /** System.Version: two to four dot-separated non-negative integers. */
 function dotNetVersion(text: string): number[] | undefined {

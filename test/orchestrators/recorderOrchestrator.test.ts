@@ -1,10 +1,17 @@
 import recorderOrchestrator from "../../orchestrators/recorderOrchestrator";
+import { checkRecorderCap } from "../../activities/checkRecorderCap";
+import { confirmRecorderCap } from "../../activities/confirmRecorderCap";
 import { validateRecorderRequest } from "../../activities/validateRecorderRequest";
 import { parseCaptureTarget } from "../../lib/domain/armId";
 import { ringCaptureNameFor } from "../../lib/domain/naming";
 import type { RingBlob, RingFile } from "../../lib/domain/ringFiles";
 import type { CaptureReport } from "../../lib/workflow/contracts";
-import type { FreezeEvent, RecorderRequest } from "../../lib/workflow/recorderContracts";
+import type {
+  CheckRecorderCapInput,
+  FreezeEvent,
+  RecorderRequest,
+} from "../../lib/workflow/recorderContracts";
+import { fakeEnv } from "../activities/support/fakeAzure";
 import { replay, type ScriptedActivity } from "../support/replayHarness";
 import {
   ACTIVITY_ENV,
@@ -35,9 +42,9 @@ const FILE_SECONDS = 60;
 const iso = (seconds: number) => new Date(START.getTime() + seconds * 1000).toISOString();
 const secondsFromStart = (at: Date) => (at.getTime() - START.getTime()) / 1000;
 
-function request(sessionSeconds = 86400): RecorderRequest {
+function request(sessionSeconds = 86400, target = TARGET): RecorderRequest {
   return {
-    target: TARGET,
+    target,
     settings: {
       timeLimitInSeconds: 300,
       totalBytesPerSession: 1073741824,
@@ -51,7 +58,7 @@ function request(sessionSeconds = 86400): RecorderRequest {
       },
     },
     alert: { schema: "common", ruleName: "arm-web" },
-    captureName: RING_NAME,
+    captureName: ringCaptureNameFor(target),
     armedBy: "alert",
     freeze: { lookbackSeconds: 300, postTriggerSeconds: 30 },
     maxPerRegion: 5,
@@ -95,6 +102,7 @@ function activities(
     checkQuota: () =>
       ok({ region: "westeurope", watcher: WATCHER, running: 3, limit: 10000, available: true }),
     checkRecorderCap: () => ok({ armed: 1, limit: 5, available: true }),
+    confirmRecorderCap: () => ok({ ahead: 1, limit: 5, available: true }),
     resolveCaptureName: (input) =>
       ok({ name: (input as { desiredName: string }).desiredName, resolution: "new" }),
     startCapture: (_input, { at }) => {
@@ -405,4 +413,102 @@ describe("recorder input is checked before anything is armed (ops re-run, direct
       expect((run.output as CaptureReport).outcome).toBe("disarmed");
     },
   );
+});
+
+describe("the regional cap is exact when recorders arm at the same moment", () => {
+  const LIMIT = 2;
+  const vm = (name: string) =>
+    parseCaptureTarget(
+      `/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/${name}`,
+    )!;
+  const [first, second] = [vm("vm1"), vm("vm2")];
+
+  /** One region's watcher, shared by both recorders: one ring armed an hour ago, room for one more. */
+  function region() {
+    const { env, world } = fakeEnv({
+      captures: {
+        "alertring-old-1": { target: "old", status: "Running", captureStartTime: iso(-3600) },
+      },
+    });
+    const captures = world.captures!;
+    const running = () => Object.values(captures).filter((c) => c.status === "Running").length;
+    let checked = 0;
+    let bothChecked: () => void = () => undefined;
+    const race = new Promise<void>((resolve) => (bothChecked = resolve));
+    /** Real cap activities on the shared watcher; starts wait until both passed the check (the race). */
+    const script = (): Record<string, ScriptedActivity> =>
+      activities(86400, {
+        checkRecorderCap: async (input) => {
+          const answer = await checkRecorderCap(input as CheckRecorderCapInput, env);
+          if (++checked === 2) bothChecked();
+          return answer;
+        },
+        startCapture: async (input, { at }) => {
+          await race;
+          const { name, target } = input as { name: string; target: { resourceId: string } };
+          captures[name] = {
+            target: target.resourceId,
+            status: "Running",
+            captureStartTime: at.toISOString(),
+          };
+          return ok({ name, id: `${name}-id` });
+        },
+        confirmRecorderCap: (input) => confirmRecorderCap(input as CheckRecorderCapInput, env),
+        stopCapture: (input) => {
+          captures[(input as { name: string }).name]!.status = "Stopped";
+          return ok(null);
+        },
+        deleteCapture: (input) => {
+          delete captures[(input as { name: string }).name];
+          return ok(null);
+        },
+      });
+    return { script, running };
+  }
+
+  const arm = (target: typeof first, start: Date, script: Record<string, ScriptedActivity>) =>
+    replay(recorderOrchestrator, {
+      input: { ...request(86400, target), maxPerRegion: LIMIT },
+      start,
+      activities: script,
+      events: [{ name: "disarm", atSecond: 600 }],
+    });
+
+  test("two VMs pass the check together: the one that started later stands down, stopped and deleted", async () => {
+    const shared = region();
+    const [early, late] = await Promise.all([
+      arm(first, START, shared.script()),
+      arm(second, new Date(START.getTime() + 1000), shared.script()),
+    ]);
+    expect(early.error).toBeUndefined();
+    expect((early.output as CaptureReport).outcome).toBe("disarmed");
+    const report = late.output as CaptureReport;
+    expect(report.outcome).toBe("refused");
+    expect(report.ring?.refusal).toMatch(
+      /2 recorders in westeurope armed before this one or at the same moment, 2 allowed; this one stood down \(RECORDER_MAX_PER_REGION\)/,
+    );
+    expect(names(late)).toEqual([
+      "validateRecorderRequest",
+      "checkQuota",
+      "checkRecorderCap",
+      "resolveCaptureName",
+      "startCapture",
+      "confirmRecorderCap",
+      "stopCapture",
+      "deleteCapture",
+      "notify",
+    ]);
+    // Both gone by the end (one stood down, one disarmed); the old ring still runs.
+    expect(shared.running()).toBe(1);
+  });
+
+  test("two VMs starting at the very same instant both stand down: the cap errs on the safe side", async () => {
+    const shared = region();
+    const runs = await Promise.all([
+      arm(first, START, shared.script()),
+      arm(second, START, shared.script()),
+    ]);
+    expect(runs.map((r) => (r.output as CaptureReport).outcome)).toEqual(["refused", "refused"]);
+    expect(shared.running()).toBe(1);
+  });
 });

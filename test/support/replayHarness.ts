@@ -13,7 +13,8 @@ import type { OrchestrationHandler } from "durable-functions";
 type Listener = (trigger: unknown, context: InvocationContext) => Promise<OrchestratorState>;
 
 const REGISTERED_NAME = "replayedOrchestrator";
-const listeners = new WeakMap<OrchestrationHandler, Listener>();
+/** Registration promises, so replays running at once (racing instances) register a handler once. */
+const listeners = new WeakMap<OrchestrationHandler, Promise<Listener>>();
 
 /**
  * The orchestrator exactly as the Functions worker receives it, through public doors only:
@@ -23,9 +24,16 @@ const listeners = new WeakMap<OrchestrationHandler, Listener>();
  * isolated module registry because @azure/functions decides once, at first use, whether a worker
  * is present (in jest it is not, and it then skips registrations).
  */
-async function registered(handler: OrchestrationHandler): Promise<Listener> {
-  const known = listeners.get(handler);
-  if (known) return known;
+function registered(handler: OrchestrationHandler): Promise<Listener> {
+  let known = listeners.get(handler);
+  if (!known) {
+    known = register(handler);
+    listeners.set(handler, known);
+  }
+  return known;
+}
+
+async function register(handler: OrchestrationHandler): Promise<Listener> {
   let listener: Listener | undefined;
   const workerCore = {
     registerFunction: (_metadata: unknown, callback: Listener) => {
@@ -43,7 +51,6 @@ async function registered(handler: OrchestrationHandler): Promise<Listener> {
   });
   jest.dontMock("@azure/functions-core");
   if (!listener) throw new Error("replay harness: the orchestrator was not registered");
-  listeners.set(handler, listener);
   return listener;
 }
 

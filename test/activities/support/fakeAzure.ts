@@ -24,6 +24,8 @@ export interface FakeCapture {
   stopReason?: string;
   errors?: string[];
   storagePath?: string;
+  /** ISO; Network Watcher reports it once the capture runs. */
+  captureStartTime?: string;
 }
 
 export interface FakeWorld {
@@ -111,6 +113,7 @@ export function fakeEnv(world: FakeWorld): { env: ActivityEnv; calls: CallLog; w
             packetCaptureStatus: c.status ?? "Running",
             stopReason: c.stopReason ?? "",
             packetCaptureError: c.errors ?? [],
+            captureStartTime: c.captureStartTime ? new Date(c.captureStartTime) : undefined,
           };
         }),
       create: (_rg: string, _w: string, name: string, parameters: { target: string }) =>
