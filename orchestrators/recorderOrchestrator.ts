@@ -43,10 +43,19 @@ import {
 } from "../lib/workflow/versions";
 import { compensate, notify } from "./captureOrchestrator";
 
+/** How the watch ended; a disarm or a session end hands on the freeze waiter still listening. */
 type RingEnd =
   | { kind: "freeze"; event: FreezeEvent }
-  | { kind: "disarm" }
-  | { kind: "sessionEnded"; status: CaptureStatusOutput };
+  | { kind: "disarm"; freeze: Task }
+  | { kind: "sessionEnded"; status: CaptureStatusOutput; freeze: Task };
+
+/**
+ * How long a ring that ended still takes a freeze. The webhook reads the recorder's phase and
+ * then raises the event; once the phase says `ringEnded` it starts a one-shot capture instead.
+ * A webhook that read the phase just before has Azure Monitor's 10 s per call to raise, so a
+ * freeze it sent arrives within this grace and still gets its files.
+ */
+export const LATE_FREEZE_GRACE_SECONDS = 15;
 
 const AGENT_ACTION =
   "Check the Network Watcher agent extension on the VM and its outbound access to storage (443), then arm again.";
@@ -77,7 +86,7 @@ function* watchRing(
       timer.cancel();
       return winner === freeze
         ? { kind: "freeze", event: freeze.result as FreezeEvent }
-        : { kind: "disarm" };
+        : { kind: "disarm", freeze };
     }
     elapsed = (context.df.currentUtcDateTime.getTime() - armedAt.getTime()) / 1000;
     const status = yield* run(context, Activities.getCaptureStatus, ref);
@@ -90,7 +99,8 @@ function* watchRing(
       });
     }
     yield* takeStock(context, recorder, ref, armedAt);
-    if (status.status === "Stopped" || elapsed >= giveUpAt) return { kind: "sessionEnded", status };
+    if (status.status === "Stopped" || elapsed >= giveUpAt)
+      return { kind: "sessionEnded", status, freeze };
   }
 }
 
@@ -119,7 +129,13 @@ function ringOf(recorder: CaptureRun): RingReport {
   return recorder.report.ring!;
 }
 
-/** Post-trigger tail, stop, select, verify, triage. */
+/** The freeze's alert becomes the report's; the ring notes the fired time. */
+function markFreeze(recorder: CaptureRun, event: FreezeEvent): void {
+  recorder.report.request = { ...recorder.report.request, alert: event.alert };
+  ringOf(recorder).firedAt = event.firedAt;
+}
+
+/** Post-trigger tail, stop, then keep the window. */
 function* freeze(
   context: OrchestrationContext,
   recorder: CaptureRun,
@@ -127,8 +143,6 @@ function* freeze(
   armedAt: Date,
   event: FreezeEvent,
 ): Flow<void> {
-  const { report } = recorder;
-  const ring = ringOf(recorder);
   const now = context.df.currentUtcDateTime;
   const fired = new Date(event.firedAt);
   // The tail counts from the fired time, but an alert delivered late never stops the ring in the past, nor a clock-skewed one far in the future.
@@ -138,17 +152,32 @@ function* freeze(
       now.getTime() + event.postTriggerSeconds * 1000,
     ),
   );
-  report.request = { ...report.request, alert: event.alert };
-  ring.firedAt = event.firedAt;
+  markFreeze(recorder, event);
   recorder.enter("freezing", { lastStatus: `frozen by ${event.alert.ruleName ?? "an alert"}` });
   if (stopAt > now) yield context.df.createTimer(stopAt);
 
   recorder.enter("stopCapture");
   yield* run(context, Activities.stopCapture, ref);
   recorder.stopped();
-  report.outcome = "frozen";
+  yield* keepWindow(context, recorder, ref, armedAt, event);
+}
 
-  const windowFrom = at(fired, -event.lookbackSeconds);
+/**
+ * Select the ring files overlapping [fired − lookback, now (the ring has stopped)], verify them,
+ * triage them. Nothing usable fails the recorder (EmptyRing) — except for a freeze that came after
+ * the ring had ended, which then gets the typed outcome `ringEnded`.
+ */
+function* keepWindow(
+  context: OrchestrationContext,
+  recorder: CaptureRun,
+  ref: CaptureRef,
+  armedAt: Date,
+  event: FreezeEvent,
+): Flow<void> {
+  const { report } = recorder;
+  const ring = ringOf(recorder);
+  report.outcome = "frozen";
+  const windowFrom = at(new Date(event.firedAt), -event.lookbackSeconds);
   const stoppedAt = context.df.currentUtcDateTime;
   ring.window = { from: windowFrom.toISOString(), to: stoppedAt.toISOString() };
   recorder.enter("listRingFiles");
@@ -162,9 +191,15 @@ function* freeze(
   ring.files = verified.verified;
   ring.rejected = verified.rejected;
   if (verified.verified.length === 0) {
+    const message = `no usable ring file overlaps ${ring.window.from} – ${ring.window.to} (${all.length} file(s) in storage${verified.rejected.length ? `; ${verified.rejected.join("; ")}` : ""})`;
+    if (ring.endedBeforeFreeze) {
+      report.outcome = "ringEnded";
+      ring.endedBeforeFreeze.kept = message;
+      return;
+    }
     throw new CaptureFailure("verifyRingFiles", {
       code: "EmptyRing",
-      message: `no usable ring file overlaps ${ring.window.from} – ${ring.window.to} (${all.length} file(s) in storage${verified.rejected.length ? `; ${verified.rejected.join("; ")}` : ""})`,
+      message,
       action:
         "Check the capture filters and that the VM had traffic; a lookback longer than the ring holds (files × file size) loses the oldest minutes.",
     });
@@ -185,6 +220,39 @@ function* freeze(
       report.summary = { highlights: [], skippedReason: error.failure.message };
     }
   }
+}
+
+/**
+ * A ring that ended (session limit, disarm) still answers a freeze for LATE_FREEZE_GRACE_SECONDS
+ * after its phase says `ringEnded`: one that arrived meanwhile — while the ring was being stopped,
+ * or within the grace — keeps the files that overlap its window up to the ring's end (outcome
+ * `frozen`, no post-trigger tail), or, when none does, ends `ringEnded`. Either way the
+ * notification says the ring had ended first. Instances before 2.3 replay without this.
+ */
+function* lateFreeze(
+  context: OrchestrationContext,
+  recorder: CaptureRun,
+  ref: CaptureRef,
+  armedAt: Date,
+  pending: Task,
+): Flow<void> {
+  if (!startedOnOrAfter(context, OrchestrationVersions.recorderTakesLateFreezes)) return;
+  const endedAt = context.df.currentUtcDateTime;
+  const by = recorder.report.outcome === "disarmed" ? "disarmed" : "sessionEnded";
+  recorder.enter("ringEnded", {
+    lastStatus: `ring ${by}; a freeze within ${LATE_FREEZE_GRACE_SECONDS} s still gets the files before its end`,
+  });
+  let event = pending.isCompleted ? (pending.result as FreezeEvent) : undefined;
+  if (!event) {
+    const freeze = context.df.waitForExternalEvent(RecorderEvents.freeze);
+    const timer = context.df.createTimer(at(endedAt, LATE_FREEZE_GRACE_SECONDS));
+    if ((yield context.df.Task.any([freeze, timer])) !== freeze) return;
+    timer.cancel();
+    event = freeze.result as FreezeEvent;
+  }
+  markFreeze(recorder, event);
+  ringOf(recorder).endedBeforeFreeze = { at: endedAt.toISOString(), by };
+  yield* keepWindow(context, recorder, ref, armedAt, event);
 }
 
 /** Stops the ring (disarm, or a session we had to end ourselves) and reports what it held. */
@@ -264,6 +332,7 @@ function* recordUntilEnd(
     report.outcome = status ? "sessionEnded" : "disarmed";
     report.status = status;
     yield* standDown(context, recorder, ref, armedAt, status?.status !== "Stopped");
+    yield* lateFreeze(context, recorder, ref, armedAt, end.freeze);
   }
 }
 

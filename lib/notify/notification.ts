@@ -58,6 +58,8 @@ export interface RingNotice {
   }>;
   summaryPath?: string;
   summaryUrl?: string;
+  /** Why the recorder was refused, or that the freeze came after the ring had ended. */
+  note?: string;
   /** What the ring held at the last health check. */
   heldFrom?: string;
   heldBytes?: number;
@@ -74,6 +76,7 @@ const TITLES: Record<CaptureReport["outcome"], string> = {
   disarmed: "Flight recorder disarmed",
   sessionEnded: "Flight recorder ended at its session limit",
   refused: "Flight recorder NOT armed (regional cap reached)",
+  ringEnded: "Flight recorder had ended before the freeze — nothing kept",
 };
 
 const GOOD_OUTCOMES = new Set<CaptureReport["outcome"]>([
@@ -194,6 +197,7 @@ function ringNotice(report: CaptureReport, extras: NotificationExtras): RingNoti
     })),
     summaryPath: field(ring.summaryPath, MAX.url),
     summaryUrl: ring.summaryPath ? links[ring.summaryPath] : undefined,
+    note: field(ring.refusal ?? lateFreezeNote(ring), MAX.failure),
     heldFrom: field(ring.holding?.oldest, MAX.status),
     heldBytes: ring.holding?.bytes,
   };
@@ -231,6 +235,14 @@ export function formatBytes(bytes: number | undefined): string {
 }
 
 /** Facts in display order, shared by the Teams and Slack renderings. */
+/** A freeze after the ring's end: said plainly, so nobody looks for a post-trigger tail. */
+function lateFreezeNote(ring: NonNullable<CaptureReport["ring"]>): string | undefined {
+  const ended = ring.endedBeforeFreeze;
+  if (!ended) return undefined;
+  const how = ended.by === "disarmed" ? "was disarmed" : "reached its session limit";
+  return `The freeze arrived after the ring ${how} at ${ended.at}: ${ended.kept ?? "the kept files end there, with no post-trigger tail"}`;
+}
+
 export function facts(n: Notification): Array<[string, string]> {
   const rows: Array<[string, string | undefined]> = [
     ["VM", `${n.target.name} (${n.target.resourceGroup})`],
@@ -245,6 +257,7 @@ export function facts(n: Notification): Array<[string, string]> {
       n.failure ? `[${n.failure.phase}] ${n.failure.code}: ${n.failure.message}` : undefined,
     ],
     ["What to do", n.failure?.action],
+    ["Recorder", n.ring?.note],
   ];
   return rows.filter((row): row is [string, string] => row[1] !== undefined && row[1] !== "");
 }

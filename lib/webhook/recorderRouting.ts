@@ -3,6 +3,11 @@
  * (202, or 200 deduplicated when one is armed already); `freeze` freezes an armed recorder with
  * the alert's fired time (202 `frozen`) and, when none is armed, falls back to today's one-shot
  * capture (undefined: the caller carries on). `once` never reaches here.
+ *
+ * A recorder whose ring ended (session limit, disarm) stays running a few seconds in phase
+ * `ringEnded` (orchestrators/recorderOrchestrator.ts, LATE_FREEZE_GRACE_SECONDS): it still takes a
+ * freeze raised by a webhook that saw it armed, but is not armed for new alerts — a freeze then
+ * gets a one-shot capture, a ring arm is asked to retry once it has finished.
  */
 import type { WebhookSettings } from "../config/appSettings";
 import type { AlertParseResult } from "../domain/alertPayload";
@@ -28,6 +33,21 @@ export interface RecorderAnswers<A> {
 
 type Alert = Extract<AlertParseResult, { kind: "capture" }>;
 
+/** The recorder's custom status phase; the Durable client may hand the status over as JSON text. */
+function phaseOf(customStatus: unknown): unknown {
+  let status = customStatus;
+  if (typeof status === "string") {
+    try {
+      status = JSON.parse(status) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+  return typeof status === "object" && status !== null
+    ? (status as { phase?: unknown }).phase
+    : undefined;
+}
+
 /** The alert's fired time as ISO; missing or unreadable, the time it reached us. */
 function firedTime(firedAt: string | undefined, now: Date): string {
   const ms = firedAt === undefined ? NaN : Date.parse(firedAt);
@@ -52,18 +72,30 @@ export async function routeRecorder<A>(
   const links = answers.links(instanceId);
   try {
     const existing = await starter.status(instanceId);
-    const armed = existing !== undefined && answers.isActive(existing.runtimeStatus);
+    const running = existing !== undefined && answers.isActive(existing.runtimeStatus);
+    const ending = running && phaseOf(existing.customStatus) === "ringEnded";
     if (mode === "freeze") {
-      if (!armed) return undefined;
+      if (!running || ending) return undefined;
       const event: FreezeEvent = {
         ...window.value,
         firedAt: firedTime(alert.alert.firedAt, now),
         alert: alert.alert,
       };
-      await starter.raise(instanceId, RecorderEvents.freeze, event);
+      try {
+        await starter.raise(instanceId, RecorderEvents.freeze, event);
+      } catch (raiseError) {
+        // It finished between our read and the raise: nothing is armed, so a one-shot capture.
+        const after = await starter.status(instanceId);
+        if (!after || !answers.isActive(after.runtimeStatus)) return undefined;
+        throw raiseError;
+      }
       return answers.reply(202, { ...links, frozen: true, firedAt: event.firedAt });
     }
-    if (armed) return answers.reply(200, { ...links, deduplicated: true, armed: true });
+    if (ending)
+      return answers.retryLater(
+        "the VM's recorder is ending (ringEnded); arm it again in a minute",
+      );
+    if (running) return answers.reply(200, { ...links, deduplicated: true, armed: true });
     const request = recorderRequest(
       alert,
       { ...capture, ring: ring.value },

@@ -97,7 +97,9 @@ export type CaptureOutcome =
   | "frozen"
   | "disarmed"
   | "sessionEnded"
-  | "refused";
+  | "refused"
+  /** A freeze came after the ring had ended, and nothing the ring held overlaps its window. */
+  | "ringEnded";
 
 /** Everything a notification channel renders; also the orchestration's output. */
 export interface CaptureReport {

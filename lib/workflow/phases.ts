@@ -46,6 +46,8 @@ export type FlowPhase =
   | "armed"
   /** Recorder: a freeze arrived; recording the post-trigger tail before the stop. */
   | "freezing"
+  /** Recorder: the ring ended (session limit, disarm); a freeze raised now still gets its files, the webhook sends new ones to one-shot captures. */
+  | "ringEnded"
   | "failed"
   | "done";
 

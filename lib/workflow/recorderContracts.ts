@@ -94,6 +94,11 @@ export interface RingReport {
   files?: VerifiedRingFile[];
   rejected?: string[];
   summaryPath?: string;
+  /**
+   * A freeze that came after the ring had ended (session limit or disarm): when it ended, how,
+   * and — outcome `ringEnded` — why nothing was kept.
+   */
+  endedBeforeFreeze?: { at: string; by: "sessionEnded" | "disarmed"; kept?: string };
   /** Why the recorder was not armed (the regional cap). */
   refusal?: string;
 }

@@ -19,10 +19,12 @@ export const OrchestrationVersions = {
    * cap right after starting (confirmRecorderCap). Captures are unchanged.
    */
   recorderGuards: "2.2",
+  /** An ended ring still takes a freeze for a grace (phase `ringEnded`) before it completes. */
+  recorderTakesLateFreezes: "2.3",
 } as const;
 
 /** The version new instances get: host.json's defaultVersion must say the same (a test checks). */
-export const CURRENT_VERSION = OrchestrationVersions.recorderGuards;
+export const CURRENT_VERSION = OrchestrationVersions.recorderTakesLateFreezes;
 
 /** System.Version: two to four dot-separated non-negative integers. */
 function dotNetVersion(text: string): number[] | undefined {

@@ -4,6 +4,35 @@ import { signBody, verifySignature } from "../../lib/notify/signature";
 import { captureReport as report } from "../support/reports";
 
 describe("notifications", () => {
+  const ringSettings = { fileCount: 10, fileSizeInBytes: 1, sessionTimeLimitInSeconds: 3600 };
+  test("a freeze after the ring ended says so: kept files without a tail, or the typed ringEnded", () => {
+    const ended = { at: "2026-01-01T03:00:10.000Z", by: "sessionEnded" as const };
+    const frozen = buildNotification(
+      report("frozen", { ring: { settings: ringSettings, endedBeforeFreeze: ended } }),
+    );
+    expect(facts(frozen)).toContainEqual([
+      "Recorder",
+      "The freeze arrived after the ring reached its session limit at 2026-01-01T03:00:10.000Z: the kept files end there, with no post-trigger tail",
+    ]);
+    const nothing = buildNotification(
+      report("ringEnded", {
+        ring: {
+          settings: ringSettings,
+          endedBeforeFreeze: {
+            ...ended,
+            by: "disarmed",
+            kept: "no usable ring file overlaps x – y",
+          },
+        },
+      }),
+    );
+    expect(nothing.title).toBe("Flight recorder had ended before the freeze — nothing kept: vm1");
+    expect(nothing.tone).toBe("warning");
+    expect(JSON.stringify(slackMessage(nothing))).toContain(
+      "after the ring was disarmed at 2026-01-01T03:00:10.000Z: no usable ring file overlaps",
+    );
+  });
+
   test("success carries VM, alert, status, duration, size, link, highlights and the status URL", () => {
     const n = buildNotification(
       report("succeeded", {

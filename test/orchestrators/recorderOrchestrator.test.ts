@@ -1,4 +1,6 @@
-import recorderOrchestrator from "../../orchestrators/recorderOrchestrator";
+import recorderOrchestrator, {
+  LATE_FREEZE_GRACE_SECONDS,
+} from "../../orchestrators/recorderOrchestrator";
 import { checkRecorderCap } from "../../activities/checkRecorderCap";
 import { confirmRecorderCap } from "../../activities/confirmRecorderCap";
 import { validateRecorderRequest } from "../../activities/validateRecorderRequest";
@@ -269,6 +271,87 @@ describe("recorderOrchestrator (durable-functions replay)", () => {
     expect(report.ring!.files!.at(-1)!.to).toBe(iso(3600));
     expect(report.ring!.files![0]!.to).toBe(iso(3300));
     expect(names(run)).toContain("summarizeRing");
+  });
+
+  test("freeze after the recorder decided its session ended: still gets the files up to the ring's end, and says so", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(3600),
+      start: START,
+      activities: activities(3600),
+      // The check at 3610 s found the ring Stopped; the freeze (fired 3612 s) comes during the grace.
+      events: [{ name: "freeze", atSecond: 3620, input: freezeAt(3612) }],
+    });
+    expect(run.error).toBeUndefined();
+    const report = run.output as CaptureReport;
+    expect(report.outcome).toBe("frozen");
+    expect(report.ring?.endedBeforeFreeze).toEqual({ at: iso(3610), by: "sessionEnded" });
+    expect(report.ring!.files!.at(-1)!.to).toBe(iso(3600));
+    expect(report.ring!.files![0]!.to).toBe(iso(3360));
+    expect(run.statuses).toContainEqual(expect.objectContaining({ phase: "ringEnded" }));
+    expect(names(run).slice(-5)).toEqual([
+      "listRingFiles",
+      "verifyRingFiles",
+      "summarizeRing",
+      "deleteCapture",
+      "notify",
+    ]);
+    expect(names(run).filter((n) => n === "notify")).toHaveLength(1);
+    expect(notified(run).request.alert.ruleName).toBe("freeze-web");
+  });
+
+  test("freeze racing a disarm: raised while the ring is being stopped, it keeps the minutes before", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(),
+      events: [
+        { name: "disarm", atSecond: 500 },
+        { name: "freeze", atSecond: 500, input: freezeAt(499) },
+      ],
+    });
+    const report = run.output as CaptureReport;
+    expect(report.outcome).toBe("frozen");
+    expect(report.ring?.endedBeforeFreeze).toMatchObject({ by: "disarmed" });
+    expect(callsOf(run, "stopCapture")).toEqual([500]);
+    expect(report.ring!.files!.length).toBeGreaterThan(0);
+  });
+
+  test("a late freeze whose window the ring never reached ends typed ringEnded, not frozen without files", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(3600),
+      start: START,
+      activities: activities(3600),
+      events: [
+        { name: "freeze", atSecond: 3620, input: { ...freezeAt(3615), lookbackSeconds: 0 } },
+      ],
+    });
+    expect(run.error).toBeUndefined();
+    const report = run.output as CaptureReport;
+    expect(report.outcome).toBe("ringEnded");
+    expect(report.ring?.endedBeforeFreeze?.kept).toMatch(/no usable ring file overlaps/);
+    expect(names(run)).not.toContain("summarizeRing");
+    expect(notified(run).outcome).toBe("ringEnded");
+  });
+
+  test("with no late freeze the ended ring waits out the grace, then notifies its ending", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(3600),
+      start: START,
+      activities: activities(3600),
+    });
+    expect((run.output as CaptureReport).outcome).toBe("sessionEnded");
+    expect(secondsFromStart(run.calls.at(-1)!.at)).toBe(3610 + LATE_FREEZE_GRACE_SECONDS);
+  });
+
+  test("a recorder started on 2.2 replays without the grace: a late freeze is not taken", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(3600),
+      version: "2.2",
+      start: START,
+      activities: activities(3600),
+      events: [{ name: "freeze", atSecond: 3611, input: freezeAt(3612) }],
+    });
+    expect((run.output as CaptureReport).outcome).toBe("sessionEnded");
   });
 
   test("refusal past the cap: nothing is started, the refusal names the setting", async () => {

@@ -32,6 +32,8 @@ class FakeEngine implements CaptureStarter {
   unavailable = false;
   /** How a running orchestration takes `cancel`: it ends (stop, verify, notify), or not in time. */
   endsOnCancel = true;
+  /** A recorder that finishes just as the freeze is raised: the raise is refused (410). */
+  completesBeforeRaise = false;
   /** While set, status reads wait for it: a task hub slow to answer, as under a storm. */
   gate?: Promise<void>;
   async status(id: string) {
@@ -62,6 +64,11 @@ class FakeEngine implements CaptureStarter {
   }
   async raise(id: string, eventName: string, data: unknown) {
     await Promise.resolve();
+    const target = this.instances.get(id);
+    if (target && this.completesBeforeRaise) {
+      target.runtimeStatus = "Completed";
+      throw new Error("410 the instance is not running");
+    }
     this.raised.push({ id, eventName, data });
     const instance = this.instances.get(id);
     if (instance && eventName === "cancel" && this.endsOnCancel)
@@ -481,6 +488,31 @@ describe("storm fast path (13.7)", () => {
 });
 
 describe("flight recorder routing (captureMode)", () => {
+  test("a recorder whose ring ended (phase ringEnded) is not armed: a freeze gets a one-shot capture, a ring arm is asked to retry", async () => {
+    const engine = new FakeEngine();
+    const armed = await decide(firedCommonAlert({ captureMode: "ring" }), settings(), engine);
+    const recorder = engine.instances.get(armed.body.id as string)!;
+    recorder.runtimeStatus = "Running";
+    recorder.customStatus = JSON.stringify({ phase: "ringEnded", lastStatus: "ring sessionEnded" });
+    const freeze = await decide(firedCommonAlert({ captureMode: "freeze" }), settings(), engine);
+    expect(freeze.status).toBe(202);
+    expect(freeze.body.id).toMatch(/^capture-/);
+    expect(engine.raised).toEqual([]);
+    const rearm = await decide(firedCommonAlert({ captureMode: "ring" }), settings(), engine);
+    expect(rearm.status).toBe(503);
+    expect(JSON.stringify(rearm.body)).toMatch(/recorder is ending \(ringEnded\)/);
+  });
+
+  test("a recorder that completes between the webhook's read and its raise: the freeze gets a one-shot capture", async () => {
+    const engine = new FakeEngine();
+    await decide(firedCommonAlert({ captureMode: "ring" }), settings(), engine);
+    engine.instances.forEach((i) => (i.runtimeStatus = "Running"));
+    engine.completesBeforeRaise = true;
+    const freeze = await decide(firedCommonAlert({ captureMode: "freeze" }), settings(), engine);
+    expect(freeze.status).toBe(202);
+    expect(freeze.body.id).toMatch(/^capture-/);
+  });
+
   test("ring arms the VM's recorder with validated ring settings; a second arm is deduplicated", async () => {
     const engine = new FakeEngine();
     const armed = await decide(
