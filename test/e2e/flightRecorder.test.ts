@@ -13,6 +13,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { CaptureReport } from "../../lib/workflow/contracts";
 import {
   alertFor,
+  durableHistory,
   loopbackTraffic,
   postAlert,
   readStatus,
@@ -52,11 +53,42 @@ function rstStorm(port: number, perTick = 5): { stop(): void; attempts(): number
   };
 }
 
-/** An alert of the given rule mode whose essentials say it fired at `firedAt`. */
-function alertAt(firedAt: Date, props: Record<string, string>): Record<string, unknown> {
-  const alert = alertFor("web-ring", props) as { data: { essentials: Record<string, unknown> } };
+/** An alert of the given rule mode on `vm` whose essentials say it fired at `firedAt`. */
+function alertAt(
+  firedAt: Date,
+  props: Record<string, string>,
+  vm = "web-ring",
+): Record<string, unknown> {
+  const alert = alertFor(vm, props) as { data: { essentials: Record<string, unknown> } };
   alert.data.essentials.firedDateTime = firedAt.toISOString();
   return alert;
+}
+
+/** Polls the recorder's status until its phase is `phase` (bounded); fails if it ends first. */
+async function waitForPhase(statusUrl: string, phase: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await readStatus(statusUrl);
+    if ((s.customStatus as { phase?: string } | undefined)?.phase === phase) return;
+    if (["Completed", "Failed", "Terminated"].includes(s.runtimeStatus))
+      throw new Error(
+        `recorder ended before ${phase}: ${JSON.stringify(s.output ?? s.customStatus)}`,
+      );
+    if (Date.now() > deadline) throw new Error(`never reached phase ${phase}`);
+    await sleep(200);
+  }
+}
+
+/** RST segments from `port` before `before` in a ring file downloaded from `url`. */
+async function rstsBeforeIn(url: string, port: number, before: Date, dir: string, i: number) {
+  const response = await fetch(url);
+  expect(response.status).toBe(200);
+  const local = path.join(dir, `ring-${i}.cap`);
+  writeFileSync(local, Buffer.from(await response.arrayBuffer()));
+  const rows = tsharkRows(local, `tcp.srcport == ${port} && tcp.flags.reset == 1`, [
+    "frame.time_epoch",
+  ]);
+  return rows.filter(([epoch]) => Number(epoch) * 1000 < before.getTime()).length;
 }
 
 function tsharkRows(file: string, filter: string, fields: string[]): string[][] {
@@ -157,14 +189,7 @@ test("arm → RST storm at t0 → freeze at t0+10 s: the notification dates the 
     let rstsBefore = 0;
     for (const [i, file] of body.ring.files.entries()) {
       expect(file.downloadUrl).toBeDefined();
-      const response = await fetch(file.downloadUrl!);
-      expect(response.status).toBe(200);
-      const local = path.join(dir, `ring-${i}.cap`);
-      writeFileSync(local, Buffer.from(await response.arrayBuffer()));
-      const rows = tsharkRows(local, `tcp.srcport == ${stormPort} && tcp.flags.reset == 1`, [
-        "frame.time_epoch",
-      ]);
-      rstsBefore += rows.filter(([epoch]) => Number(epoch) * 1000 < firedAt.getTime()).length;
+      rstsBefore += await rstsBeforeIn(file.downloadUrl!, stormPort, firedAt, dir, i);
     }
     expect(rstsBefore).toBeGreaterThan(100);
     const summary = await fetch(body.ring.summaryUrl!);
@@ -173,5 +198,84 @@ test("arm → RST storm at t0 → freeze at t0+10 s: the notification dates the 
   } finally {
     storm?.stop();
     await background.stop();
+  }
+});
+
+test("host SIGKILLed while armed and again while freezing: the recorder carries on, the freeze yields the files before the alert once", async () => {
+  const stormPort = await closedPort();
+  let storm: ReturnType<typeof rstStorm> | undefined;
+  try {
+    const armed = await postAlert(
+      stack(),
+      alertAt(
+        new Date(),
+        {
+          captureMode: "ring",
+          captureRingFiles: "4",
+          captureRingFileBytes: "1000000",
+          captureRingSeconds: "600",
+          captureFilters: JSON.stringify([{ protocol: "TCP", localPort: String(stormPort) }]),
+        },
+        "web-crash",
+      ),
+    );
+    expect(armed).toMatchObject({ status: 202, body: { armed: true } });
+    const id = String(armed.body.id);
+    const statusUrl = String(armed.body.statusQueryGetUri);
+    await waitForPhase(statusUrl, "armed", 60_000);
+
+    // The host dies while armed; the VM's ring (the emulator's tcpdump) records on regardless.
+    await stack().crashAndRestartHost();
+    storm = rstStorm(stormPort);
+    await sleep(4000);
+    expect((await readStatus(statusUrl)).customStatus).toMatchObject({ phase: "armed" });
+
+    const firedAt = new Date();
+    const frozen = await postAlert(
+      stack(),
+      alertAt(
+        firedAt,
+        { captureMode: "freeze", captureLookbackSeconds: "60", capturePostTriggerSeconds: "4" },
+        "web-crash",
+      ),
+    );
+    expect(frozen).toMatchObject({ status: 202, body: { frozen: true, id } });
+    // ... and dies again during the post-trigger tail.
+    await waitForPhase(statusUrl, "freezing", 10_000);
+    await stack().crashAndRestartHost();
+
+    const end = await waitForEnd(statusUrl, 90_000);
+    storm.stop();
+    expect(end.runtimeStatus).toBe("Completed");
+    const report = end.output as CaptureReport;
+    expect(report.outcome).toBe("frozen");
+    expect(report.ring?.firedAt).toBe(firedAt.toISOString());
+
+    const history = await durableHistory(stack(), id);
+    const count = (type: string, name?: string) =>
+      history.filter((e) => e.EventType === type && (!name || e.FunctionName === name)).length;
+    expect(count("ExecutionCompleted")).toBe(1);
+    expect(count("TaskCompleted", "startCapture")).toBe(1);
+    expect(count("TaskCompleted", "stopCapture")).toBe(1);
+
+    const ours = (n: { channel: string; body: unknown }) =>
+      n.channel === "generic" && (n.body as { instanceId?: string }).instanceId === id;
+    await stack().sink.waitFor(ours, 20_000);
+    const mine = () => stack().sink.received().filter(ours);
+    await sleep(1000);
+    expect(mine()).toHaveLength(1);
+    const body = mine()[0]!.body as {
+      outcome: string;
+      ring: { files: Array<{ downloadUrl?: string }> };
+    };
+    expect(body.outcome).toBe("frozen");
+    const dir = mkdtempSync(path.join(tmpdir(), "apc-ring-crash-"));
+    let rstsBefore = 0;
+    for (const [i, file] of body.ring.files.entries())
+      rstsBefore += await rstsBeforeIn(file.downloadUrl!, stormPort, firedAt, dir, i);
+    expect(rstsBefore).toBeGreaterThan(100);
+    expect(stack().arm.sessions()).toEqual([]);
+  } finally {
+    storm?.stop();
   }
 });
