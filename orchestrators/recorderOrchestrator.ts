@@ -74,13 +74,22 @@ function* watchRing(
 ): Flow<RingEnd> {
   const limit = request.settings.ring.sessionTimeLimitInSeconds;
   const giveUpAt = limit + recorder.policy.deadlineGraceSeconds;
+  // An event raised while a check's activities run completes that iteration's waiter, which lost
+  // to the timer: it is taken at the next turn (2.3+) instead of being lost with the waiter.
+  const takesEveryEvent = startedOnOrAfter(context, OrchestrationVersions.recorderTakesLateFreezes);
   let elapsed = 0;
+  let freeze: Task | undefined;
+  let disarm: Task | undefined;
   for (;;) {
+    if (takesEveryEvent && freeze && disarm) {
+      if (freeze.isCompleted) return { kind: "freeze", event: freeze.result as FreezeEvent };
+      if (disarm.isCompleted) return { kind: "disarm", freeze };
+    }
     const timer = context.df.createTimer(
       at(armedAt, Math.min(nextHealthCheckAt(elapsed, limit), giveUpAt)),
     );
-    const freeze = context.df.waitForExternalEvent(RecorderEvents.freeze);
-    const disarm = context.df.waitForExternalEvent(RecorderEvents.disarm);
+    freeze = context.df.waitForExternalEvent(RecorderEvents.freeze);
+    disarm = context.df.waitForExternalEvent(RecorderEvents.disarm);
     const winner = (yield context.df.Task.any([timer, freeze, disarm])) as Task;
     if (winner !== timer) {
       timer.cancel();

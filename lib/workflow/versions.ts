@@ -19,7 +19,10 @@ export const OrchestrationVersions = {
    * cap right after starting (confirmRecorderCap). Captures are unchanged.
    */
   recorderGuards: "2.2",
-  /** An ended ring still takes a freeze for a grace (phase `ringEnded`) before it completes. */
+  /**
+   * Recorders take every freeze and disarm: one raised during a health check's activities (it
+   * was lost before), and a freeze within a grace after the ring ended (phase `ringEnded`).
+   */
   recorderTakesLateFreezes: "2.3",
 } as const;
 

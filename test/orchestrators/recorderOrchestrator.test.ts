@@ -354,6 +354,51 @@ describe("recorderOrchestrator (durable-functions replay)", () => {
     expect((run.output as CaptureReport).outcome).toBe("sessionEnded");
   });
 
+  describe("an event raised while a health check's activities run is taken, not lost", () => {
+    /** The check at 600 s meets a transient error: its retry waits 5 s, and the event comes then. */
+    const slowCheck = (sessionSeconds: number) =>
+      activities(sessionSeconds, {
+        getCaptureStatus: (_input, { at, attempt }) => {
+          if (secondsFromStart(at) === 600 && attempt === 1) throw new Error("ARM 503");
+          return ok({ status: "Running", errors: [] });
+        },
+      });
+
+    test("a freeze", async () => {
+      const run = await replay(recorderOrchestrator, {
+        input: request(3600),
+        start: START,
+        activities: slowCheck(3600),
+        events: [{ name: "freeze", atSecond: 602, input: freezeAt(601) }],
+      });
+      expect(run.error).toBeUndefined();
+      expect((run.output as CaptureReport).outcome).toBe("frozen");
+      expect(callsOf(run, "stopCapture")).toEqual([631]);
+    });
+
+    test("a disarm", async () => {
+      const run = await replay(recorderOrchestrator, {
+        input: request(3600),
+        start: START,
+        activities: slowCheck(3600),
+        events: [{ name: "disarm", atSecond: 602 }],
+      });
+      expect((run.output as CaptureReport).outcome).toBe("disarmed");
+      expect(callsOf(run, "stopCapture")).toEqual([605]);
+    });
+
+    test("recorders started on 2.2 replay as they ran: that freeze was lost", async () => {
+      const run = await replay(recorderOrchestrator, {
+        input: request(3600),
+        version: "2.2",
+        start: START,
+        activities: slowCheck(3600),
+        events: [{ name: "freeze", atSecond: 602, input: freezeAt(601) }],
+      });
+      expect((run.output as CaptureReport).outcome).toBe("sessionEnded");
+    });
+  });
+
   test("refusal past the cap: nothing is started, the refusal names the setting", async () => {
     const run = await replay(recorderOrchestrator, {
       input: request(),
