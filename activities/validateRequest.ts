@@ -42,11 +42,13 @@ export function verdictOn(
   );
 }
 
-export function validateRequest(
-  request: CaptureRequest,
-  env: ActivityEnv,
-): Promise<ActivityResult<null>> {
-  return Promise.resolve(verdictOn(checkCaptureRequest, request, env));
+/** An activity that checks its orchestration's input with `check` (captures, recorders). */
+export function validating<R extends CaptureRequest>(
+  check: RequestCheck,
+): (request: R, env: ActivityEnv) => Promise<ActivityResult<null>> {
+  return (request, env) => Promise.resolve(verdictOn(check, request, env));
 }
+
+export const validateRequest = validating<CaptureRequest>(checkCaptureRequest);
 
 defineActivity(Activities.validateRequest, validateRequest);

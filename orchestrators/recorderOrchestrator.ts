@@ -138,6 +138,12 @@ function ringOf(recorder: CaptureRun): RingReport {
   return recorder.report.ring!;
 }
 
+/** An armed ring: its capture and when it was armed (the first file's earliest start). */
+interface ArmedRing {
+  ref: CaptureRef;
+  armedAt: Date;
+}
+
 /** The freeze's alert becomes the report's; the ring notes the fired time. */
 function markFreeze(recorder: CaptureRun, event: FreezeEvent): void {
   recorder.report.request = { ...recorder.report.request, alert: event.alert };
@@ -168,7 +174,7 @@ function* freeze(
   recorder.enter("stopCapture");
   yield* run(context, Activities.stopCapture, ref);
   recorder.stopped();
-  yield* keepWindow(context, recorder, ref, armedAt, event);
+  yield* keepWindow(context, recorder, { ref, armedAt }, event);
 }
 
 /**
@@ -179,8 +185,7 @@ function* freeze(
 function* keepWindow(
   context: OrchestrationContext,
   recorder: CaptureRun,
-  ref: CaptureRef,
-  armedAt: Date,
+  { ref, armedAt }: ArmedRing,
   event: FreezeEvent,
 ): Flow<void> {
   const { report } = recorder;
@@ -241,8 +246,7 @@ function* keepWindow(
 function* lateFreeze(
   context: OrchestrationContext,
   recorder: CaptureRun,
-  ref: CaptureRef,
-  armedAt: Date,
+  ring: ArmedRing,
   pending: Task,
 ): Flow<void> {
   if (!startedOnOrAfter(context, OrchestrationVersions.recorderTakesLateFreezes)) return;
@@ -261,7 +265,7 @@ function* lateFreeze(
   }
   markFreeze(recorder, event);
   ringOf(recorder).endedBeforeFreeze = { at: endedAt.toISOString(), by };
-  yield* keepWindow(context, recorder, ref, armedAt, event);
+  yield* keepWindow(context, recorder, ring, event);
 }
 
 /** Stops the ring (disarm, or a session we had to end ourselves) and reports what it held. */
@@ -341,7 +345,7 @@ function* recordUntilEnd(
     report.outcome = status ? "sessionEnded" : "disarmed";
     report.status = status;
     yield* standDown(context, recorder, ref, armedAt, status?.status !== "Stopped");
-    yield* lateFreeze(context, recorder, ref, armedAt, end.freeze);
+    yield* lateFreeze(context, recorder, { ref, armedAt }, end.freeze);
   }
 }
 

@@ -79,6 +79,15 @@ async function waitForPhase(statusUrl: string, phase: string, timeoutMs: number)
   }
 }
 
+/** Waits for the recorder's end and checks it froze with the alert's fired time. */
+async function frozenEnd(statusUrl: string, firedAt: Date, timeoutMs: number) {
+  const end = await waitForEnd(statusUrl, timeoutMs);
+  expect(end.runtimeStatus).toBe("Completed");
+  const report = end.output as CaptureReport;
+  expect(report).toMatchObject({ outcome: "frozen", ring: { firedAt: firedAt.toISOString() } });
+  return report;
+}
+
 /** RST segments from `port` before `before` in a ring file downloaded from `url`. */
 async function rstsBeforeIn(url: string, port: number, before: Date, dir: string, i: number) {
   const response = await fetch(url);
@@ -154,12 +163,8 @@ test("arm → RST storm at t0 → freeze at t0+10 s: the notification dates the 
     );
     expect(frozen).toMatchObject({ status: 202, body: { frozen: true, id: armed.body.id } });
 
-    const end = await waitForEnd(statusUrl, 150_000);
+    const report = await frozenEnd(statusUrl, firedAt, 150_000);
     storm.stop();
-    expect(end.runtimeStatus).toBe("Completed");
-    const report = end.output as CaptureReport;
-    expect(report.outcome).toBe("frozen");
-    expect(report.ring?.firedAt).toBe(firedAt.toISOString());
     expect(report.ring?.files?.length).toBeGreaterThan(0);
 
     const notification = await stack().sink.waitFor(
@@ -244,12 +249,8 @@ test("host SIGKILLed while armed and again while freezing: the recorder carries 
     await waitForPhase(statusUrl, "freezing", 10_000);
     await stack().crashAndRestartHost();
 
-    const end = await waitForEnd(statusUrl, 90_000);
+    await frozenEnd(statusUrl, firedAt, 90_000);
     storm.stop();
-    expect(end.runtimeStatus).toBe("Completed");
-    const report = end.output as CaptureReport;
-    expect(report.outcome).toBe("frozen");
-    expect(report.ring?.firedAt).toBe(firedAt.toISOString());
 
     const history = await durableHistory(stack(), id);
     const count = (type: string, name?: string) =>

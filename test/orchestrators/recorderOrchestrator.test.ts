@@ -14,12 +14,12 @@ import type {
   RecorderRequest,
 } from "../../lib/workflow/recorderContracts";
 import { fakeEnv } from "../activities/support/fakeAzure";
-import { replay, type ScriptedActivity } from "../support/replayHarness";
+import { replay, type ReplayOptions, type ScriptedActivity } from "../support/replayHarness";
 import {
   ACTIVITY_ENV,
+  expectRefusedFirst,
   names,
   notified,
-  refusals,
   STORAGE,
   useCaptureAppSettings,
 } from "./support/captureScript";
@@ -146,6 +146,16 @@ function activities(
   };
 }
 
+/** A one-hour ring (Network Watcher stops it at 3600 s), scripted as `activities(3600)` unless told. */
+function hourLong(options: Partial<ReplayOptions> = {}) {
+  return replay(recorderOrchestrator, {
+    input: request(3600),
+    start: START,
+    activities: activities(3600),
+    ...options,
+  });
+}
+
 function callsOf(run: { calls: Array<{ name: string; at: Date }> }, name: string): number[] {
   return run.calls.filter((c) => c.name === name).map((c) => secondsFromStart(c.at));
 }
@@ -257,10 +267,7 @@ describe("recorderOrchestrator (durable-functions replay)", () => {
   });
 
   test("freeze racing the session end: Network Watcher already stopped the ring, the freeze still keeps the minutes before", async () => {
-    const run = await replay(recorderOrchestrator, {
-      input: request(3600),
-      start: START,
-      activities: activities(3600),
+    const run = await hourLong({
       // The session ended at 3600 s; the freeze (fired 3598 s) arrives before the check at 3610 s.
       events: [{ name: "freeze", atSecond: 3605, input: freezeAt(3598) }],
     });
@@ -274,10 +281,7 @@ describe("recorderOrchestrator (durable-functions replay)", () => {
   });
 
   test("freeze after the recorder decided its session ended: still gets the files up to the ring's end, and says so", async () => {
-    const run = await replay(recorderOrchestrator, {
-      input: request(3600),
-      start: START,
-      activities: activities(3600),
+    const run = await hourLong({
       // The check at 3610 s found the ring Stopped; the freeze (fired 3612 s) comes during the grace.
       events: [{ name: "freeze", atSecond: 3620, input: freezeAt(3612) }],
     });
@@ -317,10 +321,7 @@ describe("recorderOrchestrator (durable-functions replay)", () => {
   });
 
   test("a late freeze whose window the ring never reached ends typed ringEnded, not frozen without files", async () => {
-    const run = await replay(recorderOrchestrator, {
-      input: request(3600),
-      start: START,
-      activities: activities(3600),
+    const run = await hourLong({
       events: [
         { name: "freeze", atSecond: 3620, input: { ...freezeAt(3615), lookbackSeconds: 0 } },
       ],
@@ -334,21 +335,14 @@ describe("recorderOrchestrator (durable-functions replay)", () => {
   });
 
   test("with no late freeze the ended ring waits out the grace, then notifies its ending", async () => {
-    const run = await replay(recorderOrchestrator, {
-      input: request(3600),
-      start: START,
-      activities: activities(3600),
-    });
+    const run = await hourLong({});
     expect((run.output as CaptureReport).outcome).toBe("sessionEnded");
     expect(secondsFromStart(run.calls.at(-1)!.at)).toBe(3610 + LATE_FREEZE_GRACE_SECONDS);
   });
 
   test("a recorder started on 2.2 replays without the grace: a late freeze is not taken", async () => {
-    const run = await replay(recorderOrchestrator, {
-      input: request(3600),
+    const run = await hourLong({
       version: "2.2",
-      start: START,
-      activities: activities(3600),
       events: [{ name: "freeze", atSecond: 3611, input: freezeAt(3612) }],
     });
     expect((run.output as CaptureReport).outcome).toBe("sessionEnded");
@@ -365,9 +359,7 @@ describe("recorderOrchestrator (durable-functions replay)", () => {
       });
 
     test("a freeze", async () => {
-      const run = await replay(recorderOrchestrator, {
-        input: request(3600),
-        start: START,
+      const run = await hourLong({
         activities: slowCheck(3600),
         events: [{ name: "freeze", atSecond: 602, input: freezeAt(601) }],
       });
@@ -377,9 +369,7 @@ describe("recorderOrchestrator (durable-functions replay)", () => {
     });
 
     test("a disarm", async () => {
-      const run = await replay(recorderOrchestrator, {
-        input: request(3600),
-        start: START,
+      const run = await hourLong({
         activities: slowCheck(3600),
         events: [{ name: "disarm", atSecond: 602 }],
       });
@@ -388,10 +378,8 @@ describe("recorderOrchestrator (durable-functions replay)", () => {
     });
 
     test("recorders started on 2.2 replay as they ran: that freeze was lost", async () => {
-      const run = await replay(recorderOrchestrator, {
-        input: request(3600),
+      const run = await hourLong({
         version: "2.2",
-        start: START,
         activities: slowCheck(3600),
         events: [{ name: "freeze", atSecond: 602, input: freezeAt(601) }],
       });
@@ -487,21 +475,12 @@ describe("recorder input is checked before anything is armed (ops re-run, direct
     ],
   ])(
     "%s: Failed with the reason; nothing but the check and the notification",
-    async (_, input, reason) => {
-      const run = await replay(recorderOrchestrator, {
-        input,
-        start: START,
-        activities: activities(),
-      });
-      expect(run.error).toContain("[validateRecorderRequest] RequestRefused");
-      expect(run.error).toContain(reason);
-      expect(names(run)).toEqual(["validateRecorderRequest", "notify"]);
-      expect(notified(run).failure).toMatchObject({
-        phase: "validateRecorderRequest",
-        code: "RequestRefused",
-      });
-      expect(refusals.pop()).toContain(reason);
-    },
+    async (_, input, why) =>
+      expectRefusedFirst(
+        await replay(recorderOrchestrator, { input, start: START, activities: activities() }),
+        "validateRecorderRequest",
+        why,
+      ),
   );
 
   test("an input without a recorder's shape fails before any activity", async () => {

@@ -5,7 +5,7 @@
  */
 import type { CaptureRequest } from "../../../lib/domain/types";
 import type { CaptureReport } from "../../../lib/workflow/contracts";
-import type { ScriptedActivity } from "../../support/replayHarness";
+import type { ReplayRun, ScriptedActivity } from "../../support/replayHarness";
 import { validateRequest } from "../../../activities/validateRequest";
 import type { ActivityEnv } from "../../../lib/workflow/activity";
 
@@ -127,4 +127,13 @@ export function notified(run: { calls: Array<{ name: string; input: unknown }> }
   const call = run.calls.filter((c) => c.name === "notify").pop();
   if (!call) throw new Error("notify was never called");
   return (call.input as { report: CaptureReport }).report;
+}
+
+/** A forged input's run: failed in `phase` with the reason, nothing but the check and the notification. */
+export function expectRefusedFirst(run: ReplayRun, phase: string, reason: string): void {
+  expect(run.error).toContain(`[${phase}] RequestRefused`);
+  expect(run.error).toContain(reason);
+  expect(names(run)).toEqual([phase, "notify"]);
+  expect(notified(run).failure).toMatchObject({ phase, code: "RequestRefused" });
+  expect(refusals.pop()).toContain(reason);
 }
