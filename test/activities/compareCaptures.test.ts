@@ -2,14 +2,8 @@ import { compareCaptures } from "../../activities/compareCaptures";
 import type { CompareCapturesInput } from "../../lib/workflow/groupContracts";
 import { writePcap, type CapturedPacket } from "../pcap/support/captureWriter";
 import { ethernet, ipv4, udp } from "../pcap/support/packetBuilder";
-import {
-  CONTAINER_URL,
-  armError,
-  fakeEnv,
-  forbidden,
-  notFound,
-  type FakeWorld,
-} from "./support/fakeAzure";
+import { CONTAINER_URL, fakeEnv, forbidden, notFound, unavailable } from "./support/fakeAzure";
+import type { FakeWorld } from "./support/fakeAzure";
 
 const WEB = `${CONTAINER_URL}/web-1.cap`;
 const DB = `${CONTAINER_URL}/db-1.cap`;
@@ -141,7 +135,7 @@ describe("compareCaptures", () => {
   });
 
   test("storage unavailable is thrown for durable retries", async () => {
-    const busy = armError(503, "ServerBusy", "The server is busy.");
+    const busy = unavailable();
     const { env } = fakeEnv(world({ failures: { [`blob.download ${DB}`]: busy } }));
     await expect(compareCaptures(INPUT, env)).rejects.toBe(busy);
   });

@@ -87,22 +87,18 @@ describe("listRingFiles", () => {
     expect(result.ok && result.value.blobs.map((b) => b.url)).toEqual(listed ? [url] : []);
   });
 
-  test("a ring that has written nothing yet is an empty listing", async () => {
-    const { env } = fakeEnv(world({ blobs: {} }));
-    expect(await listRingFiles(REF, env)).toEqual({
-      ok: true,
-      value: { storagePath: STORAGE_PATH, blobs: [] },
-    });
-  });
-
-  test("a capture container that does not exist yet is an empty listing, not a failure", async () => {
-    const { env } = fakeEnv(
-      world({
+  test.each<[string, FakeWorld]>([
+    ["a ring that has written nothing yet", { blobs: {} }],
+    [
+      "a capture container that does not exist yet (not a failure)",
+      {
         failures: {
           "container.listBlobsFlat": armError(404, "ContainerNotFound", "No such container."),
         },
-      }),
-    );
+      },
+    ],
+  ])("%s is an empty listing", async (_case, overrides) => {
+    const { env } = fakeEnv(world(overrides));
     expect(await listRingFiles(REF, env)).toEqual({
       ok: true,
       value: { storagePath: STORAGE_PATH, blobs: [] },

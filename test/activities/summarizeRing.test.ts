@@ -5,10 +5,10 @@ import { writePcap } from "../pcap/support/captureWriter";
 import { TcpFlags, ethernet, ipv4, tcp } from "../pcap/support/packetBuilder";
 import {
   CONTAINER_URL,
-  armError,
   fakeEnv,
   forbidden,
   notFound,
+  unavailable,
   type FakeWorld,
 } from "./support/fakeAzure";
 
@@ -163,7 +163,7 @@ describe("summarizeRing", () => {
     ["reading a file", "blob.download"],
     ["storing the summary", "blockBlob.upload"],
   ])("storage unavailable while %s is thrown for durable retries", async (_case, method) => {
-    const busy = armError(503, "ServerBusy", "The server is busy.");
+    const busy = unavailable();
     const { world, files } = ring({ failures: { [method]: busy } });
     const { env } = fakeEnv(world);
     await expect(summarizeRing(input(files), env)).rejects.toBe(busy);

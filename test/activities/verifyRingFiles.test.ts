@@ -2,12 +2,11 @@ import { verifyRingFiles } from "../../activities/verifyRingFiles";
 import type { RingFile } from "../../lib/domain/ringFiles";
 import {
   CONTAINER_URL,
-  armError,
   fakeEnv,
   forbidden,
   throttled,
+  unavailable,
   type FakeBlob,
-  type FakeWorld,
 } from "./support/fakeAzure";
 
 const RING = `${CONTAINER_URL}/ring/packetcapture_02_00_00_000`;
@@ -80,7 +79,7 @@ describe("verifyRingFiles", () => {
     expect(calls).toEqual([]);
   });
 
-  test.each<[string, FakeWorld["failures"]]>([
+  test.each<[string, Record<string, Error>]>([
     ["reading its properties", { "blob.getProperties": forbidden() }],
     ["reading its header", { "blob.downloadToBuffer": forbidden() }],
   ])(
@@ -113,7 +112,7 @@ describe("verifyRingFiles", () => {
 
   test.each([
     ["throttled", throttled()],
-    ["unavailable", armError(503, "ServerBusy", "The server is busy.")],
+    ["unavailable", unavailable()],
   ])("storage %s is thrown for durable retries", async (_case, error) => {
     const { env } = fakeEnv({
       blobs: { [`${RING}/0.cap`]: stored(PCAP_MAGIC, 4096) },

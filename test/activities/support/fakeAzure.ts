@@ -64,6 +64,7 @@ export const notFound = () => armError(404, "NotFound", "The resource was not fo
 export const forbidden = () =>
   armError(403, "AuthorizationFailed", "The client does not have authorization.");
 export const throttled = () => armError(429, "TooManyRequests", "Rate limit.");
+export const unavailable = () => armError(503, "ServerBusy", "The server is busy.");
 
 /** Calls the activity made, in order, as "resource.method name". */
 export type CallLog = string[];
