@@ -234,10 +234,14 @@ function fakeStorage(world: FakeWorld, call: Call) {
           return { readableStreamBody: noBody ? undefined : Readable.from([bytes]) };
         }),
       getBlockBlobClient: () => ({
-        upload: (body: string, _length: number, options?: { blobHTTPHeaders?: object }) =>
+        upload: (
+          body: string,
+          _length: number,
+          options?: { blobHTTPHeaders?: { blobContentType?: string } },
+        ) =>
           call("blockBlob.upload", key, () => {
-            const headers = options?.blobHTTPHeaders as { blobContentType?: string } | undefined;
-            stored[key] = { bytes: Buffer.from(body), contentType: headers?.blobContentType };
+            const contentType = options?.blobHTTPHeaders?.blobContentType;
+            stored[key] = { bytes: Buffer.from(body), contentType };
           }),
       }),
     };
@@ -248,13 +252,12 @@ function fakeStorage(world: FakeWorld, call: Call) {
     async function* listBlobsFlat({ prefix = "" }: { prefix?: string } = {}) {
       const listing = () =>
         Object.entries(stored)
-          .map(([blobUrl, b]) => ({ sdk: new BlobClient(blobUrl), b }))
-          .filter(({ sdk: blob }) => blob.containerName === sdk.containerName)
-          .filter(({ sdk: blob }) => blob.url.startsWith(sdk.url) && blob.name.startsWith(prefix))
+          .map(([blobUrl, b]) => ({ at: new BlobClient(blobUrl), b }))
+          .filter(({ at }) => at.url.startsWith(`${sdk.url}/`) && at.name.startsWith(prefix))
           // Storage lists a container's blobs in name order.
-          .sort((x, y) => (x.sdk.name < y.sdk.name ? -1 : x.sdk.name > y.sdk.name ? 1 : 0))
-          .map(({ sdk: blob, b }) => ({
-            name: blob.name,
+          .sort((x, y) => (x.at.name < y.at.name ? -1 : x.at.name > y.at.name ? 1 : 0))
+          .map(({ at, b }) => ({
+            name: at.name,
             properties: {
               contentLength: b.bytes.length,
               lastModified: new Date(b.lastModified ?? 0),
