@@ -12,15 +12,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { LiveValidator, type RequestResponsePair } from "oav";
 import type { TrafficFile } from "../../../local/armEmulator";
-
-const CONTRACT_DIR = path.resolve(__dirname, "..");
-
-/** The swagger files the app's calls touch, relative to test/contract. */
-const SWAGGERS = [
-  "azure-rest-api-specs/specification/network/resource-manager/Microsoft.Network/Network/stable/2026-01-01/networkWatcher.json",
-  "asyncOperations/network.json",
-  "asyncOperations/compute.json",
-];
+import { CONTRACT_DIR, VENDORED_SPECS } from "./vendoredSpecs";
 
 export interface ExchangeVerdict {
   file: string;
@@ -53,7 +45,7 @@ export async function loadArmContract(): Promise<ArmContract> {
   const validator = new LiveValidator(
     {
       directory: CONTRACT_DIR,
-      swaggerPathsPattern: SWAGGERS,
+      swaggerPathsPattern: VENDORED_SPECS.map((s) => s.entry),
       git: { shouldClone: false },
       isPathCaseSensitive: false,
     },
