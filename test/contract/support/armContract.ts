@@ -25,6 +25,12 @@ export interface ExchangeVerdict {
 
 export interface ArmContract {
   check(file: string, traffic: TrafficFile): Promise<ExchangeVerdict>;
+  /** A response alone, against the operation `method` + `url` match (for published examples). */
+  checkResponse(
+    url: string,
+    method: string,
+    response: { statusCode: string; headers?: Record<string, string>; body?: unknown },
+  ): Promise<ExchangeVerdict>;
 }
 
 interface Issue {
@@ -54,16 +60,22 @@ export async function loadArmContract(): Promise<ArmContract> {
     () => undefined,
   );
   await validator.initialize();
+  const checkResponse: ArmContract["checkResponse"] = async (url, method, response) => {
+    const liveResponse = response as unknown as RequestResponsePair["liveResponse"];
+    const outcome = await validator.validateLiveResponse(liveResponse, { url, method });
+    return verdict(url, method, [["response", outcome]]);
+  };
   return {
+    checkResponse,
     async check(file, traffic) {
       const { operation, lroOf: lro } = traffic.emulator;
       if (lro?.via === "location") {
         const pair = traffic as unknown as RequestResponsePair;
-        const response = await validator.validateLiveResponse(pair.liveResponse, {
-          url: lro.url,
-          method: lro.method,
-        });
-        return verdict(file, operation, [["response", response]]);
+        return {
+          ...(await checkResponse(lro.url, lro.method, pair.liveResponse)),
+          file,
+          operation,
+        };
       }
       // oav's types say object bodies; recorded bodies are JSON values of any shape, which it handles.
       const result = await validator.validateLiveRequestResponse(

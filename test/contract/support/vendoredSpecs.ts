@@ -37,6 +37,8 @@ export const VENDORED_SPECS: readonly VendoredSpec[] = [
   {
     entry: `${SPEC_MIRROR}/specification/compute/resource-manager/Microsoft.Compute/Compute/stable/2026-04-01/ComputeRP.json`,
     operations: [
+      "VirtualMachines_Get",
+      "VirtualMachineScaleSets_Get",
       "VirtualMachineExtensions_List",
       "VirtualMachineExtensions_Get",
       "VirtualMachineExtensions_CreateOrUpdate",
