@@ -55,7 +55,7 @@ export async function loadArmContract(): Promise<ArmContract> {
       git: { shouldClone: false },
       isPathCaseSensitive: false,
     },
-    // oav's own log repeats what its results carry (e.g. Compute calls no vendored spec has); the
+    // oav's own log repeats what its results carry (e.g. calls no vendored spec has); the
     // verdicts report those, so the test output is not flooded with them.
     () => undefined,
   );
