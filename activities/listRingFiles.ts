@@ -44,10 +44,10 @@ export async function listRingFiles(
       `Network Watcher reports no storagePath for ${capture.name}`,
       "The ring is on the VM's disk only; fetch it from there.",
     );
-  const { containerUrl, prefix } = ringLocation(storagePath, env);
   const blobs: RingBlob[] = [];
   try {
     // Inside the try: a storage path outside the allowed capture containers is a permanent failure.
+    const { containerUrl, prefix } = ringLocation(storagePath, env);
     const container = env.clients.container(containerUrl);
     for await (const item of container.listBlobsFlat({ prefix })) {
       if (!CAPTURE_FILE.test(item.name)) continue;
