@@ -19,14 +19,19 @@ import {
 } from "../lib/workflow/recorderContracts";
 import { holdsSession, statusesOf } from "./checkQuota";
 
-/** Every ring capture under the watcher, with its state and start time. */
+/** Every ring capture under the watcher but `leaveOut` (any case; its status is not read), with its state and start time. */
 export async function ringsUnder(
   clients: ActivityEnv["clients"],
   watcher: WatcherRef,
+  leaveOut?: string,
 ): Promise<RingSeen[]> {
   const names = (await listCaptures(clients, watcher))
     .map((c) => c.name)
-    .filter((name) => name.toLowerCase().startsWith(RING_CAPTURE_PREFIX));
+    .filter(
+      (name) =>
+        name.toLowerCase().startsWith(RING_CAPTURE_PREFIX) &&
+        name.toLowerCase() !== leaveOut?.toLowerCase(),
+    );
   const statuses = await statusesOf(clients, watcher, names);
   return names.map((name, i) => {
     const status = statuses[i];
@@ -48,9 +53,8 @@ export async function checkRecorderCap(
   { clients, log }: ActivityEnv,
 ): Promise<ActivityResult<CheckRecorderCapOutput>> {
   try {
-    const own = input.captureName.toLowerCase();
-    const armed = (await ringsUnder(clients, input.watcher)).filter(
-      (ring) => ring.state !== "ended" && ring.name.toLowerCase() !== own,
+    const armed = (await ringsUnder(clients, input.watcher, input.captureName)).filter(
+      (ring) => ring.state !== "ended",
     ).length;
     log(`${armed}/${input.limit} recorders armed in ${input.region}`);
     return ok({ armed, limit: input.limit, available: armed < input.limit });

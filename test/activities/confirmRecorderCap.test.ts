@@ -1,4 +1,3 @@
-import { checkRecorderCap } from "../../activities/checkRecorderCap";
 import { confirmRecorderCap } from "../../activities/confirmRecorderCap";
 import { fakeEnv, forbidden, WATCHER, type FakeCapture } from "./support/fakeAzure";
 
@@ -11,23 +10,7 @@ const running = (second?: number): FakeCapture => ({
   captureStartTime: second === undefined ? undefined : at(second),
 });
 
-describe("checkRecorderCap / confirmRecorderCap on Network Watcher's captures", () => {
-  test("the check counts other running or starting rings only; one-shot captures and ended rings are free", async () => {
-    const { env } = fakeEnv({
-      captures: {
-        [OWN]: running(5),
-        "alertring-a": running(1),
-        "alertring-b": running(),
-        "alertring-c": { target: "vm", status: "Stopped" },
-        "alertcap-web-1": running(0),
-      },
-    });
-    expect(await checkRecorderCap(input, env)).toEqual({
-      ok: true,
-      value: { armed: 2, limit: 2, available: false },
-    });
-  });
-
+describe("confirmRecorderCap on Network Watcher's captures", () => {
   test("after starting: rings that started earlier (or are still starting) rank ahead", async () => {
     const { env } = fakeEnv({
       captures: { [OWN]: running(5), "alertring-a": running(1), "alertring-b": running(9) },
