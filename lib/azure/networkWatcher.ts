@@ -15,6 +15,7 @@ import {
 } from "../domain/agentExtension";
 import type { CaptureSettings, CaptureTarget, WatcherRef } from "../domain/types";
 import type { CaptureSessionStatus, CaptureStatusOutput } from "../domain/captureStatus";
+import type { InstanceScope, ScaleSetInstance } from "../domain/instanceFiles";
 
 export interface WatcherInfo extends WatcherRef {
   location?: string;
@@ -72,6 +73,8 @@ export interface CaptureResource {
   target?: string;
   provisioningState?: string;
   storagePath?: string;
+  /** A scale-set capture's instance scope, as Network Watcher keeps it. */
+  scope?: InstanceScope;
 }
 
 export async function listCaptures(
@@ -107,6 +110,7 @@ export async function getCapture(
       target: capture.target,
       provisioningState: capture.provisioningState,
       storagePath: capture.storageLocation?.storagePath,
+      ...(capture.scope && { scope: capture.scope }),
     };
   } catch (error) {
     if (isNotFound(error)) return undefined;
@@ -240,4 +244,36 @@ export async function installAgent(
       extension,
     );
   }
+}
+
+/** A scale set's VM as Compute lists it: its ID and name, and what it runs of the set's model. */
+export interface ScaleSetVm extends ScaleSetInstance {
+  /** False when the set's model changed (e.g. an extension added) and this VM was not updated. */
+  latestModelApplied?: boolean;
+  /** The VM's own extensions (its `resources`): what it actually runs. */
+  extensions: ExtensionInfo[];
+}
+
+export async function listScaleSetInstances(
+  clients: AzureClients,
+  target: CaptureTarget,
+): Promise<ScaleSetVm[]> {
+  const vms: ScaleSetVm[] = [];
+  for await (const vm of clients
+    .compute(target.subscriptionId)
+    .virtualMachineScaleSetVMs.list(target.resourceGroup, target.name)) {
+    if (vm.instanceId === undefined) continue;
+    vms.push({
+      instanceId: vm.instanceId,
+      ...(vm.name && { name: vm.name }),
+      ...(vm.latestModelApplied !== undefined && { latestModelApplied: vm.latestModelApplied }),
+      extensions: (vm.resources ?? []).map((e) => ({
+        name: e.name,
+        publisher: e.publisher,
+        type: e.typePropertiesType,
+        provisioningState: e.provisioningState,
+      })),
+    });
+  }
+  return vms;
 }

@@ -14,10 +14,12 @@ export const OrchestrationVersions = {
   validatesRequest: "2.0",
   /** A lost agent's partial file is looked for once and kept (outcome `partial`). */
   keepsPartialCaptures: "2.1",
+  /** A scale set's capture is verified, summarized and linked file by file, one per instance. */
+  perInstanceFiles: "2.2",
 } as const;
 
 /** The version new instances get: host.json's defaultVersion must say the same (a test checks). */
-export const CURRENT_VERSION = OrchestrationVersions.keepsPartialCaptures;
+export const CURRENT_VERSION = OrchestrationVersions.perInstanceFiles;
 
 /** System.Version: two to four dot-separated non-negative integers. */
 function dotNetVersion(text: string): number[] | undefined {
