@@ -10,6 +10,10 @@
  *     "vms": { "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1":
  *              { "netns": "capns", "interface": "veth-vm1", "region": "eastus", "agentInstalled": false } },
  *     "networkWatchers": [ { "resourceGroup": "rg-net", "name": "eastus-watcher", "region": "eastus" } ] }
+ *
+ * Scale sets (`scaleSets`, keyed by the set's ID) list their instances, each captured where it says
+ * (interface / network namespace; the set's placement by default). EMULATION: a scale set the
+ * inventory does not list has two instances, "0" and "1", both on the set's placement.
  */
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
@@ -26,6 +30,23 @@ const inventoryFile = z
           netns: z.string().min(1).optional(),
           region: z.string().min(1).optional(),
           agentInstalled: z.boolean().optional(),
+        }),
+      )
+      .optional(),
+    scaleSets: z
+      .record(
+        z.string(),
+        z.strictObject({
+          instances: z
+            .array(
+              z.strictObject({
+                instanceId: z.string().regex(/^\d{1,9}$/),
+                interface: z.string().min(1).optional(),
+                netns: z.string().min(1).optional(),
+              }),
+            )
+            .min(1)
+            .max(100),
         }),
       )
       .optional(),
@@ -63,11 +84,22 @@ interface VmOverride {
   agentInstalled: boolean;
 }
 
+/** One VM of a scale set: its instance ID and where its traffic is captured. */
+export interface ScaleSetInstanceRecord {
+  instanceId: string;
+  placement: Placement;
+}
+
+type InstanceOverride = Omit<ScaleSetInstanceRecord, "placement"> & Partial<Placement>;
+
+const DEFAULT_INSTANCE_IDS = ["0", "1"];
+
 export const DEFAULT_REGION = "westeurope";
 const LOOPBACK = "lo";
 
 export class Inventory {
   private readonly vms = new Map<string, VmOverride>();
+  private readonly scaleSets = new Map<string, InstanceOverride[]>();
   private readonly explicitWatchers: Array<
     Omit<NetworkWatcherRecord, "id" | "subscriptionId"> & { subscriptionId?: string }
   >;
@@ -88,6 +120,12 @@ export class Inventory {
         agentInstalled: vm.agentInstalled ?? true,
       });
     }
+    for (const [id, set] of Object.entries(file.scaleSets ?? {})) {
+      const target = parseComputeTargetId(id);
+      if (target?.kind !== "virtualMachineScaleSets")
+        throw new Error(`inventory: '${id}' is not a scale-set resource ID`);
+      this.scaleSets.set(target.key, set.instances);
+    }
     this.explicitWatchers = (file.networkWatchers ?? []).map((w) => ({
       ...w,
       region: normalizeRegion(w.region),
@@ -105,6 +143,21 @@ export class Inventory {
     return (
       this.vms.get(target.key)?.placement ?? { region: this.defaultRegion, interface: LOOPBACK }
     );
+  }
+
+  /** A scale set's instances, each with its placement (the set's unless the inventory says otherwise). */
+  instances(target: ComputeTarget): ScaleSetInstanceRecord[] {
+    const set = this.placement(target);
+    const listed: InstanceOverride[] =
+      this.scaleSets.get(target.key) ?? DEFAULT_INSTANCE_IDS.map((instanceId) => ({ instanceId }));
+    return listed.map((i) => ({
+      instanceId: i.instanceId,
+      placement: {
+        region: set.region,
+        interface: i.interface ?? set.interface,
+        ...((i.netns ?? set.netns) && { netns: i.netns ?? set.netns }),
+      },
+    }));
   }
 
   agentInitiallyInstalled(target: ComputeTarget): boolean {

@@ -56,6 +56,7 @@ export function computeRoutes(deps: ComputeRouteDeps): Route[] {
       extensionResource(target, ext, deps.inventory.placement(target).region);
 
     return [
+      ...(kind === "virtualMachineScaleSets" ? [instancesRoute(machine, targetOf, deps)] : []),
       route("GET", machine, `${machineOp}_Get`, (ctx) => ({
         status: 200,
         body: machineResource(targetOf(ctx), deps.inventory.placement(targetOf(ctx)).region),
@@ -111,6 +112,36 @@ export function computeRoutes(deps: ComputeRouteDeps): Route[] {
         },
       ),
     ];
+  });
+}
+
+/**
+ * `GET …/virtualMachineScaleSets/{set}/virtualMachines` (VirtualMachineScaleSetVMs_List, pageable):
+ * the inventory's instances, named `{set}_{instanceId}` as Azure names them, each with the
+ * extensions it runs as its `resources`.
+ */
+function instancesRoute(
+  machine: string,
+  targetOf: (ctx: RequestContext) => ComputeTarget,
+  deps: ComputeRouteDeps,
+): Route {
+  return route("GET", `${machine}/virtualMachines`, "VirtualMachineScaleSetVMs_List", (ctx) => {
+    const set = targetOf(ctx);
+    const region = deps.inventory.placement(set).region;
+    const extensions = deps.extensions.list(set);
+    return pageOf(deps.inventory.instances(set), ctx, deps.pageSize, ({ instanceId }) => ({
+      id: `${set.id}/virtualMachines/${instanceId}`,
+      name: `${set.name}_${instanceId}`,
+      type: "Microsoft.Compute/virtualMachineScaleSets/virtualMachines",
+      location: region,
+      instanceId,
+      properties: {
+        vmId: stableUuid(`${set.key}/${instanceId}`),
+        latestModelApplied: true,
+        provisioningState: "Succeeded",
+      },
+      resources: extensions.map((ext) => extensionResource(set, ext, region)),
+    }));
   });
 }
 
