@@ -24,6 +24,8 @@ export interface WatcherInfo extends WatcherRef {
 export interface TargetInfo {
   location: string;
   osType?: string;
+  /** A scale set's `upgradePolicy.mode` (Automatic, Manual, Rolling). */
+  upgradeMode?: string;
 }
 
 function resourceGroupOf(id: string | undefined): string | undefined {
@@ -40,6 +42,7 @@ export async function getTarget(clients: AzureClients, target: CaptureTarget): P
   return {
     location: set.location,
     osType: set.virtualMachineProfile?.storageProfile?.osDisk?.osType,
+    ...(set.upgradePolicy?.mode && { upgradeMode: set.upgradePolicy.mode }),
   };
 }
 
@@ -151,6 +154,8 @@ export async function createCapture(
     filters: settings.filters,
     // A recorder's ring: Network Watcher rotates files itself and ignores the one-shot limits.
     ...(settings.ring && { continuousCapture: true, captureSettings: settings.ring }),
+    // A scale set's instances to capture on; without it Network Watcher captures on all.
+    ...(settings.scope && { scope: settings.scope }),
   };
   const result = await clients
     .network(watcher.subscriptionId)

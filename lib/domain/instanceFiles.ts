@@ -34,10 +34,10 @@ function named(instance: ScaleSetInstance, ids: readonly string[]): boolean {
  * the packet capture will run on all instances" (PacketCaptureMachineScope). Scope entries may be
  * instance IDs or names (the docs show both), so either matches.
  */
-export function instancesInScope(
-  instances: readonly ScaleSetInstance[],
+export function instancesInScope<I extends ScaleSetInstance>(
+  instances: readonly I[],
   scope: InstanceScope | undefined,
-): ScaleSetInstance[] {
+): I[] {
   const include = scope?.include ?? [];
   const exclude = scope?.exclude ?? [];
   return instances.filter((i) => (include.length === 0 || named(i, include)) && !named(i, exclude));

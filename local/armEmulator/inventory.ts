@@ -37,12 +37,15 @@ const inventoryFile = z
       .record(
         z.string(),
         z.strictObject({
+          upgradePolicy: z.enum(["Automatic", "Manual", "Rolling"]).optional(),
           instances: z
             .array(
               z.strictObject({
                 instanceId: z.string().regex(/^\d{1,9}$/),
                 interface: z.string().min(1).optional(),
                 netns: z.string().min(1).optional(),
+                /** false: this instance was never updated to a model with the agent (Manual policy). */
+                agentInstalled: z.boolean().optional(),
               }),
             )
             .min(1)
@@ -88,9 +91,13 @@ interface VmOverride {
 export interface ScaleSetInstanceRecord {
   instanceId: string;
   placement: Placement;
+  /** False when the instance starts without the agent its set's model has. */
+  agentInstalled: boolean;
 }
 
-type InstanceOverride = Omit<ScaleSetInstanceRecord, "placement"> & Partial<Placement>;
+export type UpgradeMode = "Automatic" | "Manual" | "Rolling";
+
+type InstanceOverride = { instanceId: string; agentInstalled?: boolean } & Partial<Placement>;
 
 const DEFAULT_INSTANCE_IDS = ["0", "1"];
 
@@ -99,7 +106,10 @@ const LOOPBACK = "lo";
 
 export class Inventory {
   private readonly vms = new Map<string, VmOverride>();
-  private readonly scaleSets = new Map<string, InstanceOverride[]>();
+  private readonly scaleSets = new Map<
+    string,
+    { instances: InstanceOverride[]; upgradePolicy: UpgradeMode }
+  >();
   private readonly explicitWatchers: Array<
     Omit<NetworkWatcherRecord, "id" | "subscriptionId"> & { subscriptionId?: string }
   >;
@@ -124,7 +134,10 @@ export class Inventory {
       const target = parseComputeTargetId(id);
       if (target?.kind !== "virtualMachineScaleSets")
         throw new Error(`inventory: '${id}' is not a scale-set resource ID`);
-      this.scaleSets.set(target.key, set.instances);
+      this.scaleSets.set(target.key, {
+        instances: set.instances,
+        upgradePolicy: set.upgradePolicy ?? "Automatic",
+      });
     }
     this.explicitWatchers = (file.networkWatchers ?? []).map((w) => ({
       ...w,
@@ -149,15 +162,22 @@ export class Inventory {
   instances(target: ComputeTarget): ScaleSetInstanceRecord[] {
     const set = this.placement(target);
     const listed: InstanceOverride[] =
-      this.scaleSets.get(target.key) ?? DEFAULT_INSTANCE_IDS.map((instanceId) => ({ instanceId }));
+      this.scaleSets.get(target.key)?.instances ??
+      DEFAULT_INSTANCE_IDS.map((instanceId) => ({ instanceId }));
     return listed.map((i) => ({
       instanceId: i.instanceId,
+      agentInstalled: i.agentInstalled ?? true,
       placement: {
         region: set.region,
         interface: i.interface ?? set.interface,
         ...((i.netns ?? set.netns) && { netns: i.netns ?? set.netns }),
       },
     }));
+  }
+
+  /** A scale set's `upgradePolicy.mode`; EMULATION: Automatic unless the inventory says otherwise. */
+  upgradeMode(target: ComputeTarget): UpgradeMode {
+    return this.scaleSets.get(target.key)?.upgradePolicy ?? "Automatic";
   }
 
   agentInitiallyInstalled(target: ComputeTarget): boolean {

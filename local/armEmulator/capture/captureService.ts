@@ -360,6 +360,7 @@ export class CaptureService {
             placements.get(i.instanceId) ?? {
               instanceId: i.instanceId,
               placement: this.deps.inventory.placement(params.target),
+              agentInstalled: true,
             },
           ),
         ]),
@@ -367,11 +368,29 @@ export class CaptureService {
     );
   }
 
+  /**
+   * Whether the agent can capture: on the VM, or on at least one instance of the set. EMULATION:
+   * an instance without the agent (left behind by a Manual upgrade policy) ends at once with
+   * Error [AgentStopped] and writes no file; the others capture.
+   */
+  private agentRunsOn(record: CaptureRecord): boolean {
+    const { session, params } = record;
+    if (!(session instanceof ScaleSetSession)) return this.deps.extensions.hasAgent(params.target);
+    const instances = new Map(
+      this.deps.inventory.instances(params.target).map((i) => [i.instanceId, i]),
+    );
+    for (const [id, s] of session.instances) {
+      const instance = instances.get(id);
+      if (!instance || !this.deps.extensions.instanceHasAgent(params.target, instance))
+        s.refuse("AgentStopped");
+    }
+    return session.active;
+  }
+
   private async startSession(record: CaptureRecord, dir: string): Promise<OperationOutcome> {
     const { session, params } = record;
     const fault = this.deps.faults.takeLroFailure("PacketCaptures_Create");
-    const refusal =
-      fault ?? (this.deps.extensions.hasAgent(params.target) ? undefined : agentMissing(params));
+    const refusal = fault ?? (this.agentRunsOn(record) ? undefined : agentMissing(params));
     if (refusal) {
       session.refuse(fault ? "InternalError" : "AgentStopped");
       record.provisioningState = "Failed";

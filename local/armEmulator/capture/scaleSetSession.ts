@@ -64,9 +64,14 @@ export class ScaleSetSession {
     };
   }
 
-  /** Starts every instance; rejects only when none could start (the others report their Error). */
+  /**
+   * Starts every instance not refused (an instance without the agent, see captureService.ts);
+   * rejects only when none could start (the others report their Error).
+   */
   async start(): Promise<void> {
-    const results = await Promise.allSettled(this.all.map((s) => s.start()));
+    const results = await Promise.allSettled(
+      this.all.filter((s) => s.active).map((s) => s.start()),
+    );
     const failure = results.find((r) => r.status === "rejected");
     if (failure && results.every((r) => r.status === "rejected")) throw failure.reason;
   }

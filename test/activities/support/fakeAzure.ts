@@ -15,6 +15,13 @@ export const TARGET = {
   name: "web-1",
   kind: "virtualMachine" as const,
 };
+export const VMSS_TARGET = {
+  resourceId: `/subscriptions/${SUB}/resourceGroups/app-rg/providers/Microsoft.Compute/virtualMachineScaleSets/web-set`,
+  subscriptionId: SUB,
+  resourceGroup: "app-rg",
+  name: "web-set",
+  kind: "virtualMachineScaleSet" as const,
+};
 export const WATCHER = { subscriptionId: SUB, resourceGroup: "NetworkWatcherRG", name: "nw-weu" };
 
 export interface FakeCapture {
@@ -24,6 +31,8 @@ export interface FakeCapture {
   stopReason?: string;
   errors?: string[];
   storagePath?: string;
+  /** The PUT's scale-set scope, as sent. */
+  scope?: { include?: string[]; exclude?: string[] };
 }
 
 export interface FakeWorld {
@@ -32,6 +41,11 @@ export interface FakeWorld {
   watchers?: Array<{ name: string; resourceGroup: string; location: string }>;
   captures?: Record<string, FakeCapture>;
   extensions?: Array<{ name: string; publisher: string; type: string; provisioningState?: string }>;
+  /**
+   * A scale set (the target when VMSS_TARGET is used): `extensions` are its model's; each instance
+   * runs the agent or not, whatever the model says (as under a Manual upgrade policy).
+   */
+  scaleSet?: { upgradeMode?: string; instances: Array<{ instanceId: string; agent: boolean }> };
   /** An error every call of this method throws, e.g. `{ "virtualMachines.get": forbidden() }`. */
   failures?: Record<string, Error>;
   settings?: Record<string, unknown>;
@@ -113,10 +127,19 @@ export function fakeEnv(world: FakeWorld): { env: ActivityEnv; calls: CallLog; w
             packetCaptureError: c.errors ?? [],
           };
         }),
-      create: (_rg: string, _w: string, name: string, parameters: { target: string }) =>
+      create: (
+        _rg: string,
+        _w: string,
+        name: string,
+        parameters: { target: string; scope?: FakeCapture["scope"] },
+      ) =>
         call("packetCaptures.create", name, () => {
           if (captures[name]) throw armError(409, "Conflict", "A capture with this name exists.");
-          captures[name] = { target: parameters.target, status: "Running" };
+          captures[name] = {
+            target: parameters.target,
+            status: "Running",
+            ...(parameters.scope && { scope: parameters.scope }),
+          };
           return { id: `${name}-id`, provisioningState: "Succeeded" };
         }),
       stop: (_rg: string, _w: string, name: string) =>
@@ -130,7 +153,53 @@ export function fakeEnv(world: FakeWorld): { env: ActivityEnv; calls: CallLog; w
         }),
     },
   };
+  const extensionList = () =>
+    (world.extensions ?? []).map((e) => ({
+      name: e.name,
+      publisher: e.publisher,
+      typePropertiesType: e.type,
+      provisioningState: e.provisioningState ?? "Succeeded",
+    }));
+  const AGENT_RESOURCE = {
+    name: "AzureNetworkWatcherExtension",
+    publisher: "Microsoft.Azure.NetworkWatcher",
+    typePropertiesType: "NetworkWatcherAgentLinux",
+    provisioningState: "Succeeded",
+  };
   const compute = {
+    virtualMachineScaleSets: {
+      get: (_rg: string, name: string) =>
+        call("virtualMachineScaleSets.get", name, () => ({
+          location: world.vmLocation ?? "westeurope",
+          upgradePolicy: { mode: world.scaleSet?.upgradeMode ?? "Automatic" },
+          virtualMachineProfile: {
+            storageProfile: { osDisk: { osType: world.osType ?? "Linux" } },
+          },
+        })),
+    },
+    virtualMachineScaleSetExtensions: {
+      list: () => iterate("virtualMachineScaleSetExtensions.list", extensionList),
+      createOrUpdate: (_rg: string, set: string, name: string, ext: Record<string, unknown>) =>
+        call("virtualMachineScaleSetExtensions.createOrUpdate", `${set}/${name}`, () => {
+          (world.extensions ??= []).push({
+            name,
+            publisher: String(ext.publisher),
+            type: String(ext.typePropertiesType),
+          });
+          return ext;
+        }),
+    },
+    virtualMachineScaleSetVMs: {
+      list: (_rg: string, set: string) =>
+        iterate("virtualMachineScaleSetVMs.list", () =>
+          (world.scaleSet?.instances ?? []).map((i) => ({
+            instanceId: i.instanceId,
+            name: `${set}_${i.instanceId}`,
+            latestModelApplied: i.agent,
+            resources: i.agent ? [AGENT_RESOURCE] : [],
+          })),
+        ),
+    },
     virtualMachines: {
       get: (_rg: string, name: string) =>
         call("virtualMachines.get", name, () => ({
@@ -140,14 +209,7 @@ export function fakeEnv(world: FakeWorld): { env: ActivityEnv; calls: CallLog; w
     },
     virtualMachineExtensions: {
       list: (_rg: string, vm: string) =>
-        call("virtualMachineExtensions.list", vm, () => ({
-          value: (world.extensions ?? []).map((e) => ({
-            name: e.name,
-            publisher: e.publisher,
-            typePropertiesType: e.type,
-            provisioningState: e.provisioningState ?? "Succeeded",
-          })),
-        })),
+        call("virtualMachineExtensions.list", vm, () => ({ value: extensionList() })),
       createOrUpdate: (_rg: string, vm: string, name: string, ext: Record<string, unknown>) =>
         call("virtualMachineExtensions.createOrUpdate", `${vm}/${name}`, () => {
           (world.extensions ??= []).push({

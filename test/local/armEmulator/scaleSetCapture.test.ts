@@ -16,10 +16,18 @@ import { blobLocation, eventually } from "./support/traffic";
 jest.setTimeout(90_000);
 
 const SET = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachineScaleSets/ss-three`;
+const MANUAL = SET.replace("ss-three", "ss-manual");
 const inventoryFile = path.join(tmpdir(), `armemu-vmss-inventory-${process.pid}.json`);
 beforeAll(() => {
   const instances = ["0", "1", "3"].map((instanceId) => ({ instanceId }));
-  writeFileSync(inventoryFile, JSON.stringify({ scaleSets: { [SET]: { instances } } }));
+  const manual = {
+    upgradePolicy: "Manual",
+    instances: [{ instanceId: "0" }, { instanceId: "1", agentInstalled: false }],
+  };
+  writeFileSync(
+    inventoryFile,
+    JSON.stringify({ scaleSets: { [SET]: { instances }, [MANUAL]: manual } }),
+  );
 });
 afterAll(() => rm(inventoryFile, { force: true }));
 
@@ -111,4 +119,41 @@ test("a scope of one instance writes the documented single-instance file; a scop
       captureOn(SET, { targetType: "AzureVMSS", scope: { include: ["7"] } }),
     ),
   ).rejects.toMatchObject({ statusCode: 400, code: "InvalidRequestFormat" });
+});
+
+test("Manual upgrade policy: a model change reaches no instance, and an instance without the agent captures nothing", async () => {
+  const set = await f.compute.virtualMachineScaleSets.get("rg-app", "ss-manual");
+  expect(set.upgradePolicy?.mode).toBe("Manual");
+  const state = async () => {
+    const rows: Array<[string, boolean | undefined, string[]]> = [];
+    for await (const vm of f.compute.virtualMachineScaleSetVMs.list("rg-app", "ss-manual"))
+      rows.push([vm.instanceId!, vm.latestModelApplied, (vm.resources ?? []).map((r) => r.name!)]);
+    return rows;
+  };
+  expect(await state()).toEqual([
+    ["0", true, ["AzureNetworkWatcherExtension"]],
+    ["1", false, []],
+  ]);
+  // Another extension on the model: instance 0 keeps what it ran, instance 1 too.
+  await f.compute.virtualMachineScaleSetExtensions.createOrUpdate("rg-app", "ss-manual", "other", {
+    publisher: "Contoso",
+    typePropertiesType: "Other",
+    typeHandlerVersion: "1.0",
+  });
+  expect(await state()).toEqual([
+    ["0", false, ["AzureNetworkWatcherExtension"]],
+    ["1", false, []],
+  ]);
+
+  const created = await f.network.packetCaptures.create(
+    WATCHER_RG,
+    WATCHER,
+    "pc-manual",
+    captureOn(MANUAL, { targetType: "AzureVMSS", timeLimitInSeconds: 1 }),
+  );
+  expect(await stopped("pc-manual")).toMatchObject({ status: "Stopped" });
+  expect(await blobsUnder(created.storageLocation?.storagePath ?? "")).toEqual([
+    expect.stringMatching(/^\/virtualmachines\/0\//),
+  ]);
+  await f.network.packetCaptures.delete(WATCHER_RG, WATCHER, "pc-manual");
 });
