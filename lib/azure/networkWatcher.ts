@@ -155,7 +155,7 @@ export async function createCapture(
     // A recorder's ring: Network Watcher rotates files itself and ignores the one-shot limits.
     ...(settings.ring && { continuousCapture: true, captureSettings: settings.ring }),
     // A scale set's instances to capture on; without it Network Watcher captures on all.
-    ...(settings.scope && { scope: settings.scope }),
+    ...(settings.scope && target.kind === "virtualMachineScaleSet" && { scope: settings.scope }),
   };
   const result = await clients
     .network(watcher.subscriptionId)
