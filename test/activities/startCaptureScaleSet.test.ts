@@ -4,21 +4,9 @@
  * upgrades them, instead of starting a capture those instances would leave empty.
  */
 import { startCapture } from "../../activities/startCapture";
-import { VMSS_TARGET, WATCHER, fakeEnv, forbidden } from "./support/fakeAzure";
+import { AGENT, SETTINGS, VMSS_TARGET, WATCHER, fakeEnv, forbidden } from "./support/fakeAzure";
 
-const AGENT = {
-  name: "AzureNetworkWatcherExtension",
-  publisher: "Microsoft.Azure.NetworkWatcher",
-  type: "NetworkWatcherAgentLinux",
-};
-const settings = {
-  timeLimitInSeconds: 60,
-  totalBytesPerSession: 1024,
-  bytesToCapturePerPacket: 0,
-  filters: [],
-  storageAccountId:
-    "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps",
-};
+const settings = SETTINGS;
 const input = { watcher: WATCHER, target: VMSS_TARGET, name: "cap", settings };
 const instances = (...withAgent: boolean[]) =>
   withAgent.map((agent, i) => ({ instanceId: String(i), agent }));

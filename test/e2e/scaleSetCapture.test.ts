@@ -11,16 +11,17 @@ import type { CaptureReport } from "../../lib/workflow/contracts";
 import type { Notification } from "../../lib/notify/notification";
 import { firedCommonAlert } from "../support/fixtures";
 import {
-  SUBSCRIPTION,
+  genericNotificationFor,
   loopbackTraffic,
   postAlert,
   useTestStack,
+  vmId,
   waitForEnd,
 } from "./support/testStack";
 
 jest.setTimeout(240_000);
 
-const SET = `/subscriptions/${SUBSCRIPTION}/resourceGroups/prod-rg/providers/Microsoft.Compute/virtualMachineScaleSets/web-set`;
+const SET = vmId("web-set").replace("/virtualMachines/", "/virtualMachineScaleSets/");
 const inventoryFile = path.join(tmpdir(), `apc-e2e-vmss-${process.pid}.json`);
 writeFileSync(
   inventoryFile,
@@ -57,12 +58,7 @@ test("every instance's file is verified and linked; the instance whose upload fa
     for (const file of report.instances!.files)
       expect(file.summary?.summaryPath).toBe(file.storagePath.replace(/\.cap$/, ".summary.json"));
 
-    const notification = await stack().sink.waitFor(
-      (n) =>
-        n.channel === "generic" &&
-        (n.body as { instanceId?: string }).instanceId === accepted.body.id,
-      10_000,
-    );
+    const notification = await genericNotificationFor(stack(), accepted.body.id);
     expect(notification.signatureVerified).toBe(true);
     const body = notification.body as Notification;
     expect(body.outcome).toBe("partial");

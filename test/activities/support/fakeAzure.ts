@@ -22,6 +22,21 @@ export const VMSS_TARGET = {
   name: "web-set",
   kind: "virtualMachineScaleSet" as const,
 };
+/** The agent extension as Compute lists it, under its documented name. */
+export const AGENT = {
+  name: "AzureNetworkWatcherExtension",
+  publisher: "Microsoft.Azure.NetworkWatcher",
+  type: "NetworkWatcherAgentLinux",
+};
+/** Capture settings a startCapture test sends when they are not what it is about. */
+export const SETTINGS = {
+  timeLimitInSeconds: 60,
+  totalBytesPerSession: 1024,
+  bytesToCapturePerPacket: 0,
+  filters: [],
+  storageAccountId:
+    "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps",
+};
 export const WATCHER = { subscriptionId: SUB, resourceGroup: "NetworkWatcherRG", name: "nw-weu" };
 
 export interface FakeCapture {
@@ -161,11 +176,23 @@ export function fakeEnv(world: FakeWorld): { env: ActivityEnv; calls: CallLog; w
       provisioningState: e.provisioningState ?? "Succeeded",
     }));
   const AGENT_RESOURCE = {
-    name: "AzureNetworkWatcherExtension",
-    publisher: "Microsoft.Azure.NetworkWatcher",
-    typePropertiesType: "NetworkWatcherAgentLinux",
+    name: AGENT.name,
+    publisher: AGENT.publisher,
+    typePropertiesType: AGENT.type,
     provisioningState: "Succeeded",
   };
+  /** An extension PUT on a VM or a scale set's model: it joins `world.extensions`. */
+  const install =
+    (method: string) =>
+    (_rg: string, machine: string, name: string, ext: Record<string, unknown>) =>
+      call(method, `${machine}/${name}`, () => {
+        (world.extensions ??= []).push({
+          name,
+          publisher: String(ext.publisher),
+          type: String(ext.typePropertiesType),
+        });
+        return ext;
+      });
   const compute = {
     virtualMachineScaleSets: {
       get: (_rg: string, name: string) =>
@@ -179,15 +206,7 @@ export function fakeEnv(world: FakeWorld): { env: ActivityEnv; calls: CallLog; w
     },
     virtualMachineScaleSetExtensions: {
       list: () => iterate("virtualMachineScaleSetExtensions.list", extensionList),
-      createOrUpdate: (_rg: string, set: string, name: string, ext: Record<string, unknown>) =>
-        call("virtualMachineScaleSetExtensions.createOrUpdate", `${set}/${name}`, () => {
-          (world.extensions ??= []).push({
-            name,
-            publisher: String(ext.publisher),
-            type: String(ext.typePropertiesType),
-          });
-          return ext;
-        }),
+      createOrUpdate: install("virtualMachineScaleSetExtensions.createOrUpdate"),
     },
     virtualMachineScaleSetVMs: {
       list: (_rg: string, set: string) =>
@@ -210,15 +229,7 @@ export function fakeEnv(world: FakeWorld): { env: ActivityEnv; calls: CallLog; w
     virtualMachineExtensions: {
       list: (_rg: string, vm: string) =>
         call("virtualMachineExtensions.list", vm, () => ({ value: extensionList() })),
-      createOrUpdate: (_rg: string, vm: string, name: string, ext: Record<string, unknown>) =>
-        call("virtualMachineExtensions.createOrUpdate", `${vm}/${name}`, () => {
-          (world.extensions ??= []).push({
-            name,
-            publisher: String(ext.publisher),
-            type: String(ext.typePropertiesType),
-          });
-          return ext;
-        }),
+      createOrUpdate: install("virtualMachineExtensions.createOrUpdate"),
     },
   };
   const env = {
