@@ -7,7 +7,7 @@ import captureOrchestrator from "../../orchestrators/captureOrchestrator";
 import type { CaptureRequest } from "../../lib/domain/types";
 import type { CaptureReport } from "../../lib/workflow/contracts";
 import { OrchestrationVersions } from "../../lib/workflow/versions";
-import { replay } from "../support/replayHarness";
+import { replay, type WireEvent } from "../support/replayHarness";
 import {
   START,
   activities,
@@ -125,4 +125,26 @@ describe("scale-set capture (durable-functions replay)", () => {
     expect(names(run)).toContain("verifyCaptureBlob");
     expect(names(run)).not.toContain("verifyInstanceFiles");
   });
+
+  test("a scale-set capture in flight on 2.1 when 2.2 is deployed resumes from its history and ends with the one-blob check", async () => {
+    const script = withFiles(["0"], []);
+    const earlier = await replay(captureOrchestrator, {
+      input: scaleSetRequest(),
+      version: OrchestrationVersions.keepsPartialCaptures,
+      activities: script,
+      start: START,
+    });
+    // Cut the history where the old build left it: waiting on its third poll timer.
+    const timers = earlier.history.flatMap((e, i) => (e.EventType === TIMER_CREATED ? [i] : []));
+    const inFlight: WireEvent[] = earlier.history.slice(0, timers[2]! + 2);
+    expect(inFlight.map((e) => e.Name)).not.toContain("verifyCaptureBlob");
+    const resumed = await replay(captureOrchestrator, { history: inFlight, activities: script });
+    expect(resumed.error).toBeUndefined();
+    expect(names(resumed)).toContain("verifyCaptureBlob");
+    expect(names(resumed)).not.toContain("verifyInstanceFiles");
+    expect((resumed.output as CaptureReport).outcome).toBe("succeeded");
+  });
 });
+
+/** durable-functions' HistoryEventType.TimerCreated, as the wire history carries it. */
+const TIMER_CREATED = 10;
