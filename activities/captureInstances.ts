@@ -49,8 +49,10 @@ export async function signalCaptures(
     try {
       await durable.raiseEvent(instanceId, event, null);
     } catch (error) {
-      // A member that already finished cannot take the event (410 Gone): nothing to cancel.
-      if (!(error instanceof Error && /HTTP (404|410)/.test(error.message))) throw error;
+      // DurableClient resolves a finished member's 410 Gone itself, and reports a missing one
+      // (404) only by this message: neither has anything to cancel.
+      if (!(error instanceof Error && /^No instance with ID '.*' found\.$/.test(error.message)))
+        throw error;
     }
   }
   return ok(null);

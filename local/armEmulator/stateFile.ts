@@ -2,7 +2,9 @@
 /**
  * What ARM would still know after the emulator's process died: capture resources and their
  * sessions, long-running operations, VM extensions. Kept as one JSON file in the emulator's state
- * dir, rewritten atomically (temp file + rename) whenever a capture changes and at least every
+ * dir, rewritten atomically (temp file + rename) at the end of the event-loop turn in which a
+ * capture changed (a burst of changes — 200 captures polled at once — costs one write, not one
+ * each: the file holds every capture, so per-change writes grew quadratically) and at least every
  * second for the rest, so a SIGKILL loses at most a second of operation bookkeeping and never
  * leaves a torn file.
  */
@@ -31,7 +33,7 @@ export function loadEmulatorState(stateDir: string): EmulatorState | undefined {
 }
 
 export interface StateWriter {
-  /** Write now (a capture changed). */
+  /** Write at the end of this event-loop turn (a capture changed). */
   save(): void;
   /** Last write, then no more (the emulator is stopping). */
   close(): void;
@@ -45,7 +47,9 @@ export function writeEmulatorState(
   const file = path.join(stateDir, FILE);
   let last = "";
   let closed = false;
-  const save = (): void => {
+  let pending: NodeJS.Immediate | undefined;
+  const write = (): void => {
+    pending = undefined;
     if (closed) return;
     const text = JSON.stringify(snapshot());
     if (text === last) return;
@@ -58,12 +62,15 @@ export function writeEmulatorState(
       log(`state file not written: ${err instanceof Error ? err.message : String(err)}`);
     }
   };
-  const timer = setInterval(save, FLUSH_MS);
+  const timer = setInterval(write, FLUSH_MS);
   timer.unref();
   return {
-    save,
+    save() {
+      pending ??= setImmediate(write);
+    },
     close() {
-      save();
+      if (pending) clearImmediate(pending);
+      write();
       closed = true;
       clearInterval(timer);
     },

@@ -1,37 +1,9 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { notify } from "../../activities/notify";
 import { verifySignature } from "../../lib/notify/signature";
 import type { ActivityEnv } from "../../lib/workflow/activity";
 import { captureReport } from "../support/reports";
-
-interface Received {
-  path: string;
-  headers: IncomingMessage["headers"];
-  body: string;
-}
-
-/** A loopback channel answering `status` and recording what it was sent. */
-async function channel(
-  status: number,
-): Promise<{ url: string; received: Received[]; server: Server }> {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      received.push({
-        path: req.url ?? "",
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString(),
-      });
-      res.writeHead(status).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hook`, received, server };
-}
+import { channel, closeAll } from "./support/loopbackChannel";
 
 function env(settings: Record<string, unknown>, links: string[] = []): ActivityEnv {
   return {
@@ -53,7 +25,7 @@ const blob = {
   format: "pcap" as const,
 };
 const servers: Server[] = [];
-afterAll(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))));
+afterAll(() => closeAll(servers));
 
 describe("notify (one channel per call)", () => {
   test("an unconfigured channel is skipped at once: nothing delivered, nothing posted", async () => {

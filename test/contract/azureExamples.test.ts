@@ -285,10 +285,14 @@ describe("Compute examples through lib/azure", () => {
     await expect(listExtensions(stub.clients(), vm)).resolves.toEqual([]);
   });
 
-  test("scale-set extensions: an empty extension object is tolerated, and the agent PUT completes", async () => {
+  test("scale-set GET and extensions: no osType in the model installs the Linux agent; an empty extension object is tolerated", async () => {
     const put = `${CP}virtualMachineScaleSetExamples/VirtualMachineScaleSetExtension_CreateOrUpdate_MaximumSet_Gen.json`;
     stub.answer(
       routes({
+        [`GET ${vmssPath}`]: response(
+          `${CP}virtualMachineScaleSetExamples/VirtualMachineScaleSet_Get.json`,
+          "200",
+        ),
         [`GET ${vmssPath}/extensions`]: response(
           `${CP}virtualMachineScaleSetExamples/VirtualMachineScaleSetExtension_List_MinimumSet_Gen.json`,
           "200",
@@ -301,12 +305,20 @@ describe("Compute examples through lib/azure", () => {
         [`GET ${vmssPath}/extensions/AzureNetworkWatcherExtension`]: response(put, "200"),
       }),
     );
+    const info = await getTarget(stub.clients(), vmss);
+    expect(info).toEqual({ location: "westus", osType: undefined, upgradeMode: "Automatic" });
     const extensions = await listExtensions(stub.clients(), vmss);
     expect(extensions).toHaveLength(1);
     expect(findAgent(extensions)).toBeUndefined();
-    await expect(
-      installAgent(stub.clients(), vmss, { location: "westus", osType: "Linux" }),
-    ).resolves.toBeUndefined();
+    await expect(installAgent(stub.clients(), vmss, info)).resolves.toBeUndefined();
+    expect(stub.requests.find((r) => r.method === "PUT")?.body).toEqual({
+      properties: {
+        publisher: "Microsoft.Azure.NetworkWatcher",
+        type: "NetworkWatcherAgentLinux",
+        typeHandlerVersion: "1.4",
+        autoUpgradeMinorVersion: true,
+      },
+    });
   });
 });
 

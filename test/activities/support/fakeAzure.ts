@@ -1,9 +1,13 @@
 /**
  * An in-memory subscription for activity unit tests: just the SDK methods lib/azure's adapters
- * call, answering as the SDK does (RestError with ARM's status and code). Each test states the
- * world it needs; the activity runs through its injected environment in milliseconds.
+ * call, answering as the SDK does (RestError with ARM's status and code), and a capture storage
+ * account whose blobs are trusted as lib/azure/clients trusts them. Each test states the world it
+ * needs; the activity runs through its injected environment in milliseconds.
  */
+import { Readable } from "node:stream";
 import { RestError } from "@azure/core-rest-pipeline";
+import { BlobClient, ContainerClient } from "@azure/storage-blob";
+import { untrustedBlobReason, UntrustedBlobUrl } from "../../../lib/domain/blobLocation";
 import type { ActivityEnv } from "../../../lib/workflow/activity";
 
 export const SUB = "6d3e1f0a-2b4c-4d5e-8f90-a1b2c3d4e5f6";
@@ -38,6 +42,9 @@ export const SETTINGS = {
     "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps",
 };
 export const WATCHER = { subscriptionId: SUB, resourceGroup: "NetworkWatcherRG", name: "nw-weu" };
+/** The one storage account the fake trusts, and its capture container's URL. */
+export const STORAGE_ACCOUNT_ID = `/subscriptions/${SUB}/resourceGroups/app-rg/providers/Microsoft.Storage/storageAccounts/stcaps`;
+export const CONTAINER_URL = "https://stcaps.blob.core.windows.net/network-watcher-logs";
 
 export interface FakeCapture {
   target: string;
@@ -48,6 +55,15 @@ export interface FakeCapture {
   storagePath?: string;
   /** The PUT's scale-set scope, as sent. */
   scope?: { include?: string[]; exclude?: string[] };
+}
+
+export interface FakeBlob {
+  bytes: Buffer;
+  /** ISO time of the last write; the epoch when unset. */
+  lastModified?: string;
+  contentType?: string;
+  /** Storage answers a download without a body stream (as a browser client may). */
+  noBody?: boolean;
 }
 
 export interface FakeWorld {
@@ -61,7 +77,12 @@ export interface FakeWorld {
    * runs the agent or not, whatever the model says (as under a Manual upgrade policy).
    */
   scaleSet?: { upgradeMode?: string; instances: Array<{ instanceId: string; agent: boolean }> };
-  /** An error every call of this method throws, e.g. `{ "virtualMachines.get": forbidden() }`. */
+  /** Blobs of the trusted account by URL (query ignored); uploads land here too. */
+  blobs?: Record<string, FakeBlob>;
+  /**
+   * An error every call of this method throws, e.g. `{ "virtualMachines.get": forbidden() }`, or
+   * only its calls for one resource: `{ "blob.download https://…/a.cap": forbidden() }`.
+   */
   failures?: Record<string, Error>;
   settings?: Record<string, unknown>;
 }
@@ -72,6 +93,7 @@ export const notFound = () => armError(404, "NotFound", "The resource was not fo
 export const forbidden = () =>
   armError(403, "AuthorizationFailed", "The client does not have authorization.");
 export const throttled = () => armError(429, "TooManyRequests", "Rate limit.");
+export const unavailable = () => armError(503, "ServerBusy", "The server is busy.");
 
 /** Calls the activity made, in order, as "resource.method name". */
 export type CallLog = string[];
@@ -80,8 +102,9 @@ export function fakeEnv(world: FakeWorld): { env: ActivityEnv; calls: CallLog; w
   const calls: CallLog = [];
   const captures = (world.captures ??= {});
   const call = <T>(method: string, detail: string, answer: () => T): Promise<T> => {
-    calls.push(`${method} ${detail}`.trim());
-    const failure = world.failures?.[method];
+    const named = `${method} ${detail}`.trim();
+    calls.push(named);
+    const failure = world.failures?.[named] ?? world.failures?.[method];
     if (failure) return Promise.reject(failure);
     try {
       return Promise.resolve(answer());
@@ -235,7 +258,95 @@ export function fakeEnv(world: FakeWorld): { env: ActivityEnv; calls: CallLog; w
   const env = {
     settings: { CAPTURE_SESSION_LIMIT: 10000, CAPTURE_INSTALL_AGENT: false, ...world.settings },
     log: () => undefined,
-    clients: { network: () => network, compute: () => compute },
+    clients: { network: () => network, compute: () => compute, ...fakeStorage(world, call) },
   } as unknown as ActivityEnv;
   return { env, calls, world };
+}
+
+type Call = <T>(method: string, detail: string, answer: () => T) => Promise<T>;
+
+/** A blob's URL as the SDK spells it (path encoded), without its query: the store's key. */
+function blobKey(url: string): string {
+  const key = new URL(new BlobClient(url).url);
+  key.search = "";
+  return key.toString();
+}
+
+/** The trusted account's blobs, through the methods the activities call, as the SDK answers. */
+function fakeStorage(world: FakeWorld, call: Call) {
+  const stored = (world.blobs ??= {});
+  const stores = { accountIds: [STORAGE_ACCOUNT_ID] };
+  const trusted = (url: string): void => {
+    const reason = untrustedBlobReason(url, stores);
+    if (reason) throw new UntrustedBlobUrl(reason);
+  };
+  const existing = (key: string): FakeBlob => {
+    const found = Object.entries(stored).find(([url]) => blobKey(url) === key)?.[1];
+    if (!found) throw armError(404, "BlobNotFound", "The specified blob does not exist.");
+    return found;
+  };
+  const blob = (url: string) => {
+    trusted(url);
+    const sdk = new BlobClient(url);
+    const key = blobKey(url);
+    return {
+      url: sdk.url,
+      name: sdk.name,
+      getProperties: () =>
+        call("blob.getProperties", key, () => ({
+          contentLength: existing(key).bytes.length,
+          lastModified: new Date(existing(key).lastModified ?? 0),
+        })),
+      downloadToBuffer: (offset = 0, count?: number) =>
+        call("blob.downloadToBuffer", key, () =>
+          existing(key).bytes.subarray(offset, count === undefined ? undefined : offset + count),
+        ),
+      download: () =>
+        call("blob.download", key, () => {
+          const { bytes, noBody } = existing(key);
+          return { readableStreamBody: noBody ? undefined : Readable.from([bytes]) };
+        }),
+      getBlockBlobClient: () => ({
+        upload: (
+          body: string,
+          _length: number,
+          options?: { blobHTTPHeaders?: { blobContentType?: string } },
+        ) =>
+          call("blockBlob.upload", key, () => {
+            const contentType = options?.blobHTTPHeaders?.blobContentType;
+            stored[key] = { bytes: Buffer.from(body), contentType };
+          }),
+      }),
+    };
+  };
+  const container = (url: string) => {
+    trusted(`${url.replace(/\/+$/, "")}/ring`);
+    const sdk = new ContainerClient(url);
+    async function* listBlobsFlat({ prefix = "" }: { prefix?: string } = {}) {
+      const listing = () =>
+        Object.entries(stored)
+          .map(([blobUrl, b]) => ({ at: new BlobClient(blobUrl), b }))
+          .filter(({ at }) => at.url.startsWith(`${sdk.url}/`) && at.name.startsWith(prefix))
+          // Storage lists a container's blobs in name order.
+          .sort((x, y) => (x.at.name < y.at.name ? -1 : x.at.name > y.at.name ? 1 : 0))
+          .map(({ at, b }) => ({
+            name: at.name,
+            properties: {
+              contentLength: b.bytes.length,
+              lastModified: new Date(b.lastModified ?? 0),
+            },
+          }));
+      for (const item of await call("container.listBlobsFlat", prefix, listing)) yield item;
+    }
+    return { listBlobsFlat, getBlobClient: (name: string) => blob(sdk.getBlobClient(name).url) };
+  };
+  return {
+    blob,
+    container,
+    downloadLink: (url: string, ttlSeconds: number) =>
+      call("blob.downloadLink", blobKey(url), () => {
+        trusted(url);
+        return `${blobKey(url)}?sig=read-only&ttl=${ttlSeconds}`;
+      }),
+  };
 }

@@ -12,15 +12,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { LiveValidator, type RequestResponsePair } from "oav";
 import type { TrafficFile } from "../../../local/armEmulator";
-
-const CONTRACT_DIR = path.resolve(__dirname, "..");
-
-/** The swagger files the app's calls touch, relative to test/contract. */
-const SWAGGERS = [
-  "azure-rest-api-specs/specification/network/resource-manager/Microsoft.Network/Network/stable/2026-01-01/networkWatcher.json",
-  "asyncOperations/network.json",
-  "asyncOperations/compute.json",
-];
+import { CONTRACT_DIR, VENDORED_SPECS } from "./vendoredSpecs";
 
 export interface ExchangeVerdict {
   file: string;
@@ -33,6 +25,12 @@ export interface ExchangeVerdict {
 
 export interface ArmContract {
   check(file: string, traffic: TrafficFile): Promise<ExchangeVerdict>;
+  /** A response alone, against the operation `method` + `url` match (for published examples). */
+  checkResponse(
+    url: string,
+    method: string,
+    response: { statusCode: string; headers?: Record<string, string>; body?: unknown },
+  ): Promise<ExchangeVerdict>;
 }
 
 interface Issue {
@@ -53,25 +51,31 @@ export async function loadArmContract(): Promise<ArmContract> {
   const validator = new LiveValidator(
     {
       directory: CONTRACT_DIR,
-      swaggerPathsPattern: SWAGGERS,
+      swaggerPathsPattern: VENDORED_SPECS.map((s) => s.entry),
       git: { shouldClone: false },
       isPathCaseSensitive: false,
     },
-    // oav's own log repeats what its results carry (e.g. Compute calls no vendored spec has); the
+    // oav's own log repeats what its results carry (e.g. calls no vendored spec has); the
     // verdicts report those, so the test output is not flooded with them.
     () => undefined,
   );
   await validator.initialize();
+  const checkResponse: ArmContract["checkResponse"] = async (url, method, response) => {
+    const liveResponse = response as unknown as RequestResponsePair["liveResponse"];
+    const outcome = await validator.validateLiveResponse(liveResponse, { url, method });
+    return verdict(url, method, [["response", outcome]]);
+  };
   return {
+    checkResponse,
     async check(file, traffic) {
       const { operation, lroOf: lro } = traffic.emulator;
       if (lro?.via === "location") {
         const pair = traffic as unknown as RequestResponsePair;
-        const response = await validator.validateLiveResponse(pair.liveResponse, {
-          url: lro.url,
-          method: lro.method,
-        });
-        return verdict(file, operation, [["response", response]]);
+        return {
+          ...(await checkResponse(lro.url, lro.method, pair.liveResponse)),
+          file,
+          operation,
+        };
       }
       // oav's types say object bodies; recorded bodies are JSON values of any shape, which it handles.
       const result = await validator.validateLiveRequestResponse(
