@@ -34,11 +34,12 @@ export function idempotencyKey(report: CaptureReport): string {
   return idempotencyKeyOf(report.instanceId, report.startedAt, report.outcome);
 }
 
-/** A frozen ring's files and combined summary, each with its own read-only link. */
-async function ringLinks(report: CaptureReport, env: ActivityEnv): Promise<NotificationExtras> {
+/** A frozen ring's files and combined summary, or a scale set's instance files, each with its own read-only link. */
+async function fileLinks(report: CaptureReport, env: ActivityEnv): Promise<NotificationExtras> {
   const urls = [
     ...(report.ring?.files ?? []).map((f) => f.url),
     ...(report.ring?.summaryPath ? [report.ring.summaryPath] : []),
+    ...(report.instances?.files ?? []).map((f) => f.storagePath),
   ];
   const links: Record<string, string> = {};
   for (const url of urls) {
@@ -48,11 +49,11 @@ async function ringLinks(report: CaptureReport, env: ActivityEnv): Promise<Notif
       env.log(`no download link: ${describeError(error)}`);
     }
   }
-  return urls.length ? { ringLinks: links } : {};
+  return urls.length ? { fileLinks: links } : {};
 }
 
 async function downloadLink(report: CaptureReport, env: ActivityEnv): Promise<NotificationExtras> {
-  if (!report.blob) return ringLinks(report, env);
+  if (!report.blob) return fileLinks(report, env);
   try {
     const downloadUrl = await env.clients.downloadLink(report.blob.storagePath, LINK_TTL_SECONDS);
     return {

@@ -3,7 +3,12 @@
  * type) because without it ARM accepts the PUT and the session fails minutes later. The PUT is
  * made idempotent: if a retry finds our capture already created, that is success.
  */
-import { findAgent } from "../lib/domain/agentExtension";
+import {
+  findAgent,
+  instancesWithoutAgent,
+  updateInstancesCommand,
+} from "../lib/domain/agentExtension";
+import { instancesInScope } from "../lib/domain/instanceFiles";
 import { canonicalId } from "../lib/domain/armId";
 import { describeError, permanentOrThrow, statusOf } from "../lib/azure/armErrors";
 import { failed, ok, type ActivityResult } from "../lib/domain/activityResult";
@@ -13,7 +18,9 @@ import {
   getTarget,
   installAgent,
   listExtensions,
+  listScaleSetInstances,
 } from "../lib/azure/networkWatcher";
+import type { CaptureSettings, CaptureTarget } from "../lib/domain/types";
 import { defineActivity, type ActivityEnv } from "../lib/workflow/activity";
 import {
   Activities,
@@ -34,10 +41,40 @@ function isSessionLimit(error: unknown): boolean {
   );
 }
 
+/**
+ * A scale set's agent is checked on its instances too: installing an extension changes the set's
+ * model, and under a Manual upgrade policy no instance runs it until it is upgraded. Capturing
+ * then would leave those instances without a file, so the capture is refused with the command
+ * that upgrades them.
+ */
+async function instancesRefusal(
+  env: ActivityEnv,
+  target: CaptureTarget,
+  settings: CaptureSettings,
+): Promise<ActivityResult<StartCaptureOutput> | undefined> {
+  const inScope = instancesInScope(
+    await listScaleSetInstances(env.clients, target),
+    settings.scope,
+  );
+  const without = instancesWithoutAgent(inScope);
+  if (!without.length) return undefined;
+  const mode = (await getTarget(env.clients, target)).upgradeMode ?? "unknown";
+  const why =
+    mode.toLowerCase() === "manual"
+      ? "its upgrade policy is Manual, so the agent added to the set's model reaches an instance only when that instance is upgraded"
+      : `its upgrade policy is ${mode} and the upgrade has not reached them yet`;
+  return failed(
+    "AgentNotOnInstances",
+    `the Network Watcher agent is not running on instance(s) ${without.join(", ")} of ${target.name}: ${why}; they would capture nothing`,
+    `Run \`${updateInstancesCommand(target, without)}\`, then re-run.`,
+  );
+}
+
 export async function startCapture(
   input: StartCaptureInput,
-  { clients, settings, log }: ActivityEnv,
+  env: ActivityEnv,
 ): Promise<ActivityResult<StartCaptureOutput>> {
+  const { clients, settings, log } = env;
   const { watcher, target, name } = input;
   try {
     const agent = findAgent(await listExtensions(clients, target));
@@ -58,11 +95,15 @@ export async function startCapture(
         "Reinstall the extension on the VM, then re-run.",
       );
     }
+    if (target.kind === "virtualMachineScaleSet") {
+      const refusal = await instancesRefusal(env, target, input.settings);
+      if (refusal) return refusal;
+    }
   } catch (error) {
     return permanentOrThrow(
       error,
       "AgentCheckFailed",
-      "Grant the identity Microsoft.Compute/virtualMachines/extensions/read (and write to install the agent).",
+      "Grant the identity Microsoft.Compute/virtualMachines/extensions/read (and write to install the agent; virtualMachineScaleSets/virtualMachines/read for a scale set's instances).",
     );
   }
 

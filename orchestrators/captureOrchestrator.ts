@@ -24,13 +24,14 @@ import {
   type CaptureOutcome,
   type CaptureRef,
   type CaptureReport,
+  type InstanceFilesReport,
   type ResolveNameOutput,
   type SummarizeOutput,
   type VerifyBlobOutput,
 } from "../lib/workflow/contracts";
 import type { CaptureStatusOutput } from "../lib/domain/captureStatus";
 import { CANCEL_EVENT, ONE_LOOK } from "../lib/workflow/policies";
-import { run, type Flow } from "../lib/workflow/run";
+import { run, type Flow, type RunOptions } from "../lib/workflow/run";
 import {
   OrchestrationVersions,
   startedOnOrAfter,
@@ -131,11 +132,40 @@ function* launchCapture(
   }
 }
 
+/** What a capture left in storage: one blob, or (a scale set, 2.4 on) one file per instance. */
+interface Stored {
+  blob?: VerifyBlobOutput;
+  instances?: InstanceFilesReport;
+}
+
 interface PollEnd {
   outcome: CaptureOutcome;
   status?: CaptureStatusOutput;
   /** Already verified (a lost agent's partial file). */
-  blob?: VerifyBlobOutput;
+  stored?: Stored;
+}
+
+/**
+ * Scale sets write one file per instance. Instances started before 2.4 replay with the one-blob
+ * check they began with.
+ */
+function perInstance(context: OrchestrationContext, capture: CaptureRun): boolean {
+  return (
+    capture.request.target.kind === "virtualMachineScaleSet" &&
+    startedOnOrAfter(context, OrchestrationVersions.perInstanceFiles)
+  );
+}
+
+function* verifyStored(
+  context: OrchestrationContext,
+  capture: CaptureRun,
+  ref: CaptureRef,
+  options: RunOptions = {},
+): Flow<Stored> {
+  if (!perInstance(context, capture))
+    return { blob: yield* run(context, Activities.verifyCaptureBlob, { capture: ref }, options) };
+  const input = { capture: ref, target: capture.request.target };
+  return { instances: yield* run(context, Activities.verifyInstanceFiles, input, options) };
 }
 
 /** Polls on the adaptive schedule until Network Watcher stops the capture, an operator cancels, or the deadline passes. */
@@ -158,9 +188,9 @@ function* watchCapture(
     if (status.status === "Error") {
       // A lost agent may already have written part of the capture: keep it if it is in storage.
       const partial = status.errors.includes("AgentStopped")
-        ? yield* partialFile(context, ref)
+        ? yield* partialFile(context, capture, ref)
         : undefined;
-      if (partial) return { outcome: "partial", status, blob: partial };
+      if (partial) return { outcome: "partial", status, stored: partial };
       throw new CaptureFailure("getCaptureStatus", {
         code: "CaptureFailed",
         message: `Network Watcher reports the capture failed: ${status.errors.join(", ") || "no error detail"}`,
@@ -204,14 +234,22 @@ function* captureAndVerify(context: OrchestrationContext, capture: CaptureRun): 
   }
   capture.stopped();
 
-  capture.enter("verifyCaptureBlob");
-  report.blob = end.blob ?? (yield* run(context, Activities.verifyCaptureBlob, { capture: ref }));
+  capture.enter(perInstance(context, capture) ? "verifyInstanceFiles" : "verifyCaptureBlob");
+  const stored = end.stored ?? (yield* verifyStored(context, capture, ref));
+  if (stored.blob) report.blob = stored.blob;
+  if (stored.instances) report.instances = stored.instances;
+  // An instance that wrote nothing is a hole in the capture, whatever the session's own end.
+  if (stored.instances?.missing.length && GOOD_ENDS.has(report.outcome)) report.outcome = "partial";
 
   if (capture.policy.summarize) {
     capture.enter("summarizeCapture");
-    report.summary = yield* summarize(context, report.blob);
+    if (report.blob) report.summary = yield* summarize(context, report.blob);
+    for (const file of report.instances?.files ?? [])
+      file.summary = yield* summarize(context, file);
   }
 }
+
+const GOOD_ENDS = new Set<CaptureOutcome>(["succeeded", "stoppedEarly"]);
 
 /**
  * Anyone with the system key can start this orchestrator, with any input and any version. What
@@ -231,11 +269,12 @@ function startable(context: OrchestrationContext): RequestVerdict {
  */
 function* partialFile(
   context: OrchestrationContext,
+  capture: CaptureRun,
   ref: CaptureRef,
-): Flow<VerifyBlobOutput | undefined> {
+): Flow<Stored | undefined> {
   if (!startedOnOrAfter(context, OrchestrationVersions.keepsPartialCaptures)) return undefined;
   try {
-    return yield* run(context, Activities.verifyCaptureBlob, { capture: ref }, { retry: ONE_LOOK });
+    return yield* verifyStored(context, capture, ref, { retry: ONE_LOOK });
   } catch (error) {
     if (error instanceof CaptureFailure) return undefined;
     throw error;

@@ -15,6 +15,7 @@ import {
 } from "../domain/agentExtension";
 import type { CaptureSettings, CaptureTarget, WatcherRef } from "../domain/types";
 import type { CaptureSessionStatus, CaptureStatusOutput } from "../domain/captureStatus";
+import type { InstanceScope, ScaleSetInstance } from "../domain/instanceFiles";
 
 export interface WatcherInfo extends WatcherRef {
   location?: string;
@@ -23,6 +24,8 @@ export interface WatcherInfo extends WatcherRef {
 export interface TargetInfo {
   location: string;
   osType?: string;
+  /** A scale set's `upgradePolicy.mode` (Automatic, Manual, Rolling). */
+  upgradeMode?: string;
 }
 
 function resourceGroupOf(id: string | undefined): string | undefined {
@@ -39,6 +42,7 @@ export async function getTarget(clients: AzureClients, target: CaptureTarget): P
   return {
     location: set.location,
     osType: set.virtualMachineProfile?.storageProfile?.osDisk?.osType,
+    ...(set.upgradePolicy?.mode && { upgradeMode: set.upgradePolicy.mode }),
   };
 }
 
@@ -72,6 +76,8 @@ export interface CaptureResource {
   target?: string;
   provisioningState?: string;
   storagePath?: string;
+  /** A scale-set capture's instance scope, as Network Watcher keeps it. */
+  scope?: InstanceScope;
 }
 
 export async function listCaptures(
@@ -107,6 +113,7 @@ export async function getCapture(
       target: capture.target,
       provisioningState: capture.provisioningState,
       storagePath: capture.storageLocation?.storagePath,
+      ...(capture.scope && { scope: capture.scope }),
     };
   } catch (error) {
     if (isNotFound(error)) return undefined;
@@ -147,6 +154,8 @@ export async function createCapture(
     filters: settings.filters,
     // A recorder's ring: Network Watcher rotates files itself and ignores the one-shot limits.
     ...(settings.ring && { continuousCapture: true, captureSettings: settings.ring }),
+    // A scale set's instances to capture on; without it Network Watcher captures on all.
+    ...(settings.scope && target.kind === "virtualMachineScaleSet" && { scope: settings.scope }),
   };
   const result = await clients
     .network(watcher.subscriptionId)
@@ -240,4 +249,36 @@ export async function installAgent(
       extension,
     );
   }
+}
+
+/** A scale set's VM as Compute lists it: its ID and name, and what it runs of the set's model. */
+export interface ScaleSetVm extends ScaleSetInstance {
+  /** False when the set's model changed (e.g. an extension added) and this VM was not updated. */
+  latestModelApplied?: boolean;
+  /** The VM's own extensions (its `resources`): what it actually runs. */
+  extensions: ExtensionInfo[];
+}
+
+export async function listScaleSetInstances(
+  clients: AzureClients,
+  target: CaptureTarget,
+): Promise<ScaleSetVm[]> {
+  const vms: ScaleSetVm[] = [];
+  for await (const vm of clients
+    .compute(target.subscriptionId)
+    .virtualMachineScaleSetVMs.list(target.resourceGroup, target.name)) {
+    if (vm.instanceId === undefined) continue;
+    vms.push({
+      instanceId: vm.instanceId,
+      ...(vm.name && { name: vm.name }),
+      ...(vm.latestModelApplied !== undefined && { latestModelApplied: vm.latestModelApplied }),
+      extensions: (vm.resources ?? []).map((e) => ({
+        name: e.name,
+        publisher: e.publisher,
+        type: e.typePropertiesType,
+        provisioningState: e.provisioningState,
+      })),
+    });
+  }
+  return vms;
 }

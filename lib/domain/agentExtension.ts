@@ -26,6 +26,26 @@ export function findAgent(extensions: ExtensionInfo[]): ExtensionInfo | undefine
   );
 }
 
+/** The scale-set instances (in scope) that do not run the agent: they would capture nothing. */
+export function instancesWithoutAgent(
+  instances: ReadonlyArray<{ instanceId: string; extensions: ExtensionInfo[] }>,
+): string[] {
+  return instances
+    .filter((i) => {
+      const agent = findAgent(i.extensions);
+      return !agent || agent.provisioningState?.toLowerCase() === "failed";
+    })
+    .map((i) => i.instanceId);
+}
+
+/** The Azure CLI command that brings instances up to their scale set's model (the agent included). */
+export function updateInstancesCommand(
+  target: { resourceGroup: string; name: string },
+  instanceIds: readonly string[],
+): string {
+  return `az vmss update-instances --resource-group ${target.resourceGroup} --name ${target.name} --instance-ids ${instanceIds.join(" ")}`;
+}
+
 /** Azure reports regions in two spellings ("West Europe" from some APIs, "westeurope" from others). */
 export function sameRegion(a: string | undefined, b: string | undefined): boolean {
   const norm = (r: string | undefined) => (r ?? "").replace(/\s+/g, "").toLowerCase();

@@ -7,7 +7,8 @@
 import { z } from "zod";
 import { parseStorageAccountId } from "./armId";
 import { captureFiltersSchema } from "./captureFilters";
-import type { CaptureSettings } from "./types";
+import type { InstanceScope } from "./instanceFiles";
+import type { CaptureSettings, TargetKind } from "./types";
 
 export const OVERRIDE_KEYS = {
   timeLimit: "captureTimeLimitSeconds",
@@ -15,6 +16,7 @@ export const OVERRIDE_KEYS = {
   bytesPerPacket: "captureBytesPerPacket",
   filters: "captureFilters",
   storageAccount: "captureStorageAccountId",
+  scope: "captureScope",
 } as const;
 
 /** Network Watcher's documented limits (PacketCaptureParameters). */
@@ -94,6 +96,46 @@ const storageAccountValue = z
     (id) => parseStorageAccountId(id) !== undefined,
     "must be the ARM ID of a storage account",
   );
+
+/**
+ * A scale set's instances (Network Watcher's `scope`), as the JSON text Azure Monitor sends:
+ * `{"include": ["0", "1"]}` or `{"exclude": ["web_2"]}`. Entries are instance IDs or instance
+ * names (Microsoft's docs show both); an empty scope is all instances.
+ */
+const instanceList = z
+  .array(
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/,
+        "must be a scale-set instance ID (e.g. 3) or instance name (e.g. web_3)",
+      ),
+  )
+  .max(1000);
+const scopeValue = z
+  .union([z.string().max(64 * 1024), z.record(z.string(), z.unknown())])
+  .transform((value, ctx) => {
+    if (typeof value !== "string") return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({
+        code: "custom",
+        message: 'must be JSON such as {"include": ["0", "1"]} or {"exclude": ["2"]}',
+      });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.strictObject({ include: instanceList.optional(), exclude: instanceList.optional() }));
+
+/** A scope that names no instance selects them all: nothing to send. */
+function scopeOrNone(scope: InstanceScope | undefined): InstanceScope | undefined {
+  if (!scope?.include?.length && !scope?.exclude?.length) return undefined;
+  return {
+    ...(scope.include?.length && { include: scope.include }),
+    ...(scope.exclude?.length && { exclude: scope.exclude }),
+  };
+}
 
 /** Looks a key up the way Azure Monitor users type them: case-insensitively. */
 function lookup(overrides: Record<string, unknown>, key: string): unknown {
@@ -175,6 +217,7 @@ function capsProblem(
 export function resolveCaptureSettings(
   overrides: Record<string, unknown>,
   defaults: CaptureDefaults,
+  targetKind: TargetKind = "virtualMachine",
 ): SettingsResult {
   const timeLimit = readOverride(
     overrides,
@@ -214,12 +257,27 @@ export function resolveCaptureSettings(
       message: `${OVERRIDE_KEYS.storageAccount}: no storage account for the capture; set the app setting CAPTURE_STORAGE_ACCOUNT_ID or the alert rule's custom property`,
     };
   }
+  const scope = readOverride<InstanceScope | undefined>(
+    overrides,
+    OVERRIDE_KEYS.scope,
+    scopeValue,
+    undefined,
+  );
+  if (!scope.ok) return scope;
+  if (scope.value && targetKind !== "virtualMachineScaleSet")
+    return {
+      ok: false,
+      key: OVERRIDE_KEYS.scope,
+      message: `${OVERRIDE_KEYS.scope}: selects scale-set instances, but the target is a virtual machine`,
+    };
+  const instances = scopeOrNone(scope.value);
   const settings: CaptureSettings = {
     timeLimitInSeconds: timeLimit.value,
     totalBytesPerSession: totalBytes.value,
     bytesToCapturePerPacket: perPacket.value,
     filters: filters.value,
     storageAccountId: storage.value,
+    ...(instances && { scope: instances }),
   };
   return (
     (defaults.caps && capsProblem(overrides, settings, defaults.caps)) ?? { ok: true, settings }

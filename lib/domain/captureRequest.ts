@@ -29,6 +29,7 @@ const captureRequestSchema = z.object({
     bytesToCapturePerPacket: z.number(),
     filters: z.array(z.unknown()),
     storageAccountId: text,
+    scope: z.unknown().optional(),
   }),
   alert: z.object({ schema: z.enum(["common", "nonCommon", "classic", "direct"]) }),
   captureName: z.string().regex(CAPTURE_NAME_PATTERN, "must be a Network Watcher capture name"),

@@ -3,6 +3,7 @@
  * activities carry inward. Field names follow Network Watcher's own (PacketCapture) so
  * nothing is renamed on the way to ARM.
  */
+import type { InstanceScope } from "./instanceFiles";
 import type { RingSettings } from "./recorderParameters";
 
 export type TargetKind = "virtualMachine" | "virtualMachineScaleSet";
@@ -35,6 +36,8 @@ export interface CaptureSettings {
   storageAccountId: string;
   /** Present for a flight recorder: a continuous capture into a ring of files instead of one `.cap`. */
   ring?: RingSettings;
+  /** A scale set only: the instances to capture on (Network Watcher's `scope`); absent means all. */
+  scope?: InstanceScope;
 }
 
 export type AlertSchema = "common" | "nonCommon" | "classic" | "direct";

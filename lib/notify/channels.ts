@@ -20,6 +20,14 @@ function links(n: Notification): Array<{ title: string; url: string }> {
     if (f.downloadUrl)
       result.push({ title: `Ring file ${i + 1} (${clip(f.from, 40)})`, url: f.downloadUrl });
   });
+  // A scale set: one link per instance's file (same button budget as a ring).
+  n.instances?.files.slice(0, 20).forEach((f, i) => {
+    if (f.downloadUrl)
+      result.push({
+        title: f.instanceId !== undefined ? `Instance ${f.instanceId} .cap` : `File ${i + 1} .cap`,
+        url: f.downloadUrl,
+      });
+  });
   if (n.ring?.summaryUrl) result.push({ title: "Before/after summary", url: n.ring.summaryUrl });
   if (n.reportUrl) result.push({ title: "Capture report", url: n.reportUrl });
   if (n.statusUrl) result.push({ title: "Orchestration status", url: n.statusUrl });

@@ -32,6 +32,8 @@ export interface Notification {
   failure?: { phase: string; code: string; message: string; action?: string };
   statusUrl?: string;
   ring?: RingNotice;
+  /** A scale set: each instance's file with its link and triage, and the instances without one. */
+  instances?: InstanceNotice;
   /** The HTML capture report on the ops API (the admin key is added by whoever opens it), once summarised. */
   reportUrl?: string;
   /** Failed captures: the exact commands that re-run this instance. */
@@ -41,8 +43,22 @@ export interface Notification {
 export interface NotificationExtras {
   downloadUrl?: string;
   downloadExpiresAt?: string;
-  /** Read-only links for a frozen ring's files and combined summary, by blob URL. */
-  ringLinks?: Record<string, string>;
+  /** Read-only links by blob URL: a frozen ring's files and combined summary, a scale set's instance files. */
+  fileLinks?: Record<string, string>;
+}
+
+/** A scale-set capture, file by file. */
+export interface InstanceNotice {
+  files: Array<{
+    /** Absent when the file's path names no instance (lib/domain/instanceFiles). */
+    instanceId?: string;
+    storagePath: string;
+    downloadUrl?: string;
+    sizeBytes: number;
+    format: string;
+  }>;
+  /** Instance IDs in the capture's scope that left no file. */
+  missing: string[];
 }
 
 /** A frozen ring: each kept file and the combined before/after summary, with links. */
@@ -133,7 +149,7 @@ export function buildNotification(
     report.outcome === "failed" ? "error" : GOOD_OUTCOMES.has(report.outcome) ? "good" : "warning";
   return {
     schema: NOTIFICATION_SCHEMA,
-    title: `${TITLES[report.outcome]}: ${name}`,
+    title: `${titleOf(report)}: ${name}`,
     tone,
     instanceId: report.instanceId,
     outcome: report.outcome,
@@ -160,7 +176,7 @@ export function buildNotification(
       downloadUrl: extras.downloadUrl,
       downloadExpiresAt: extras.downloadExpiresAt,
     },
-    highlights: (report.summary?.highlights ?? [])
+    highlights: highlightsOf(report)
       .slice(0, MAX.highlights)
       .map((h) => field(h, MAX.highlight)!),
     summaryNote: field(report.summary?.skippedReason, MAX.failure),
@@ -173,14 +189,56 @@ export function buildNotification(
     statusUrl: field(report.request.statusUrl, MAX.url),
     reportUrl: report.summary?.summaryPath ? opsUrl(report, "report", BROWSER_SEGMENT) : undefined,
     ring: ringNotice(report, extras),
+    instances: instanceNotice(report, extras),
     rerun: report.outcome === "failed" ? rerunCommands(report) : undefined,
+  };
+}
+
+/** Instance IDs as a reader scans them: at most ten, then how many more. */
+function instanceList(ids: readonly string[]): string {
+  const shown = ids.slice(0, 10).map((id) => field(id, MAX.status)!);
+  return ids.length > 10 ? `${shown.join(", ")} and ${ids.length - 10} more` : shown.join(", ");
+}
+
+function titleOf(report: CaptureReport): string {
+  const missing = report.instances?.missing ?? [];
+  if (report.outcome === "partial" && missing.length)
+    return `Packet capture partial — no file from instance(s) ${instanceList(missing)}`;
+  return TITLES[report.outcome];
+}
+
+/** A scale set's triage is per instance: each line says which instance it is about. */
+function highlightsOf(report: CaptureReport): string[] {
+  const files = report.instances?.files ?? [];
+  if (!files.length) return report.summary?.highlights ?? [];
+  return files.flatMap((f) =>
+    (f.summary?.highlights ?? []).map((h) => `[instance ${f.instanceId ?? "?"}] ${h}`),
+  );
+}
+
+function instanceNotice(
+  report: CaptureReport,
+  extras: NotificationExtras,
+): InstanceNotice | undefined {
+  const instances = report.instances;
+  if (!instances) return undefined;
+  const links = extras.fileLinks ?? {};
+  return {
+    files: instances.files.map((f) => ({
+      ...(f.instanceId !== undefined && { instanceId: field(f.instanceId, MAX.status) }),
+      storagePath: field(f.storagePath, MAX.url)!,
+      downloadUrl: links[f.storagePath],
+      sizeBytes: f.sizeBytes,
+      format: f.format,
+    })),
+    missing: instances.missing.map((id) => field(id, MAX.status)!),
   };
 }
 
 function ringNotice(report: CaptureReport, extras: NotificationExtras): RingNotice | undefined {
   const ring = report.ring;
   if (!ring) return undefined;
-  const links = extras.ringLinks ?? {};
+  const links = extras.fileLinks ?? {};
   return {
     // Same caps and one-line rule as the capture's own fields: file names come from storage.
     firedAt: validTime(ring.firedAt),
@@ -252,6 +310,11 @@ export function facts(n: Notification): Array<[string, string]> {
     ["Duration", `${n.capture.durationSeconds} s`],
     ["Size", n.capture.sizeBytes === undefined ? undefined : formatBytes(n.capture.sizeBytes)],
     ["Capture", n.capture.name],
+    [
+      "Instances",
+      n.instances &&
+        `${n.instances.files.length} file(s)${n.instances.missing.length ? `; no file from ${instanceList(n.instances.missing)}` : ""}`,
+    ],
     [
       "Failure",
       n.failure ? `[${n.failure.phase}] ${n.failure.code}: ${n.failure.message}` : undefined,

@@ -86,6 +86,18 @@ const reportShape = z.object({
   outcome: z.enum(["succeeded", "stoppedEarly", "cancelled", "overran", "partial", "failed"]),
   blob: z.object({ storagePath: text, sizeBytes: z.number() }).optional(),
   summary: z.object({ summaryPath: text.optional() }).optional(),
+  instances: z
+    .object({
+      files: z.array(
+        z.object({
+          instanceId: text.optional(),
+          storagePath: text,
+          summary: z.object({ summaryPath: text.optional() }).optional(),
+        }),
+      ),
+      missing: z.array(text),
+    })
+    .optional(),
   failure: z.object({ phase: text, code: text, message: text, action: text.optional() }).optional(),
 });
 
@@ -242,6 +254,15 @@ export function captureRow(status: InstanceStatus, base: LinkBase, now: Date): C
         summary: report.summary.summaryPath,
         summaryDownload: `${files}/summary`,
         report: `${capture}/report`,
+      }),
+      // A scale set: each instance's file and summary, and the instances that left none.
+      ...(report?.instances && {
+        instances: report.instances.files.map((f) => ({
+          ...(f.instanceId !== undefined && { instanceId: f.instanceId }),
+          capture: f.storagePath,
+          ...(f.summary?.summaryPath && { summary: f.summary.summaryPath }),
+        })),
+        instancesWithoutFile: report.instances.missing,
       }),
     },
   };

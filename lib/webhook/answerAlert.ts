@@ -70,7 +70,11 @@ export async function answerAlert(
     parsed.watcher && scopeRefusal(watcherResourceId(parsed.watcher), settings, "network watcher");
   if (watcherOutOfScope) return forbidden(watcherOutOfScope);
 
-  const resolved = resolveCaptureSettings(parsed.overrides, captureDefaults(settings));
+  const resolved = resolveCaptureSettings(
+    parsed.overrides,
+    captureDefaults(settings),
+    parsed.target.kind,
+  );
   if (!resolved.ok) {
     if (resolved.setting && resolved.cap === undefined)
       return misconfigured(`app setting ${resolved.setting} is unset: ${resolved.message}`);

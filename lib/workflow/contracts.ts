@@ -68,6 +68,26 @@ export interface VerifyBlobOutput {
   format: "pcap" | "pcapng";
 }
 
+export interface VerifyInstancesInput {
+  capture: CaptureRef;
+  target: CaptureTarget;
+}
+/** One scale-set instance's verified file; `instanceId` absent when no documented path segment names it. */
+export interface InstanceFile extends VerifyBlobOutput {
+  instanceId?: string;
+  /** Its triage, once summarized. */
+  summary?: SummarizeOutput;
+}
+/** A scale-set capture: Network Watcher writes one file per instance under the storage path. */
+export interface InstanceFilesReport {
+  storagePath: string;
+  files: InstanceFile[];
+  /** Instance IDs in the capture's scope with no file in storage. */
+  missing: string[];
+  /** Files under the storage path that are not captures, with the reason. */
+  rejected: string[];
+}
+
 export interface SummarizeInput {
   storagePath: string;
   sizeBytes: number;
@@ -113,6 +133,8 @@ export interface CaptureReport {
   status?: CaptureStatusOutput;
   blob?: VerifyBlobOutput;
   summary?: SummarizeOutput;
+  /** A scale-set target (orchestration 2.2 on): every instance's file, and the instances without one. */
+  instances?: InstanceFilesReport;
   failure?: PermanentFailure & { phase: Phase };
   pollCount: number;
   /** A flight recorder's ring: what it held, and on a freeze the files kept and their timeline. */
@@ -159,6 +181,12 @@ export const Activities = {
   /** Retried while Network Watcher finishes the upload that follows a stop. */
   verifyCaptureBlob: contract<VerifyBlobInput, VerifyBlobOutput>(
     "verifyCaptureBlob",
+    blobRetry,
+    blobNeverAppeared,
+  ),
+  /** A scale set's files, one per instance; retried until at least one has been uploaded. */
+  verifyInstanceFiles: contract<VerifyInstancesInput, InstanceFilesReport>(
+    "verifyInstanceFiles",
     blobRetry,
     blobNeverAppeared,
   ),

@@ -14,6 +14,7 @@ export type ActivityName =
   | "stopCapture"
   | "deleteCapture"
   | "verifyCaptureBlob"
+  | "verifyInstanceFiles"
   | "summarizeCapture"
   | "notify"
   | "captureInstances"

@@ -39,6 +39,7 @@ function asOverrides(settings: CaptureSettings): Record<string, unknown> {
     [OVERRIDE_KEYS.bytesPerPacket]: settings.bytesToCapturePerPacket,
     [OVERRIDE_KEYS.filters]: settings.filters,
     [OVERRIDE_KEYS.storageAccount]: settings.storageAccountId,
+    [OVERRIDE_KEYS.scope]: settings.scope,
   };
 }
 
@@ -66,7 +67,11 @@ export function checkCaptureRequest(input: unknown, settings: WebhookSettings): 
     scopeRefusal(watcherResourceId(request.watcher), settings, "network watcher");
   if (watcherOutOfScope) return refused("watcher", watcherOutOfScope);
 
-  const resolved = resolveCaptureSettings(asOverrides(request.settings), captureDefaults(settings));
+  const resolved = resolveCaptureSettings(
+    asOverrides(request.settings),
+    captureDefaults(settings),
+    request.target.kind,
+  );
   if (!resolved.ok) return refused("settings", resolved.message);
   if (!storageAllowed(request.settings.storageAccountId, settings))
     return refused(

@@ -24,10 +24,12 @@ export const OrchestrationVersions = {
    * was lost before), and a freeze within a grace after the ring ended (phase `ringEnded`).
    */
   recorderTakesLateFreezes: "2.3",
+  /** A scale set's capture is verified, summarized and linked file by file, one per instance. */
+  perInstanceFiles: "2.4",
 } as const;
 
 /** The version new instances get: host.json's defaultVersion must say the same (a test checks). */
-export const CURRENT_VERSION = OrchestrationVersions.recorderTakesLateFreezes;
+export const CURRENT_VERSION = OrchestrationVersions.perInstanceFiles;
 
 /** System.Version: two to four dot-separated non-negative integers. */
 function dotNetVersion(text: string): number[] | undefined {

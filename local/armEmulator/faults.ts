@@ -11,7 +11,13 @@ import { ArmError, type ArmResponse } from "./armHttp";
 import { parseComputeTargetId, type ComputeTarget } from "./armIds";
 
 const count = z.number().int().min(1).max(1000).default(1);
-const captureMatch = { target: z.string().optional(), captureName: z.string().optional(), count };
+/** `instanceId`: one instance of a scale-set target (its session alone is affected). */
+const captureMatch = {
+  target: z.string().optional(),
+  captureName: z.string().optional(),
+  instanceId: z.string().optional(),
+  count,
+};
 
 const faultSpec = z.discriminatedUnion("kind", [
   z.object({
@@ -142,7 +148,7 @@ export class FaultController {
 
   takeCaptureFault<K extends CaptureFaultKind>(
     kind: K,
-    capture: { name: string; target: ComputeTarget },
+    capture: { name: string; target: ComputeTarget; instanceId?: string },
   ): CaptureFault<K> | undefined {
     const isCaptureFault = (s: QueuedFault): s is CaptureFault => s.kind === kind;
     const spec = this.take(
@@ -150,7 +156,8 @@ export class FaultController {
         isCaptureFault(s) &&
         (s.captureName === undefined ||
           s.captureName.toLowerCase() === capture.name.toLowerCase()) &&
-        (s.target === undefined || parseComputeTargetId(s.target)?.key === capture.target.key),
+        (s.target === undefined || parseComputeTargetId(s.target)?.key === capture.target.key) &&
+        (s.instanceId === undefined || s.instanceId === capture.instanceId),
     );
     return spec as CaptureFault<K> | undefined;
   }

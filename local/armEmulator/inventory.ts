@@ -10,6 +10,10 @@
  *     "vms": { "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1":
  *              { "netns": "capns", "interface": "veth-vm1", "region": "eastus", "agentInstalled": false } },
  *     "networkWatchers": [ { "resourceGroup": "rg-net", "name": "eastus-watcher", "region": "eastus" } ] }
+ *
+ * Scale sets (`scaleSets`, keyed by the set's ID) list their instances, each captured where it says
+ * (interface / network namespace; the set's placement by default). EMULATION: a scale set the
+ * inventory does not list has two instances, "0" and "1", both on the set's placement.
  */
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
@@ -26,6 +30,26 @@ const inventoryFile = z
           netns: z.string().min(1).optional(),
           region: z.string().min(1).optional(),
           agentInstalled: z.boolean().optional(),
+        }),
+      )
+      .optional(),
+    scaleSets: z
+      .record(
+        z.string(),
+        z.strictObject({
+          upgradePolicy: z.enum(["Automatic", "Manual", "Rolling"]).optional(),
+          instances: z
+            .array(
+              z.strictObject({
+                instanceId: z.string().regex(/^\d{1,9}$/),
+                interface: z.string().min(1).optional(),
+                netns: z.string().min(1).optional(),
+                /** false: this instance was never updated to a model with the agent (Manual policy). */
+                agentInstalled: z.boolean().optional(),
+              }),
+            )
+            .min(1)
+            .max(100),
         }),
       )
       .optional(),
@@ -63,11 +87,29 @@ interface VmOverride {
   agentInstalled: boolean;
 }
 
+/** One VM of a scale set: its instance ID and where its traffic is captured. */
+export interface ScaleSetInstanceRecord {
+  instanceId: string;
+  placement: Placement;
+  /** False when the instance starts without the agent its set's model has. */
+  agentInstalled: boolean;
+}
+
+export type UpgradeMode = "Automatic" | "Manual" | "Rolling";
+
+type InstanceOverride = { instanceId: string; agentInstalled?: boolean } & Partial<Placement>;
+
+const DEFAULT_INSTANCE_IDS = ["0", "1"];
+
 export const DEFAULT_REGION = "westeurope";
 const LOOPBACK = "lo";
 
 export class Inventory {
   private readonly vms = new Map<string, VmOverride>();
+  private readonly scaleSets = new Map<
+    string,
+    { instances: InstanceOverride[]; upgradePolicy: UpgradeMode }
+  >();
   private readonly explicitWatchers: Array<
     Omit<NetworkWatcherRecord, "id" | "subscriptionId"> & { subscriptionId?: string }
   >;
@@ -88,6 +130,15 @@ export class Inventory {
         agentInstalled: vm.agentInstalled ?? true,
       });
     }
+    for (const [id, set] of Object.entries(file.scaleSets ?? {})) {
+      const target = parseComputeTargetId(id);
+      if (target?.kind !== "virtualMachineScaleSets")
+        throw new Error(`inventory: '${id}' is not a scale-set resource ID`);
+      this.scaleSets.set(target.key, {
+        instances: set.instances,
+        upgradePolicy: set.upgradePolicy ?? "Automatic",
+      });
+    }
     this.explicitWatchers = (file.networkWatchers ?? []).map((w) => ({
       ...w,
       region: normalizeRegion(w.region),
@@ -105,6 +156,28 @@ export class Inventory {
     return (
       this.vms.get(target.key)?.placement ?? { region: this.defaultRegion, interface: LOOPBACK }
     );
+  }
+
+  /** A scale set's instances, each with its placement (the set's unless the inventory says otherwise). */
+  instances(target: ComputeTarget): ScaleSetInstanceRecord[] {
+    const set = this.placement(target);
+    const listed: InstanceOverride[] =
+      this.scaleSets.get(target.key)?.instances ??
+      DEFAULT_INSTANCE_IDS.map((instanceId) => ({ instanceId }));
+    return listed.map((i) => ({
+      instanceId: i.instanceId,
+      agentInstalled: i.agentInstalled ?? true,
+      placement: {
+        region: set.region,
+        interface: i.interface ?? set.interface,
+        ...((i.netns ?? set.netns) && { netns: i.netns ?? set.netns }),
+      },
+    }));
+  }
+
+  /** A scale set's `upgradePolicy.mode`; EMULATION: Automatic unless the inventory says otherwise. */
+  upgradeMode(target: ComputeTarget): UpgradeMode {
+    return this.scaleSets.get(target.key)?.upgradePolicy ?? "Automatic";
   }
 
   agentInitiallyInstalled(target: ComputeTarget): boolean {

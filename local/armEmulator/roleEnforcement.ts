@@ -53,6 +53,7 @@ const OPERATION_ACTIONS: Record<string, (params: Readonly<Record<string, string>
   VirtualMachineExtensions_CreateOrUpdate: () => `${VM}/extensions/write`,
   VirtualMachineScaleSets_Get: () => `${VMSS}/read`,
   VirtualMachineScaleSetExtensions_List: () => `${VMSS}/extensions/read`,
+  VirtualMachineScaleSetVMs_List: () => `${VMSS}/virtualMachines/read`,
   VirtualMachineScaleSetExtensions_Get: () => `${VMSS}/extensions/read`,
   VirtualMachineScaleSetExtensions_CreateOrUpdate: () => `${VMSS}/extensions/write`,
   // Polling an LRO is a call of its own: Azure-AsyncOperation and Location URLs live under the

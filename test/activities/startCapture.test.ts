@@ -1,5 +1,7 @@
 import { startCapture } from "../../activities/startCapture";
 import {
+  AGENT,
+  SETTINGS,
   TARGET,
   VM_ID,
   WATCHER,
@@ -9,24 +11,7 @@ import {
   type FakeWorld,
 } from "./support/fakeAzure";
 
-const AGENT = {
-  name: "AzureNetworkWatcherExtension",
-  publisher: "Microsoft.Azure.NetworkWatcher",
-  type: "NetworkWatcherAgentLinux",
-};
-const input = {
-  watcher: WATCHER,
-  target: TARGET,
-  name: "cap",
-  settings: {
-    timeLimitInSeconds: 60,
-    totalBytesPerSession: 1024,
-    bytesToCapturePerPacket: 0,
-    filters: [],
-    storageAccountId:
-      "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps",
-  },
-};
+const input = { watcher: WATCHER, target: TARGET, name: "cap", settings: SETTINGS };
 
 describe("startCapture", () => {
   test.each<[string, FakeWorld, string[]]>([

@@ -1,7 +1,7 @@
 import { validateRequest } from "../../activities/validateRequest";
 import type { CaptureRequest } from "../../lib/domain/types";
 import type { ActivityEnv } from "../../lib/workflow/activity";
-import { SUB, TARGET, WATCHER } from "./support/fakeAzure";
+import { SUB, TARGET, VMSS_TARGET, WATCHER } from "./support/fakeAzure";
 
 const OTHER_SUB = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
 const STORAGE = `/subscriptions/${SUB}/resourceGroups/caps-rg/providers/Microsoft.Storage/storageAccounts/stcaps`;
@@ -35,6 +35,23 @@ async function withSettings(settings: Record<string, string>, input: CaptureRequ
 describe("validateRequest (the orchestration's own check of its input)", () => {
   test("a request the webhook would build passes", async () => {
     expect(await withSettings({}, request)).toEqual({ ok: true, value: null });
+  });
+
+  test("a scale set's instance scope is checked again: fine on a scale set, refused on a VM or malformed", async () => {
+    const scoped = (target: CaptureRequest["target"], scope: unknown) =>
+      ({ ...request, target, settings: { ...request.settings, scope } }) as CaptureRequest;
+    expect(await withSettings({}, scoped(VMSS_TARGET, { include: ["0"] }))).toEqual({
+      ok: true,
+      value: null,
+    });
+    expect(await withSettings({}, scoped(TARGET, { include: ["0"] }))).toMatchObject({
+      ok: false,
+      failure: { message: expect.stringContaining("captureScope: selects scale-set instances") },
+    });
+    expect(await withSettings({}, scoped(VMSS_TARGET, { include: ["../x"] }))).toMatchObject({
+      ok: false,
+      failure: { message: expect.stringContaining("captureScope") },
+    });
   });
 
   test("with two scopes, a VM in the second one passes and one in neither is refused", async () => {

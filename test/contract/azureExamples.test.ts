@@ -306,7 +306,7 @@ describe("Compute examples through lib/azure", () => {
       }),
     );
     const info = await getTarget(stub.clients(), vmss);
-    expect(info).toEqual({ location: "westus", osType: undefined });
+    expect(info).toEqual({ location: "westus", osType: undefined, upgradeMode: "Automatic" });
     const extensions = await listExtensions(stub.clients(), vmss);
     expect(extensions).toHaveLength(1);
     expect(findAgent(extensions)).toBeUndefined();

@@ -11,6 +11,7 @@ import { BlobClient, BlobServiceClient, StorageSharedKeyCredential } from "@azur
 import type { CaptureReport } from "../../lib/workflow/contracts";
 import {
   alertFor,
+  genericNotificationFor,
   loopbackTraffic,
   postAlert,
   useTestStack,
@@ -105,12 +106,7 @@ test("webhook → capture of real loopback packets → .cap in blob storage → 
     };
     expect(summary.packets).toBeGreaterThanOrEqual(payloadPackets);
 
-    const notification = await stack().sink.waitFor(
-      (n) =>
-        n.channel === "generic" &&
-        (n.body as { instanceId?: string }).instanceId === accepted.body.id,
-      10_000,
-    );
+    const notification = await genericNotificationFor(stack(), accepted.body.id);
     expect(notification.signatureVerified).toBe(true);
     expect(notification.headers["idempotency-key"]).toMatch(/^[0-9a-f]{32}$/);
     const body = notification.body as {

@@ -16,6 +16,7 @@ import {
   installAgent,
   listCaptures,
   listExtensions,
+  listScaleSetInstances,
   listWatchers,
   stopCapture,
 } from "../../lib/azure/networkWatcher";
@@ -67,6 +68,8 @@ async function appConversation(c: AzureClients): Promise<void> {
   for (const t of TARGETS) {
     const info = await getTarget(c, t);
     await listExtensions(c, t);
+    // A scale set's instances: which run the agent, and whose files to expect.
+    if (t.kind === "virtualMachineScaleSet") await listScaleSetInstances(c, t);
     await installAgent(c, t, info);
     const name = `lp-${t.name}`;
     await createCapture(c, watcher, t, name, {

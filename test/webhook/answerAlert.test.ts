@@ -592,3 +592,60 @@ describe("flight recorder routing (captureMode)", () => {
     expect(engine.starts).toBe(0);
   });
 });
+
+describe("captureScope (scale-set instances)", () => {
+  const VMSS = VM_ID.replace(/virtualmachines/i, "virtualMachineScaleSets");
+
+  test("a scale set's scope is parsed at the edge and carried into the capture request", async () => {
+    const engine = new FakeEngine();
+    const answer = await decide(
+      firedCommonAlert({ captureScope: '{"include": ["0", "web_3"]}' }, VMSS),
+      settings(),
+      engine,
+    );
+    expect(answer.status).toBe(202);
+    const started = engine.instances.get(String(answer.body.id))!.input;
+    expect(started.settings.scope).toEqual({ include: ["0", "web_3"] });
+  });
+
+  test.each([
+    ["not JSON", "include:0,1", "must be JSON"],
+    ["an unknown key", '{"only": ["0"]}', "Unrecognized key"],
+    ["an entry that is no instance", '{"exclude": ["0; rm -rf"]}', "instance ID"],
+  ])("%s: 422 naming captureScope", async (_case, value, reason) => {
+    const engine = new FakeEngine();
+    const answer = await decide(
+      firedCommonAlert({ captureScope: value }, VMSS),
+      settings(),
+      engine,
+    );
+    expect(answer).toMatchObject({
+      status: 422,
+      body: { key: "captureScope", error: expect.stringContaining(reason) },
+    });
+    expect(engine.starts).toBe(0);
+  });
+
+  test("a scope on a VM target is refused: 422 naming captureScope", async () => {
+    const engine = new FakeEngine();
+    const answer = await decide(
+      firedCommonAlert({ CAPTURESCOPE: '{"include": ["0"]}' }),
+      settings(),
+      engine,
+    );
+    expect(answer).toMatchObject({
+      status: 422,
+      body: { key: "captureScope", error: expect.stringContaining("virtual machine") },
+    });
+  });
+
+  test("an empty scope is every instance: nothing is sent", async () => {
+    const engine = new FakeEngine();
+    const answer = await decide(
+      firedCommonAlert({ captureScope: '{"include": []}' }, VMSS),
+      settings(),
+      engine,
+    );
+    expect(engine.instances.get(String(answer.body.id))!.input.settings.scope).toBeUndefined();
+  });
+});

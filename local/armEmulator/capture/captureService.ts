@@ -21,8 +21,10 @@ import type { OperationOutcome } from "../operations";
 import { toBpf } from "./bpfFilter";
 import { parseCaptureRequest, type CaptureParameters } from "./captureRequest";
 import { CaptureSession, type SessionState } from "./captureSession";
-import { captureBlobName, type CaptureBlobStore } from "./captureStorage";
+import { captureBlobName, scaleSetBlobNames, type CaptureBlobStore } from "./captureStorage";
 import { ringPlanFor, RingSession } from "./ringSession";
+import { ScaleSetSession } from "./scaleSetSession";
+import type { ScaleSetInstanceRecord } from "../inventory";
 
 export interface CaptureServiceDeps {
   inventory: Inventory;
@@ -48,7 +50,15 @@ export interface CaptureRecord {
   storagePath?: string;
   /** The PUT body as sent, kept so a restarted emulator rebuilds the same capture. */
   body: unknown;
-  session: CaptureSession | RingSession;
+  session: CaptureSession | RingSession | ScaleSetSession;
+}
+
+/** One scale-set instance's session, as the state file keeps it. */
+export interface SavedInstance {
+  instanceId: string;
+  file: string;
+  blobName?: string;
+  session: SessionState;
 }
 
 /** A capture as the emulator's state file keeps it. */
@@ -64,6 +74,8 @@ export interface SavedCapture {
   file: string;
   blobName?: string;
   session: SessionState;
+  /** A scale-set capture: each instance's session (the capture's `file` is then the first's). */
+  instances?: SavedInstance[];
 }
 
 /** A running session as `GET /_emulator/captures` and `sessions()` report it. */
@@ -127,20 +139,73 @@ export class CaptureService {
         session.plan.dir,
       );
     }
+    if (params.target.kind === "virtualMachineScaleSets")
+      return this.scaleSetCapture(name, watcher, params, createdAt, body);
     const blobName = params.storageAccount ? captureBlobName(params.target, createdAt) : undefined;
-    const vmDir = path.join(
-      this.deps.stateDir,
-      "vms",
-      params.target.key.replace(/[^a-z0-9]+/g, "_"),
-    );
-    const file = params.storageLocation.filePath
-      ? path.join(vmDir, params.storageLocation.filePath)
-      : path.join(this.deps.stateDir, "captures", `${randomUUID()}.cap`);
+    const file = this.localFile(params);
     const session = this.session(name, params, file, blobName);
     return this.register(
       { name, watcher, params, createdAt, body, session },
       blobName && this.deps.blobStore.urlFor(blobName),
       path.dirname(file),
+    );
+  }
+
+  /** Where tcpdump writes: the VM-local file the caller asked for, or a scratch file. */
+  private localFile(params: CaptureParameters, instanceId?: string): string {
+    const vmDir = path.join(
+      this.deps.stateDir,
+      "vms",
+      params.target.key.replace(/[^a-z0-9]+/g, "_"),
+      ...(instanceId !== undefined ? [instanceId] : []),
+    );
+    return params.storageLocation.filePath
+      ? path.join(vmDir, params.storageLocation.filePath)
+      : path.join(this.deps.stateDir, "captures", `${randomUUID()}.cap`);
+  }
+
+  /**
+   * One session per instance in scope, each uploading its own file under the capture's storage
+   * path (captureStorage.ts has the layout). EMULATION: a scope selecting no instance is refused
+   * with 400 `InvalidRequestFormat`; Azure's answer is not documented.
+   */
+  private scaleSetCapture(
+    name: string,
+    watcher: NetworkWatcherRecord,
+    params: CaptureParameters,
+    createdAt: Date,
+    body: unknown,
+  ): { record: CaptureRecord; started: Promise<OperationOutcome> } {
+    const instances = inScope(this.deps.inventory.instances(params.target), params);
+    if (!instances.length)
+      throw new ArmError(
+        400,
+        "InvalidRequestFormat",
+        `properties.scope selects no instance of ${params.target.name}.`,
+      );
+    const ids = instances.map((i) => i.instanceId);
+    const names = params.storageAccount
+      ? scaleSetBlobNames(params.target, createdAt, ids)
+      : undefined;
+    const session = new ScaleSetSession(
+      new Map(
+        instances.map((instance) => [
+          instance.instanceId,
+          this.session(
+            name,
+            params,
+            this.localFile(params, instance.instanceId),
+            names?.files.get(instance.instanceId),
+            undefined,
+            instance,
+          ),
+        ]),
+      ),
+    );
+    return this.register(
+      { name, watcher, params, createdAt, body, session },
+      names && this.deps.blobStore.urlFor(names.storagePath),
+      path.dirname(session.plan.file),
     );
   }
 
@@ -193,12 +258,14 @@ export class CaptureService {
     file: string,
     blobName: string | undefined,
     restored?: SessionState,
+    instance?: ScaleSetInstanceRecord,
   ): CaptureSession {
     return new CaptureSession(
       {
         captureName: name,
         target: params.target,
-        placement: this.deps.inventory.placement(params.target),
+        ...(instance && { instanceId: instance.instanceId }),
+        placement: instance?.placement ?? this.deps.inventory.placement(params.target),
         snapLength: params.bytesToCapturePerPacket,
         bpf: toBpf(params.filters),
         timeLimitInSeconds: params.timeLimitInSeconds,
@@ -234,6 +301,14 @@ export class CaptureService {
             ...(r.session.plan.blobName && { blobName: r.session.plan.blobName }),
           }),
       session: r.session.state(),
+      ...(r.session instanceof ScaleSetSession && {
+        instances: [...r.session.instances].map(([instanceId, s]) => ({
+          instanceId,
+          file: s.plan.file,
+          ...(s.plan.blobName && { blobName: s.plan.blobName }),
+          session: s.state(),
+        })),
+      }),
     }));
   }
 
@@ -255,18 +330,67 @@ export class CaptureService {
         body: s.body,
         session: params.continuous
           ? this.ring(s.name, params, new Date(s.createdAt), { dir: s.file, state: s.session })
-          : this.session(s.name, params, s.file, s.blobName, s.session),
+          : s.instances
+            ? this.restoredScaleSet(s.name, params, s.instances)
+            : this.session(s.name, params, s.file, s.blobName, s.session),
       };
       this.records.set(recordKey(s.watcher, s.name), record);
     }
     await Promise.all([...this.records.values()].map((r) => r.session.recoverLostAgent()));
   }
 
+  private restoredScaleSet(
+    name: string,
+    params: CaptureParameters,
+    saved: readonly SavedInstance[],
+  ): ScaleSetSession {
+    const placements = new Map(
+      this.deps.inventory.instances(params.target).map((i) => [i.instanceId, i]),
+    );
+    return new ScaleSetSession(
+      new Map(
+        saved.map((i) => [
+          i.instanceId,
+          this.session(
+            name,
+            params,
+            i.file,
+            i.blobName,
+            i.session,
+            placements.get(i.instanceId) ?? {
+              instanceId: i.instanceId,
+              placement: this.deps.inventory.placement(params.target),
+              agentInstalled: true,
+            },
+          ),
+        ]),
+      ),
+    );
+  }
+
+  /**
+   * Whether the agent can capture: on the VM, or on at least one instance of the set. EMULATION:
+   * an instance without the agent (left behind by a Manual upgrade policy) ends at once with
+   * Error [AgentStopped] and writes no file; the others capture.
+   */
+  private agentRunsOn(record: CaptureRecord): boolean {
+    const { session, params } = record;
+    if (!(session instanceof ScaleSetSession)) return this.deps.extensions.hasAgent(params.target);
+    const instances = new Map(
+      this.deps.inventory.instances(params.target).map((i) => [i.instanceId, i]),
+    );
+    for (const [id, s] of session.instances) {
+      const instance = instances.get(id);
+      if (!instance || !this.deps.extensions.instanceHasAgent(params.target, instance))
+        s.refuse("AgentStopped");
+    }
+    return session.active;
+  }
+
   private async startSession(record: CaptureRecord, dir: string): Promise<OperationOutcome> {
     const { session, params } = record;
     const fault = this.deps.faults.takeLroFailure("PacketCaptures_Create");
-    const refusal =
-      fault ?? (this.deps.extensions.hasAgent(params.target) ? undefined : agentMissing(params));
+    const refusal = fault ?? (this.agentRunsOn(record) ? undefined : agentMissing(params));
     if (refusal) {
       session.refuse(fault ? "InternalError" : "AgentStopped");
       record.provisioningState = "Failed";
@@ -339,6 +463,21 @@ function agentMissing(params: CaptureParameters): { code: string; message: strin
     code: "NetworkWatcherAgentNotInstalled",
     message: `The Network Watcher agent extension (Microsoft.Azure.NetworkWatcher) is not installed on ${params.target.id}.`,
   };
+}
+
+/** Network Watcher's scope: instance IDs or names (`{set}_{id}`) to include / exclude; empty is all. */
+function inScope(
+  instances: ScaleSetInstanceRecord[],
+  params: CaptureParameters,
+): ScaleSetInstanceRecord[] {
+  const names = (i: ScaleSetInstanceRecord) =>
+    [i.instanceId, `${params.target.name}_${i.instanceId}`].map((n) => n.toLowerCase());
+  const listed = (list: string[] | undefined, i: ScaleSetInstanceRecord) =>
+    (list ?? []).some((entry) => names(i).includes(entry.toLowerCase()));
+  const include = params.scope?.include ?? [];
+  return instances.filter(
+    (i) => (include.length === 0 || listed(include, i)) && !listed(params.scope?.exclude, i),
+  );
 }
 
 function recordKey(watcher: NetworkWatcherRecord, name: string): string {

@@ -28,6 +28,8 @@ export type StopReason = "TimeExceeded" | "TotalBytesExceeded" | "Manual";
 export interface SessionPlan {
   captureName: string;
   target: ComputeTarget;
+  /** A scale-set instance's session: which instance (faults can single it out). */
+  instanceId?: string;
   placement: Placement;
   snapLength: number;
   bpf: string;
@@ -129,10 +131,7 @@ export class CaptureSession extends TcpdumpLifecycle {
       );
       this.end("Error", "AgentStopped");
     });
-    const fault = this.deps.faults.takeCaptureFault("agentStopped", {
-      name: plan.captureName,
-      target: plan.target,
-    });
+    const fault = this.deps.faults.takeCaptureFault("agentStopped", this.faultScope());
     if (fault) this.timers.push(setTimeout(() => this.proc?.kill(), fault.afterMs));
   }
 
@@ -162,7 +161,7 @@ export class CaptureSession extends TcpdumpLifecycle {
     await this.proc?.stop();
     if (this.finished) return;
     const { plan, deps } = this;
-    const capture = { name: plan.captureName, target: plan.target };
+    const capture = this.faultScope();
     if (plan.blobName) {
       const slow = deps.faults.takeCaptureFault("slowUpload", capture);
       if (slow) await sleep(slow.delayMs);
@@ -184,6 +183,12 @@ export class CaptureSession extends TcpdumpLifecycle {
     this.stopReason = reason;
     this.end("Stopped");
     deps.log(`capture ${plan.captureName}: stopped (${reason})`);
+  }
+
+  /** What faults match this session by: the capture, its target, and a scale set's instance. */
+  private faultScope(): { name: string; target: ComputeTarget; instanceId?: string } {
+    const { captureName, target, instanceId } = this.plan;
+    return { name: captureName, target, ...(instanceId !== undefined && { instanceId }) };
   }
 
   protected discardLocal(): Promise<void> {

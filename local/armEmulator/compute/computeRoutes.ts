@@ -56,9 +56,10 @@ export function computeRoutes(deps: ComputeRouteDeps): Route[] {
       extensionResource(target, ext, deps.inventory.placement(target).region);
 
     return [
+      ...(kind === "virtualMachineScaleSets" ? [instancesRoute(machine, targetOf, deps)] : []),
       route("GET", machine, `${machineOp}_Get`, (ctx) => ({
         status: 200,
-        body: machineResource(targetOf(ctx), deps.inventory.placement(targetOf(ctx)).region),
+        body: machineResource(targetOf(ctx), deps.inventory),
       })),
       route("GET", `${machine}/extensions`, `${extensionOp}_List`, (ctx) => {
         const target = targetOf(ctx);
@@ -114,6 +115,39 @@ export function computeRoutes(deps: ComputeRouteDeps): Route[] {
   });
 }
 
+/**
+ * `GET …/virtualMachineScaleSets/{set}/virtualMachines` (VirtualMachineScaleSetVMs_List, pageable):
+ * the inventory's instances, named `{set}_{instanceId}` as Azure names them, each with the
+ * extensions it runs as its `resources`.
+ */
+function instancesRoute(
+  machine: string,
+  targetOf: (ctx: RequestContext) => ComputeTarget,
+  deps: ComputeRouteDeps,
+): Route {
+  return route("GET", `${machine}/virtualMachines`, "VirtualMachineScaleSetVMs_List", (ctx) => {
+    const set = targetOf(ctx);
+    const region = deps.inventory.placement(set).region;
+    return pageOf(deps.inventory.instances(set), ctx, deps.pageSize, (instance) => {
+      const { instanceId } = instance;
+      const { extensions, latestModelApplied } = deps.extensions.instanceState(set, instance);
+      return {
+        id: `${set.id}/virtualMachines/${instanceId}`,
+        name: `${set.name}_${instanceId}`,
+        type: "Microsoft.Compute/virtualMachineScaleSets/virtualMachines",
+        location: region,
+        instanceId,
+        properties: {
+          vmId: stableUuid(`${set.key}/${instanceId}`),
+          latestModelApplied,
+          provisioningState: "Succeeded",
+        },
+        resources: extensions.map((ext) => extensionResource(set, ext, region)),
+      };
+    });
+  });
+}
+
 function parseExtension(body: unknown): Omit<ExtensionRecord, "name" | "provisioningState"> {
   const props =
     typeof body === "object" && body !== null
@@ -144,7 +178,8 @@ function parseExtension(body: unknown): Omit<ExtensionRecord, "name" | "provisio
   };
 }
 
-function machineResource(target: ComputeTarget, region: string): unknown {
+function machineResource(target: ComputeTarget, inventory: Inventory): unknown {
+  const region = inventory.placement(target).region;
   const osDisk = { osType: "Linux", name: `${target.name}_OsDisk`, createOption: "FromImage" };
   const properties =
     target.kind === "virtualMachines"
@@ -152,6 +187,7 @@ function machineResource(target: ComputeTarget, region: string): unknown {
       : {
           uniqueId: stableUuid(target.key),
           provisioningState: "Succeeded",
+          upgradePolicy: { mode: inventory.upgradeMode(target) },
           virtualMachineProfile: { storageProfile: { osDisk } },
         };
   return {

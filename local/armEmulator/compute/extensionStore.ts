@@ -3,10 +3,17 @@
  * VM and scale-set extensions. A machine starts with the Network Watcher agent installed (as
  * `AzureNetworkWatcherExtension`) unless the inventory says otherwise; the agent is recognised by
  * publisher and type, never by name, because Azure lets it be installed under any name.
+ *
+ * A scale set's instances run its model's extensions, except an instance left behind: under a
+ * Manual upgrade policy a model change (an extension PUT on the set) reaches no instance until it
+ * is upgraded (`az vmss update-instances`), so each instance keeps the extensions it ran
+ * (`latestModelApplied: false`); under Automatic or Rolling the emulator applies it at once
+ * (EMULATION: Azure rolls it out over time). An inventory instance with `agentInstalled: false`
+ * starts left behind without the agent.
  */
 import type { ComputeTarget } from "../armIds";
 import type { AgentRegistry } from "../faults";
-import type { Inventory } from "../inventory";
+import type { Inventory, ScaleSetInstanceRecord } from "../inventory";
 
 export interface ExtensionRecord {
   name: string;
@@ -31,6 +38,10 @@ export function isNetworkWatcherAgent(ext: Pick<ExtensionRecord, "publisher" | "
 
 export class ExtensionStore implements AgentRegistry {
   private readonly byTarget = new Map<string, Map<string, ExtensionRecord>>();
+  /** Instances not on the latest model, by `{set key}#{instanceId}`: the extensions they still run. */
+  private readonly leftBehind = new Map<string, ExtensionRecord[]>();
+  /** Inventory instances already put in their initial left-behind state. */
+  private readonly seeded = new Set<string>();
 
   constructor(private readonly inventory: Inventory) {}
 
@@ -43,7 +54,42 @@ export class ExtensionStore implements AgentRegistry {
   }
 
   put(target: ComputeTarget, record: ExtensionRecord): void {
+    if (
+      target.kind === "virtualMachineScaleSets" &&
+      this.inventory.upgradeMode(target) === "Manual"
+    )
+      for (const instance of this.inventory.instances(target)) {
+        // Before the model changes: what each instance runs now is what it keeps.
+        const { extensions } = this.instanceState(target, instance);
+        this.leftBehind.set(instanceKey(target, instance.instanceId), extensions);
+      }
     this.extensions(target).set(record.name.toLowerCase(), record);
+  }
+
+  /** What a scale-set instance runs: its set's model, or what it kept when left behind. */
+  instanceState(
+    set: ComputeTarget,
+    instance: ScaleSetInstanceRecord,
+  ): { extensions: ExtensionRecord[]; latestModelApplied: boolean } {
+    const key = instanceKey(set, instance.instanceId);
+    if (!instance.agentInstalled && !this.leftBehind.has(key) && !this.seeded.has(key)) {
+      this.seeded.add(key);
+      this.leftBehind.set(
+        key,
+        this.list(set).filter((e) => !isNetworkWatcherAgent(e)),
+      );
+    }
+    const kept = this.leftBehind.get(key);
+    return kept
+      ? { extensions: kept, latestModelApplied: false }
+      : { extensions: this.list(set), latestModelApplied: true };
+  }
+
+  /** Whether one scale-set instance runs a working agent. */
+  instanceHasAgent(set: ComputeTarget, instance: ScaleSetInstanceRecord): boolean {
+    return this.instanceState(set, instance).extensions.some(
+      (e) => isNetworkWatcherAgent(e) && e.provisioningState === "Succeeded",
+    );
   }
 
   /** Every VM's extensions, for the state file. */
@@ -91,4 +137,8 @@ export class ExtensionStore implements AgentRegistry {
     }
     return extensions;
   }
+}
+
+function instanceKey(set: ComputeTarget, instanceId: string): string {
+  return `${set.key}#${instanceId}`;
 }

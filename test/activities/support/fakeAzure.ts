@@ -19,6 +19,28 @@ export const TARGET = {
   name: "web-1",
   kind: "virtualMachine" as const,
 };
+export const VMSS_TARGET = {
+  resourceId: `/subscriptions/${SUB}/resourceGroups/app-rg/providers/Microsoft.Compute/virtualMachineScaleSets/web-set`,
+  subscriptionId: SUB,
+  resourceGroup: "app-rg",
+  name: "web-set",
+  kind: "virtualMachineScaleSet" as const,
+};
+/** The agent extension as Compute lists it, under its documented name. */
+export const AGENT = {
+  name: "AzureNetworkWatcherExtension",
+  publisher: "Microsoft.Azure.NetworkWatcher",
+  type: "NetworkWatcherAgentLinux",
+};
+/** Capture settings a startCapture test sends when they are not what it is about. */
+export const SETTINGS = {
+  timeLimitInSeconds: 60,
+  totalBytesPerSession: 1024,
+  bytesToCapturePerPacket: 0,
+  filters: [],
+  storageAccountId:
+    "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps",
+};
 export const WATCHER = { subscriptionId: SUB, resourceGroup: "NetworkWatcherRG", name: "nw-weu" };
 /** The one storage account the fake trusts, and its capture container's URL. */
 export const STORAGE_ACCOUNT_ID = `/subscriptions/${SUB}/resourceGroups/app-rg/providers/Microsoft.Storage/storageAccounts/stcaps`;
@@ -33,6 +55,8 @@ export interface FakeCapture {
   storagePath?: string;
   /** ISO; Network Watcher reports it once the capture runs. */
   captureStartTime?: string;
+  /** The PUT's scale-set scope, as sent. */
+  scope?: { include?: string[]; exclude?: string[] };
 }
 
 export interface FakeBlob {
@@ -50,6 +74,11 @@ export interface FakeWorld {
   watchers?: Array<{ name: string; resourceGroup: string; location: string }>;
   captures?: Record<string, FakeCapture>;
   extensions?: Array<{ name: string; publisher: string; type: string; provisioningState?: string }>;
+  /**
+   * A scale set (the target when VMSS_TARGET is used): `extensions` are its model's; each instance
+   * runs the agent or not, whatever the model says (as under a Manual upgrade policy).
+   */
+  scaleSet?: { upgradeMode?: string; instances: Array<{ instanceId: string; agent: boolean }> };
   /** Blobs of the trusted account by URL (query ignored); uploads land here too. */
   blobs?: Record<string, FakeBlob>;
   /**
@@ -139,10 +168,19 @@ export function fakeEnv(world: FakeWorld): { env: ActivityEnv; calls: CallLog; w
             captureStartTime: c.captureStartTime ? new Date(c.captureStartTime) : undefined,
           };
         }),
-      create: (_rg: string, _w: string, name: string, parameters: { target: string }) =>
+      create: (
+        _rg: string,
+        _w: string,
+        name: string,
+        parameters: { target: string; scope?: FakeCapture["scope"] },
+      ) =>
         call("packetCaptures.create", name, () => {
           if (captures[name]) throw armError(409, "Conflict", "A capture with this name exists.");
-          captures[name] = { target: parameters.target, status: "Running" };
+          captures[name] = {
+            target: parameters.target,
+            status: "Running",
+            ...(parameters.scope && { scope: parameters.scope }),
+          };
           return { id: `${name}-id`, provisioningState: "Succeeded" };
         }),
       stop: (_rg: string, _w: string, name: string) =>
@@ -156,7 +194,57 @@ export function fakeEnv(world: FakeWorld): { env: ActivityEnv; calls: CallLog; w
         }),
     },
   };
+  const extensionList = () =>
+    (world.extensions ?? []).map((e) => ({
+      name: e.name,
+      publisher: e.publisher,
+      typePropertiesType: e.type,
+      provisioningState: e.provisioningState ?? "Succeeded",
+    }));
+  const AGENT_RESOURCE = {
+    name: AGENT.name,
+    publisher: AGENT.publisher,
+    typePropertiesType: AGENT.type,
+    provisioningState: "Succeeded",
+  };
+  /** An extension PUT on a VM or a scale set's model: it joins `world.extensions`. */
+  const install =
+    (method: string) =>
+    (_rg: string, machine: string, name: string, ext: Record<string, unknown>) =>
+      call(method, `${machine}/${name}`, () => {
+        (world.extensions ??= []).push({
+          name,
+          publisher: String(ext.publisher),
+          type: String(ext.typePropertiesType),
+        });
+        return ext;
+      });
   const compute = {
+    virtualMachineScaleSets: {
+      get: (_rg: string, name: string) =>
+        call("virtualMachineScaleSets.get", name, () => ({
+          location: world.vmLocation ?? "westeurope",
+          upgradePolicy: { mode: world.scaleSet?.upgradeMode ?? "Automatic" },
+          virtualMachineProfile: {
+            storageProfile: { osDisk: { osType: world.osType ?? "Linux" } },
+          },
+        })),
+    },
+    virtualMachineScaleSetExtensions: {
+      list: () => iterate("virtualMachineScaleSetExtensions.list", extensionList),
+      createOrUpdate: install("virtualMachineScaleSetExtensions.createOrUpdate"),
+    },
+    virtualMachineScaleSetVMs: {
+      list: (_rg: string, set: string) =>
+        iterate("virtualMachineScaleSetVMs.list", () =>
+          (world.scaleSet?.instances ?? []).map((i) => ({
+            instanceId: i.instanceId,
+            name: `${set}_${i.instanceId}`,
+            latestModelApplied: i.agent,
+            resources: i.agent ? [AGENT_RESOURCE] : [],
+          })),
+        ),
+    },
     virtualMachines: {
       get: (_rg: string, name: string) =>
         call("virtualMachines.get", name, () => ({
@@ -166,23 +254,8 @@ export function fakeEnv(world: FakeWorld): { env: ActivityEnv; calls: CallLog; w
     },
     virtualMachineExtensions: {
       list: (_rg: string, vm: string) =>
-        call("virtualMachineExtensions.list", vm, () => ({
-          value: (world.extensions ?? []).map((e) => ({
-            name: e.name,
-            publisher: e.publisher,
-            typePropertiesType: e.type,
-            provisioningState: e.provisioningState ?? "Succeeded",
-          })),
-        })),
-      createOrUpdate: (_rg: string, vm: string, name: string, ext: Record<string, unknown>) =>
-        call("virtualMachineExtensions.createOrUpdate", `${vm}/${name}`, () => {
-          (world.extensions ??= []).push({
-            name,
-            publisher: String(ext.publisher),
-            type: String(ext.typePropertiesType),
-          });
-          return ext;
-        }),
+        call("virtualMachineExtensions.list", vm, () => ({ value: extensionList() })),
+      createOrUpdate: install("virtualMachineExtensions.createOrUpdate"),
     },
   };
   const env = {

@@ -113,6 +113,18 @@ export async function durableHistory(
   return ((await response.json()) as { historyEvents: Array<{ EventType: string }> }).historyEvents;
 }
 
+/** The signed generic-webhook notification of one instance, as the sink received it. */
+export function genericNotificationFor(
+  stack: Stack,
+  instanceId: unknown,
+  timeoutMs = 10_000,
+): ReturnType<Stack["sink"]["waitFor"]> {
+  return stack.sink.waitFor(
+    (n) => n.channel === "generic" && (n.body as { instanceId?: string }).instanceId === instanceId,
+    timeoutMs,
+  );
+}
+
 /** Polls the status query URL the webhook returned, as an operator's tooling would. Bounded. */
 export async function waitForEnd(statusUrl: string, timeoutMs: number): Promise<InstanceStatus> {
   const deadline = Date.now() + timeoutMs;

@@ -151,3 +151,44 @@ test("a running ring survives the restart the same way: Error/AgentStopped, the 
     await second.stop();
   }
 });
+
+test("a running scale-set capture survives the restart per instance: Error/AgentStopped, each instance's file uploaded", async () => {
+  const echo = await startEchoServer();
+  const first = await start();
+  unstopped = first;
+  const set = vmId("ss-lost").replace("/virtualMachines/", "/virtualMachineScaleSets/");
+  const created = await sdkClients(first).network.packetCaptures.beginCreateAndWait(
+    WATCHER_RG,
+    WATCHER,
+    "ss-lost",
+    captureOn(set, {
+      targetType: "AzureVMSS",
+      timeLimitInSeconds: 600,
+      filters: [{ protocol: "TCP", localPort: String(echo.port) }],
+    }),
+    { updateIntervalInMs: 100 },
+  );
+  await exchange(echo.port, ["set before the crash"]);
+  await first.stop();
+  unstopped = undefined;
+  await echo.close();
+
+  const second = await start();
+  try {
+    await expectLostAgent(sdkClients(second), "ss-lost");
+    const { container, blobName } = blobLocation(created.storageLocation?.storagePath as string);
+    const names: string[] = [];
+    for await (const b of BlobServiceClient.fromConnectionString(azurite.connectionString)
+      .getContainerClient(container)
+      .listBlobsFlat({ prefix: `${blobName}/` }))
+      names.push(b.name.slice(blobName.length));
+    // The default scale set's two instances, each with its own partial file.
+    expect(names.map((n) => n.split("/").slice(0, 3).join("/")).sort()).toEqual([
+      "/virtualmachines/0",
+      "/virtualmachines/1",
+    ]);
+    expect(second.sessions()).toEqual([]);
+  } finally {
+    await second.stop();
+  }
+});
