@@ -1,0 +1,156 @@
+const INITIAL_CAPACITY = 4096;
+/** "No sighting" in a link field. */
+export const NONE = -1;
+
+/** What happened to one packet seen in one capture. */
+export const enum Fate {
+  pending,
+  matched,
+  unmatched,
+}
+
+const FATE_MASK = 3;
+const UDP = 4;
+/** The sighting is a TCP segment carrying sequence space (data, SYN or FIN). */
+const SEGMENT = 8;
+
+/**
+ * One capture's packet sightings in arrival order, from the oldest still in the matching window
+ * (arrival number `head`) to the newest (`tail`): the window's FIFO and the sightings' storage.
+ *
+ * A sighting is a slot in parallel typed arrays, not an object: the window holds tens of
+ * thousands of them, and as objects they were most of the comparison's time in allocation and
+ * garbage collection. Capacity doubles when the window is full and slots are reused as the head
+ * moves on, so memory follows the window, never the capture. Growing moves sightings to new
+ * slots: `onGrow` gets the old slot → new slot function, for whoever keeps slots elsewhere.
+ */
+export class SightingRing {
+  /** Arrival numbers (exact up to 2⁵³): the oldest sighting still here, and the next to come. */
+  head = 0;
+  tail = 0;
+  private capacity = INITIAL_CAPACITY;
+  private mask = INITIAL_CAPACITY - 1;
+  private times = new Float64Array(INITIAL_CAPACITY);
+  /** The flow direction's index (CaptureMatcher.flowList). */
+  private flows = new Int32Array(INITIAL_CAPACITY);
+  /** The identity within the flow direction: TCP sequence and IP ID; UDP IP ID and checksum. */
+  private keyAs = new Int32Array(INITIAL_CAPACITY);
+  private keyBs = new Int32Array(INITIAL_CAPACITY);
+  /** The rest of the identity, compared on a key match: TCP payload length·256 + flags; UDP length. */
+  private checks = new Int32Array(INITIAL_CAPACITY);
+  /** Later retransmissions of this segment, classified once this sighting's fate is known. */
+  private retransmissionCounts = new Int32Array(INITIAL_CAPACITY);
+  /** The next (younger) unmatched sighting with the same key, or NONE. */
+  private nexts = new Int32Array(INITIAL_CAPACITY);
+  private bits = new Uint8Array(INITIAL_CAPACITY);
+
+  constructor(private readonly onGrow: (moved: (slot: number) => number) => void) {}
+
+  get size(): number {
+    return this.tail - this.head;
+  }
+
+  /** The oldest sighting's slot (with size > 0). */
+  get headSlot(): number {
+    return this.head & this.mask;
+  }
+
+  /** Appends a pending sighting; returns its slot. */
+  push(
+    time: number,
+    flow: number,
+    keyA: number,
+    keyB: number,
+    check: number,
+    udp: boolean,
+    segment: boolean,
+  ): number {
+    if (this.size === this.capacity) this.grow();
+    const i = this.tail++ & this.mask;
+    this.times[i] = time;
+    this.flows[i] = flow;
+    this.keyAs[i] = keyA;
+    this.keyBs[i] = keyB;
+    this.checks[i] = check;
+    this.retransmissionCounts[i] = 0;
+    this.nexts[i] = NONE;
+    this.bits[i] = Fate.pending | (udp ? UDP : 0) | (segment ? SEGMENT : 0);
+    return i;
+  }
+
+  time(slot: number): number {
+    return this.times[slot]!;
+  }
+
+  flow(slot: number): number {
+    return this.flows[slot]!;
+  }
+
+  keyA(slot: number): number {
+    return this.keyAs[slot]!;
+  }
+
+  keyB(slot: number): number {
+    return this.keyBs[slot]!;
+  }
+
+  check(slot: number): number {
+    return this.checks[slot]!;
+  }
+
+  udp(slot: number): boolean {
+    return (this.bits[slot]! & UDP) !== 0;
+  }
+
+  segment(slot: number): boolean {
+    return (this.bits[slot]! & SEGMENT) !== 0;
+  }
+
+  fate(slot: number): Fate {
+    return this.bits[slot]! & FATE_MASK;
+  }
+
+  setFate(slot: number, fate: Fate): void {
+    this.bits[slot] = (this.bits[slot]! & ~FATE_MASK) | fate;
+  }
+
+  retransmissions(slot: number): number {
+    return this.retransmissionCounts[slot]!;
+  }
+
+  setRetransmissions(slot: number, n: number): void {
+    this.retransmissionCounts[slot] = n;
+  }
+
+  next(slot: number): number {
+    return this.nexts[slot]!;
+  }
+
+  setNext(slot: number, next: number): void {
+    this.nexts[slot] = next;
+  }
+
+  /** Doubles the capacity; each live sighting moves to the slot of its arrival number under the new mask. */
+  private grow(): void {
+    const oldMask = this.mask;
+    this.capacity *= 2;
+    this.mask = this.capacity - 1;
+    const move = <T extends Float64Array | Int32Array | Uint8Array>(old: T): T => {
+      const moved = new (old.constructor as new (length: number) => T)(this.capacity);
+      for (let n = this.head; n < this.tail; n++) moved[n & this.mask] = old[n & oldMask]!;
+      return moved;
+    };
+    // The arrival number of the sighting in an old slot: the live ones span less than a lap.
+    const movedSlot = (slot: number): number =>
+      slot === NONE ? NONE : (this.head + ((slot - this.head) & oldMask)) & this.mask;
+    this.times = move(this.times);
+    this.flows = move(this.flows);
+    this.keyAs = move(this.keyAs);
+    this.keyBs = move(this.keyBs);
+    this.checks = move(this.checks);
+    this.retransmissionCounts = move(this.retransmissionCounts);
+    this.nexts = move(this.nexts).map(movedSlot);
+    this.bits = move(this.bits);
+    this.onGrow(movedSlot);
+  }
+}
