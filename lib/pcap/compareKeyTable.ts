@@ -139,7 +139,8 @@ export class CompareKeyTable {
       if (hash === 0) continue;
       let entry = hash & this.mask;
       while (this.cells[entry * STRIDE + HASH] !== 0) entry = (entry + 1) & this.mask;
-      this.cells.set(old.subarray(from, from + STRIDE), entry * STRIDE);
+      for (let word = 0; word < STRIDE; word++)
+        this.cells[entry * STRIDE + word] = old[from + word]!;
     }
   }
 }

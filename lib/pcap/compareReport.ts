@@ -111,7 +111,7 @@ const SHARE_TIE = 0.01;
 
 function median(sample: DeltaSample | undefined): number | undefined {
   if (!sample || sample.count === 0) return undefined;
-  const sorted = Float64Array.from(sample.sampled()).sort();
+  const sorted = sample.sampled().slice().sort();
   return sorted[Math.floor(sorted.length / 2)];
 }
 
@@ -210,9 +210,11 @@ function delayDistribution(
   offset: number,
 ): DelayDistribution | null {
   if (sample.count === 0) return null;
-  const delays = Float64Array.from(sample.sampled(), (delta) =>
-    sender === 0 ? delta - offset : offset - delta,
-  ).sort();
+  // TypedArray map, not Float64Array.from(…, fn): that walks an iterator, 65,536 calls slower.
+  const delays = sample
+    .sampled()
+    .map((delta) => (sender === 0 ? delta - offset : offset - delta))
+    .sort();
   const quantile = (q: number): number =>
     delays[Math.min(delays.length - 1, Math.floor(q * delays.length))]!;
   const extremes =
