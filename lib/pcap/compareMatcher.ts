@@ -385,7 +385,7 @@ export class CaptureMatcher {
       const entry = segments.find(flow.index, ring.keyA(sighting), ring.check(sighting) >>> 8);
       if (entry >= 0 && segments.first(entry) === sighting) segments.remove(entry);
     }
-    ring.head++;
+    ring.shift();
   }
 
   /** A ring grew: its sightings moved to new slots, which the tables refer to them by. */

@@ -16,7 +16,7 @@ const SEGMENT = 8;
 
 /**
  * One capture's packet sightings in arrival order, from the oldest still in the matching window
- * (arrival number `head`) to the newest (`tail`): the window's FIFO and the sightings' storage.
+ * (`headSlot`) to the newest: the window's FIFO and the sightings' storage at once.
  *
  * A sighting is a slot in parallel typed arrays, not an object: the window holds tens of
  * thousands of them, and as objects they were most of the comparison's time in allocation and
@@ -25,9 +25,9 @@ const SEGMENT = 8;
  * slots: `onGrow` gets the old slot → new slot function, for whoever keeps slots elsewhere.
  */
 export class SightingRing {
-  /** Arrival numbers (exact up to 2⁵³): the oldest sighting still here, and the next to come. */
-  head = 0;
-  tail = 0;
+  /** The oldest sighting's slot (when size > 0). */
+  headSlot = 0;
+  size = 0;
   private capacity = INITIAL_CAPACITY;
   private mask = INITIAL_CAPACITY - 1;
   private times = new Float64Array(INITIAL_CAPACITY);
@@ -46,15 +46,6 @@ export class SightingRing {
 
   constructor(private readonly onGrow: (moved: (slot: number) => number) => void) {}
 
-  get size(): number {
-    return this.tail - this.head;
-  }
-
-  /** The oldest sighting's slot (with size > 0). */
-  get headSlot(): number {
-    return this.head & this.mask;
-  }
-
   /** Appends a pending sighting; returns its slot. */
   push(
     time: number,
@@ -66,7 +57,7 @@ export class SightingRing {
     segment: boolean,
   ): number {
     if (this.size === this.capacity) this.grow();
-    const i = this.tail++ & this.mask;
+    const i = (this.headSlot + this.size++) & this.mask;
     this.times[i] = time;
     this.flows[i] = flow;
     this.keyAs[i] = keyA;
@@ -76,6 +67,12 @@ export class SightingRing {
     this.nexts[i] = NONE;
     this.bits[i] = Fate.pending | (udp ? UDP : 0) | (segment ? SEGMENT : 0);
     return i;
+  }
+
+  /** Drops the oldest sighting (size > 0); its slot is free for reuse. */
+  shift(): void {
+    this.headSlot = (this.headSlot + 1) & this.mask;
+    this.size--;
   }
 
   time(slot: number): number {
@@ -130,27 +127,41 @@ export class SightingRing {
     this.nexts[slot] = next;
   }
 
-  /** Doubles the capacity; each live sighting moves to the slot of its arrival number under the new mask. */
+  /**
+   * Doubles the capacity, unwrapping the ring so that the oldest sighting moves to slot 0: two
+   * block copies per array, and a slot's new place is its distance from the old head.
+   */
   private grow(): void {
+    const oldHead = this.headSlot;
     const oldMask = this.mask;
     this.capacity *= 2;
     this.mask = this.capacity - 1;
-    const move = <T extends Float64Array | Int32Array | Uint8Array>(old: T): T => {
-      const moved = new (old.constructor as new (length: number) => T)(this.capacity);
-      for (let n = this.head; n < this.tail; n++) moved[n & this.mask] = old[n & oldMask]!;
-      return moved;
-    };
-    // The arrival number of the sighting in an old slot: the live ones span less than a lap.
-    const movedSlot = (slot: number): number =>
-      slot === NONE ? NONE : (this.head + ((slot - this.head) & oldMask)) & this.mask;
-    this.times = move(this.times);
-    this.flows = move(this.flows);
-    this.keyAs = move(this.keyAs);
-    this.keyBs = move(this.keyBs);
-    this.checks = move(this.checks);
-    this.retransmissionCounts = move(this.retransmissionCounts);
-    this.nexts = move(this.nexts).map(movedSlot);
-    this.bits = move(this.bits);
+    this.headSlot = 0;
+    const movedSlot = (slot: number): number => (slot === NONE ? NONE : (slot - oldHead) & oldMask);
+    this.times = unwrapped(this.times, oldHead, new Float64Array(this.capacity));
+    this.flows = unwrapped(this.flows, oldHead, new Int32Array(this.capacity));
+    this.keyAs = unwrapped(this.keyAs, oldHead, new Int32Array(this.capacity));
+    this.keyBs = unwrapped(this.keyBs, oldHead, new Int32Array(this.capacity));
+    this.checks = unwrapped(this.checks, oldHead, new Int32Array(this.capacity));
+    this.retransmissionCounts = unwrapped(
+      this.retransmissionCounts,
+      oldHead,
+      new Int32Array(this.capacity),
+    );
+    this.nexts = unwrapped(this.nexts, oldHead, new Int32Array(this.capacity));
+    for (let slot = 0; slot < this.size; slot++) this.nexts[slot] = movedSlot(this.nexts[slot]!);
+    this.bits = unwrapped(this.bits, oldHead, new Uint8Array(this.capacity));
     this.onGrow(movedSlot);
   }
+}
+
+/** A full ring's contents in arrival order (from `head` to the end, then from 0) at the start of `into`. */
+function unwrapped<T extends Float64Array | Int32Array | Uint8Array>(
+  ring: T,
+  head: number,
+  into: T,
+): T {
+  into.set(ring.subarray(head));
+  into.set(ring.subarray(0, head), ring.length - head);
+  return into;
 }

@@ -75,7 +75,7 @@ describe("SightingRing", () => {
     // The window starts later than 0, so the live range wraps around the first capacity.
     for (let n = 0; n < 3000; n++) push(n);
     for (let n = 0; n < 2500; n++) {
-      ring.head++;
+      ring.shift();
       slots.delete(n);
     }
     ring.setFate(slots.get(2600)!, Fate.matched);
