@@ -50,8 +50,11 @@ export class DeltaSample {
   min = Infinity;
   max = -Infinity;
   private seed = 0x9e3779b9;
+  /** sampled() in ascending order, sorted on first use after the last add. */
+  private ascending: Float64Array | null = null;
 
   add(value: number): void {
+    this.ascending = null;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
     if (this.count < RESERVOIR_SIZE) {
@@ -72,6 +75,15 @@ export class DeltaSample {
   /** The sampled values, in no particular order. */
   sampled(): Float64Array {
     return this.values.subarray(0, Math.min(this.count, RESERVOIR_SIZE));
+  }
+
+  /**
+   * The sampled values in ascending order. Sorted once: the report asks for the median of a pair
+   * of addresses once per flow between them, and there may be thousands.
+   */
+  sorted(): Float64Array {
+    this.ascending ??= this.sampled().slice().sort();
+    return this.ascending;
   }
 }
 
