@@ -109,6 +109,20 @@ export class CompareKeyTable {
     this.size--;
   }
 
+  /** Calls `visit` with every entry's key and values, in no particular order. */
+  forEach(visit: (flow: number, a: number, b: number, first: number, last: number) => void): void {
+    const cells = this.cells;
+    for (let at = 0; at < cells.length; at += STRIDE)
+      if (cells[at + HASH] !== 0)
+        visit(
+          cells[at + FLOW]!,
+          cells[at + KEY_A]!,
+          cells[at + KEY_B]!,
+          cells[at + FIRST]!,
+          cells[at + LAST]!,
+        );
+  }
+
   /** Replaces every stored value v by move(v): what the values point at was moved. */
   remapValues(move: (value: number) => number): void {
     const cells = this.cells;

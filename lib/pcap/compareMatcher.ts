@@ -1,6 +1,7 @@
 import { formatAddress } from "./addressFormat";
 import type { Diagnostics } from "./diagnostics";
 import { CompareKeyTable } from "./compareKeyTable";
+import { FlowTable } from "./flowTable";
 import { PacketDecoder } from "./packetDecoder";
 import type { PacketSink } from "./packetSink";
 import { IpProtocol } from "./protocols";
@@ -12,7 +13,6 @@ export type Side = 0 | 1;
 const TCP_SYN = 0x02;
 const TCP_FIN = 0x01;
 const RESERVOIR_SIZE = 65_536;
-const RECENT_FLOWS = 4;
 
 /** Counts of one flow direction as one capture saw it. */
 export interface SideCounts {
@@ -23,8 +23,6 @@ export interface SideCounts {
   unmatched: number;
   unmatchedTcp: number;
   unmatchedUdp: number;
-  /** Unmatched packets per whole second (that capture's clock). */
-  unmatchedSeconds: Map<number, number>;
   retransmissions: number;
   retransmittedLost: number;
   retransmittedSpurious: number;
@@ -32,7 +30,7 @@ export interface SideCounts {
 
 /** A directional 5-tuple and what each capture saw of it. */
 export interface FlowDirection {
-  /** Its index in CaptureMatcher.flowList, the form sightings refer to it by. */
+  /** Its index in CaptureMatcher.flows, the form sightings refer to it by. */
   index: number;
   /** Canonical (direction-free) flow key: both directions share it. */
   flowKey: string;
@@ -45,7 +43,8 @@ export interface FlowDirection {
 
 /** Reservoir sample (Vitter's algorithm R with a fixed-seed generator, so reports are reproducible) plus the exact extremes. */
 export class DeltaSample {
-  private values = new Float64Array(1024);
+  /** Grown as needed: a capture may hold thousands of address pairs with a few packets each. */
+  private values = new Float64Array(16);
   count = 0;
   min = Infinity;
   max = -Infinity;
@@ -105,9 +104,14 @@ export interface MatcherLimits {
  * Map keys per packet made garbage collection the comparison's largest cost.
  */
 export class CaptureMatcher {
-  readonly flows = new Map<string, FlowDirection>();
-  /** The same flows by index, as sightings refer to them. */
-  private readonly flowList: FlowDirection[] = [];
+  /** Flow directions in order of first sighting; a sighting refers to one by its index here. */
+  readonly flows: FlowDirection[] = [];
+  /**
+   * Flow direction → index in `flows`, keyed (IP version << 8 | protocol, source, destination,
+   * source port << 16 | destination port) without building a string per packet.
+   */
+  private readonly flowTable: FlowTable;
+  private readonly flowKey = new Int32Array(10);
   /** One delay sample per address pair (from → to). */
   private readonly samples = new Map<string, DeltaSample>();
   readonly firstTime: [number, number] = [Infinity, Infinity];
@@ -132,6 +136,16 @@ export class CaptureMatcher {
     new CompareKeyTable(),
     new CompareKeyTable(),
   ];
+  /**
+   * Per capture: unmatched packets by flow and whole second (its float64 bits as two words). One
+   * numeric table instead of a Map per flow: with thousands of flows, a Map update per lost
+   * packet was a third of the comparison's time. Bounded like those Maps: one entry per flow and
+   * second with a loss.
+   */
+  private readonly lossSeconds: [CompareKeyTable, CompareKeyTable] = [
+    new CompareKeyTable(),
+    new CompareKeyTable(),
+  ];
   private readonly decoder: PacketDecoder;
 
   constructor(
@@ -139,6 +153,8 @@ export class CaptureMatcher {
     private readonly diagnostics: Diagnostics,
   ) {
     this.decoder = new PacketDecoder(diagnostics);
+    // Whole entries: a cap of 2.5 flows (options allow any positive number) admits a third.
+    this.flowTable = new FlowTable(this.flowKey.length, 0, Math.ceil(limits.maxFlows));
   }
 
   /** The sink one capture's reader delivers to. */
@@ -170,6 +186,19 @@ export class CaptureMatcher {
     this.expire(1, Infinity);
   }
 
+  /**
+   * Unmatched packets of `side` per flow and whole second (that capture's clock), in no particular
+   * order. A second may come twice (as -0 and 0), so callers add up.
+   */
+  forEachLoss(
+    side: Side,
+    visit: (flow: FlowDirection, second: number, count: number) => void,
+  ): void {
+    this.lossSeconds[side].forEach((flow, high, low, count) =>
+      visit(this.flows[flow]!, fromWords(high, low), count),
+    );
+  }
+
   private packet(
     side: Side,
     linkType: number,
@@ -188,7 +217,7 @@ export class CaptureMatcher {
     if (!d.hasTransport || (d.ipProtocol !== IpProtocol.tcp && d.ipProtocol !== IpProtocol.udp))
       return;
     this.transportPackets[side]++;
-    const flow = this.flowFor();
+    const flow = this.lookupFlow();
     if (!flow) return;
     const ipId = d.ipVersion === 4 ? data.readUInt16BE(d.networkOffset + 4) : 0;
     const counts = flow.sides[side];
@@ -217,53 +246,28 @@ export class CaptureMatcher {
     this.match(side, sighting, flow);
   }
 
-  /** The flow of the previous packets (bulk traffic alternates between a flow's two directions). */
-  private readonly recent: Array<{ tuple: number[]; flow: FlowDirection }> = [];
-
-  private flowFor(): FlowDirection | undefined {
-    const d = this.decoder;
-    if (d.ipVersion === 4) {
-      for (const r of this.recent) {
-        const t = r.tuple;
-        if (
-          t[0] === d.source[0] &&
-          t[1] === d.destination[0] &&
-          t[2] === d.sourcePort &&
-          t[3] === d.destinationPort &&
-          t[4] === d.ipProtocol
-        )
-          return r.flow;
-      }
-      const flow = this.lookupFlow();
-      if (flow) {
-        const tuple = [
-          d.source[0]!,
-          d.destination[0]!,
-          d.sourcePort,
-          d.destinationPort,
-          d.ipProtocol,
-        ];
-        this.recent.unshift({ tuple, flow });
-        if (this.recent.length > RECENT_FLOWS) this.recent.pop();
-      }
-      return flow;
-    }
-    return this.lookupFlow();
-  }
-
   private lookupFlow(): FlowDirection | undefined {
     const d = this.decoder;
+    const key = this.flowKey;
+    key[0] = (d.ipVersion << 8) | d.ipProtocol;
+    key.set(d.source, 1);
+    key.set(d.destination, 5);
+    key[9] = (d.sourcePort << 16) | d.destinationPort;
+    const entry = this.flowTable.upsert(key);
+    if (entry < 0) {
+      this.diagnostics.note(
+        this.flowTable.size >= this.flowTable.maxEntries
+          ? "flows beyond the tracking cap not compared"
+          : "flows whose lookup needed too many probes not compared",
+        `${this.flowTable.size}`,
+      );
+      return undefined;
+    }
+    if (!this.flowTable.created) return this.flows[entry];
     const src = d.ipVersion === 4 ? String(d.source[0]) : d.source.join(",");
     const dst = d.ipVersion === 4 ? String(d.destination[0]) : d.destination.join(",");
     const here = `${d.ipProtocol}/${src}/${d.sourcePort}`;
     const there = `${d.ipProtocol}/${dst}/${d.destinationPort}`;
-    const directional = `${here}>${there}`;
-    let flow = this.flows.get(directional);
-    if (flow) return flow;
-    if (this.flows.size >= this.limits.maxFlows) {
-      this.diagnostics.note("flows beyond the tracking cap not compared", `${this.flows.size}`);
-      return undefined;
-    }
     const from = formatAddress(d.ipVersion, d.source);
     const to = formatAddress(d.ipVersion, d.destination);
     const pair = `${from}>${to}`;
@@ -272,16 +276,15 @@ export class CaptureMatcher {
       deltas = new DeltaSample();
       this.samples.set(pair, deltas);
     }
-    flow = {
-      index: this.flowList.length,
+    const flow = {
+      index: entry,
       flowKey: here < there ? `${here}~${there}` : `${there}~${here}`,
       from,
       to,
-      sides: [sideCounts(), sideCounts()],
+      sides: [sideCounts(), sideCounts()] as [SideCounts, SideCounts],
       deltas,
     };
-    this.flows.set(directional, flow);
-    this.flowList.push(flow);
+    this.flows.push(flow);
     return flow;
   }
 
@@ -378,7 +381,7 @@ export class CaptureMatcher {
   private retire(side: Side): void {
     const ring = this.rings[side];
     const sighting = ring.headSlot;
-    const flow = this.flowList[ring.flow(sighting)]!;
+    const flow = this.flows[ring.flow(sighting)]!;
     if (ring.fate(sighting) === Fate.pending) {
       // Older sightings have left already and matched ones left the chain: this one heads its chain.
       const entry = this.waiting[side].find(flow.index, ring.keyA(sighting), ring.keyB(sighting));
@@ -388,8 +391,7 @@ export class CaptureMatcher {
       counts.unmatched++;
       if (ring.udp(sighting)) counts.unmatchedUdp++;
       else counts.unmatchedTcp++;
-      const second = Math.floor(ring.time(sighting));
-      counts.unmatchedSeconds.set(second, (counts.unmatchedSeconds.get(second) ?? 0) + 1);
+      this.countLossAt(side, flow.index, Math.floor(ring.time(sighting)));
     }
     if (ring.segment(sighting)) {
       const segments = this.firstSegments[side];
@@ -398,6 +400,13 @@ export class CaptureMatcher {
       if (entry >= 0 && segments.first(entry) === sighting) segments.remove(entry);
     }
     ring.shift();
+  }
+
+  private countLossAt(side: Side, flow: number, second: number): void {
+    toWords(second);
+    const seconds = this.lossSeconds[side];
+    const entry = seconds.upsert(flow, secondWords[0]!, secondWords[1]!);
+    seconds.setFirst(entry, seconds.first(entry) + 1);
   }
 
   /** A ring grew: its sightings moved to new slots, which the tables refer to them by. */
@@ -412,11 +421,25 @@ export class CaptureMatcher {
     ring.setFate(sighting, fate);
     const retransmissions = ring.retransmissions(sighting);
     if (retransmissions === 0) return;
-    const counts = this.flowList[ring.flow(sighting)]!.sides[side];
+    const counts = this.flows[ring.flow(sighting)]!.sides[side];
     if (fate === Fate.matched) counts.retransmittedSpurious += retransmissions;
     else counts.retransmittedLost += retransmissions;
     ring.setRetransmissions(sighting, 0);
   }
+}
+
+/** A whole second as the two 32-bit words of its float64, exact for any value (see lossSeconds). */
+const secondBits = new Float64Array(1);
+const secondWords = new Int32Array(secondBits.buffer);
+
+function toWords(second: number): void {
+  secondBits[0] = second;
+}
+
+function fromWords(a: number, b: number): number {
+  secondWords[0] = a;
+  secondWords[1] = b;
+  return secondBits[0]!;
 }
 
 function sideCounts(): SideCounts {
@@ -428,7 +451,6 @@ function sideCounts(): SideCounts {
     unmatched: 0,
     unmatchedTcp: 0,
     unmatchedUdp: 0,
-    unmatchedSeconds: new Map(),
     retransmissions: 0,
     retransmittedLost: 0,
     retransmittedSpurious: 0,
