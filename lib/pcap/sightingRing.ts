@@ -9,10 +9,13 @@ export const enum Fate {
   unmatched,
 }
 
-const FATE_MASK = 3;
-const UDP = 4;
-/** The sighting is a TCP segment carrying sequence space (data, SYN or FIN). */
-const SEGMENT = 8;
+/** A sighting's bits: its Fate in the low two, then what kind of packet it is. */
+const enum Bits {
+  fate = 3,
+  udp = 4,
+  /** A TCP segment carrying sequence space (data, SYN or FIN). */
+  segment = 8,
+}
 
 /**
  * One capture's packet sightings in arrival order, from the oldest still in the matching window
@@ -65,7 +68,7 @@ export class SightingRing {
     this.checks[i] = check;
     this.retransmissionCounts[i] = 0;
     this.nexts[i] = NONE;
-    this.bits[i] = Fate.pending | (udp ? UDP : 0) | (segment ? SEGMENT : 0);
+    this.bits[i] = Fate.pending | (udp ? Bits.udp : 0) | (segment ? Bits.segment : 0);
     return i;
   }
 
@@ -96,19 +99,19 @@ export class SightingRing {
   }
 
   udp(slot: number): boolean {
-    return (this.bits[slot]! & UDP) !== 0;
+    return (this.bits[slot]! & Bits.udp) !== 0;
   }
 
   segment(slot: number): boolean {
-    return (this.bits[slot]! & SEGMENT) !== 0;
+    return (this.bits[slot]! & Bits.segment) !== 0;
   }
 
   fate(slot: number): Fate {
-    return this.bits[slot]! & FATE_MASK;
+    return this.bits[slot]! & Bits.fate;
   }
 
   setFate(slot: number, fate: Fate): void {
-    this.bits[slot] = (this.bits[slot]! & ~FATE_MASK) | fate;
+    this.bits[slot] = (this.bits[slot]! & ~Bits.fate) | fate;
   }
 
   retransmissions(slot: number): number {
