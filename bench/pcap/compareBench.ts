@@ -105,18 +105,29 @@ function writeEnds(
   return { dropped, packets };
 }
 
-/** Wall time, and CPU time (user + system, from `time`) which a shared, loaded machine distorts less. */
-function timed(args: string[]): { seconds: number; cpuSeconds: number; stdout: string } {
+interface Run {
+  seconds: number;
+  cpuSeconds: number;
+  peakRssMb: number;
+  stdout: string;
+}
+
+/**
+ * Wall time, CPU time (user + system) which a shared, loaded machine distorts less, and peak RSS,
+ * all from GNU `time`.
+ */
+function timed(args: string[]): Run {
   const started = process.hrtime.bigint();
-  const run = spawnSync("/usr/bin/time", ["-f", "cpu %U %S", process.execPath, ...args], {
+  const run = spawnSync("/usr/bin/time", ["-f", "cpu %U %S rss %M", process.execPath, ...args], {
     encoding: "utf8",
     maxBuffer: 64 << 20,
   });
   if (run.status !== 0) throw new Error(`pcap-summary failed: ${run.stderr.slice(-2000)}`);
-  const [, user, system] = /cpu ([\d.]+) ([\d.]+)/.exec(run.stderr) ?? [];
+  const [, user, system, rssKb] = /cpu ([\d.]+) ([\d.]+) rss (\d+)/.exec(run.stderr) ?? [];
   return {
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
     cpuSeconds: Number(user) + Number(system),
+    peakRssMb: Number(rssKb) / 1024,
     stdout: run.stdout,
   };
 }
@@ -142,8 +153,9 @@ function main(): void {
     console.log(
       [
         `two captures of ${sizeMb} MB (${packets.toLocaleString("en-US")} packets in A)`,
-        `triage of A            ${triage.seconds.toFixed(2)} s wall, ${triage.cpuSeconds.toFixed(2)} s CPU (baseline)`,
+        `triage of A            ${triage.seconds.toFixed(2)} s wall, ${triage.cpuSeconds.toFixed(2)} s CPU, ${triage.peakRssMb.toFixed(0)} MB peak RSS (baseline)`,
         `compare A with B       ${compare.seconds.toFixed(2)} s wall = ${ratio.toFixed(2)}×, ${compare.cpuSeconds.toFixed(2)} s CPU = ${cpuRatio.toFixed(2)}× the triage of one (goal < 2×)`,
+        `                       ${compare.peakRssMb.toFixed(0)} MB peak RSS = ${(compare.peakRssMb / triage.peakRssMb).toFixed(2)}× the triage's`,
         `losses found A→B       ${lost} (B was written without ${dropped})`,
       ].join("\n"),
     );

@@ -14,6 +14,7 @@ const DEFAULTS = { windowSeconds: 5, maxFlows: 100_000, maxPendingPackets: 2_000
  * Compares two captures of the same traffic taken at its two ends (A and B), reading both streams
  * chunk by chunk, the one whose clock is behind first, so that memory stays bounded by the
  * matching window. Problems in a capture's content become warnings; a failing source rejects.
+ * Each chunk is consumed before the next is asked for, so a source may reuse its buffer.
  */
 export async function compareStreams(
   a: Source,

@@ -1,8 +1,11 @@
 import { formatAddress } from "./addressFormat";
 import type { Diagnostics } from "./diagnostics";
+import { CompareKeyTable } from "./compareKeyTable";
+import { FlowTable } from "./flowTable";
 import { PacketDecoder } from "./packetDecoder";
 import type { PacketSink } from "./packetSink";
 import { IpProtocol } from "./protocols";
+import { Fate, NONE, SightingRing } from "./sightingRing";
 
 /** 0 = capture A, 1 = capture B. */
 export type Side = 0 | 1;
@@ -10,33 +13,6 @@ export type Side = 0 | 1;
 const TCP_SYN = 0x02;
 const TCP_FIN = 0x01;
 const RESERVOIR_SIZE = 65_536;
-const RECENT_FLOWS = 4;
-
-/** What happened to one packet seen in one capture. */
-const enum Fate {
-  pending,
-  matched,
-  unmatched,
-}
-
-/** One packet sighting, waiting (at most the window) for its twin in the other capture. */
-interface Sighting {
-  time: number;
-  /** Within its flow direction: TCP sequence·2¹⁶ + IP ID; UDP IP ID·2¹⁶ + checksum (exact integers). */
-  key: number;
-  /** The rest of the identity, compared on a key match: TCP payload length and flags, UDP length. */
-  check: number;
-  flow: FlowDirection;
-  udp: boolean;
-  fate: Fate;
-  /** Later retransmissions of this segment, classified once this sighting's fate is known. */
-  retransmissions: number;
-  /** TCP segments carrying sequence space: sequence·2¹⁶ + length, else -1. */
-  segmentKey: number;
-}
-
-type Waiting = Sighting | Sighting[];
-const TWO_16 = 65_536;
 
 /** Counts of one flow direction as one capture saw it. */
 export interface SideCounts {
@@ -47,8 +23,6 @@ export interface SideCounts {
   unmatched: number;
   unmatchedTcp: number;
   unmatchedUdp: number;
-  /** Unmatched packets per whole second (that capture's clock). */
-  unmatchedSeconds: Map<number, number>;
   retransmissions: number;
   retransmittedLost: number;
   retransmittedSpurious: number;
@@ -56,6 +30,8 @@ export interface SideCounts {
 
 /** A directional 5-tuple and what each capture saw of it. */
 export interface FlowDirection {
+  /** Its index in CaptureMatcher.flows, the form sightings refer to it by. */
+  index: number;
   /** Canonical (direction-free) flow key: both directions share it. */
   flowKey: string;
   from: string;
@@ -63,21 +39,21 @@ export interface FlowDirection {
   sides: [SideCounts, SideCounts];
   /** t_B − t_A of matched packets, shared by every flow from `from` to `to`. */
   deltas: DeltaSample;
-  /** Per capture: unmatched sightings by key (one, or a FIFO of identical packets). */
-  waiting: [Map<number, Waiting>, Map<number, Waiting>];
-  /** Per capture: the first transmission of each segment still in the window. */
-  firstSegments: [Map<number, Sighting>, Map<number, Sighting>];
 }
 
 /** Reservoir sample (Vitter's algorithm R with a fixed-seed generator, so reports are reproducible) plus the exact extremes. */
 export class DeltaSample {
-  private values = new Float64Array(1024);
+  /** Grown as needed: a capture may hold thousands of address pairs with a few packets each. */
+  private values = new Float64Array(16);
   count = 0;
   min = Infinity;
   max = -Infinity;
   private seed = 0x9e3779b9;
+  /** sampled() in ascending order, sorted on first use after the last add. */
+  private ascending: Float64Array | null = null;
 
   add(value: number): void {
+    this.ascending = null;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
     if (this.count < RESERVOIR_SIZE) {
@@ -99,6 +75,15 @@ export class DeltaSample {
   sampled(): Float64Array {
     return this.values.subarray(0, Math.min(this.count, RESERVOIR_SIZE));
   }
+
+  /**
+   * The sampled values in ascending order. Sorted once: the report asks for the median of a pair
+   * of addresses once per flow between them, and there may be thousands.
+   */
+  sorted(): Float64Array {
+    this.ascending ??= this.sampled().slice().sort();
+    return this.ascending;
+  }
 }
 
 export interface MatcherLimits {
@@ -113,17 +98,54 @@ export interface MatcherLimits {
  * length and checksum. Sightings wait in a FIFO per capture until the other capture's clock has
  * passed them by the window; then an unmatched one is final. Memory is bounded by the window
  * (and `maxPendingPackets`), never by the captures' length.
+ *
+ * Per packet nothing is allocated: sightings live in typed arrays (SightingRing) and are indexed
+ * by numeric keys (CompareKeyTable), because at capture sizes of hundreds of MB objects and boxed
+ * Map keys per packet made garbage collection the comparison's largest cost.
  */
 export class CaptureMatcher {
-  readonly flows = new Map<string, FlowDirection>();
+  /** Flow directions in order of first sighting; a sighting refers to one by its index here. */
+  readonly flows: FlowDirection[] = [];
+  /**
+   * Flow direction → index in `flows`, keyed (IP version << 8 | protocol, source, destination,
+   * source port << 16 | destination port) without building a string per packet.
+   */
+  private readonly flowTable: FlowTable;
+  private readonly flowKey = new Int32Array(10);
   /** One delay sample per address pair (from → to). */
   private readonly samples = new Map<string, DeltaSample>();
   readonly firstTime: [number, number] = [Infinity, Infinity];
   readonly lastTime: [number, number] = [-Infinity, -Infinity];
   readonly packets: [number, number] = [0, 0];
   readonly transportPackets: [number, number] = [0, 0];
-  private readonly queues: [Sighting[], Sighting[]] = [[], []];
-  private readonly queueHeads: [number, number] = [0, 0];
+  /** Per capture: its sightings still in the window, oldest first. */
+  private readonly rings: [SightingRing, SightingRing] = [
+    new SightingRing((moved) => this.moved(0, moved)),
+    new SightingRing((moved) => this.moved(1, moved)),
+  ];
+  /**
+   * Per capture: unmatched sightings by flow and key → the oldest and the youngest of those with
+   * that key, chained oldest to youngest through SightingRing.next (identical packets queue FIFO).
+   */
+  private readonly waiting: [CompareKeyTable, CompareKeyTable] = [
+    new CompareKeyTable(),
+    new CompareKeyTable(),
+  ];
+  /** Per capture: flow, sequence, length → the first transmission of that segment in the window. */
+  private readonly firstSegments: [CompareKeyTable, CompareKeyTable] = [
+    new CompareKeyTable(),
+    new CompareKeyTable(),
+  ];
+  /**
+   * Per capture: unmatched packets by flow and whole second (its float64 bits as two words). One
+   * numeric table instead of a Map per flow: with thousands of flows, a Map update per lost
+   * packet was a third of the comparison's time. Bounded like those Maps: one entry per flow and
+   * second with a loss.
+   */
+  private readonly lossSeconds: [CompareKeyTable, CompareKeyTable] = [
+    new CompareKeyTable(),
+    new CompareKeyTable(),
+  ];
   private readonly decoder: PacketDecoder;
 
   constructor(
@@ -131,6 +153,8 @@ export class CaptureMatcher {
     private readonly diagnostics: Diagnostics,
   ) {
     this.decoder = new PacketDecoder(diagnostics);
+    // Whole entries: a cap of 2.5 flows (options allow any positive number) admits a third.
+    this.flowTable = new FlowTable(this.flowKey.length, 0, Math.ceil(limits.maxFlows));
   }
 
   /** The sink one capture's reader delivers to. */
@@ -152,20 +176,27 @@ export class CaptureMatcher {
   /** Finalizes sightings of `side` older than the other capture's clock minus the window. */
   expire(side: Side, otherClock: number): void {
     const horizon = otherClock - this.limits.windowSeconds;
-    const queue = this.queues[side];
-    let head = this.queueHeads[side];
-    while (head < queue.length && queue[head]!.time < horizon) this.retire(side, queue[head++]!);
-    this.queueHeads[side] = head;
-    if (head > 65_536 && head * 2 > queue.length) {
-      queue.splice(0, head);
-      this.queueHeads[side] = 0;
-    }
+    const ring = this.rings[side];
+    while (ring.size > 0 && ring.time(ring.headSlot) < horizon) this.retire(side);
   }
 
   /** Finalizes everything still waiting (both captures read to the end). */
   finish(): void {
     this.expire(0, Infinity);
     this.expire(1, Infinity);
+  }
+
+  /**
+   * Unmatched packets of `side` per flow and whole second (that capture's clock), in no particular
+   * order. A second may come twice (as -0 and 0), so callers add up.
+   */
+  forEachLoss(
+    side: Side,
+    visit: (flow: FlowDirection, second: number, count: number) => void,
+  ): void {
+    this.lossSeconds[side].forEach((flow, high, low, count) =>
+      visit(this.flows[flow]!, fromWords(high, low), count),
+    );
   }
 
   private packet(
@@ -186,88 +217,60 @@ export class CaptureMatcher {
     if (!d.hasTransport || (d.ipProtocol !== IpProtocol.tcp && d.ipProtocol !== IpProtocol.udp))
       return;
     this.transportPackets[side]++;
-    const flow = this.flowFor();
+    const flow = this.lookupFlow();
     if (!flow) return;
     const ipId = d.ipVersion === 4 ? data.readUInt16BE(d.networkOffset + 4) : 0;
     const counts = flow.sides[side];
     counts.packets++;
-    let key: number;
+    const udp = d.ipProtocol === IpProtocol.udp;
+    let keyA: number;
+    let keyB: number;
     let check: number;
-    let segmentKey = -1;
-    if (d.ipProtocol === IpProtocol.tcp) {
+    let segment = false;
+    if (!udp) {
       counts.tcp++;
       const length = d.tcpPayloadLength & 0xffff;
-      if (length > 0 || (d.tcpFlags & (TCP_SYN | TCP_FIN)) !== 0)
-        segmentKey = d.tcpSequence * TWO_16 + length;
-      key = d.tcpSequence * TWO_16 + ipId;
+      segment = length > 0 || (d.tcpFlags & (TCP_SYN | TCP_FIN)) !== 0;
+      keyA = d.tcpSequence | 0;
+      keyB = ipId;
       check = length * 256 + d.tcpFlags;
     } else {
       counts.udp++;
       const at = d.transportOffset;
       check = data.readUInt16BE(at + 4);
-      key = ipId * TWO_16 + data.readUInt16BE(at + 6);
+      keyA = ipId;
+      keyB = data.readUInt16BE(at + 6);
     }
-    const sighting: Sighting = {
-      time,
-      key,
-      check,
-      flow,
-      udp: d.ipProtocol === IpProtocol.udp,
-      fate: Fate.pending,
-      retransmissions: 0,
-      segmentKey,
-    };
-    if (segmentKey >= 0) this.noteSegment(side, sighting, segmentKey);
-    this.match(side, sighting);
-  }
-
-  /** The flow of the previous packets (bulk traffic alternates between a flow's two directions). */
-  private readonly recent: Array<{ tuple: number[]; flow: FlowDirection }> = [];
-
-  private flowFor(): FlowDirection | undefined {
-    const d = this.decoder;
-    if (d.ipVersion === 4) {
-      for (const r of this.recent) {
-        const t = r.tuple;
-        if (
-          t[0] === d.source[0] &&
-          t[1] === d.destination[0] &&
-          t[2] === d.sourcePort &&
-          t[3] === d.destinationPort &&
-          t[4] === d.ipProtocol
-        )
-          return r.flow;
-      }
-      const flow = this.lookupFlow();
-      if (flow) {
-        const tuple = [
-          d.source[0]!,
-          d.destination[0]!,
-          d.sourcePort,
-          d.destinationPort,
-          d.ipProtocol,
-        ];
-        this.recent.unshift({ tuple, flow });
-        if (this.recent.length > RECENT_FLOWS) this.recent.pop();
-      }
-      return flow;
-    }
-    return this.lookupFlow();
+    const sighting = this.rings[side].push(time, flow.index, keyA, keyB, check, udp, segment);
+    if (segment) this.noteSegment(side, sighting, flow);
+    this.match(side, sighting, flow);
   }
 
   private lookupFlow(): FlowDirection | undefined {
     const d = this.decoder;
+    const key = this.flowKey;
+    key[0] = (d.ipVersion << 8) | d.ipProtocol;
+    // Plain stores: TypedArray.set is a builtin call, costly once per packet.
+    for (let i = 0; i < 4; i++) {
+      key[1 + i] = d.source[i]!;
+      key[5 + i] = d.destination[i]!;
+    }
+    key[9] = (d.sourcePort << 16) | d.destinationPort;
+    const entry = this.flowTable.upsert(key);
+    if (entry < 0) {
+      this.diagnostics.note(
+        this.flowTable.size >= this.flowTable.maxEntries
+          ? "flows beyond the tracking cap not compared"
+          : "flows whose lookup needed too many probes not compared",
+        `${this.flowTable.size}`,
+      );
+      return undefined;
+    }
+    if (!this.flowTable.created) return this.flows[entry];
     const src = d.ipVersion === 4 ? String(d.source[0]) : d.source.join(",");
     const dst = d.ipVersion === 4 ? String(d.destination[0]) : d.destination.join(",");
     const here = `${d.ipProtocol}/${src}/${d.sourcePort}`;
     const there = `${d.ipProtocol}/${dst}/${d.destinationPort}`;
-    const directional = `${here}>${there}`;
-    let flow = this.flows.get(directional);
-    if (flow) return flow;
-    if (this.flows.size >= this.limits.maxFlows) {
-      this.diagnostics.note("flows beyond the tracking cap not compared", `${this.flows.size}`);
-      return undefined;
-    }
     const from = formatAddress(d.ipVersion, d.source);
     const to = formatAddress(d.ipVersion, d.destination);
     const pair = `${from}>${to}`;
@@ -276,114 +279,170 @@ export class CaptureMatcher {
       deltas = new DeltaSample();
       this.samples.set(pair, deltas);
     }
-    flow = {
+    const flow = {
+      index: entry,
       flowKey: here < there ? `${here}~${there}` : `${there}~${here}`,
       from,
       to,
-      sides: [sideCounts(), sideCounts()],
+      sides: [sideCounts(), sideCounts()] as [SideCounts, SideCounts],
       deltas,
-      waiting: [new Map<number, Waiting>(), new Map<number, Waiting>()],
-      firstSegments: [new Map<number, Sighting>(), new Map<number, Sighting>()],
     };
-    this.flows.set(directional, flow);
+    this.flows.push(flow);
     return flow;
   }
 
   /** A segment whose sequence space this capture already saw from the same sender: a retransmission. */
-  private noteSegment(side: Side, sighting: Sighting, segmentKey: number): void {
-    const segments = sighting.flow.firstSegments[side];
-    const first = segments.get(segmentKey);
-    if (!first) {
-      segments.set(segmentKey, sighting);
+  private noteSegment(side: Side, sighting: number, flow: FlowDirection): void {
+    const ring = this.rings[side];
+    const segments = this.firstSegments[side];
+    const entry = segments.upsert(flow.index, ring.keyA(sighting), ring.check(sighting) >>> 8);
+    if (segments.created) {
+      segments.setFirst(entry, sighting);
       return;
     }
-    const counts = sighting.flow.sides[side];
+    const first = segments.first(entry);
+    const counts = flow.sides[side];
     counts.retransmissions++;
-    if (first.fate === Fate.matched) counts.retransmittedSpurious++;
-    else if (first.fate === Fate.unmatched) counts.retransmittedLost++;
-    else first.retransmissions++;
+    const fate = ring.fate(first);
+    if (fate === Fate.matched) counts.retransmittedSpurious++;
+    else if (fate === Fate.unmatched) counts.retransmittedLost++;
+    else ring.setRetransmissions(first, ring.retransmissions(first) + 1);
   }
 
-  private match(side: Side, sighting: Sighting): void {
+  private match(side: Side, sighting: number, flow: FlowDirection): void {
     const other = (1 - side) as Side;
-    const twin = take(sighting.flow.waiting[other], sighting);
-    if (twin) {
-      const a = side === 0 ? sighting : twin;
-      const b = side === 0 ? twin : sighting;
-      this.settle(twin, Fate.matched, other);
-      sighting.fate = Fate.matched;
-      a.flow.sides[0].matched++;
-      b.flow.sides[1].matched++;
-      a.flow.deltas.add(b.time - a.time);
+    const ring = this.rings[side];
+    const twin = this.take(
+      other,
+      flow.index,
+      ring.keyA(sighting),
+      ring.keyB(sighting),
+      ring.check(sighting),
+    );
+    if (twin !== NONE) {
+      this.settle(other, twin, Fate.matched);
+      ring.setFate(sighting, Fate.matched);
+      flow.sides[0].matched++;
+      flow.sides[1].matched++;
+      const twinTime = this.rings[other].time(twin);
+      flow.deltas.add(side === 0 ? twinTime - ring.time(sighting) : ring.time(sighting) - twinTime);
     } else {
-      const waiting = sighting.flow.waiting[side];
-      const present = waiting.get(sighting.key);
-      if (present === undefined) waiting.set(sighting.key, sighting);
-      else if (Array.isArray(present)) present.push(sighting);
-      else waiting.set(sighting.key, [present, sighting]);
+      this.wait(side, sighting, flow.index);
     }
-    this.queues[side].push(sighting);
-    if (this.queues[side].length - this.queueHeads[side] > this.limits.maxPendingPackets) {
+    if (ring.size > this.limits.maxPendingPackets) {
       this.diagnostics.note(
         "matching window shortened: too many packets waiting for their match",
         `${this.limits.maxPendingPackets} per capture`,
       );
-      this.retire(side, this.queues[side][this.queueHeads[side]++]!);
+      this.retire(side);
     }
   }
 
-  /** A sighting leaves the window: unmatched if nothing claimed it. */
-  private retire(side: Side, sighting: Sighting): void {
-    if (sighting.fate === Fate.pending) {
-      remove(sighting.flow.waiting[side], sighting);
-      this.settle(sighting, Fate.unmatched, side);
-      const counts = sighting.flow.sides[side];
-      counts.unmatched++;
-      if (sighting.udp) counts.unmatchedUdp++;
-      else counts.unmatchedTcp++;
-      const second = Math.floor(sighting.time);
-      counts.unmatchedSeconds.set(second, (counts.unmatchedSeconds.get(second) ?? 0) + 1);
+  /** Queues an unmatched sighting behind any waiting with the same key. */
+  private wait(side: Side, sighting: number, flow: number): void {
+    const ring = this.rings[side];
+    const waiting = this.waiting[side];
+    const entry = waiting.upsert(flow, ring.keyA(sighting), ring.keyB(sighting));
+    if (waiting.created) waiting.setFirst(entry, sighting);
+    else ring.setNext(waiting.last(entry), sighting);
+    waiting.setLast(entry, sighting);
+  }
+
+  /** Takes the oldest sighting of `side` waiting that is the same packet, or NONE. */
+  private take(side: Side, flow: number, keyA: number, keyB: number, check: number): number {
+    const waiting = this.waiting[side];
+    const entry = waiting.find(flow, keyA, keyB);
+    if (entry < 0) return NONE;
+    const ring = this.rings[side];
+    let previous = NONE;
+    for (
+      let sighting = waiting.first(entry);
+      sighting !== NONE;
+      previous = sighting, sighting = ring.next(sighting)
+    )
+      if (ring.check(sighting) === check) {
+        this.unlink(side, entry, previous, sighting);
+        return sighting;
+      }
+    return NONE;
+  }
+
+  /** Removes `sighting` (whose predecessor in its chain is `previous`) from the sightings waiting. */
+  private unlink(side: Side, entry: number, previous: number, sighting: number): void {
+    const ring = this.rings[side];
+    const waiting = this.waiting[side];
+    const next = ring.next(sighting);
+    if (previous === NONE && next === NONE) waiting.remove(entry);
+    else if (previous === NONE) waiting.setFirst(entry, next);
+    else {
+      ring.setNext(previous, next);
+      if (next === NONE) waiting.setLast(entry, previous);
     }
-    const segments = sighting.flow.firstSegments[side];
-    if (sighting.segmentKey >= 0 && segments.get(sighting.segmentKey) === sighting)
-      segments.delete(sighting.segmentKey);
+  }
+
+  /** The oldest sighting of `side` leaves the window: unmatched if nothing claimed it. */
+  private retire(side: Side): void {
+    const ring = this.rings[side];
+    const sighting = ring.headSlot;
+    const flow = this.flows[ring.flow(sighting)]!;
+    if (ring.fate(sighting) === Fate.pending) {
+      // Older sightings have left already and matched ones left the chain: this one heads its chain.
+      const entry = this.waiting[side].find(flow.index, ring.keyA(sighting), ring.keyB(sighting));
+      this.unlink(side, entry, NONE, sighting);
+      this.settle(side, sighting, Fate.unmatched);
+      const counts = flow.sides[side];
+      counts.unmatched++;
+      if (ring.udp(sighting)) counts.unmatchedUdp++;
+      else counts.unmatchedTcp++;
+      this.countLossAt(side, flow.index, Math.floor(ring.time(sighting)));
+    }
+    if (ring.segment(sighting)) {
+      const segments = this.firstSegments[side];
+      // A retransmission's first transmission may have left (and its entry with it) before it.
+      const entry = segments.find(flow.index, ring.keyA(sighting), ring.check(sighting) >>> 8);
+      if (entry >= 0 && segments.first(entry) === sighting) segments.remove(entry);
+    }
+    ring.shift();
+  }
+
+  private countLossAt(side: Side, flow: number, second: number): void {
+    toWords(second);
+    const seconds = this.lossSeconds[side];
+    const entry = seconds.upsert(flow, secondWords[0]!, secondWords[1]!);
+    seconds.setFirst(entry, seconds.first(entry) + 1);
+  }
+
+  /** A ring grew: its sightings moved to new slots, which the tables refer to them by. */
+  private moved(side: Side, moved: (slot: number) => number): void {
+    this.waiting[side].remapValues(moved);
+    this.firstSegments[side].remapValues(moved);
   }
 
   /** Records a sighting's fate and classifies the retransmissions that waited for it. */
-  private settle(sighting: Sighting, fate: Fate, side: Side): void {
-    sighting.fate = fate;
-    if (sighting.retransmissions === 0) return;
-    const counts = sighting.flow.sides[side];
-    if (fate === Fate.matched) counts.retransmittedSpurious += sighting.retransmissions;
-    else counts.retransmittedLost += sighting.retransmissions;
-    sighting.retransmissions = 0;
+  private settle(side: Side, sighting: number, fate: Fate): void {
+    const ring = this.rings[side];
+    ring.setFate(sighting, fate);
+    const retransmissions = ring.retransmissions(sighting);
+    if (retransmissions === 0) return;
+    const counts = this.flows[ring.flow(sighting)]!.sides[side];
+    if (fate === Fate.matched) counts.retransmittedSpurious += retransmissions;
+    else counts.retransmittedLost += retransmissions;
+    ring.setRetransmissions(sighting, 0);
   }
 }
 
-/** Takes the oldest sighting waiting that is the same packet as `sighting`. */
-function take(waiting: Map<number, Waiting>, sighting: Sighting): Sighting | undefined {
-  const present = waiting.get(sighting.key);
-  if (present === undefined) return undefined;
-  if (!Array.isArray(present)) {
-    if (present.check !== sighting.check) return undefined;
-    waiting.delete(sighting.key);
-    return present;
-  }
-  const at = present.findIndex((candidate) => candidate.check === sighting.check);
-  if (at < 0) return undefined;
-  const [twin] = present.splice(at, 1);
-  if (present.length === 0) waiting.delete(sighting.key);
-  return twin;
+/** A whole second as the two 32-bit words of its float64, exact for any value (see lossSeconds). */
+const secondBits = new Float64Array(1);
+const secondWords = new Int32Array(secondBits.buffer);
+
+function toWords(second: number): void {
+  secondBits[0] = second;
 }
 
-function remove(waiting: Map<number, Waiting>, sighting: Sighting): void {
-  const present = waiting.get(sighting.key);
-  if (present === sighting) waiting.delete(sighting.key);
-  else if (Array.isArray(present)) {
-    const at = present.indexOf(sighting);
-    if (at >= 0) present.splice(at, 1);
-    if (present.length === 0) waiting.delete(sighting.key);
-  }
+function fromWords(a: number, b: number): number {
+  secondWords[0] = a;
+  secondWords[1] = b;
+  return secondBits[0]!;
 }
 
 function sideCounts(): SideCounts {
@@ -395,7 +454,6 @@ function sideCounts(): SideCounts {
     unmatched: 0,
     unmatchedTcp: 0,
     unmatchedUdp: 0,
-    unmatchedSeconds: new Map(),
     retransmissions: 0,
     retransmittedLost: 0,
     retransmittedSpurious: 0,

@@ -10,6 +10,14 @@ import type {
 } from "./compareTypes";
 
 const MAX_LOSS_WINDOWS = 5;
+
+/** The flows of one direction (sending address → receiving address, and whose capture sent). */
+interface Group {
+  sender: Side;
+  flows: FlowDirection[];
+  /** The sender's unmatched packets per whole second (its clock). */
+  lossSeconds: Map<number, number>;
+}
 /** Seconds without a loss that still belong to the same loss window. */
 const LOSS_WINDOW_GAP_SECONDS = 1;
 
@@ -19,24 +27,32 @@ export function buildComparison(matcher: CaptureMatcher, warnings: string[]): Ca
   const compared = new Set([...masks].filter(([, m]) => m === 3).map(([key]) => key));
   const only = (mask: number): number => [...masks.values()].filter((m) => m === mask).length;
   const shares = [hostShares(matcher, 0), hostShares(matcher, 1)] as const;
-  const groups = new Map<string, { sender: Side; flows: FlowDirection[] }>();
+  const groups = new Map<string, Group>();
+  const groupOf: Array<Group | undefined> = [];
   const ties = new Set<string>();
   const samples = new Map<string, DeltaSample>();
-  for (const flow of matcher.flows.values()) samples.set(`${flow.from}>${flow.to}`, flow.deltas);
-  for (const flow of matcher.flows.values()) {
+  for (const flow of matcher.flows) samples.set(`${flow.from}>${flow.to}`, flow.deltas);
+  for (const flow of matcher.flows) {
     if (!compared.has(flow.flowKey)) continue;
     const sender = senderOf(flow, shares, samples, ties);
     const key = `${sender}|${flow.from}|${flow.to}`;
-    const group = groups.get(key) ?? { sender, flows: [] };
+    const group: Group = groups.get(key) ?? { sender, flows: [], lossSeconds: new Map() };
     group.flows.push(flow);
     groups.set(key, group);
+    groupOf[flow.index] = group;
   }
+  for (const s of [0, 1] as const)
+    matcher.forEachLoss(s, (flow, second, n) => {
+      const group = groupOf[flow.index];
+      if (group?.sender === s)
+        group.lossSeconds.set(second, (group.lossSeconds.get(second) ?? 0) + n);
+    });
   const notes = [...warnings];
   for (const pair of ties)
     notes.push(`could not tell which capture sent ${pair}; taken as capture A`);
   const clock = estimateClock([...groups.values()]);
   const directions = [...groups.values()]
-    .map((g) => directionReport(g.sender, g.flows, clock.offsetSeconds))
+    .map((g) => directionReport(g, clock.offsetSeconds))
     .sort((x, y) => y.sent - x.sent);
   return {
     captures: [side(matcher, 0), side(matcher, 1)],
@@ -63,7 +79,7 @@ function side(matcher: CaptureMatcher, s: Side): CompareSide {
 /** Per canonical flow (either direction): 1 = seen in A only, 2 = in B only, 3 = in both. */
 function flowMasks(matcher: CaptureMatcher): Map<string, number> {
   const masks = new Map<string, number>();
-  for (const flow of matcher.flows.values()) {
+  for (const flow of matcher.flows) {
     const mask = (flow.sides[0].packets > 0 ? 1 : 0) | (flow.sides[1].packets > 0 ? 2 : 0);
     masks.set(flow.flowKey, (masks.get(flow.flowKey) ?? 0) | mask);
   }
@@ -73,7 +89,7 @@ function flowMasks(matcher: CaptureMatcher): Map<string, number> {
 /** Share of a capture's TCP/UDP packets each address takes part in. */
 function hostShares(matcher: CaptureMatcher, s: Side): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const flow of matcher.flows.values()) {
+  for (const flow of matcher.flows) {
     const n = flow.sides[s].packets;
     counts.set(flow.from, (counts.get(flow.from) ?? 0) + n);
     if (flow.to !== flow.from) counts.set(flow.to, (counts.get(flow.to) ?? 0) + n);
@@ -111,11 +127,11 @@ const SHARE_TIE = 0.01;
 
 function median(sample: DeltaSample | undefined): number | undefined {
   if (!sample || sample.count === 0) return undefined;
-  const sorted = Float64Array.from(sample.sampled()).sort();
+  const sorted = sample.sorted();
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-function estimateClock(groups: Array<{ sender: Side; flows: FlowDirection[] }>): ClockEstimate {
+function estimateClock(groups: Group[]): ClockEstimate {
   let minAtoB = Infinity;
   let maxBtoA = -Infinity;
   for (const { sender, flows } of groups)
@@ -139,7 +155,7 @@ function estimateClock(groups: Array<{ sender: Side; flows: FlowDirection[] }>):
   };
 }
 
-function directionReport(sender: Side, flows: FlowDirection[], offset: number): DirectionReport {
+function directionReport({ sender, flows, lossSeconds }: Group, offset: number): DirectionReport {
   const receiver = (1 - sender) as Side;
   const first = flows[0]!;
   let sent = 0;
@@ -149,7 +165,6 @@ function directionReport(sender: Side, flows: FlowDirection[], offset: number): 
   const udp = { sent: 0, lost: 0 };
   let unexplainedArrivals = 0;
   const retransmissions = { total: 0, originalLost: 0, spurious: 0 };
-  const lossSeconds = new Map<number, number>();
   for (const flow of flows) {
     const out = flow.sides[sender];
     sent += out.packets;
@@ -163,8 +178,6 @@ function directionReport(sender: Side, flows: FlowDirection[], offset: number): 
     retransmissions.total += out.retransmissions;
     retransmissions.originalLost += out.retransmittedLost;
     retransmissions.spurious += out.retransmittedSpurious;
-    for (const [second, n] of out.unmatchedSeconds)
-      lossSeconds.set(second, (lossSeconds.get(second) ?? 0) + n);
   }
   return {
     from: first.from,
@@ -210,9 +223,14 @@ function delayDistribution(
   offset: number,
 ): DelayDistribution | null {
   if (sample.count === 0) return null;
-  const delays = Float64Array.from(sample.sampled(), (delta) =>
-    sender === 0 ? delta - offset : offset - delta,
-  ).sort();
+  // Subtracting is monotonic, so the sorted deltas give the delays sorted (reversed for B→A).
+  const delays =
+    sender === 0
+      ? sample.sorted().map((delta) => delta - offset)
+      : sample
+          .sorted()
+          .map((delta) => offset - delta)
+          .reverse();
   const quantile = (q: number): number =>
     delays[Math.min(delays.length - 1, Math.floor(q * delays.length))]!;
   const extremes =

@@ -24,7 +24,19 @@ function randomHashKey(): Int32Array {
   return key;
 }
 
-const PROCESS_HASH_KEY = randomHashKey();
+/** Shared by every table keyed on capture content (see compareKeyTable), so none can be aimed at. */
+export const PROCESS_HASH_KEY = randomHashKey();
+/** Where PROCESS_HASH_KEY keeps the start value; word i's offset and multiplier are at 2i, 2i + 1. */
+export const HASH_START = 2 * MAX_KEY_WORDS;
+
+/** murmur3's finaliser: every input bit reaches every output bit; the result is 31-bit. */
+export function avalanche(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) & 0x7fffffff;
+}
 
 /**
  * A bounded hash table from fixed-width integer keys to rows of numeric counters.
@@ -121,13 +133,9 @@ export class FlowTable {
    */
   private hash(key: Int32Array): number {
     const s = this.hashKey;
-    let h = s[2 * MAX_KEY_WORDS]!;
+    let h = s[HASH_START]!;
     for (let i = 0; i < this.keyWords; i++) h = Math.imul(h ^ key[i]! ^ s[2 * i]!, s[2 * i + 1]!);
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    return (h ^ (h >>> 16)) & 0x7fffffff;
+    return avalanche(h);
   }
 
   /**
