@@ -19,10 +19,12 @@ import {
   installAgent,
   listCaptures,
   listExtensions,
+  listScaleSetInstances,
   listWatchers,
   stopCapture,
 } from "../../lib/azure/networkWatcher";
-import { findAgent } from "../../lib/domain/agentExtension";
+import { findAgent, instancesWithoutAgent } from "../../lib/domain/agentExtension";
+import { instancesInScope } from "../../lib/domain/instanceFiles";
 import type { CaptureSettings, CaptureTarget, WatcherRef } from "../../lib/domain/types";
 import {
   example,
@@ -319,6 +321,43 @@ describe("Compute examples through lib/azure", () => {
         autoUpgradeMinorVersion: true,
       },
     });
+  });
+  test("scale-set VM list: each instance's ID, name, model state and own extensions; an agent on none of them names both, a scope by name leaves one", async () => {
+    stub.answer(
+      routes({
+        [`GET ${vmssPath}/virtualMachines`]: response(
+          `${CP}virtualMachineScaleSetExamples/VirtualMachineScaleSetVM_List_WithResiliencyView.json`,
+          "200",
+        ),
+      }),
+    );
+    const extensions = [
+      {
+        name: "Microsoft.Azure.Security.Monitoring.AzureSecurityLinuxAgent",
+        publisher: "Microsoft.Azure.Security.Monitoring",
+        type: "AzureSecurityLinuxAgent",
+        provisioningState: "Succeeded",
+      },
+      {
+        name: "Microsoft.Azure.Monitor.AzureMonitorLinuxAgent",
+        publisher: "Microsoft.Azure.Monitor",
+        type: "AzureMonitorLinuxAgent",
+        provisioningState: "Succeeded",
+      },
+    ];
+    const instances = await listScaleSetInstances(stub.clients(), vmss);
+    expect(instances).toEqual(
+      ["1", "2"].map((instanceId) => ({
+        instanceId,
+        name: `{vmss-vm-name}_${instanceId}`,
+        latestModelApplied: true,
+        extensions,
+      })),
+    );
+    expect(instancesWithoutAgent(instances)).toEqual(["1", "2"]);
+    expect(
+      instancesInScope(instances, { exclude: ["{vmss-vm-name}_1"] }).map((i) => i.instanceId),
+    ).toEqual(["2"]);
   });
 });
 

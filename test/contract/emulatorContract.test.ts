@@ -4,11 +4,15 @@
  * install, create, status, list, stop, delete, LRO polling, error answers, throttling and failed
  * operations); the emulator records every exchange, and each one is validated with Microsoft's `oav`
  * against the vendored specs in ./azure-rest-api-specs. Zero violations, or the emulator has drifted.
+ * Scale-set capture starts go through the startCapture activity itself, so its instance listing
+ * (VirtualMachineScaleSetVMs_List) is recorded as production code makes it.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { startCapture } from "../../activities/startCapture";
 import type { AzureClients } from "../../lib/azure/clients";
+import { readActivitySettings } from "../../lib/config/appSettings";
 import * as adapters from "../../lib/azure/networkWatcher";
 import type { CaptureSettings, WatcherRef } from "../../lib/domain/types";
 import { SUBSCRIPTION, emulatedTarget } from "../local/armEmulator/support/clients";
@@ -21,9 +25,33 @@ import {
 import { loadArmContract, readTraffic, type ExchangeVerdict } from "./support/armContract";
 
 const trafficDir = mkdtempSync(path.join(tmpdir(), "arm-traffic-"));
-afterAll(() => rmSync(trafficDir, { recursive: true, force: true }));
+const inventoryDir = mkdtempSync(path.join(tmpdir(), "arm-inventory-"));
+afterAll(() => {
+  rmSync(trafficDir, { recursive: true, force: true });
+  rmSync(inventoryDir, { recursive: true, force: true });
+});
 
-const f = useEmulator({ trafficDir });
+const target = emulatedTarget;
+
+/**
+ * A Manual-policy set whose instance 1 still runs a model without the agent: its VM list answers
+ * `latestModelApplied: false` with that instance's own extensions, a shape the spec must accept too.
+ */
+const manualSet = target("virtualMachineScaleSet", "ss-manual");
+const inventoryFile = path.join(inventoryDir, "inventory.json");
+writeFileSync(
+  inventoryFile,
+  JSON.stringify({
+    scaleSets: {
+      [manualSet.resourceId]: {
+        upgradePolicy: "Manual",
+        instances: [{ instanceId: "0" }, { instanceId: "1", agentInstalled: false }],
+      },
+    },
+  }),
+);
+
+const f = useEmulator({ trafficDir, inventoryFile });
 
 /** The production adapters only need these two clients for ARM. */
 function adapterClients(): AzureClients {
@@ -38,8 +66,6 @@ function adapterClients(): AzureClients {
     downloadLink: unused,
   };
 }
-
-const target = emulatedTarget;
 
 const settings: CaptureSettings = {
   timeLimitInSeconds: 60,
@@ -124,6 +150,34 @@ async function driveAppCallSet(): Promise<void> {
   });
   await expect(adapters.installAgent(clients, vm, { location: "westeurope" })).rejects.toThrow();
   await adapters.deleteCapture(clients, watcher, "pc-failed");
+
+  await driveScaleSetStarts(clients, watcher, vmss);
+}
+
+/**
+ * Scale-set capture starts as the activity makes them: the agent check, the set's VM list, and
+ * either the capture create (scoped to one instance) or the refusal naming the instance that lacks
+ * the agent. The created capture is deleted again.
+ */
+async function driveScaleSetStarts(
+  clients: AzureClients,
+  watcher: WatcherRef,
+  vmss: ReturnType<typeof target>,
+): Promise<void> {
+  const activitySettings = readActivitySettings({ CAPTURE_INSTALL_AGENT: "true" });
+  if (!activitySettings.ok) throw new Error(activitySettings.message);
+  const env = { settings: activitySettings.value, clients, log: () => undefined };
+  const scoped = { ...settings, scope: { include: ["0"] } };
+  expect(
+    await startCapture({ watcher, target: vmss, name: "pc-vmss", settings: scoped }, env),
+  ).toMatchObject({ ok: true, value: { name: "pc-vmss" } });
+  expect(await adapters.getCapture(clients, watcher, "pc-vmss")).toMatchObject({
+    scope: { include: ["0"] },
+  });
+  await adapters.deleteCapture(clients, watcher, "pc-vmss");
+  expect(
+    await startCapture({ watcher, target: manualSet, name: "pc-manual", settings }, env),
+  ).toMatchObject({ ok: false, failure: { code: "AgentNotOnInstances" } });
 }
 
 let verdicts: ExchangeVerdict[] = [];
@@ -163,6 +217,7 @@ test("the recording covers the app's Network Watcher and Compute call sets, LRO 
       "VirtualMachineScaleSetExtensions_CreateOrUpdate",
       "VirtualMachineScaleSetExtensions_Get",
       "VirtualMachineScaleSetExtensions_List",
+      "VirtualMachineScaleSetVMs_List",
     ]),
   );
   expect(verdicts.length).toBeGreaterThan(30);

@@ -73,6 +73,7 @@ test("the vendored examples are found through their operations", () => {
       "VirtualMachineExtensions_CreateOrUpdate",
       "VirtualMachineScaleSetExtensions_List",
       "VirtualMachineScaleSetExtensions_CreateOrUpdate",
+      "VirtualMachineScaleSetVMs_List",
       "NetworkWatchers_Get",
       "PacketCaptures_Create",
       "PacketCaptures_List",

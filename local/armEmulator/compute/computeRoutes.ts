@@ -52,8 +52,13 @@ export function computeRoutes(deps: ComputeRouteDeps): Route[] {
         kind,
         ctx.params[param] ?? "",
       );
+    // A VM extension is a tracked resource (location required); a scale-set extension has none.
     const extensionJson = (target: ComputeTarget) => (ext: ExtensionRecord) =>
-      extensionResource(target, ext, deps.inventory.placement(target).region);
+      extensionResource(
+        { id: target.id, type: `Microsoft.Compute/${target.kind}` },
+        ext,
+        target.kind === "virtualMachines" ? deps.inventory.placement(target).region : undefined,
+      );
 
     return [
       ...(kind === "virtualMachineScaleSets" ? [instancesRoute(machine, targetOf, deps)] : []),
@@ -131,10 +136,13 @@ function instancesRoute(
     return pageOf(deps.inventory.instances(set), ctx, deps.pageSize, (instance) => {
       const { instanceId } = instance;
       const { extensions, latestModelApplied } = deps.extensions.instanceState(set, instance);
-      return {
+      const vm = {
         id: `${set.id}/virtualMachines/${instanceId}`,
-        name: `${set.name}_${instanceId}`,
         type: "Microsoft.Compute/virtualMachineScaleSets/virtualMachines",
+      };
+      return {
+        ...vm,
+        name: `${set.name}_${instanceId}`,
         location: region,
         instanceId,
         properties: {
@@ -142,7 +150,10 @@ function instancesRoute(
           latestModelApplied,
           provisioningState: "Succeeded",
         },
-        resources: extensions.map((ext) => extensionResource(set, ext, region)),
+        // The VM's own extensions (VirtualMachineExtension, a tracked resource: location required),
+        // named under the instance as Compute names them (VirtualMachineScaleSetVMExtension_Create
+        // example: `…/virtualMachines/0/extensions/…`, type `…/virtualMachines/extensions`).
+        resources: extensions.map((ext) => extensionResource(vm, ext, region)),
       };
     });
   });
@@ -199,13 +210,18 @@ function machineResource(target: ComputeTarget, inventory: Inventory): unknown {
   };
 }
 
-function extensionResource(target: ComputeTarget, ext: ExtensionRecord, region: string): unknown {
+/** An extension as its parent (VM, scale set or scale-set VM) lists it; `location` only where the model has one. */
+function extensionResource(
+  parent: { id: string; type: string },
+  ext: ExtensionRecord,
+  location: string | undefined,
+): unknown {
   const { name, provisioningState, ...settings } = ext;
   return {
-    id: `${target.id}/extensions/${name}`,
+    id: `${parent.id}/extensions/${name}`,
     name,
-    type: `Microsoft.Compute/${target.kind}/extensions`,
-    ...(target.kind === "virtualMachines" && { location: region }),
+    type: `${parent.type}/extensions`,
+    ...(location !== undefined && { location }),
     properties: { ...settings, provisioningState },
   };
 }

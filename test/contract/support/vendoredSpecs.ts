@@ -45,6 +45,7 @@ export const VENDORED_SPECS: readonly VendoredSpec[] = [
       "VirtualMachineScaleSetExtensions_List",
       "VirtualMachineScaleSetExtensions_Get",
       "VirtualMachineScaleSetExtensions_CreateOrUpdate",
+      "VirtualMachineScaleSetVMs_List",
     ],
   },
   { entry: "asyncOperations/network.json", operations: ["AzureAsyncOperation_Get"] },
