@@ -485,4 +485,69 @@ describe("capture group, pinned behaviour (replay)", () => {
     });
     expect(result.calls.filter((c) => c.name === "captureInstances")).toHaveLength(1);
   });
+
+  test("a group run without trouble: the status URL is in the report, no cancel is sent, no notifyError", async () => {
+    const result = await replay(captureGroupOrchestrator, {
+      input,
+      start: START,
+      activities: activities(),
+      children: { [WEB]: child(WEB, "web-1"), [DB]: child(DB, "db-1") },
+    });
+    const output = result.output as GroupReport;
+    expect(output.statusUrl).toBe(input.statusUrl);
+    expect(output.notifyError).toBeUndefined();
+    expect(result.calls.map((c) => c.name)).not.toContain("signalCaptures");
+  });
+
+  test("every member already capturing: none started, each waited for up to the longest time limit + 600 s", async () => {
+    const long: GroupRequest = {
+      ...input,
+      members: [
+        {
+          instanceId: WEB,
+          request: {
+            ...member("web-1"),
+            settings: { ...member("web-1").settings, timeLimitInSeconds: 900 },
+          },
+        },
+        { instanceId: DB, request: member("db-1") },
+      ],
+    };
+    const result = await replay(captureGroupOrchestrator, {
+      input: long,
+      start: START,
+      activities: activities((call, ids) =>
+        ids.map((instanceId) =>
+          instanceId === DB && call >= 2
+            ? { instanceId, runtimeStatus: "Completed", report: report(DB, "db-1") }
+            : { instanceId, runtimeStatus: "Running" },
+        ),
+      ),
+      maxEpisodes: 1000,
+    });
+    expect(result.calls.filter((c) => c.name.startsWith("child:"))).toEqual([]);
+    const polls = result.calls
+      .filter((c) => c.name === "captureInstances")
+      .map((c) => secondsFromStart(c.at));
+    expect(polls.at(-1)).toBe(900 + 600);
+    const output = result.output as GroupReport;
+    expect(output.outcome).toBe("partial");
+    expect(output.members.map((m) => [m.role, m.error, m.report?.instanceId])).toEqual([
+      ["joined", "still capturing when the group stopped waiting for it", undefined],
+      ["joined", undefined, DB],
+    ]);
+  });
+
+  test("the group ends as soon as its joined member does: no extra wait after the last one", async () => {
+    const result = await replay(captureGroupOrchestrator, {
+      input,
+      start: START,
+      activities: dbIs("Running"),
+      children: { [WEB]: child(WEB, "web-1", 310) },
+    });
+    // The web child ends at 310 s; the first look after it (at 310 s) sees db-1 completed.
+    expect((result.output as GroupReport).endedAt).toBe(
+      new Date(START.getTime() + 310_000).toISOString(),
+    );
+  });
 });

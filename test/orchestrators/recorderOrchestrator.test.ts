@@ -490,4 +490,51 @@ describe("recorderOrchestrator, pinned behaviour (replay)", () => {
     expect(callsOf(run, "getCaptureStatus").at(-1)).toBe(3720);
     expect(callsOf(run, "stopCapture")).toEqual([3720]);
   });
+
+  test("while notifying a refusal, the status still says why it was refused", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(86400, {
+        checkRecorderCap: () => ok({ armed: 5, limit: 5, available: false }),
+      }),
+    });
+    expect(run.statuses).toContainEqual(
+      expect.objectContaining({
+        phase: "notify",
+        lastStatus:
+          "5 of 5 recorders already armed in westeurope (RECORDER_MAX_PER_REGION); disarm one or raise the setting, then arm again",
+      }),
+    );
+  });
+
+  test("a ring started under a suffixed name shows that name in its status", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(86400, {
+        resolveCaptureName: () => ok({ name: `${RING_NAME}-2`, resolution: "suffixed" }),
+      }),
+      events: [{ name: "disarm", atSecond: 100 }],
+    });
+    expect(run.statuses).toContainEqual(
+      expect.objectContaining({ phase: "startCapture", captureName: `${RING_NAME}-2` }),
+    );
+    expect(run.customStatus).toMatchObject({ phase: "done", captureName: `${RING_NAME}-2` });
+  });
+
+  test("a failure's status names its code while compensating and its whole reason at the end", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(86400, { startCapture: () => fail("AgentMissing") }),
+    });
+    expect(run.statuses).toContainEqual(
+      expect.objectContaining({ phase: "compensating", lastStatus: "AgentMissing" }),
+    );
+    expect(run.customStatus).toMatchObject({
+      phase: "failed",
+      lastStatus: "[startCapture] AgentMissing: AgentMissing happened Action: do something",
+    });
+  });
 });
