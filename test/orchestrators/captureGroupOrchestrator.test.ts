@@ -211,6 +211,13 @@ test("cancelled: the cancel is passed to every member it started; partial files 
 });
 
 describe("capture group, pinned behaviour (replay)", () => {
+  /** A child orchestration that fails `seconds` after it was started, with `message`. */
+  const failing = (message: string, seconds = 20): ScriptedChild => ({
+    seconds,
+    run: () => {
+      throw new Error(message);
+    },
+  });
   const failed = (code: string) => ({
     ok: false,
     failure: { code, message: `${code} happened`, action: "do something" },
@@ -329,12 +336,7 @@ describe("capture group, pinned behaviour (replay)", () => {
   });
 
   test("no member with a file: the group failed", async () => {
-    const broken: ScriptedChild = {
-      seconds: 20,
-      run: () => {
-        throw new Error("[startCapture] AgentMissing");
-      },
-    };
+    const broken: ScriptedChild = failing("[startCapture] AgentMissing");
     const result = await replay(captureGroupOrchestrator, {
       input,
       start: START,
@@ -382,12 +384,7 @@ describe("capture group, pinned behaviour (replay)", () => {
       activities: activities(),
       children: {
         [WEB]: child(WEB, "web-1"),
-        [DB]: {
-          seconds: 20,
-          run: () => {
-            throw new Error("[startCapture] AgentMissing");
-          },
-        },
+        [DB]: failing("[startCapture] AgentMissing"),
         "capture-app-1": child("capture-app-1", "app-1"),
       },
     });
@@ -405,12 +402,7 @@ describe("capture group, pinned behaviour (replay)", () => {
       start: START,
       activities: activities(),
       children: {
-        [WEB]: {
-          seconds: 20,
-          run: () => {
-            throw new Error("[startCapture] AgentMissing");
-          },
-        },
+        [WEB]: failing("[startCapture] AgentMissing"),
         [DB]: child(DB, "db-1"),
       },
     });
@@ -469,12 +461,7 @@ describe("capture group, pinned behaviour (replay)", () => {
       activities: activities(),
       children: {
         [WEB]: child(WEB, "web-1", 300),
-        [DB]: {
-          seconds: 60,
-          run: () => {
-            throw new Error("An Orchestration instance with the status Running already exists.");
-          },
-        },
+        [DB]: failing("An Orchestration instance with the status Running already exists.", 60),
       },
       events: [{ name: "cancel", atSecond: 30 }],
     });
