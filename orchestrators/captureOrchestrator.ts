@@ -240,9 +240,9 @@ function* partialFile(
     if (error instanceof CaptureFailure) return undefined;
     throw error;
   }
-  // Stryker restore BlockStatement,ConditionalExpression
 }
 
+// Stryker restore BlockStatement,ConditionalExpression
 const captureOrchestrator: OrchestrationHandler = function* (
   context: OrchestrationContext,
 ): Flow<CaptureReport> {
