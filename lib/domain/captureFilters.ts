@@ -28,9 +28,10 @@ function checkNotation(
       (compare(low, high) ? undefined : `range start ${low} is after its end ${high}`)
     );
   }
+  // The spec is trimmed and not empty, so at least one item is left after dropping the empty one
+  // a trailing `;` leaves (";" alone leaves "", refused as an address): no list is ever empty.
   const items = spec.split(";").map((s) => s.trim());
   if (items[items.length - 1] === "") items.pop();
-  if (items.length === 0) return "empty list";
   for (const item of items) {
     const problem = single(item);
     if (problem) return problem;

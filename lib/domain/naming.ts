@@ -27,10 +27,12 @@ function readableName(target: CaptureTarget, maxLength: number): string {
     else if (!inRun) mapped += "-";
     inRun = !kept;
   }
+  // A read past either end is undefined, never "-", so the walks need no bounds of their own: on
+  // an all-dash name `end` walks below `start` and the slice is empty.
   let start = 0;
+  while (mapped[start] === "-") start++;
   let end = mapped.length;
-  while (start < end && mapped[start] === "-") start++;
-  while (end > start && mapped[end - 1] === "-") end--;
+  while (mapped[end - 1] === "-") end--;
   return mapped.slice(start, end).slice(0, maxLength) || "vm";
 }
 

@@ -23,6 +23,7 @@ import { parseRecorderRequest } from "./recorderShape";
 /** ARM calls are built from the target's fields, so they must be exactly what its ARM ID says. */
 function sameTarget(parsed: CaptureTarget, given: CaptureTarget): boolean {
   return (
+    // Stryker disable next-line ConditionalExpression: parsed comes from given.resourceId and differs only where canonicalId folds (case, spaces, a trailing slash); kept in case parsing ever normalises more.
     canonicalId(parsed.resourceId) === canonicalId(given.resourceId) &&
     parsed.subscriptionId.toLowerCase() === given.subscriptionId.toLowerCase() &&
     parsed.resourceGroup.toLowerCase() === given.resourceGroup.toLowerCase() &&

@@ -35,6 +35,7 @@ export function* run<I, O>(
     throw new CaptureFailure(
       contract.name,
       contract.exhausted?.(lastError) ?? retriesExhausted(contract.name, lastError),
+      // Stryker disable next-line ObjectLiteral: durable-functions records only a failed orchestration's message; the cause is for a debugger.
       { cause: error },
     );
   }

@@ -47,6 +47,7 @@ export function compareVersions(a: string | undefined, b: string | undefined): n
   if (!a || !b) return (a ? 1 : 0) - (b ? 1 : 0);
   const [va, vb] = [dotNetVersion(a), dotNetVersion(b)];
   if (va && vb) {
+    // Stryker disable next-line EqualityOperator: a fifth index is undefined on both sides (at most four parts), so its difference is 0.
     for (let i = 0; i < 4; i++) {
       const diff = (va[i] ?? -1) - (vb[i] ?? -1);
       if (diff !== 0) return Math.sign(diff);

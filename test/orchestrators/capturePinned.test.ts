@@ -266,4 +266,122 @@ describe("capture orchestrator, pinned behaviour (replay)", () => {
       ].join("; "),
     );
   });
+
+  test("the custom status says why each wait and each step happens", async () => {
+    let checks = 0;
+    const run = await replay(captureOrchestrator, {
+      input: request(3600),
+      start: START,
+      events: [{ name: "cancel", atSecond: 200 }],
+      activities: activities({
+        checkQuota: () =>
+          ++checks === 1 ? fullRegion() : activities().checkQuota!(null, { at: START, attempt: 1 }),
+        resolveCaptureName: () => ok({ name: "alertcap-vm1-abc-2", resolution: "suffixed" }),
+      }),
+    });
+    expect(run.statuses).toContainEqual(
+      expect.objectContaining({
+        phase: "waitingForQuota",
+        lastStatus: "10/10 sessions in westeurope",
+      }),
+    );
+    expect(run.statuses).toContainEqual(
+      expect.objectContaining({ phase: "startCapture", captureName: "alertcap-vm1-abc-2" }),
+    );
+    expect(run.statuses).toContainEqual(
+      expect.objectContaining({ phase: "stopCapture", lastStatus: "cancelled" }),
+    );
+    expect(run.customStatus).toMatchObject({
+      phase: "done",
+      lastStatus: "cancelled",
+      captureName: "alertcap-vm1-abc-2",
+    });
+  });
+
+  test("a failure's status names its code while compensating and its whole reason at the end", async () => {
+    const run = await replay(captureOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities({ startCapture: () => fail("AgentMissing") }),
+    });
+    expect(run.statuses).toContainEqual(
+      expect.objectContaining({ phase: "compensating", lastStatus: "AgentMissing" }),
+    );
+    expect(run.customStatus).toEqual(
+      expect.objectContaining({
+        phase: "failed",
+        lastStatus: "[startCapture] AgentMissing: AgentMissing happened Action: do something",
+      }),
+    );
+    expect(notified(run).cleanupError).toBeUndefined();
+  });
+
+  test("every cleanup step that fails is named, in order, in cleanupError", async () => {
+    const run = await replay(captureOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities({
+        startCapture: () => fail("AgentMissing"),
+        stopCapture: () => fail("StopFailed"),
+        deleteCapture: () => fail("DeleteFailed"),
+      }),
+    });
+    expect(notified(run).cleanupError).toBe(
+      "stopCapture alertcap-vm1-abc: StopFailed: StopFailed happened; deleteCapture alertcap-vm1-abc: DeleteFailed: DeleteFailed happened",
+    );
+  });
+
+  test("notify: false sends nothing and the capture still succeeds", async () => {
+    const run = await replay(captureOrchestrator, {
+      input: request(300, { notify: false }),
+      start: START,
+      activities: activities(),
+    });
+    expect(names(run)).not.toContain("notify");
+    expect(names(run).at(-1)).toBe("summarizeCapture");
+    expect((run.output as CaptureReport).outcome).toBe("succeeded");
+  });
+
+  test.each<[string, string[], string]>([
+    ["with its errors", ["DiskFull", "AgentCrashed"], "DiskFull, AgentCrashed"],
+    ["without any detail", [], "no error detail"],
+  ])("a capture Network Watcher reports failed %s fails naming them", async (_, errors, said) => {
+    const run = await replay(captureOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities({ getCaptureStatus: () => ok({ status: "Error", errors }) }),
+    });
+    expect(run.error).toBe(
+      `[getCaptureStatus] CaptureFailed: Network Watcher reports the capture failed: ${said} Action: Check the Network Watcher agent extension on the VM and its outbound access to storage (443), 169.254.169.254:80 and 168.63.129.16:8037, then re-run.`,
+    );
+    expect(names(run)).not.toContain("verifyCaptureBlob");
+  });
+
+  test("a lost agent's file is looked for once only: a blob still missing is not waited for", async () => {
+    const run = await replay(captureOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities({
+        getCaptureStatus: () => ok({ status: "Error", errors: ["AgentStopped"] }),
+        verifyCaptureBlob: failsWith("BlobNotFound"),
+      }),
+    });
+    expect(callTimes(run, "verifyCaptureBlob")).toHaveLength(1);
+    expect(run.error).toContain(
+      "[getCaptureStatus] CaptureFailed: Network Watcher reports the capture failed: AgentStopped",
+    );
+  });
+
+  test("an instance started on 2.0 fails at once on a lost agent, as it did then: no look for a partial file", async () => {
+    const run = await replay(captureOrchestrator, {
+      input: request(),
+      start: START,
+      version: "2.0",
+      activities: activities({
+        getCaptureStatus: () => ok({ status: "Error", errors: ["AgentStopped"] }),
+      }),
+    });
+    expect(names(run)).not.toContain("verifyCaptureBlob");
+    expect(run.error).toContain("[getCaptureStatus] CaptureFailed");
+  });
 });

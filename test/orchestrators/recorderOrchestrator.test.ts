@@ -18,6 +18,7 @@ import { replay, type ReplayOptions, type ScriptedActivity } from "../support/re
 import {
   ACTIVITY_ENV,
   expectRefusedFirst,
+  fail,
   names,
   notified,
   STORAGE,
@@ -617,5 +618,253 @@ describe("the regional cap is exact when recorders arm at the same moment", () =
     ]);
     expect(runs.map((r) => (r.output as CaptureReport).outcome)).toEqual(["refused", "refused"]);
     expect(shared.running()).toBe(1);
+  });
+});
+
+describe("recorderOrchestrator, pinned behaviour (replay)", () => {
+  const fullRegion = () =>
+    ok({ region: "westeurope", watcher: WATCHER, running: 10, limit: 10, available: false });
+
+  test("a full region: fails in checkQuota naming the sessions, nothing started or cleaned up", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(86400, { checkQuota: fullRegion }),
+    });
+    expect(run.error).toBe(
+      "[checkQuota] QuotaExceeded: 10/10 sessions in westeurope Action: Stop unneeded captures in that region, then arm again.",
+    );
+    expect(names(run)).toEqual(["validateRecorderRequest", "checkQuota", "notify"]);
+    expect(notified(run).failure).toMatchObject({ phase: "checkQuota", code: "QuotaExceeded" });
+  });
+
+  test("our own ring already running under the name: adopted, not started again, and watched", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(86400, {
+        resolveCaptureName: () => ok({ name: RING_NAME, resolution: "adopted" }),
+      }),
+      events: [{ name: "disarm", atSecond: 100 }],
+    });
+    expect(names(run).slice(0, 6)).toEqual([
+      "validateRecorderRequest",
+      "checkQuota",
+      "checkRecorderCap",
+      "resolveCaptureName",
+      "confirmRecorderCap",
+      "getCaptureStatus",
+    ]);
+    expect(names(run)).not.toContain("startCapture");
+    expect(callsOf(run, "stopCapture")).toEqual([100]);
+    const armed = run.statuses.find((s) => (s as { phase?: string })?.phase === "armed");
+    expect(armed).toMatchObject({
+      resolution: "adopted",
+      startedAt: iso(0),
+      expectedEnd: iso(86400),
+      captureName: RING_NAME,
+    });
+    expect((run.output as CaptureReport).ring?.armedAt).toBe(iso(0));
+  });
+
+  test("a freeze whose window holds no usable file fails with EmptyRing, naming the window and the rejects", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(86400, {
+        verifyRingFiles: () => ok({ verified: [], rejected: ["0.cap: not a capture"] }),
+      }),
+      events: [{ name: "freeze", atSecond: 600, input: freezeAt(600) }],
+    });
+    expect(run.error).toContain(
+      `[verifyRingFiles] EmptyRing: no usable ring file overlaps ${iso(300)} – ${iso(630)} (10 file(s) in storage; 0.cap: not a capture)`,
+    );
+    // Stopped already: cleanup only deletes.
+    expect(names(run).slice(-4)).toEqual([
+      "listRingFiles",
+      "verifyRingFiles",
+      "deleteCapture",
+      "notify",
+    ]);
+    expect(notified(run).ring?.rejected).toEqual(["0.cap: not a capture"]);
+  });
+
+  test("EmptyRing without rejects says only how many files are in storage", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(86400, {
+        verifyRingFiles: () => ok({ verified: [], rejected: [] }),
+      }),
+      events: [{ name: "freeze", atSecond: 600, input: freezeAt(600) }],
+    });
+    expect(run.error).toContain(`${iso(630)} (10 file(s) in storage) Action:`);
+  });
+
+  test("summarize: false keeps the frozen files without triage", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: { ...request(), policy: { deadlineGraceSeconds: 120, summarize: false } },
+      start: START,
+      activities: activities(),
+      events: [{ name: "freeze", atSecond: 600, input: freezeAt(600) }],
+    });
+    const report = run.output as CaptureReport;
+    expect(report.outcome).toBe("frozen");
+    expect(names(run)).not.toContain("summarizeRing");
+    expect(report.summary).toBeUndefined();
+    expect(report.ring?.summaryPath).toBeUndefined();
+  });
+
+  test("a triage that fails for good degrades the summary, the freeze still succeeds", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(86400, { summarizeRing: () => fail("TooLarge") }),
+      events: [{ name: "freeze", atSecond: 600, input: freezeAt(600) }],
+    });
+    const report = run.output as CaptureReport;
+    expect(run.error).toBeUndefined();
+    expect(report.outcome).toBe("frozen");
+    expect(report.summary).toEqual({ highlights: [], skippedReason: "TooLarge happened" });
+  });
+
+  test("a ring listing that fails while armed is shown in the status and the recorder keeps watching", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(86400, { listRingFiles: () => fail("ListFailed") }),
+      events: [{ name: "disarm", atSecond: 100 }],
+    });
+    const armed = run.statuses.filter((s) => (s as { phase?: string })?.phase === "armed");
+    expect(armed.at(-1)).toMatchObject({ lastStatus: "ring listing: ListFailed happened" });
+    const report = run.output as CaptureReport;
+    expect(report.outcome).toBe("disarmed");
+    expect(report.ring?.holding).toBeUndefined();
+    expect(callsOf(run, "getCaptureStatus").length).toBeGreaterThan(1);
+  });
+
+  test("a capture resource that cannot be deleted is named in cleanupError; the outcome stands", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(86400, { deleteCapture: () => fail("DeleteFailed") }),
+      events: [{ name: "disarm", atSecond: 100 }],
+    });
+    const report = run.output as CaptureReport;
+    expect(run.error).toBeUndefined();
+    expect(report.outcome).toBe("disarmed");
+    expect(report.cleanupError).toBe(`deleteCapture ${RING_NAME}: DeleteFailed happened`);
+    expect(notified(run).cleanupError).toBe(report.cleanupError);
+  });
+
+  test("a freeze alert delivered after its tail has passed stops the ring at once", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(),
+      events: [{ name: "freeze", atSecond: 1000, input: freezeAt(900) }],
+    });
+    expect(callsOf(run, "stopCapture")).toEqual([1000]);
+    expect((run.output as CaptureReport).ring?.window).toEqual({ from: iso(600), to: iso(1000) });
+  });
+
+  test("a freeze alert stamped in the future (clock skew) records only its tail from now", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(),
+      events: [{ name: "freeze", atSecond: 1000, input: freezeAt(5000) }],
+    });
+    expect(callsOf(run, "stopCapture")).toEqual([1030]);
+  });
+
+  test("a freeze from a rule without a name says 'frozen by an alert'; the alert joins the report", async () => {
+    const event = { ...freezeAt(600), alert: { schema: "common" as const } };
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(),
+      events: [{ name: "freeze", atSecond: 600, input: event }],
+    });
+    const freezing = run.statuses.find((s) => (s as { phase?: string })?.phase === "freezing");
+    expect(freezing).toMatchObject({ lastStatus: "frozen by an alert" });
+    const report = run.output as CaptureReport;
+    expect(report.request.alert).toEqual({ schema: "common" });
+    expect(report.ring?.firedAt).toBe(iso(600));
+  });
+
+  test("a ring that errors without detail fails saying so", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(86400, {
+        getCaptureStatus: () => ok({ status: "Error", errors: [] }),
+      }),
+    });
+    expect(run.error).toContain(
+      "[getCaptureStatus] CaptureFailed: Network Watcher reports the continuous capture failed: no error detail Action: Check the Network Watcher agent extension",
+    );
+  });
+
+  test("a session the ring outlives: stopped by us at the limit plus grace", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(3600),
+      start: START,
+      activities: activities(3600, {
+        getCaptureStatus: () => ok({ status: "Running", errors: [] }),
+      }),
+    });
+    const report = run.output as CaptureReport;
+    expect(report.outcome).toBe("sessionEnded");
+    expect(report.status).toEqual({ status: "Running", errors: [] });
+    expect(callsOf(run, "getCaptureStatus").at(-1)).toBe(3720);
+    expect(callsOf(run, "stopCapture")).toEqual([3720]);
+  });
+
+  test("while notifying a refusal, the status still says why it was refused", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(86400, {
+        checkRecorderCap: () => ok({ armed: 5, limit: 5, available: false }),
+      }),
+    });
+    expect(run.statuses).toContainEqual(
+      expect.objectContaining({
+        phase: "notify",
+        lastStatus:
+          "5 of 5 recorders already armed in westeurope (RECORDER_MAX_PER_REGION); disarm one or raise the setting, then arm again",
+      }),
+    );
+  });
+
+  test("a ring started under a suffixed name shows that name in its status", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(86400, {
+        resolveCaptureName: () => ok({ name: `${RING_NAME}-2`, resolution: "suffixed" }),
+      }),
+      events: [{ name: "disarm", atSecond: 100 }],
+    });
+    expect(run.statuses).toContainEqual(
+      expect.objectContaining({ phase: "startCapture", captureName: `${RING_NAME}-2` }),
+    );
+    expect(run.customStatus).toMatchObject({ phase: "done", captureName: `${RING_NAME}-2` });
+  });
+
+  test("a failure's status names its code while compensating and its whole reason at the end", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities(86400, { startCapture: () => fail("AgentMissing") }),
+    });
+    expect(run.statuses).toContainEqual(
+      expect.objectContaining({ phase: "compensating", lastStatus: "AgentMissing" }),
+    );
+    expect(run.customStatus).toMatchObject({
+      phase: "failed",
+      lastStatus: "[startCapture] AgentMissing: AgentMissing happened Action: do something",
+    });
   });
 });

@@ -115,6 +115,15 @@ describe("orchestration versioning", () => {
     ["2.1", "2.0.9", 1],
     ["v2", "V2", 0],
     ["1", "2", -1],
+    // A lone number is no System.Version (two to four parts): it compares as text.
+    ["10", "9", -1],
+    ["2.10", "2.9", 1],
+    ["2.0.10", "2.0.9", 1],
+    // Five parts, or a part beyond Int32, is no System.Version either.
+    ["1.0.0.0.0", "1.0.0.0", 1],
+    ["2.2147483648", "2.3", -1],
+    ["2.2147483647", "2.3", 1],
+    ["beta", "alpha", 1],
   ])("compareVersions(%p, %p) = %p, as the extension orders them", (a, b, expected) => {
     expect(compareVersions(a, b)).toBe(expected);
   });
