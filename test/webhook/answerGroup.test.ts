@@ -71,7 +71,7 @@ test("every VM of a multi-resource alert plus capturePeers: one group, 202 with 
   );
   expect(answer.status).toBe(202);
   const targets = ["web-1", "db-1", "cache-1"].map((n) => parseCaptureTarget(vm(n))!);
-  const id = groupInstanceIdFor(targets);
+  const id = groupInstanceIdFor(targets.map((t) => t.resourceId));
   expect(answer.body.id).toBe(id);
   expect(answer.headers?.Location).toBe(`https://app.example.net/api/groups/${id}`);
   expect(answer.body.statusQueryGetUri).toBe(answer.headers?.Location);
@@ -136,7 +136,7 @@ test("captureMode freeze with no recorder armed falls back to a one-shot capture
   ).data.customProperties.captureMode = "freeze";
   const answer = await decide(alert, settings(), engine);
   expect(answer.status).toBe(202);
-  const id = groupInstanceIdFor(["web-1", "db-1"].map((n) => parseCaptureTarget(vm(n))!));
+  const id = groupInstanceIdFor(["web-1", "db-1"].map((n) => vm(n)));
   expect(engine.groups.get(id)?.input.members).toHaveLength(2);
 });
 
@@ -151,7 +151,7 @@ test("an unreachable task hub is a 503 Azure Monitor retries, with the cause kep
 
 test("one status answer: the group's phase and every member's progress", async () => {
   const targets: CaptureTarget[] = [parseCaptureTarget(vm("web-1"))!];
-  const id = groupInstanceIdFor(targets);
+  const id = groupInstanceIdFor(targets.map((t) => t.resourceId));
   const store: Record<string, { runtimeStatus: string; customStatus: unknown; output: unknown }> = {
     [id]: {
       runtimeStatus: "Running",
