@@ -2,19 +2,14 @@
  * A capture group with scale-set instances as members: one capture on the set, each named
  * instance compared with its own file (orchestration 2.5 on).
  */
-import captureGroupOrchestrator from "../../orchestrators/captureGroupOrchestrator";
-import { parseCaptureTarget } from "../../lib/domain/armId";
-import type { CaptureRequest } from "../../lib/domain/types";
-import type { CaptureReport, InstanceFile } from "../../lib/workflow/contracts";
-import type {
-  CompareCapturesInput,
-  GroupMember,
-  GroupReport,
-  GroupRequest,
-} from "../../lib/workflow/groupContracts";
-import { OrchestrationVersions } from "../../lib/workflow/versions";
 import { replay, type ScriptedActivity } from "../support/replayHarness";
 import { request } from "./support/captureScript";
+import { OrchestrationVersions } from "../../lib/workflow/versions";
+import type * as Group from "../../lib/workflow/groupContracts";
+import type { CaptureReport, InstanceFile } from "../../lib/workflow/contracts";
+import { parseCaptureTarget } from "../../lib/domain/armId";
+import type { CaptureRequest } from "../../lib/domain/types";
+import captureGroupOrchestrator from "../../orchestrators/captureGroupOrchestrator";
 
 const START = new Date("2026-01-01T02:00:00Z");
 const RG = "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Compute";
@@ -31,8 +26,11 @@ function captureOf(resourceId: string, scope?: string[]): CaptureRequest {
   };
 }
 
-const web: GroupMember = { instanceId: WEB, request: captureOf(`${RG}/virtualMachines/web-1`) };
-const scaleSet = (instances: string[]): GroupMember => ({
+const web: Group.GroupMember = {
+  instanceId: WEB,
+  request: captureOf(`${RG}/virtualMachines/web-1`),
+};
+const scaleSet = (instances: string[]): Group.GroupMember => ({
   instanceId: SET,
   request: captureOf(`${RG}/virtualMachineScaleSets/ss`, instances),
   instances,
@@ -80,7 +78,7 @@ const activities: Record<string, ScriptedActivity> = {
     ),
   signalCaptures: () => ok(null),
   compareCaptures: (i) => {
-    const { a, b } = i as CompareCapturesInput;
+    const { a, b } = i as Group.CompareCapturesInput;
     return ok({
       a: a.name,
       b: b.name,
@@ -92,8 +90,8 @@ const activities: Record<string, ScriptedActivity> = {
   notifyGroup: () => ok({ delivered: ["webhook"] }),
 };
 
-async function runGroup(members: GroupMember[], files: InstanceFile[], version?: string) {
-  const input: GroupRequest = { alert: { schema: "common", ruleName: "tcp-loss" }, members };
+async function runGroup(members: Group.GroupMember[], files: InstanceFile[], version?: string) {
+  const input: Group.GroupRequest = { alert: { schema: "common", ruleName: "tcp-loss" }, members };
   const children = {
     [WEB]: { seconds: 310, run: () => webReport },
     [SET]: { seconds: 320, run: () => setReport(files) },
@@ -108,8 +106,8 @@ async function runGroup(members: GroupMember[], files: InstanceFile[], version?:
   expect(result.error).toBeUndefined();
   const compared = result.calls
     .filter((c) => c.name === "compareCaptures")
-    .map((c) => c.input as CompareCapturesInput);
-  return { result, output: result.output as GroupReport, compared };
+    .map((c) => c.input as Group.CompareCapturesInput);
+  return { result, output: result.output as Group.GroupReport, compared };
 }
 
 const FILES = [file("0.cap", "0"), file("1.cap", "1"), file("anonymous.cap")];
