@@ -5,7 +5,8 @@
  *   captureOrchestrator × n, as sub-orchestrations started together so the captures overlap
  *   (a `cancel` event is passed on to them)
  *   captureInstances   on durable timers, until the joined members finish
- *   compareCaptures    the alert's primary VM against each other member
+ *   compareCaptures    the alert's primary VM against each other member (2.5 on: a scale-set
+ *                      instance named as a member is compared with its own file)
  *   notifyGroup        once per channel: per-VM links and summaries, the comparison's verdict
  *
  * Deterministic like the capture orchestrator: time from currentUtcDateTime, waiting on durable
@@ -26,10 +27,11 @@ import {
   type MemberResult,
   type PairComparison,
 } from "../lib/workflow/groupContracts";
+import { captureLanded, filesToCompare, type ComparedFile } from "../lib/workflow/groupFiles";
 import { GroupProgress } from "../lib/workflow/groupProgress";
 import { CANCEL_EVENT } from "../lib/workflow/policies";
 import { run, type Flow } from "../lib/workflow/run";
-import { CURRENT_VERSION } from "../lib/workflow/versions";
+import { CURRENT_VERSION, OrchestrationVersions, startedOnOrAfter } from "../lib/workflow/versions";
 
 const ACTIVE = new Set(["Pending", "Running", "ContinuedAsNew", "Suspended"]);
 const JOIN_POLL_SECONDS = 15;
@@ -61,11 +63,19 @@ const captureGroupOrchestrator: OrchestrationHandler = function* (
   const members = request.members.map(
     (m) => results.get(m.instanceId) ?? memberResult(m, "joined"),
   );
+  // Before 2.5 a member was its one blob; instances named in the group did not exist yet.
+  const perInstance = startedOnOrAfter(context, OrchestrationVersions.groupInstanceMembers);
+  const files = perInstance
+    ? request.members.flatMap((m, i) => filesToCompare(m, members[i]!.report))
+    : members.map((m) => ({ name: m.name, ...(m.report?.blob && { blob: m.report.blob }) }));
+  const landed = perInstance
+    ? request.members.filter((m, i) => captureLanded(m, members[i]!.report)).length
+    : members.filter((m) => m.report?.blob !== undefined).length;
   progress.enter("compareCaptures");
-  const comparisons = yield* compareAll(context, members);
+  const comparisons = yield* compareAll(context, files);
   const report: GroupReport = {
     instanceId: context.df.instanceId,
-    outcome: cancelled ? "cancelled" : outcomeOf(members),
+    outcome: cancelled ? "cancelled" : outcomeOf(landed, members.length),
     alert: request.alert,
     startedAt: startedAt.toISOString(),
     endedAt: context.df.currentUtcDateTime.toISOString(),
@@ -169,21 +179,18 @@ function* awaitJoined(
     });
 }
 
-/** The alert's primary VM against each other member whose capture landed in storage. */
-function* compareAll(
-  context: OrchestrationContext,
-  members: MemberResult[],
-): Flow<PairComparison[]> {
-  const [primary, ...others] = members;
+/** The alert's primary VM's file against each other file that landed in storage. */
+function* compareAll(context: OrchestrationContext, files: ComparedFile[]): Flow<PairComparison[]> {
+  const [primary, ...others] = files;
   const comparisons: PairComparison[] = [];
-  if (!primary?.report?.blob) return comparisons;
+  if (!primary?.blob) return comparisons;
   for (const other of others) {
-    if (!other.report?.blob) continue;
+    if (!other.blob) continue;
     try {
       comparisons.push(
         yield* run(context, GroupActivities.compareCaptures, {
-          a: { name: primary.name, blob: primary.report.blob },
-          b: { name: other.name, blob: other.report.blob },
+          a: { name: primary.name, blob: primary.blob },
+          b: { name: other.name, blob: other.blob },
         }),
       );
     } catch (error) {
@@ -223,9 +230,9 @@ function memberResult(member: GroupMember, role: MemberResult["role"]): MemberRe
   };
 }
 
-function outcomeOf(members: MemberResult[]): GroupOutcome {
-  const good = members.filter((m) => m.report?.blob !== undefined).length;
-  if (good === members.length) return "succeeded";
+/** How many members' captures landed, out of how many. */
+function outcomeOf(good: number, total: number): GroupOutcome {
+  if (good === total) return "succeeded";
   return good === 0 ? "failed" : "partial";
 }
 

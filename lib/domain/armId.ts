@@ -45,6 +45,12 @@ export function armSegmentProblem(segment: ArmSegment, value: string): string | 
 const TARGET_PATTERN =
   /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.compute\/(virtualmachines|virtualmachinescalesets)\/([^/]+)\/?$/i;
 
+const INSTANCE_PATTERN =
+  /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.compute\/virtualmachinescalesets\/[^/]+)\/virtualmachines\/([^/]+)\/?$/i;
+
+/** A uniform scale set's instance IDs are non-negative integers; no leading zero, so one ID has one spelling. */
+const INSTANCE_ID = /^(?:0|[1-9][0-9]{0,9})$/;
+
 const STORAGE_ACCOUNT_PATTERN =
   /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.storage\/storageaccounts\/([a-z0-9]{3,24})\/?$/i;
 
@@ -74,6 +80,27 @@ export function parseCaptureTarget(resourceId: string): CaptureTarget | undefine
     name,
     kind,
   };
+}
+
+/** One VM of a scale set, named by its ARM ID: the set to capture on and the instance within it. */
+export interface ScaleSetInstanceRef {
+  /** The scale set, parsed like any target (scope checks and captures apply to it). */
+  set: CaptureTarget;
+  instanceId: string;
+}
+
+/**
+ * A scale-set instance's ID (`…/virtualMachineScaleSets/{set}/virtualMachines/{instanceId}`), or
+ * undefined for anything else, including a set or instance name Azure would not accept.
+ */
+export function parseScaleSetInstance(resourceId: string): ScaleSetInstanceRef | undefined {
+  const match = INSTANCE_PATTERN.exec(resourceId.trim());
+  if (!match) return undefined;
+  const [, setId, instanceId] = match as unknown as [string, string, string];
+  const set = parseCaptureTarget(setId);
+  if (!set || set.kind !== "virtualMachineScaleSet" || !INSTANCE_ID.test(instanceId))
+    return undefined;
+  return { set, instanceId };
 }
 
 export interface StorageAccountRef {

@@ -116,8 +116,15 @@ export async function answerAlert(
     settings.CAPTURE_GROUP_MAX_TARGETS,
   );
   if (!group.ok) return { status: group.status, body: { error: group.message, key: group.key } };
-  if (group.targets.length > 1)
-    return answerGroup(group.targets, parsed.alert, resolved.settings, settings, env);
+  if (group.memberIds.length > 1)
+    return answerGroup(
+      group.targets,
+      group.memberIds,
+      parsed.alert,
+      resolved.settings,
+      settings,
+      env,
+    );
 
   const instanceId = instanceIdFor(parsed.target);
   const links = { id: instanceId, statusQueryGetUri: statusUrlOf(instanceId) };

@@ -4,13 +4,13 @@
  * Each member is captured by the ordinary capture orchestration under the instance ID a
  * single-VM alert would use, so a VM already capturing is joined rather than captured twice.
  */
-import { groupInstanceIdFor } from "../domain/captureGroup";
+import { groupInstanceIdFor, type GroupTarget } from "../domain/captureGroup";
 import { captureNameFor, instanceIdFor } from "../domain/naming";
 import { groupStatusUrlFor } from "../domain/statusUrl";
-import type { AlertInfo, CaptureSettings, CaptureTarget } from "../domain/types";
+import type { AlertInfo, CaptureSettings } from "../domain/types";
 import type { WebhookSettings } from "../config/appSettings";
 import { redactSecrets } from "../logging/redact";
-import type { GroupRequest } from "../workflow/groupContracts";
+import type { GroupMember, GroupRequest } from "../workflow/groupContracts";
 import {
   ACTIVE_STATES,
   type AlertEnvironment,
@@ -22,27 +22,30 @@ import {
 } from "./answerAlert";
 
 export async function answerGroup(
-  targets: CaptureTarget[],
+  targets: GroupTarget[],
+  memberIds: string[],
   alert: AlertInfo,
   captureSettings: CaptureSettings,
   settings: WebhookSettings,
   { starter, now, statusUrlOf }: AlertEnvironment,
 ): Promise<WebhookAnswer> {
-  const groupId = groupInstanceIdFor(targets);
+  const groupId = groupInstanceIdFor(memberIds);
   // Key-less, like a single capture's: GET /api/groups/{id} (functions/captureGroupStatus).
   const statusUrl = groupStatusUrlFor(statusUrlOf(groupId), groupId);
-  const members = targets.map((target) => {
+  const members = targets.map(({ target, instances, whole }): GroupMember => {
     const instanceId = instanceIdFor(target);
     return {
       instanceId,
       request: {
         target,
-        settings: captureSettings,
+        // Instances named on their own narrow their set's capture to them; a set named whole keeps the alert's scope.
+        settings: whole ? captureSettings : { ...captureSettings, scope: { include: instances } },
         alert,
         captureName: captureNameFor(target),
         statusUrl: statusUrlOf(instanceId),
         policy: { ...policyFrom(settings), notify: false },
       },
+      ...(instances.length > 0 && { instances }),
     };
   });
   const body = {
@@ -51,6 +54,7 @@ export async function answerGroup(
     members: members.map((m) => ({
       target: m.request.target.resourceId,
       instanceId: m.instanceId,
+      ...(m.instances && { instances: m.instances }),
     })),
   };
   try {

@@ -14,6 +14,11 @@ export interface GroupMember {
   /** The capture orchestration's instance ID: the same one a single-VM alert would use, so both meet. */
   instanceId: string;
   request: CaptureRequest;
+  /**
+   * A scale set's instances the alert named on their own (orchestration 2.5 on): each is compared
+   * with its own file from the capture's per-instance files; absent, the member's one blob is.
+   */
+  instances?: string[];
 }
 
 /** The group orchestrator's input. */

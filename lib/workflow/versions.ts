@@ -26,10 +26,15 @@ export const OrchestrationVersions = {
   recorderTakesLateFreezes: "2.3",
   /** A scale set's capture is verified, summarized and linked file by file, one per instance. */
   perInstanceFiles: "2.4",
+  /**
+   * Capture groups compare a scale-set instance named as a member with its own file from the
+   * set's per-instance files, and count a member's per-instance files as its capture.
+   */
+  groupInstanceMembers: "2.5",
 } as const;
 
 /** The version new instances get: host.json's defaultVersion must say the same (a test checks). */
-export const CURRENT_VERSION = OrchestrationVersions.perInstanceFiles;
+export const CURRENT_VERSION = OrchestrationVersions.groupInstanceMembers;
 
 /** System.Version: two to four dot-separated non-negative integers. */
 function dotNetVersion(text: string): number[] | undefined {

@@ -3,6 +3,7 @@ import {
   canonicalId,
   isWithinScope,
   parseCaptureTarget,
+  parseScaleSetInstance,
   parseStorageAccountId,
 } from "../../lib/domain/armId";
 import { captureNameFor, instanceIdFor } from "../../lib/domain/naming";
@@ -35,6 +36,42 @@ describe("ARM IDs", () => {
     "",
   ])("refuses %p as a capture target", (id) => {
     expect(parseCaptureTarget(id)).toBeUndefined();
+  });
+
+  test("a scale-set instance: its set (the caller's spelling) and its instance ID", () => {
+    const set =
+      "/subscriptions/s1/resourcegroups/RG/providers/microsoft.compute/virtualMachineScaleSets/web";
+    expect(parseScaleSetInstance(` ${set}/VirtualMachines/12/ `)).toEqual({
+      set: {
+        resourceId: set,
+        subscriptionId: "s1",
+        resourceGroup: "RG",
+        name: "web",
+        kind: "virtualMachineScaleSet",
+      },
+      instanceId: "12",
+    });
+  });
+
+  test.each([
+    ["a leading zero (two spellings of one instance)", "ss/virtualMachines/01"],
+    ["an instance name, not its ID", "ss/virtualMachines/ss_0"],
+    ["a negative ID", "ss/virtualMachines/-1"],
+    ["an ID past Int32's digits", "ss/virtualMachines/12345678901"],
+    ["no instance", "ss/virtualMachines/"],
+    ["a deeper path", "ss/virtualMachines/0/networkInterfaces/nic"],
+    ["a set name Azure refuses", "bad;name/virtualMachines/0"],
+    ["a dot-segment set name", "../virtualMachines/0"],
+  ])("refuses %s as a scale-set instance", (_, tail) => {
+    const id = `/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/${tail}`;
+    expect(parseScaleSetInstance(id)).toBeUndefined();
+  });
+
+  test.each([
+    "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm/virtualMachines/0",
+    "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/ss",
+  ])("only a scale set's instance is one: refuses %p", (id) => {
+    expect(parseScaleSetInstance(id)).toBeUndefined();
   });
 
   test("storage account IDs", () => {

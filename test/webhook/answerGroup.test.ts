@@ -71,7 +71,7 @@ test("every VM of a multi-resource alert plus capturePeers: one group, 202 with 
   );
   expect(answer.status).toBe(202);
   const targets = ["web-1", "db-1", "cache-1"].map((n) => parseCaptureTarget(vm(n))!);
-  const id = groupInstanceIdFor(targets);
+  const id = groupInstanceIdFor(targets.map((t) => t.resourceId));
   expect(answer.body.id).toBe(id);
   expect(answer.headers?.Location).toBe(`https://app.example.net/api/groups/${id}`);
   expect(answer.body.statusQueryGetUri).toBe(answer.headers?.Location);
@@ -95,7 +95,47 @@ test("every VM of a multi-resource alert plus capturePeers: one group, 202 with 
   expect(again).toMatchObject({ status: 200, body: { id, deduplicated: true } });
 });
 
+const instance = (set: string, id: string, rg = "rg") =>
+  `/subscriptions/s/resourceGroups/${rg}/providers/Microsoft.Compute/virtualMachineScaleSets/${set}/virtualMachines/${id}`;
+
+test("two instances of one scale set as peers: one capture on the set, scoped to both", async () => {
+  const engine = new GroupEngine();
+  const peers = `${instance("ss", "4")};${instance("ss", "0")}`;
+  const answer = await decide(multiTarget([vm("web-1")], peers), settings(), engine);
+  expect(answer.status).toBe(202);
+  const id = groupInstanceIdFor([vm("web-1"), instance("ss", "4"), instance("ss", "0")]);
+  expect(answer.body).toMatchObject({
+    id,
+    members: [
+      { target: vm("web-1") },
+      { target: instance("ss", "4").replace(/\/virtualMachines\/4$/, ""), instances: ["4", "0"] },
+    ],
+  });
+  const [webMember, setMember] = engine.groups.get(id)!.input.members;
+  expect(webMember!.instances).toBeUndefined();
+  expect(webMember!.request.settings.scope).toBeUndefined();
+  expect(setMember!.instances).toEqual(["4", "0"]);
+  expect(setMember!.request.target.kind).toBe("virtualMachineScaleSet");
+  expect(setMember!.request.settings.scope).toEqual({ include: ["4", "0"] });
+  // The set's capture passes the capture orchestration's first step, scope included.
+  expect(checkCaptureRequest(setMember!.request, settings()).ok).toBe(true);
+});
+
 test.each<[string, Record<string, unknown>, Record<string, string>, number, string]>([
+  [
+    "a malformed scale-set instance ID",
+    multiTarget([vm("web-1")], instance("ss", "007")),
+    {},
+    422,
+    "capturePeers",
+  ],
+  [
+    "an instance of a scale set outside the allowed scopes",
+    multiTarget([vm("web-1")], instance("ss", "0", "other-rg")),
+    { CAPTURE_ALLOWED_SCOPES: "/subscriptions/s/resourceGroups/rg" },
+    403,
+    "outside the allowed scopes",
+  ],
   [
     "a peer that is not a VM",
     multiTarget(
@@ -136,7 +176,7 @@ test("captureMode freeze with no recorder armed falls back to a one-shot capture
   ).data.customProperties.captureMode = "freeze";
   const answer = await decide(alert, settings(), engine);
   expect(answer.status).toBe(202);
-  const id = groupInstanceIdFor(["web-1", "db-1"].map((n) => parseCaptureTarget(vm(n))!));
+  const id = groupInstanceIdFor(["web-1", "db-1"].map((n) => vm(n)));
   expect(engine.groups.get(id)?.input.members).toHaveLength(2);
 });
 
@@ -151,7 +191,7 @@ test("an unreachable task hub is a 503 Azure Monitor retries, with the cause kep
 
 test("one status answer: the group's phase and every member's progress", async () => {
   const targets: CaptureTarget[] = [parseCaptureTarget(vm("web-1"))!];
-  const id = groupInstanceIdFor(targets);
+  const id = groupInstanceIdFor(targets.map((t) => t.resourceId));
   const store: Record<string, { runtimeStatus: string; customStatus: unknown; output: unknown }> = {
     [id]: {
       runtimeStatus: "Running",
