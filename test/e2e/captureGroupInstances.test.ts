@@ -3,32 +3,19 @@
  * two of a three-instance set's instances. The set is captured once, scoped to those two (the
  * third captures nothing), and web-1 is compared with each instance's own file from storage.
  */
-import { rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
 import type { GroupReport } from "../../lib/workflow/groupContracts";
 import {
   alertFor,
   loopbackTraffic,
   postAlert,
-  useTestStack,
+  useScaleSetStack,
   vmId,
   waitForEnd,
 } from "./support/testStack";
 
 jest.setTimeout(240_000);
 
-const SET = vmId("web-set").replace("/virtualMachines/", "/virtualMachineScaleSets/");
-const inventoryFile = path.join(tmpdir(), `apc-e2e-group-vmss-${process.pid}.json`);
-writeFileSync(
-  inventoryFile,
-  JSON.stringify({
-    scaleSets: { [SET]: { instances: ["0", "1", "2"].map((instanceId) => ({ instanceId })) } },
-  }),
-);
-afterAll(() => rmSync(inventoryFile, { force: true }));
-
-const stack = useTestStack({ inventoryFile });
+const { set: SET, stack } = useScaleSetStack("web-set", ["0", "1", "2"]);
 
 test("two instances of one set as peers: one scoped capture on the set, each instance compared with its own file", async () => {
   const traffic = await loopbackTraffic(50);

@@ -4,9 +4,6 @@
  * signed notification links every file that landed and names the instance that left none
  * (outcome partial).
  */
-import { rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
 import type { CaptureReport } from "../../lib/workflow/contracts";
 import type { Notification } from "../../lib/notify/notification";
 import { firedCommonAlert } from "../support/fixtures";
@@ -14,25 +11,13 @@ import {
   genericNotificationFor,
   loopbackTraffic,
   postAlert,
-  useTestStack,
-  vmId,
+  useScaleSetStack,
   waitForEnd,
 } from "./support/testStack";
 
 jest.setTimeout(240_000);
 
-const SET = vmId("web-set").replace("/virtualMachines/", "/virtualMachineScaleSets/");
-const inventoryFile = path.join(tmpdir(), `apc-e2e-vmss-${process.pid}.json`);
-writeFileSync(
-  inventoryFile,
-  JSON.stringify({
-    scaleSets: { [SET]: { instances: ["0", "1", "2"].map((instanceId) => ({ instanceId })) } },
-  }),
-);
-
-afterAll(() => rmSync(inventoryFile, { force: true }));
-
-const stack = useTestStack({ inventoryFile });
+const { set: SET, stack } = useScaleSetStack("web-set", ["0", "1", "2"]);
 
 test("every instance's file is verified and linked; the instance whose upload failed is named, outcome partial", async () => {
   const traffic = await loopbackTraffic(50);

@@ -3,7 +3,7 @@
  * test needs to act like Azure Monitor (post an alert), like a VM (make traffic) and like ops
  * (read the durable status).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection, createServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -14,6 +14,26 @@ export const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 
 export function vmId(name: string, resourceGroup = "prod-rg"): string {
   return `/subscriptions/${SUBSCRIPTION}/resourceGroups/${resourceGroup}/providers/Microsoft.Compute/virtualMachines/${name}`;
+}
+
+/**
+ * A stack for the test file whose emulator inventory holds one scale set `name` with the given
+ * instances (each capturing on loopback); the inventory file is removed after the file's tests.
+ */
+export function useScaleSetStack(
+  name: string,
+  instanceIds: readonly string[],
+): { set: string; stack: () => TestStack } {
+  const set = vmId(name).replace("/virtualMachines/", "/virtualMachineScaleSets/");
+  const inventoryFile = path.join(tmpdir(), `apc-e2e-${name}-${process.pid}.json`);
+  writeFileSync(
+    inventoryFile,
+    JSON.stringify({
+      scaleSets: { [set]: { instances: instanceIds.map((instanceId) => ({ instanceId })) } },
+    }),
+  );
+  afterAll(() => rmSync(inventoryFile, { force: true }));
+  return { set, stack: useTestStack({ inventoryFile }) };
 }
 
 export interface TestStack extends Stack {
