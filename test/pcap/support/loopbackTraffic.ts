@@ -84,7 +84,17 @@ async function udpExchange(count: number): Promise<{ port: number; run: () => Pr
   return { port, run };
 }
 
-async function startTcpdump(args: string[], file: string, ports: number[]): Promise<ChildProcess> {
+interface RunningTcpdump {
+  proc: ChildProcess;
+  /** What tcpdump wrote to stderr so far (its exit statistics once it has exited). */
+  stderr: () => string;
+}
+
+async function startTcpdump(
+  args: string[],
+  file: string,
+  ports: number[],
+): Promise<RunningTcpdump> {
   const filter = `host 127.0.0.1 and (${ports.map((p) => `port ${p}`).join(" or ")})`;
   // Immediate mode and -U hand every packet to the file at once (else SIGINT can lose the last buffer);
   // -Z root keeps write access to our private temp dir.
@@ -121,7 +131,7 @@ async function startTcpdump(args: string[], file: string, ports: number[]): Prom
       throw error;
     },
   );
-  return tcpdump;
+  return { proc: tcpdump, stderr: () => stderr };
 }
 
 async function fileSettled(file: string, quietMs: number, timeoutMs: number): Promise<void> {
@@ -145,6 +155,27 @@ async function fileSettled(file: string, quietMs: number, timeoutMs: number): Pr
  * connection and a handful of UDP datagrams, all on 127.0.0.1; resolves when the file is complete.
  */
 export async function captureLoopbackTraffic(args: string[], file: string): Promise<void> {
+  // A machine busy with other tests can starve tcpdump until the kernel's ring overflows; such a
+  // file lacks packets that were on the wire, so it is no reference to compare against. tcpdump
+  // says so when it exits; capture again (bounded) rather than compare a lossy file.
+  let report = "";
+  for (let attempt = 1; attempt <= CAPTURE_ATTEMPTS; attempt++) {
+    report = await captureOnce(args, file);
+    if (droppedByKernel(report) === 0) return;
+  }
+  throw new Error(`tcpdump dropped packets in ${CAPTURE_ATTEMPTS} attempts: ${report}`);
+}
+
+const CAPTURE_ATTEMPTS = 3;
+
+/** tcpdump's "N packets dropped by kernel" (0 when the line is missing: nothing reported). */
+function droppedByKernel(stderr: string): number {
+  const match = /(\d+) packets? dropped by kernel/.exec(stderr);
+  return match ? Number(match[1]) : 0;
+}
+
+/** One capture of the traffic; resolves with tcpdump's stderr, exit statistics included. */
+async function captureOnce(args: string[], file: string): Promise<string> {
   const echo = await startEchoServer();
   const refused = await closedPort();
   const udp = await udpExchange(10);
@@ -164,10 +195,11 @@ export async function captureLoopbackTraffic(args: string[], file: string): Prom
     await fileSettled(file, 500, 5_000);
   } finally {
     await echo.close();
-    const exited = once(tcpdump, "exit");
-    tcpdump.kill("SIGINT");
+    const exited = once(tcpdump.proc, "close");
+    tcpdump.proc.kill("SIGINT");
     await withTimeout(exited, TCPDUMP_STOP_TIMEOUT_MS, "stopping tcpdump").catch(() =>
-      tcpdump.kill("SIGKILL"),
+      tcpdump.proc.kill("SIGKILL"),
     );
   }
+  return tcpdump.stderr();
 }
