@@ -297,8 +297,21 @@ const captureOrchestrator: OrchestrationHandler = function* (
     );
   }
   const capture = new CaptureRun(context, shape.request);
+  return yield* runToEnd(context, capture, captureAndVerify(context, capture));
+};
+
+/**
+ * Runs `work` and ends the run the way every capture-like orchestration ends: on failure it
+ * compensates, notifies and throws the typed reason (so the instance ends Failed with it); on
+ * success it notifies and returns the report.
+ */
+export function* runToEnd(
+  context: OrchestrationContext,
+  capture: CaptureRun,
+  work: Flow<void>,
+): Flow<CaptureReport> {
   try {
-    yield* captureAndVerify(context, capture);
+    yield* work;
   } catch (error) {
     const failure = asCaptureFailure(error, capture.phase);
     capture.fail(failure);
@@ -314,7 +327,7 @@ const captureOrchestrator: OrchestrationHandler = function* (
   yield* notify(context, capture);
   capture.enter("done", { lastStatus: capture.report.outcome });
   return capture.report;
-};
+}
 
 /** Triage is a bonus: its failure degrades the notification, never the capture. */
 function* summarize(context: OrchestrationContext, blob: VerifyBlobOutput): Flow<SummarizeOutput> {
@@ -334,7 +347,7 @@ function* summarize(context: OrchestrationContext, blob: VerifyBlobOutput): Flow
  * the regional quota. What fails is recorded in the report, so the failure notification and the
  * instance's output tell ops what to remove by hand.
  */
-export function* compensate(context: OrchestrationContext, capture: CaptureRun): Flow<void> {
+function* compensate(context: OrchestrationContext, capture: CaptureRun): Flow<void> {
   const cleanup = capture.cleanup();
   if (!cleanup) return;
   const errors: string[] = [];
@@ -349,7 +362,7 @@ export function* compensate(context: OrchestrationContext, capture: CaptureRun):
 }
 
 /** Every channel, one activity call each: a channel that is not configured answers at once with nothing delivered. */
-export function* notify(context: OrchestrationContext, capture: CaptureRun): Flow<void> {
+function* notify(context: OrchestrationContext, capture: CaptureRun): Flow<void> {
   if (!capture.policy.notify) return;
   capture.enter("notify");
   const errors: string[] = [];

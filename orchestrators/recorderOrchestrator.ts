@@ -19,7 +19,7 @@ import { refused, type RequestVerdict } from "../lib/domain/captureRequest";
 import type { CaptureStatusOutput } from "../lib/domain/captureStatus";
 import { filesOverlapping, ringHolding, ringSpans, type RingFile } from "../lib/domain/ringFiles";
 import { nextHealthCheckAt } from "../lib/domain/ringSchedule";
-import { asCaptureFailure, CaptureFailure, failureReason } from "../lib/workflow/captureFailure";
+import { CaptureFailure, failureReason } from "../lib/workflow/captureFailure";
 import { CaptureRun } from "../lib/workflow/captureRun";
 import {
   Activities,
@@ -41,7 +41,7 @@ import {
   startedOnOrAfter,
   unstampedVersion,
 } from "../lib/workflow/versions";
-import { compensate, notify } from "./captureOrchestrator";
+import { runToEnd } from "./captureOrchestrator";
 
 /** How the watch ended; a disarm or a session end hands on the freeze waiter still listening. */
 type RingEnd =
@@ -452,23 +452,7 @@ const recorderOrchestrator: OrchestrationHandler = function* (
   const { request } = shape;
   const recorder = new CaptureRun(context, request);
   recorder.report.ring = { settings: request.settings.ring };
-  try {
-    yield* recordAndEnd(context, recorder);
-  } catch (error) {
-    const failure = asCaptureFailure(error, recorder.phase);
-    recorder.fail(failure);
-    recorder.enter("compensating", { lastStatus: failure.failure.code });
-    yield* compensate(context, recorder);
-    recorder.end();
-    yield* notify(context, recorder);
-    recorder.enter("failed", { lastStatus: failureReason(failure) });
-    // Stryker disable next-line ObjectLiteral: durable-functions records only a thrown error's message; the cause is for a debugger attached to the worker.
-    throw new Error(failureReason(failure), { cause: error });
-  }
-  recorder.end();
-  yield* notify(context, recorder);
-  recorder.enter("done", { lastStatus: recorder.report.outcome });
-  return recorder.report;
+  return yield* runToEnd(context, recorder, recordAndEnd(context, recorder));
 };
 
 df.app.orchestration(OrchestratorNames.recorder, recorderOrchestrator);
