@@ -1,8 +1,15 @@
 /**
  * `npm run doctor`: first-run checks of a deployment, each with the exact command that fixes it.
- * ARM is reached through an injected GET (DefaultAzureCredential in the CLI, the emulator in tests),
- * so the checks are the same code in both.
+ * Network and Compute are asked through the app's own adapters and SDK clients (lib/azure), so in the
+ * API versions the app itself sends; Storage and Authorization, which the app has no SDK for, through
+ * an ARM GET on the same clients' pipeline. The clients are injected (the CLI's credential, the
+ * emulator in tests), so the checks are the same code in both.
  */
+import { createDefaultHttpClient, createPipelineRequest } from "@azure/core-rest-pipeline";
+import type { Pipeline } from "@azure/core-rest-pipeline";
+import { describeError } from "../../lib/azure/armErrors";
+import type { AzureClients } from "../../lib/azure/clients";
+import { getTarget, listExtensions, listWatchers } from "../../lib/azure/networkWatcher";
 import {
   readActivitySettings,
   readWebhookAuthSettings,
@@ -14,6 +21,7 @@ import {
   AGENT_TYPES,
   findAgent,
   sameRegion,
+  type ExtensionInfo,
 } from "../../lib/domain/agentExtension";
 import { parseCaptureTarget, parseStorageAccountId } from "../../lib/domain/armId";
 
@@ -24,6 +32,37 @@ export interface ArmAnswer {
 
 /** A GET of an ARM path (with its query, api-version included) as the operator. */
 export type ArmGet = (pathAndQuery: string) => Promise<ArmAnswer>;
+
+/** How the doctor reaches ARM. */
+export interface DoctorArm {
+  /** The app's clients: Network Watcher and Compute calls go through lib/azure's adapters. */
+  clients: AzureClients;
+  /** Storage and Authorization reads, in the API versions of `API` below. */
+  get: ArmGet;
+}
+
+/** How long one ARM or probe request may take. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * An ArmGet over an SDK client's pipeline (its credential, retries and TLS settings), for the
+ * providers the app has no SDK client for.
+ */
+export function pipelineGet(client: { pipeline: Pipeline }, endpoint: string): ArmGet {
+  const httpClient = createDefaultHttpClient();
+  return async (pathAndQuery) => {
+    const response = await client.pipeline.sendRequest(
+      httpClient,
+      createPipelineRequest({
+        url: `${endpoint.replace(/\/$/, "")}${pathAndQuery}`,
+        method: "GET",
+        timeout: REQUEST_TIMEOUT_MS,
+      }),
+    );
+    const text = response.bodyAsText;
+    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  };
+}
 /** Whether an HTTPS endpoint answers at all (any status). */
 export type Probe = (url: string) => Promise<boolean>;
 
@@ -52,10 +91,15 @@ export interface CheckResult {
   fix?: string;
 }
 
+/**
+ * API versions for the providers the app itself never calls (it reads capture blobs through the
+ * blob endpoint, and RBAC not at all), so no SDK of the app's fixes them. Current stable versions,
+ * the ones test/contract vendors Microsoft's specs of: Microsoft.Storage 2026-04-01, and
+ * Microsoft.Authorization 2022-04-01 (the newest stable version with both role assignments and
+ * role definitions).
+ */
 const API = {
-  storage: "2023-05-01",
-  network: "2024-05-01",
-  compute: "2024-07-01",
+  storage: "2026-04-01",
   authorization: "2022-04-01",
 };
 
@@ -122,20 +166,22 @@ async function checkStorage(input: DoctorInput, arm: ArmGet, probe: Probe): Prom
 
 async function vmInfo(
   input: DoctorInput,
-  arm: ArmGet,
+  clients: AzureClients,
 ): Promise<{ location?: string; failure?: CheckResult }> {
   if (!input.vmId) return {};
-  const answer = await arm(`${input.vmId}?api-version=${API.compute}`);
-  if (answer.status !== 200)
-    return {
-      failure: { name: "named VM", ok: false, detail: `${input.vmId}: ${armMessage(answer)}` },
-    };
-  return { location: (answer.body as { location?: string }).location };
+  const name = "named VM";
+  const target = parseCaptureTarget(input.vmId);
+  if (!target) return { failure: { name, ok: false, detail: `${input.vmId} is not a VM ID` } };
+  try {
+    return { location: (await getTarget(clients, target)).location };
+  } catch (error) {
+    return { failure: { name, ok: false, detail: `${input.vmId}: ${describeError(error)}` } };
+  }
 }
 
 async function checkWatchers(
   input: DoctorInput,
-  arm: ArmGet,
+  clients: AzureClients,
   regions: string[],
 ): Promise<CheckResult[]> {
   if (regions.length === 0)
@@ -146,17 +192,16 @@ async function checkWatchers(
         detail: "no region to check: pass --regions or --vm",
       },
     ];
-  const answer = await arm(
-    `/subscriptions/${input.subscriptionId}/providers/Microsoft.Network/networkWatchers?api-version=${API.network}`,
-  );
-  if (answer.status !== 200)
-    return [{ name: "Network Watcher per region", ok: false, detail: armMessage(answer) }];
-  const watchers =
-    (answer.body as { value?: Array<{ name?: string; location?: string }> }).value ?? [];
+  let watchers: Array<{ name: string; location?: string }>;
+  try {
+    watchers = await listWatchers(clients, input.subscriptionId);
+  } catch (error) {
+    return [{ name: "Network Watcher per region", ok: false, detail: describeError(error) }];
+  }
   return regions.map((region) => {
     const watcher = watchers.find((w) => sameRegion(w.location, region));
     return watcher
-      ? { name: `Network Watcher in ${region}`, ok: true, detail: watcher.name ?? "" }
+      ? { name: `Network Watcher in ${region}`, ok: true, detail: watcher.name }
       : {
           name: `Network Watcher in ${region}`,
           ok: false,
@@ -166,24 +211,22 @@ async function checkWatchers(
   });
 }
 
-async function checkAgent(input: DoctorInput, arm: ArmGet): Promise<CheckResult | undefined> {
+async function checkAgent(
+  input: DoctorInput,
+  clients: AzureClients,
+): Promise<CheckResult | undefined> {
   if (!input.vmId) return undefined;
   const target = parseCaptureTarget(input.vmId);
   const name = "Network Watcher agent on the named VM";
   if (target?.kind !== "virtualMachine")
     return { name, ok: false, detail: `${input.vmId} is not a VM ID` };
-  const answer = await arm(`${input.vmId}/extensions?api-version=${API.compute}`);
-  if (answer.status !== 200) return { name, ok: false, detail: armMessage(answer) };
-  const value =
-    (
-      answer.body as {
-        value?: Array<{
-          name?: string;
-          properties?: { publisher?: string; type?: string; provisioningState?: string };
-        }>;
-      }
-    ).value ?? [];
-  const agent = findAgent(value.map((e) => ({ name: e.name, ...e.properties })));
+  let extensions: ExtensionInfo[];
+  try {
+    extensions = await listExtensions(clients, target);
+  } catch (error) {
+    return { name, ok: false, detail: describeError(error) };
+  }
+  const agent = findAgent(extensions);
   if (agent)
     return {
       name,
@@ -254,18 +297,18 @@ async function checkRole(input: DoctorInput, arm: ArmGet): Promise<CheckResult> 
 /** Runs every check; a failing one never stops the others. */
 export async function runDoctor(
   input: DoctorInput,
-  arm: ArmGet,
+  arm: DoctorArm,
   probe: Probe,
 ): Promise<CheckResult[]> {
   const results: CheckResult[] = [checkSettings(input)];
-  results.push(await checkStorage(input, arm, probe));
-  const vm = await vmInfo(input, arm);
+  results.push(await checkStorage(input, arm.get, probe));
+  const vm = await vmInfo(input, arm.clients);
   if (vm.failure) results.push(vm.failure);
   const regions = [...new Set([...input.regions, ...(vm.location ? [vm.location] : [])])];
-  results.push(...(await checkWatchers(input, arm, regions)));
-  const agent = await checkAgent(input, arm);
+  results.push(...(await checkWatchers(input, arm.clients, regions)));
+  const agent = await checkAgent(input, arm.clients);
   if (agent) results.push(agent);
-  results.push(await checkRole(input, arm));
+  results.push(await checkRole(input, arm.get));
   return results;
 }
 

@@ -2,17 +2,31 @@
  * `npm run doctor -- --subscription <id> --resource-group <rg> --app <name> --principal-id <oid>
  *  [--vm <VM ARM ID>] [--regions westeurope,eastus] [--settings <file>]`
  *
- * Signs in with DefaultAzureCredential (az login, environment, managed identity) as the operator.
+ * Signs in as the app's clients do (lib/azure/clients.ts): DefaultAzureCredential (az login,
+ * environment, managed identity), so as the operator, against the settings' ARM endpoint.
  * Settings come from `--settings` (the JSON of `az functionapp config appsettings list`, or a
  * local.settings.json) or else this process's environment. Exits 1 when any check fails.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { DefaultAzureCredential } from "@azure/identity";
-import { renderResults, runDoctor, type ArmGet, type DoctorInput } from "./checks";
+import { azureClients } from "../../lib/azure/clients";
+import { readActivitySettings } from "../../lib/config/appSettings";
+import {
+  pipelineGet,
+  renderResults,
+  REQUEST_TIMEOUT_MS,
+  runDoctor,
+  type DoctorInput,
+} from "./checks";
 
-const REQUEST_TIMEOUT_MS = 30_000;
+/** The settings lib/azure/clients.ts builds ARM clients from. */
+const ARM_SETTINGS = [
+  "AZURE_ARM_ENDPOINT",
+  "AZURE_ARM_SCOPE",
+  "AZURE_CREDENTIAL",
+  "AZURE_LOCAL_TOKEN",
+];
 
 function readSettings(file: string | undefined): Record<string, string | undefined> {
   if (!file) return process.env;
@@ -56,21 +70,18 @@ async function main(): Promise<number> {
     return 2;
   }
   const settings = readSettings(values.settings);
-  const endpoint = (settings.AZURE_ARM_ENDPOINT || "https://management.azure.com").replace(
-    /\/$/,
-    "",
+  // Only the ARM settings build the clients: a bad capture setting is a finding of the settings
+  // check, not a reason to skip the ARM checks.
+  const arm = readActivitySettings(
+    Object.fromEntries(
+      ARM_SETTINGS.flatMap((name) => (settings[name] ? [[name, settings[name]]] : [])),
+    ),
   );
-  const credential = new DefaultAzureCredential();
-  const scope = settings.AZURE_ARM_SCOPE || `${endpoint}/.default`;
-  const arm: ArmGet = async (pathAndQuery) => {
-    const token = await credential.getToken(scope);
-    const response = await fetch(`${endpoint}${pathAndQuery}`, {
-      headers: { authorization: `Bearer ${token.token}` },
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
-  };
+  if (!arm.ok) {
+    console.error(`doctor: ${arm.message}`);
+    return 2;
+  }
+  const clients = azureClients(arm.value);
   const probe = async (url: string) =>
     fetch(url, { method: "HEAD", signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }).then(
       () => true,
@@ -86,7 +97,14 @@ async function main(): Promise<number> {
     regions: (values.regions ?? "").split(",").filter(Boolean),
     role: JSON.parse(readFileSync(findRoleFile(), "utf8")) as DoctorInput["role"],
   };
-  const results = await runDoctor(input, arm, probe);
+  const results = await runDoctor(
+    input,
+    {
+      clients,
+      get: pipelineGet(clients.network(values.subscription), arm.value.AZURE_ARM_ENDPOINT),
+    },
+    probe,
+  );
   console.log(renderResults(results));
   return results.every((r) => r.ok) ? 0 : 1;
 }

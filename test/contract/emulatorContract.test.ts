@@ -15,7 +15,7 @@ import type { AzureClients } from "../../lib/azure/clients";
 import { readActivitySettings } from "../../lib/config/appSettings";
 import * as adapters from "../../lib/azure/networkWatcher";
 import type { CaptureSettings, WatcherRef } from "../../lib/domain/types";
-import { SUBSCRIPTION, emulatedTarget } from "../local/armEmulator/support/clients";
+import { SUBSCRIPTION, armOnlyClients, emulatedTarget } from "../local/armEmulator/support/clients";
 import {
   STORAGE,
   WATCHER,
@@ -53,20 +53,6 @@ writeFileSync(
 
 const f = useEmulator({ trafficDir, inventoryFile });
 
-/** The production adapters only need these two clients for ARM. */
-function adapterClients(): AzureClients {
-  const unused = (): never => {
-    throw new Error("blob access is not part of the ARM contract");
-  };
-  return {
-    network: () => f.network,
-    compute: () => f.compute,
-    blob: unused,
-    container: unused,
-    downloadLink: unused,
-  };
-}
-
 const settings: CaptureSettings = {
   timeLimitInSeconds: 60,
   totalBytesPerSession: 1_048_576,
@@ -77,7 +63,7 @@ const settings: CaptureSettings = {
 
 /** Runs the app's ARM call set; returns after every call has been answered. */
 async function driveAppCallSet(): Promise<void> {
-  const clients = adapterClients();
+  const clients = armOnlyClients(f);
   const watcher: WatcherRef = {
     subscriptionId: SUBSCRIPTION,
     resourceGroup: WATCHER_RG,

@@ -11,9 +11,10 @@ import {
   captureOperatorRole,
   EMULATED_PRINCIPAL_ID,
 } from "../../local/armEmulator/roleEnforcement";
-import { rawRequest, SUBSCRIPTION } from "../local/armEmulator/support/clients";
+import { armOnlyClients, SUBSCRIPTION } from "../local/armEmulator/support/clients";
 import { STORAGE, useEmulator, vmId } from "../local/armEmulator/support/emulatorFixture";
 import {
+  pipelineGet,
   runDoctor,
   renderResults,
   type CheckResult,
@@ -45,7 +46,7 @@ function input(overrides: Partial<DoctorInput> = {}): DoctorInput {
 async function doctor(overrides: Partial<DoctorInput> = {}): Promise<CheckResult[]> {
   return runDoctor(
     input(overrides),
-    async (pathAndQuery) => rawRequest(f.emulator, "GET", pathAndQuery),
+    { clients: armOnlyClients(f), get: pipelineGet(f.network, f.emulator.url) },
     async (url) =>
       fetch(url, { method: "HEAD" }).then(
         () => true,

@@ -22,7 +22,7 @@ import {
 } from "../../lib/azure/networkWatcher";
 import type { AzureClients } from "../../lib/azure/clients";
 import { captureOperatorRole } from "../../local/armEmulator/roleEnforcement";
-import { SUBSCRIPTION, emulatedTarget } from "../local/armEmulator/support/clients";
+import { SUBSCRIPTION, armOnlyClients, emulatedTarget } from "../local/armEmulator/support/clients";
 import {
   STORAGE,
   WATCHER,
@@ -43,20 +43,6 @@ const NOT_ARM = ["Microsoft.Storage/storageAccounts/blobServices/generateUserDel
 
 const target = emulatedTarget;
 const TARGETS = [target("virtualMachine", "vm-lp"), target("virtualMachineScaleSet", "vmss-lp")];
-
-function clients(): AzureClients {
-  return {
-    network: () => f.network,
-    compute: () => f.compute,
-    blob: () => {
-      throw new Error("not used: blobs are Azurite's, not ARM's");
-    },
-    container: () => {
-      throw new Error("not used: blobs are Azurite's, not ARM's");
-    },
-    downloadLink: () => Promise.reject(new Error("not used")),
-  };
-}
 
 /** Everything the activities ask ARM for, in the order a capture asks it. */
 async function appConversation(c: AzureClients): Promise<void> {
@@ -94,7 +80,7 @@ afterEach(async () => {
 });
 
 test("with the role as shipped, the app's whole ARM conversation succeeds", async () => {
-  await expect(appConversation(clients())).resolves.toBeUndefined();
+  await expect(appConversation(armOnlyClients(f))).resolves.toBeUndefined();
 });
 
 test("with RBAC on, a call outside the role is answered 403 AuthorizationFailed in ARM's shape", async () => {
@@ -112,7 +98,7 @@ test.each(role.Actions.filter((a) => !NOT_ARM.includes(a)))(
   "without %s the conversation fails with ARM's 403 naming it",
   async (action) => {
     f.emulator.rbac.setRole({ ...role, Actions: role.Actions.filter((a) => a !== action) });
-    const failure = await appConversation(clients()).then(
+    const failure = await appConversation(armOnlyClients(f)).then(
       () => undefined,
       (error: unknown) =>
         error as {

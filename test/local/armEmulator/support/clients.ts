@@ -10,6 +10,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import { ComputeManagementClient } from "@azure/arm-compute";
 import { NetworkManagementClient } from "@azure/arm-network";
 import type { ArmEmulator } from "../../../../local/armEmulator";
+import type { AzureClients } from "../../../../lib/azure/clients";
 import type { CaptureTarget } from "../../../../lib/domain/types";
 
 export const SUBSCRIPTION = "00000000-0000-0000-0000-0000000000aa";
@@ -44,6 +45,26 @@ export function sdkClients(
   return {
     network: new NetworkManagementClient(staticToken(token), SUBSCRIPTION, options),
     compute: new ComputeManagementClient(staticToken(token), SUBSCRIPTION, options),
+  };
+}
+
+/**
+ * AzureClients over SDK clients pointed at the emulator, for the lib/azure adapters: ARM only, blob
+ * access (Azurite's, not ARM's) throws. Read lazily, so a fixture filled in beforeAll can be passed.
+ */
+export function armOnlyClients(sdk: {
+  network: NetworkManagementClient;
+  compute: ComputeManagementClient;
+}): AzureClients {
+  const unused = (): never => {
+    throw new Error("not used: blobs are Azurite's, not ARM's");
+  };
+  return {
+    network: () => sdk.network,
+    compute: () => sdk.compute,
+    blob: unused,
+    container: unused,
+    downloadLink: unused,
   };
 }
 
