@@ -14,7 +14,7 @@ const AUTHZ = "/subscriptions/{subscriptionId}/providers/Microsoft.Authorization
 
 export function authorizationRoutes(rbac: RoleEnforcer): Route[] {
   return [
-    route("GET", `${AUTHZ}/roleAssignments`, "RoleAssignments_ListForScope", (ctx) => {
+    route("GET", `${AUTHZ}/roleAssignments`, "RoleAssignments_ListForSubscription", (ctx) => {
       const scope = `/subscriptions/${ctx.params["subscriptionId"] ?? ""}`;
       const filter = /principalId eq '([^']+)'/i.exec(ctx.query.get("$filter") ?? "")?.[1];
       const holds = rbac.role() !== undefined && (!filter || filter === EMULATED_PRINCIPAL_ID);

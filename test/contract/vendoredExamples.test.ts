@@ -78,6 +78,8 @@ test("the vendored examples are found through their operations", () => {
       "PacketCaptures_Create",
       "PacketCaptures_List",
       "PacketCaptures_Stop",
+      "RoleAssignments_ListForSubscription",
+      "RoleDefinitions_Get",
     ]),
   );
 });

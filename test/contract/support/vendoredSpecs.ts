@@ -1,6 +1,7 @@
 /**
  * The swaggers the contract tests load, relative to test/contract, and for each the operations it is
- * cut for: the app's calls, in the API version its SDK sends. Under azure-rest-api-specs/ (a mirror of
+ * cut for: the app's calls, in the API version its SDK sends, and `npm run doctor`'s reads of the
+ * providers the app has no SDK for. Under azure-rest-api-specs/ (a mirror of
  * the repository's layout) they are Microsoft's, extracted by specExtract.ts; asyncOperations/ are
  * ours (ARM's polling monitor in swagger form). vendoredSpecs.test.ts proves each is exactly that cut.
  */
@@ -47,6 +48,15 @@ export const VENDORED_SPECS: readonly VendoredSpec[] = [
       "VirtualMachineScaleSetExtensions_CreateOrUpdate",
       "VirtualMachineScaleSetVMs_List",
     ],
+  },
+  // npm run doctor's role check (scripts/doctor/checks.ts): the app itself never reads RBAC.
+  {
+    entry: `${SPEC_MIRROR}/specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json`,
+    operations: ["RoleAssignments_ListForSubscription"],
+  },
+  {
+    entry: `${SPEC_MIRROR}/specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleDefinitionsCalls.json`,
+    operations: ["RoleDefinitions_Get"],
   },
   { entry: "asyncOperations/network.json", operations: ["AzureAsyncOperation_Get"] },
   { entry: "asyncOperations/compute.json", operations: ["AzureAsyncOperation_Get"] },
