@@ -80,6 +80,7 @@ test("the vendored examples are found through their operations", () => {
       "PacketCaptures_Stop",
       "RoleAssignments_ListForSubscription",
       "RoleDefinitions_Get",
+      "StorageAccounts_GetProperties",
     ]),
   );
 });

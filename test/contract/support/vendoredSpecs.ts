@@ -49,6 +49,12 @@ export const VENDORED_SPECS: readonly VendoredSpec[] = [
       "VirtualMachineScaleSetVMs_List",
     ],
   },
+  // npm run doctor's capture-account check (scripts/doctor/checks.ts): the app reads blobs, never
+  // Microsoft.Storage's ARM API.
+  {
+    entry: `${SPEC_MIRROR}/specification/storage/resource-manager/Microsoft.Storage/Storage/stable/2026-04-01/openapi.json`,
+    operations: ["StorageAccounts_GetProperties"],
+  },
   // npm run doctor's role check (scripts/doctor/checks.ts): the app itself never reads RBAC.
   {
     entry: `${SPEC_MIRROR}/specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json`,
