@@ -24,6 +24,7 @@ import {
   stopCapture,
 } from "../../lib/azure/networkWatcher";
 import { findAgent, instancesWithoutAgent } from "../../lib/domain/agentExtension";
+import { pipelineGet, runDoctor } from "../../scripts/doctor/checks";
 import { instancesInScope } from "../../lib/domain/instanceFiles";
 import type { CaptureSettings, CaptureTarget, WatcherRef } from "../../lib/domain/types";
 import {
@@ -39,6 +40,8 @@ import {
 const NW = "network/resource-manager/Microsoft.Network/Network/stable/2026-01-01/examples/";
 const NW_2025 = "network/resource-manager/Microsoft.Network/stable/2025-07-01/examples/";
 const CP = "compute/resource-manager/Microsoft.Compute/Compute/stable/2026-04-01/examples/";
+const ST = "storage/resource-manager/Microsoft.Storage/Storage/stable/2026-04-01/examples/";
+const AZ = "authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/examples/";
 
 const SUB = "00000000-0000-0000-0000-000000000000";
 const watcher: WatcherRef = { subscriptionId: SUB, resourceGroup: "rg1", name: "nw1" };
@@ -481,6 +484,88 @@ describe("ARM failure shapes (common-types) through lib/azure and armErrors", ()
     const error = await stopCapture(stub.clients(), watcher, "pc1").catch((e: unknown) => e);
     expect(describeError(error)).toMatch(/InvalidState|not running/);
     expect(isTransient(error)).toBe(false);
+  });
+});
+
+describe("npm run doctor over Microsoft's examples (its Storage and Authorization reads included)", () => {
+  // The identities the role examples name: the assignment's principal, at its subscription's scope,
+  // of a tenant-level role definition (ID without a subscription).
+  const ROLE_SUB = "a925f2f7-5c63-4b7b-8799-25a5f97bc3b2";
+  const PRINCIPAL = "ce2ce14e-85d7-4629-bdbc-454d0519d987";
+  const ROLE_DEFINITION =
+    "/providers/Microsoft.Authorization/roleDefinitions/0b5fe924-9a61-425c-96af-cfe6e287ca2d";
+  const ACCOUNT = `/subscriptions/${ROLE_SUB}/resourceGroups/res9407/providers/Microsoft.Storage/storageAccounts/sto8596`;
+  const VM = `/subscriptions/${ROLE_SUB}/resourceGroups/myResourceGroup/providers/Microsoft.Compute/virtualMachines/myVM`;
+
+  test("each check reads the example's shape; every call carries the API version the specs are vendored in", async () => {
+    const watcherGet = response(`${NW}NetworkWatcherGet.json`, "200");
+    stub.answer(
+      routes({
+        [`GET ${ACCOUNT}`]: response(
+          `${ST}StorageAccountGetPropertiesCMKVersionExpirationTime.json`,
+          "200",
+        ),
+        [`GET ${VM}`]: response(`${CP}virtualMachineExamples/VirtualMachine_Get.json`, "200"),
+        [`GET /subscriptions/${ROLE_SUB}/providers/Microsoft.Network/networkWatchers`]: {
+          status: 200,
+          body: { value: [watcherGet.body] },
+        },
+        [`GET ${VM}/extensions`]: response(
+          `${CP}virtualMachineExamples/VirtualMachineExtension_List_MaximumSet_Gen.json`,
+          "200",
+        ),
+        [`GET /subscriptions/${ROLE_SUB}/providers/Microsoft.Authorization/roleAssignments`]:
+          response(`${AZ}RoleAssignments_ListForSubscription.json`, "200"),
+        [`GET ${ROLE_DEFINITION}`]: response(`${AZ}GetRoleDefinitionByName.json`, "200"),
+      }),
+    );
+    const probed: string[] = [];
+    const clients = stub.clients();
+    const results = await runDoctor(
+      {
+        settings: { CAPTURE_STORAGE_ACCOUNT_ID: ACCOUNT },
+        subscriptionId: ROLE_SUB,
+        resourceGroup: "rg-apc",
+        appName: "apc",
+        vmId: VM,
+        principalId: PRINCIPAL,
+        regions: ["eastus"],
+        // The example role grants "action" and "dataAction".
+        role: { Name: "Role name", Actions: ["action"], DataActions: ["dataAction"] },
+      },
+      { clients, get: pipelineGet(clients.network(ROLE_SUB), stub.url) },
+      async (url) => {
+        probed.push(url);
+        return true;
+      },
+    );
+    expect(results.map(({ name, ok }) => [name, ok])).toEqual([
+      ["app settings parse", true],
+      ["capture storage account", true],
+      ["Network Watcher in eastus", true],
+      // The VM example is in "West US"; the only watcher, in eastus.
+      ["Network Watcher in West US", false],
+      // The example's only extension is another publisher's.
+      ["Network Watcher agent on the named VM", false],
+      ["app identity holds the capture role at subscription scope", true],
+    ]);
+    expect(results[1]?.detail).toBe("sto8596: Standard_GRS, blob endpoint answers");
+    expect(probed).toEqual(["https://sto8596.blob.core.windows.net/"]);
+    const versions = Object.fromEntries(
+      stub.requests.map((r) => [
+        r.url.split("?")[0],
+        new URL(r.url, stub.url).searchParams.get("api-version"),
+      ]),
+    );
+    expect(versions).toEqual({
+      [ACCOUNT]: "2026-04-01",
+      [VM]: "2026-04-01",
+      [`/subscriptions/${ROLE_SUB}/providers/Microsoft.Network/networkWatchers`]: "2026-01-01",
+      [`${VM}/extensions`]: "2026-04-01",
+      [`/subscriptions/${ROLE_SUB}/providers/Microsoft.Authorization/roleAssignments`]:
+        "2022-04-01",
+      [ROLE_DEFINITION]: "2022-04-01",
+    });
   });
 });
 
