@@ -61,7 +61,7 @@ const OPERATION_ACTIONS: Record<string, (params: Readonly<Record<string, string>
   AzureAsyncOperation_Get: (p) => `${p["provider"] ?? ""}/locations/operations/read`,
   OperationResults_Get: (p) => `${p["provider"] ?? ""}/locations/operationResults/read`,
   StorageAccounts_GetProperties: () => "Microsoft.Storage/storageAccounts/read",
-  RoleAssignments_ListForScope: () => "Microsoft.Authorization/roleAssignments/read",
+  RoleAssignments_ListForSubscription: () => "Microsoft.Authorization/roleAssignments/read",
   RoleDefinitions_Get: () => "Microsoft.Authorization/roleDefinitions/read",
 };
 
