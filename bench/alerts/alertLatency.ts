@@ -9,6 +9,7 @@ import { activityStarts, startBenchStack } from "../support/benchStack";
 import { jsonObject, loopbackAgent, send } from "../support/http";
 import { waitUntil } from "../support/stackProbe";
 import { formatDistribution, distribution, type Distribution, ms } from "../support/stats";
+import { firstActivityStages, formatStages } from "./firstActivityStages";
 import { startBaselineServer } from "./loopbackBaseline";
 
 export interface LatencyOptions {
@@ -121,6 +122,12 @@ export async function alertLatencyBench(
     print(
       `  ratio to baseline:             p50 ${(f.p50 / r.p50).toFixed(1)}×, p99 ${(f.p99 / r.p99).toFixed(1)}×`,
     );
+    // The slowest 2 % hold the p99: their stages say where the tail comes from.
+    for (const line of formatStages(
+      firstActivityStages(stack.lines, FIRST_ACTIVITY, posted),
+      Math.max(1, Math.ceil(posted.length / 50)),
+    ))
+      print(line);
     print(
       `  goal p99 < ${options.goalP99Ms} ms: ${f.p99 < options.goalP99Ms ? "met" : "NOT met"} (${ms(f.p99)}; timing goals are reported, not enforced)`,
     );

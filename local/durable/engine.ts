@@ -193,6 +193,8 @@ export class DurableEngine implements DurableEngineHandle {
     // Leftover messages of the replaced execution go in the same transaction (≤ 98 of them; older ones are dropped on delivery).
     const leftovers = (existing?.inbox ?? []).slice(0, 98).map((m) => m.rowKey);
     await store.commit(record, existing?.etag, leftovers, [startMessage(record, now)]);
+    // The moment the instance exists (the line's timestamp), for the latency bench's stages.
+    this.options.log(`orchestrator ${name} instance=${id} status=Pending created`);
     this.afterCommit(record);
     if (existing) this.track(this.deleteStaleHistory(id, record.executionId));
     this.kick(id);
