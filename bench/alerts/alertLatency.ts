@@ -6,6 +6,7 @@
  * Timing goals are reported, not enforced; a missing answer or activity is a violation.
  */
 import { activityStarts, startBenchStack } from "../support/benchStack";
+import { cpuShare } from "../support/cpuShare";
 import { jsonObject, loopbackAgent, send } from "../support/http";
 import { waitUntil } from "../support/stackProbe";
 import { formatDistribution, distribution, type Distribution, ms } from "../support/stats";
@@ -69,6 +70,7 @@ export async function alertLatencyBench(
       );
     }
 
+    const cpu = cpuShare({ host: stack.host.pid, azurite: stack.azurite.pid });
     const posted: Array<{ id: string; startedAt: number }> = [];
     const answers: number[] = [];
     const rtts: number[] = [];
@@ -91,6 +93,7 @@ export async function alertLatencyBench(
       120_000,
       500,
     );
+    const cpuLine = cpu.stop();
     const starts = activityStarts(stack.lines, FIRST_ACTIVITY);
     if (!allStarted)
       violations.push(
@@ -128,6 +131,7 @@ export async function alertLatencyBench(
       Math.max(1, Math.ceil(posted.length / 50)),
     ))
       print(line);
+    print(cpuLine);
     print(
       `  goal p99 < ${options.goalP99Ms} ms: ${f.p99 < options.goalP99Ms ? "met" : "NOT met"} (${ms(f.p99)}; timing goals are reported, not enforced)`,
     );
