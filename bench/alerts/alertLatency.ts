@@ -6,9 +6,11 @@
  * Timing goals are reported, not enforced; a missing answer or activity is a violation.
  */
 import { activityStarts, startBenchStack } from "../support/benchStack";
+import { cpuShare } from "../support/cpuShare";
 import { jsonObject, loopbackAgent, send } from "../support/http";
 import { waitUntil } from "../support/stackProbe";
 import { formatDistribution, distribution, type Distribution, ms } from "../support/stats";
+import { firstActivityStages, formatStages } from "./firstActivityStages";
 import { startBaselineServer } from "./loopbackBaseline";
 
 export interface LatencyOptions {
@@ -68,6 +70,7 @@ export async function alertLatencyBench(
       );
     }
 
+    const cpu = cpuShare({ host: stack.host.pid, azurite: stack.azurite.pid });
     const posted: Array<{ id: string; startedAt: number }> = [];
     const answers: number[] = [];
     const rtts: number[] = [];
@@ -90,6 +93,7 @@ export async function alertLatencyBench(
       120_000,
       500,
     );
+    const cpuLine = cpu.stop();
     const starts = activityStarts(stack.lines, FIRST_ACTIVITY);
     if (!allStarted)
       violations.push(
@@ -121,6 +125,13 @@ export async function alertLatencyBench(
     print(
       `  ratio to baseline:             p50 ${(f.p50 / r.p50).toFixed(1)}×, p99 ${(f.p99 / r.p99).toFixed(1)}×`,
     );
+    // The slowest 2 % hold the p99: their stages say where the tail comes from.
+    for (const line of formatStages(
+      firstActivityStages(stack.lines, FIRST_ACTIVITY, posted),
+      Math.max(1, Math.ceil(posted.length / 50)),
+    ))
+      print(line);
+    print(cpuLine);
     print(
       `  goal p99 < ${options.goalP99Ms} ms: ${f.p99 < options.goalP99Ms ? "met" : "NOT met"} (${ms(f.p99)}; timing goals are reported, not enforced)`,
     );

@@ -29,6 +29,8 @@ export interface RunningAzurite {
   blobEndpoint: string;
   queueEndpoint: string;
   tableEndpoint: string;
+  /** The Azurite process (benches account its CPU time). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -85,6 +87,7 @@ export async function startAzurite(options: StartAzuriteOptions): Promise<Runnin
     blobEndpoint: endpoint(blobPort),
     queueEndpoint: endpoint(queuePort),
     tableEndpoint: endpoint(tablePort),
+    pid: child.pid ?? -1,
     connectionString:
       `DefaultEndpointsProtocol=http;AccountName=${devAccount.name};AccountKey=${devAccount.key};` +
       `BlobEndpoint=${endpoint(blobPort)};QueueEndpoint=${endpoint(queuePort)};TableEndpoint=${endpoint(tablePort)};`,

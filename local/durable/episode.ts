@@ -85,7 +85,6 @@ export async function runEpisode(deps: EpisodeDeps, instanceId: string): Promise
       : await orchestrate(deps, record, history, incoming, now);
 
   const appended = [...incoming, ...step.events, events.orchestratorCompleted(now)];
-  await deps.store.writeHistory(instanceId, record.executionId, history.length, appended);
   const next: InstanceRecord = step.nextExecution ?? {
     ...record,
     ...step.changes,
@@ -97,6 +96,7 @@ export async function runEpisode(deps: EpisodeDeps, instanceId: string): Promise
     etag,
     consumed,
     step.nextExecution ? [startMessage(next, now)] : [],
+    { executionId: record.executionId, fromSeq: history.length, events: appended },
   );
   return {
     record: next,

@@ -7,8 +7,9 @@
  *   - `sentinel`: the instance record (execution id, status, committed history length, payloads).
  *     Updating it, etag-guarded, is the commit point of an episode.
  *   - `h:<executionId>:<seq>`: history events. An episode upserts its events past the committed
- *     length first; rows beyond `HistoryCount` are ignored until a commit covers them, so a crash
- *     mid-write leaves nothing visible.
+ *     length in its commit transaction, or before it when they do not fit; rows beyond
+ *     `HistoryCount` are ignored until a commit covers them, so a crash mid-write leaves nothing
+ *     visible.
  *   - `m:<time>:<n>`: inbox messages (activity results, fired timers, raised events, terminate,
  *     ExecutionStarted). The commit batch deletes the messages the episode consumed, atomically
  *     with the sentinel update (one entity-group transaction, ≤ 100 operations).
@@ -142,33 +143,20 @@ export class TaskHubStore {
     return { ...stored, history, inbox };
   }
 
-  /** Upserts events at `fromSeq…` of an execution's history; invisible until a commit counts them. */
-  async writeHistory(
-    instanceId: string,
-    executionId: string,
-    fromSeq: number,
-    historyEvents: readonly HistoryEvent[],
-  ): Promise<void> {
-    const actions: TransactionAction[] = historyEvents.map((event, i) => {
-      const entity: TableEntity<EntityProps> = {
-        partitionKey: instanceId,
-        rowKey: historyKey(executionId, fromSeq + i),
-      };
-      writeText(entity, "E", JSON.stringify(event), `${eventName(event)} event`);
-      return ["upsert", entity, "Replace"];
-    });
-    await this.submitInBatches(actions);
-  }
-
   /**
    * The commit point: replaces (or, with `etag` undefined, creates) the sentinel, deletes the
-   * consumed inbox messages and adds new ones, all in one transaction.
+   * consumed inbox messages and adds new ones, all in one transaction. An episode's new history
+   * (`appended`, upserted at its sequence numbers) rides in the same transaction when it fits, as
+   * the Azure Storage provider sends each history batch with the etag-guarded sentinel
+   * (AzureTableTrackingStore.UploadHistoryBatch); when it does not, it is written first, invisible
+   * until this commit's `historyCount` covers it.
    */
   async commit(
     record: InstanceRecord,
     etag: string | undefined,
     consumed: readonly string[],
     added: ReadonlyArray<Omit<InboxMessage, "rowKey">>,
+    appended?: { executionId: string; fromSeq: number; events: readonly HistoryEvent[] },
   ): Promise<void> {
     const sentinel = entityFromRecord(record);
     const actions: TransactionAction[] = [
@@ -184,6 +172,15 @@ export class TaskHubStore {
     ];
     if (actions.length > maxBatchOperations)
       throw new Error(`commit of ${actions.length} operations exceeds one transaction`);
+    const historyActions = appended
+      ? historyUpserts(record.instanceId, appended.executionId, appended.fromSeq, appended.events)
+      : [];
+    const fits =
+      actions.length + historyActions.length <= maxBatchOperations &&
+      [...actions, ...historyActions].reduce((sum, a) => sum + approximateBytes(a[1]), 0) <=
+        maxBatchBytes;
+    if (fits) actions.unshift(...historyActions);
+    else await this.submitInBatches(historyActions);
     try {
       await this.history.submitTransaction(actions);
     } catch (error) {
@@ -346,6 +343,23 @@ export class TaskHubStore {
       if (statusOf(error) !== 404) throw error;
     }
   }
+}
+
+/** Upserts of events at `fromSeq…` of an execution's history: invisible until a commit counts them. */
+function historyUpserts(
+  instanceId: string,
+  executionId: string,
+  fromSeq: number,
+  historyEvents: readonly HistoryEvent[],
+): TransactionAction[] {
+  return historyEvents.map((event, i) => {
+    const entity: TableEntity<EntityProps> = {
+      partitionKey: instanceId,
+      rowKey: historyKey(executionId, fromSeq + i),
+    };
+    writeText(entity, "E", JSON.stringify(event), `${eventName(event)} event`);
+    return ["upsert", entity, "Replace"];
+  });
 }
 
 function historyKey(executionId: string, seq: number): string {
