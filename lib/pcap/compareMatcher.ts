@@ -131,10 +131,15 @@ export class CaptureMatcher {
     new CompareKeyTable(),
     new CompareKeyTable(),
   ];
-  /** Per capture: flow, sequence, length → the first transmission of that segment in the window. */
+  /**
+   * Per capture: flow, sequence, length → the arrival number (two words, see ARRIVAL_WORD) of the
+   * first transmission of that segment. Entries go stale when their sighting leaves the window and
+   * are overwritten or swept then, not deleted as it leaves: finding each one again 5 s after its
+   * insertion, a cache miss per segment, was the largest cost left in the comparison.
+   */
   private readonly firstSegments: [CompareKeyTable, CompareKeyTable] = [
-    new CompareKeyTable(),
-    new CompareKeyTable(),
+    new CompareKeyTable((low, high) => !this.rings[0].holds(fromArrivalWords(low, high))),
+    new CompareKeyTable((low, high) => !this.rings[1].holds(fromArrivalWords(low, high))),
   ];
   /**
    * Per capture: unmatched packets by flow and whole second (its float64 bits as two words). One
@@ -241,7 +246,7 @@ export class CaptureMatcher {
       keyA = ipId;
       keyB = data.readUInt16BE(at + 6);
     }
-    const sighting = this.rings[side].push(time, flow.index, keyA, keyB, check, udp, segment);
+    const sighting = this.rings[side].push(time, flow.index, keyA, keyB, check, udp);
     if (segment) this.noteSegment(side, sighting, flow);
     this.match(side, sighting, flow);
   }
@@ -296,11 +301,16 @@ export class CaptureMatcher {
     const ring = this.rings[side];
     const segments = this.firstSegments[side];
     const entry = segments.upsert(flow.index, ring.keyA(sighting), ring.check(sighting) >>> 8);
-    if (segments.created) {
-      segments.setFirst(entry, sighting);
+    const firstArrival = segments.created
+      ? -1
+      : fromArrivalWords(segments.first(entry), segments.last(entry));
+    if (firstArrival < 0 || !ring.holds(firstArrival)) {
+      const arrival = ring.newestArrival();
+      segments.setFirst(entry, arrival | 0);
+      segments.setLast(entry, Math.floor(arrival / ARRIVAL_WORD));
       return;
     }
-    const first = segments.first(entry);
+    const first = ring.slotOf(firstArrival);
     const counts = flow.sides[side];
     counts.retransmissions++;
     const fate = ring.fate(first);
@@ -396,12 +406,6 @@ export class CaptureMatcher {
       else counts.unmatchedTcp++;
       this.countLossAt(side, flow.index, Math.floor(ring.time(sighting)));
     }
-    if (ring.segment(sighting)) {
-      const segments = this.firstSegments[side];
-      // A retransmission's first transmission may have left (and its entry with it) before it.
-      const entry = segments.find(flow.index, ring.keyA(sighting), ring.check(sighting) >>> 8);
-      if (entry >= 0 && segments.first(entry) === sighting) segments.remove(entry);
-    }
     ring.shift();
   }
 
@@ -415,7 +419,6 @@ export class CaptureMatcher {
   /** A ring grew: its sightings moved to new slots, which the tables refer to them by. */
   private moved(side: Side, moved: (slot: number) => number): void {
     this.waiting[side].remapValues(moved);
-    this.firstSegments[side].remapValues(moved);
   }
 
   /** Records a sighting's fate and classifies the retransmissions that waited for it. */
@@ -443,6 +446,13 @@ function fromWords(a: number, b: number): number {
   secondWords[0] = a;
   secondWords[1] = b;
   return secondBits[0]!;
+}
+
+/** Arrival numbers pass 2³² in long captures: stored as their low 32 bits and the rest. */
+const ARRIVAL_WORD = 2 ** 32;
+
+function fromArrivalWords(low: number, high: number): number {
+  return high * ARRIVAL_WORD + (low >>> 0);
 }
 
 function sideCounts(): SideCounts {
