@@ -78,13 +78,8 @@ describe("startCapture on a scale set", () => {
   test("included instances named by ID or by instance name, all present: the capture is created", async () => {
     const { env, calls } = fakeEnv({
       extensions: [AGENT],
-      scaleSet: {
-        upgradeMode: "Automatic",
-        instances: [
-          { instanceId: "0", name: "web-set_0", agent: true },
-          { instanceId: "1", name: "web-set_1", agent: true },
-        ],
-      },
+      // Named as Azure names instances, {set}_{instanceId}.
+      scaleSet: { upgradeMode: "Automatic", instances: instances(true, true) },
     });
     const scoped = { ...input, settings: { ...settings, scope: { include: ["0", "WEB-SET_1"] } } };
     expect(await startCapture(scoped, env)).toMatchObject({ ok: true });
