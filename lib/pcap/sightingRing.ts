@@ -9,10 +9,12 @@ export const enum Fate {
   unmatched,
 }
 
-/** A sighting's bits: its Fate in the low two, then whether it is UDP. */
+/** A sighting's bits: its Fate in the low two, then whether it is UDP, then whether it is chained. */
 const enum Bits {
   fate = 3,
   udp = 4,
+  /** A TCP segment in its flow's in-order chain, not (yet) in the retransmission index (SegmentChains). */
+  chained = 8,
 }
 
 /**
@@ -82,6 +84,11 @@ export class SightingRing {
     return this.pushed - 1;
   }
 
+  /** The arrival number of the oldest sighting (when size > 0; else the next one's). */
+  oldestArrival(): number {
+    return this.pushed - this.size;
+  }
+
   /** Whether the sighting with this arrival number is still in the ring. */
   holds(arrival: number): boolean {
     return arrival >= this.pushed - this.size && arrival < this.pushed;
@@ -120,6 +127,14 @@ export class SightingRing {
 
   udp(slot: number): boolean {
     return (this.bits[slot]! & Bits.udp) !== 0;
+  }
+
+  chained(slot: number): boolean {
+    return (this.bits[slot]! & Bits.chained) !== 0;
+  }
+
+  setChained(slot: number): void {
+    this.bits[slot] = this.bits[slot]! | Bits.chained;
   }
 
   fate(slot: number): Fate {
