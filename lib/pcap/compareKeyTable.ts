@@ -180,7 +180,7 @@ export class CompareKeyTable {
    */
   private dropStale(): void {
     const cells = this.cells;
-    for (let entry = 0; entry <= this.mask; ) {
+    for (let entry = 0; entry <= this.mask;) {
       const at = entry * STRIDE;
       if (cells[at + HASH] !== 0 && this.isStale!(cells[at + FIRST]!, cells[at + LAST]!))
         this.remove(entry);
