@@ -1,6 +1,6 @@
 /**
  * Tells the on-call people once about a capture group, on one channel. Download links for every
- * member are minted here, at send time; the signed webhook carries an idempotency key per group
+ * member (for a scale set, every instance's file) are minted here, at send time; the signed webhook carries an idempotency key per group
  * and outcome, as single captures do.
  */
 import { describeError } from "../lib/azure/armErrors";
@@ -21,21 +21,27 @@ import { GroupActivities, type NotifyGroupInput } from "../lib/workflow/groupCon
 
 const LINK_TTL_SECONDS = 24 * 3600;
 
+/** Links by member instance ID (its one file) and by storage path (each scale-set instance's file). */
 async function downloadLinks(
   input: NotifyGroupInput,
   env: ActivityEnv,
-): Promise<Record<string, string>> {
+): Promise<{ links: Record<string, string>; fileLinks: Record<string, string> }> {
   const links: Record<string, string> = {};
+  const fileLinks: Record<string, string> = {};
+  const mint = async (into: Record<string, string>, key: string, path: string, what: string) => {
+    try {
+      into[key] = await env.clients.downloadLink(path, LINK_TTL_SECONDS);
+    } catch (error) {
+      env.log(`no download link for ${what}: ${describeError(error)}`);
+    }
+  };
   for (const member of input.report.members) {
     const blob = member.report?.blob;
-    if (!blob) continue;
-    try {
-      links[member.instanceId] = await env.clients.downloadLink(blob.storagePath, LINK_TTL_SECONDS);
-    } catch (error) {
-      env.log(`no download link for ${member.name}: ${describeError(error)}`);
-    }
+    if (blob) await mint(links, member.instanceId, blob.storagePath, member.name);
+    for (const file of member.report?.instances?.files ?? [])
+      await mint(fileLinks, file.storagePath, file.storagePath, `${member.name}'s instance file`);
   }
-  return links;
+  return { links, fileLinks };
 }
 
 export async function notifyGroup(
@@ -45,7 +51,8 @@ export async function notifyGroup(
   const { channel, report } = input;
   const url = channelUrl(channel, env.settings);
   if (!url) return ok({ delivered: [] });
-  const notification = buildGroupNotification(report, await downloadLinks(input, env));
+  const { links, fileLinks } = await downloadLinks(input, env);
+  const notification = buildGroupNotification(report, links, fileLinks);
   let body: string;
   let headers: Record<string, string> = {};
   if (channel === "teams") body = JSON.stringify(groupTeamsMessage(notification));

@@ -8,7 +8,7 @@ import {
   instancesWithoutAgent,
   updateInstancesCommand,
 } from "../lib/domain/agentExtension";
-import { instancesInScope } from "../lib/domain/instanceFiles";
+import { instancesInScope, unknownIncluded } from "../lib/domain/instanceFiles";
 import { canonicalId } from "../lib/domain/armId";
 import { describeError, permanentOrThrow, statusOf } from "../lib/azure/armErrors";
 import { failed, ok, type ActivityResult } from "../lib/domain/activityResult";
@@ -41,21 +41,36 @@ function isSessionLimit(error: unknown): boolean {
   );
 }
 
+/** Instances listed in a refusal's message at most: a set may have hundreds. */
+const LISTED_INSTANCES = 20;
+
 /**
- * A scale set's agent is checked on its instances too: installing an extension changes the set's
- * model, and under a Manual upgrade policy no instance runs it until it is upgraded. Capturing
- * then would leave those instances without a file, so the capture is refused with the command
- * that upgrades them.
+ * A scale set's instances are checked before capturing. Every instance the scope includes must
+ * exist: a `capturePeers` instance ID the set does not have would otherwise surface only as a
+ * missing file after the capture. And the agent must run on each instance in scope: installing an
+ * extension changes the set's model, and under a Manual upgrade policy no instance runs it until it
+ * is upgraded. Capturing then would leave those instances without a file, so the capture is
+ * refused with the command that upgrades them.
  */
 async function instancesRefusal(
   env: ActivityEnv,
   target: CaptureTarget,
   settings: CaptureSettings,
 ): Promise<ActivityResult<StartCaptureOutput> | undefined> {
-  const inScope = instancesInScope(
-    await listScaleSetInstances(env.clients, target),
-    settings.scope,
-  );
+  const instances = await listScaleSetInstances(env.clients, target);
+  const unknown = unknownIncluded(instances, settings.scope);
+  if (unknown.length) {
+    const ids = instances.map((i) => i.instanceId);
+    const has = ids.length
+      ? `its instances are ${ids.slice(0, LISTED_INSTANCES).join(", ")}${ids.length > LISTED_INSTANCES ? ", …" : ""}`
+      : "it has no instances";
+    return failed(
+      "InstancesNotInScaleSet",
+      `instance(s) ${unknown.join(", ")} named for ${target.name} (capturePeers or captureScope) do not exist in the scale set; ${has}`,
+      `Name instances the set has (\`az vmss list-instances --resource-group ${target.resourceGroup} --name ${target.name} --query "[].instanceId"\`), then re-run.`,
+    );
+  }
+  const inScope = instancesInScope(instances, settings.scope);
   const without = instancesWithoutAgent(inScope);
   if (!without.length) return undefined;
   const mode = (await getTarget(env.clients, target)).upgradeMode ?? "unknown";

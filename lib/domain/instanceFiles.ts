@@ -43,6 +43,18 @@ export function instancesInScope<I extends ScaleSetInstance>(
   return instances.filter((i) => (include.length === 0 || named(i, include)) && !named(i, exclude));
 }
 
+/**
+ * The scope's `include` entries that name no instance of the set (by ID or name). Network Watcher
+ * would capture the instances that do exist and leave these without a file, so the capture is
+ * refused before it starts instead (an instance named in `capturePeers` becomes such an entry).
+ */
+export function unknownIncluded(
+  instances: readonly ScaleSetInstance[],
+  scope: InstanceScope | undefined,
+): string[] {
+  return (scope?.include ?? []).filter((id) => !instances.some((i) => named(i, [id])));
+}
+
 /** The instance a blob belongs to, by the documented layout's segments; undefined when none says. */
 export function instanceOfBlob(
   blobPath: string,

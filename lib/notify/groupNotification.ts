@@ -30,12 +30,28 @@ export interface GroupNotification {
     outcome: string;
     sizeBytes?: number;
     downloadUrl?: string;
+    /** A scale set: one file per instance (Network Watcher writes one each), each with its own link. */
+    files?: MemberFile[];
     highlights: string[];
     statusUrl?: string;
     error?: string;
   }>;
   statusUrl?: string;
 }
+
+/** One instance's file of a scale-set member. */
+export interface MemberFile {
+  /** `{set}_{instanceId}` as Azure names instances, or `{set} file {n}` when the path names none. */
+  name: string;
+  instanceId?: string;
+  sizeBytes: number;
+  downloadUrl?: string;
+}
+
+/** Instance files listed in the text per member at most; the JSON carries every one. */
+const FILE_LINES = 10;
+/** Download buttons at most: Slack takes 25 in one actions block, and the status needs one. */
+const DOWNLOAD_BUTTONS = 24;
 
 const TITLES: Record<GroupReport["outcome"], string> = {
   succeeded: "Capture group ready",
@@ -44,10 +60,14 @@ const TITLES: Record<GroupReport["outcome"], string> = {
   cancelled: "Capture group cancelled — partial files kept",
 };
 
-/** `links` maps a member's instance ID to its freshly minted download link. */
+/**
+ * `links` maps a member's instance ID to its freshly minted download link; `fileLinks` a scale-set
+ * instance file's storage path to its own.
+ */
 export function buildGroupNotification(
   report: GroupReport,
   links: Record<string, string> = {},
+  fileLinks: Record<string, string> = {},
 ): GroupNotification {
   const names = report.members.map((m) => m.name).join(", ");
   return {
@@ -72,6 +92,15 @@ export function buildGroupNotification(
       outcome: m.report?.outcome ?? "failed",
       sizeBytes: m.report?.blob?.sizeBytes,
       downloadUrl: links[m.instanceId],
+      ...(m.report?.instances && {
+        files: m.report.instances.files.map((f, i) => ({
+          name:
+            f.instanceId === undefined ? `${m.name} file ${i + 1}` : `${m.name}_${f.instanceId}`,
+          ...(f.instanceId !== undefined && { instanceId: f.instanceId }),
+          sizeBytes: f.sizeBytes,
+          downloadUrl: fileLinks[f.storagePath],
+        })),
+      }),
       highlights: m.report?.summary?.highlights ?? [],
       statusUrl: m.report?.request.statusUrl,
       error: m.error ?? m.report?.failure?.message,
@@ -90,16 +119,27 @@ export function groupNotificationText(n: GroupNotification): string[] {
   for (const m of n.members) {
     const size = m.sizeBytes === undefined ? "" : `, ${m.sizeBytes} bytes`;
     lines.push(`${m.name} (${m.role}): ${m.outcome}${size}${m.error ? ` — ${m.error}` : ""}`);
+    const files = m.files ?? [];
+    for (const f of files.slice(0, FILE_LINES)) lines.push(`  ${f.name}: ${f.sizeBytes} bytes`);
+    if (files.length > FILE_LINES) lines.push(`  … and ${files.length - FILE_LINES} more files`);
     for (const h of m.highlights.slice(0, 3)) lines.push(`  ${h}`);
   }
   return lines.map((line) => clip(oneLine(line), LINE_MAX));
 }
 
-/** Each member's download link and the group's status, as buttons. */
+/**
+ * Each member's download link, each scale-set instance file's, and the group's status, as buttons:
+ * at most 24 downloads, so that the status survives Slack's 25 buttons.
+ */
 function groupLinks(n: GroupNotification): Array<{ title: string; url: string }> {
-  const links = n.members.flatMap((m) =>
-    m.downloadUrl ? [{ title: clip(`Download ${oneLine(m.name)}`, 80), url: m.downloadUrl }] : [],
-  );
+  const button = (name: string, url: string | undefined) =>
+    url ? [{ title: clip(`Download ${oneLine(name)}`, 80), url }] : [];
+  const links = n.members
+    .flatMap((m) => [
+      ...button(m.name, m.downloadUrl),
+      ...(m.files ?? []).flatMap((f) => button(f.name, f.downloadUrl)),
+    ])
+    .slice(0, DOWNLOAD_BUTTONS);
   if (n.statusUrl) links.push({ title: "Group status", url: n.statusUrl });
   return links;
 }

@@ -24,13 +24,21 @@ const LAST = 5;
  * run back (no tombstones, so lookups never slow down as sightings come and go). The hash is keyed
  * with the per-process secret the flow table uses, so a capture cannot be crafted to pile its
  * packets into one probe run.
+ *
+ * A table given `isStale` may leave entries whose values have gone stale (by that test) in place
+ * rather than have each removed: its owner treats a stale entry it finds as absent and overwrites
+ * it. When the table would pass half full it first drops the stale entries, and grows only if the
+ * rest fill more than a quarter, so a sweep comes at most once every quarter capacity of inserts.
  */
 export class CompareKeyTable {
+  /** Entries held, stale ones included. */
   size = 0;
   /** Whether the last `upsert` added its key (values zero, for the caller to set). */
   created = false;
   private cells = new Int32Array(STRIDE * INITIAL_ENTRIES);
   private mask = INITIAL_ENTRIES - 1;
+
+  constructor(private readonly isStale?: (first: number, last: number) => boolean) {}
 
   /** The entry holding the key, or -1. Valid until the next `upsert` or `remove`. */
   find(flow: number, a: number, b: number): number {
@@ -143,7 +151,13 @@ export class CompareKeyTable {
     return (avalanche(h) >>> 1) + 1;
   }
 
+  /**
+   * Called when the table would pass half full: drops the stale entries where they are, then
+   * doubles the table if the rest still fill more than a quarter of it.
+   */
   private grow(): void {
+    if (this.isStale) this.dropStale();
+    if (4 * this.size <= this.mask + 1) return;
     const old = this.cells;
     const entries = 2 * (this.mask + 1);
     this.cells = new Int32Array(STRIDE * entries);
@@ -155,6 +169,22 @@ export class CompareKeyTable {
       while (this.cells[entry * STRIDE + HASH] !== 0) entry = (entry + 1) & this.mask;
       for (let word = 0; word < STRIDE; word++)
         this.cells[entry * STRIDE + word] = old[from + word]!;
+    }
+  }
+
+  /**
+   * Removes every stale entry in place (no second table: a fresh one per sweep was megabytes of
+   * garbage). A removal moves later entries back, possibly into the entry just removed, so that
+   * entry is looked at again; nothing moves to before it except across the end of the table,
+   * into entries already looked at, where only kept ones move.
+   */
+  private dropStale(): void {
+    const cells = this.cells;
+    for (let entry = 0; entry <= this.mask;) {
+      const at = entry * STRIDE;
+      if (cells[at + HASH] !== 0 && this.isStale!(cells[at + FIRST]!, cells[at + LAST]!))
+        this.remove(entry);
+      else entry++;
     }
   }
 }

@@ -5,6 +5,7 @@ import { FlowTable } from "./flowTable";
 import { PacketDecoder } from "./packetDecoder";
 import type { PacketSink } from "./packetSink";
 import { IpProtocol } from "./protocols";
+import { SegmentChains } from "./segmentChains";
 import { Fate, NONE, SightingRing } from "./sightingRing";
 
 /** 0 = capture A, 1 = capture B. */
@@ -131,11 +132,25 @@ export class CaptureMatcher {
     new CompareKeyTable(),
     new CompareKeyTable(),
   ];
-  /** Per capture: flow, sequence, length → the first transmission of that segment in the window. */
+  /**
+   * Per capture: flow, sequence, length → the arrival number (two words, see ARRIVAL_WORD) of the
+   * first transmission of that segment. Entries go stale when their sighting leaves the window and
+   * are overwritten or swept then, not deleted as it leaves: finding each one again 5 s after its
+   * insertion, a cache miss per segment, was the largest cost left in the comparison.
+   */
   private readonly firstSegments: [CompareKeyTable, CompareKeyTable] = [
-    new CompareKeyTable(),
-    new CompareKeyTable(),
+    new CompareKeyTable((low, high) => !this.rings[0].holds(fromArrivalWords(low, high))),
+    new CompareKeyTable((low, high) => !this.rings[1].holds(fromArrivalWords(low, high))),
   ];
+  /**
+   * Per capture: each flow's in-order segments, which enter firstSegments only when a segment
+   * that needs a lookup comes (then every chained sighting from `indexedUpTo` on is inserted).
+   */
+  private readonly chains: [SegmentChains, SegmentChains] = [
+    new SegmentChains(this.rings[0]),
+    new SegmentChains(this.rings[1]),
+  ];
+  private readonly indexedUpTo: [number, number] = [0, 0];
   /**
    * Per capture: unmatched packets by flow and whole second (its float64 bits as two words). One
    * numeric table instead of a Map per flow: with thousands of flows, a Map update per lost
@@ -227,10 +242,13 @@ export class CaptureMatcher {
     let keyB: number;
     let check: number;
     let segment = false;
+    /** The sequence space a segment takes: its length, 1 for a SYN or FIN without data. */
+    let advance = 0;
     if (!udp) {
       counts.tcp++;
       const length = d.tcpPayloadLength & 0xffff;
       segment = length > 0 || (d.tcpFlags & (TCP_SYN | TCP_FIN)) !== 0;
+      advance = length > 0 ? length : 1;
       keyA = d.tcpSequence | 0;
       keyB = ipId;
       check = length * 256 + d.tcpFlags;
@@ -241,8 +259,8 @@ export class CaptureMatcher {
       keyA = ipId;
       keyB = data.readUInt16BE(at + 6);
     }
-    const sighting = this.rings[side].push(time, flow.index, keyA, keyB, check, udp, segment);
-    if (segment) this.noteSegment(side, sighting, flow);
+    const sighting = this.rings[side].push(time, flow.index, keyA, keyB, check, udp);
+    if (segment) this.noteSegment(side, sighting, flow, advance);
     this.match(side, sighting, flow);
   }
 
@@ -292,21 +310,61 @@ export class CaptureMatcher {
   }
 
   /** A segment whose sequence space this capture already saw from the same sender: a retransmission. */
-  private noteSegment(side: Side, sighting: number, flow: FlowDirection): void {
+  private noteSegment(side: Side, sighting: number, flow: FlowDirection, advance: number): void {
     const ring = this.rings[side];
-    const segments = this.firstSegments[side];
-    const entry = segments.upsert(flow.index, ring.keyA(sighting), ring.check(sighting) >>> 8);
-    if (segments.created) {
-      segments.setFirst(entry, sighting);
+    const seq = ring.keyA(sighting);
+    const arrival = ring.newestArrival();
+    if (this.chains[side].extend(flow.index, seq, advance, arrival)) {
+      ring.setChained(sighting);
       return;
     }
-    const first = segments.first(entry);
+    this.indexChained(side);
+    const segments = this.firstSegments[side];
+    const entry = segments.upsert(flow.index, seq, ring.check(sighting) >>> 8);
+    if (!this.holdsLive(segments, entry, ring)) {
+      this.setFirstArrival(segments, entry, arrival);
+      this.chains[side].indexed(flow.index, arrival);
+      return;
+    }
+    const firstArrival = fromArrivalWords(segments.first(entry), segments.last(entry));
+    const first = ring.slotOf(firstArrival);
     const counts = flow.sides[side];
     counts.retransmissions++;
     const fate = ring.fate(first);
     if (fate === Fate.matched) counts.retransmittedSpurious++;
     else if (fate === Fate.unmatched) counts.retransmittedLost++;
     else ring.setRetransmissions(first, ring.retransmissions(first) + 1);
+  }
+
+  /** Inserts the chained segments not yet in firstSegments, so that a lookup sees every segment. */
+  private indexChained(side: Side): void {
+    const ring = this.rings[side];
+    const segments = this.firstSegments[side];
+    const newest = ring.newestArrival();
+    for (
+      let arrival = Math.max(this.indexedUpTo[side], ring.oldestArrival());
+      arrival <= newest;
+      arrival++
+    ) {
+      const slot = ring.slotOf(arrival);
+      if (!ring.chained(slot)) continue;
+      const entry = segments.upsert(ring.flow(slot), ring.keyA(slot), ring.check(slot) >>> 8);
+      // A chained segment is the first of its kind in the window: any entry found is stale.
+      this.setFirstArrival(segments, entry, arrival);
+    }
+    this.indexedUpTo[side] = newest + 1;
+  }
+
+  /** Whether `entry` (just upserted) holds a segment still in the window. */
+  private holdsLive(segments: CompareKeyTable, entry: number, ring: SightingRing): boolean {
+    return (
+      !segments.created && ring.holds(fromArrivalWords(segments.first(entry), segments.last(entry)))
+    );
+  }
+
+  private setFirstArrival(segments: CompareKeyTable, entry: number, arrival: number): void {
+    segments.setFirst(entry, arrival | 0);
+    segments.setLast(entry, Math.floor(arrival / ARRIVAL_WORD));
   }
 
   private match(side: Side, sighting: number, flow: FlowDirection): void {
@@ -396,12 +454,6 @@ export class CaptureMatcher {
       else counts.unmatchedTcp++;
       this.countLossAt(side, flow.index, Math.floor(ring.time(sighting)));
     }
-    if (ring.segment(sighting)) {
-      const segments = this.firstSegments[side];
-      // A retransmission's first transmission may have left (and its entry with it) before it.
-      const entry = segments.find(flow.index, ring.keyA(sighting), ring.check(sighting) >>> 8);
-      if (entry >= 0 && segments.first(entry) === sighting) segments.remove(entry);
-    }
     ring.shift();
   }
 
@@ -415,7 +467,6 @@ export class CaptureMatcher {
   /** A ring grew: its sightings moved to new slots, which the tables refer to them by. */
   private moved(side: Side, moved: (slot: number) => number): void {
     this.waiting[side].remapValues(moved);
-    this.firstSegments[side].remapValues(moved);
   }
 
   /** Records a sighting's fate and classifies the retransmissions that waited for it. */
@@ -443,6 +494,13 @@ function fromWords(a: number, b: number): number {
   secondWords[0] = a;
   secondWords[1] = b;
   return secondBits[0]!;
+}
+
+/** Arrival numbers pass 2³² in long captures: stored as their low 32 bits and the rest. */
+const ARRIVAL_WORD = 2 ** 32;
+
+function fromArrivalWords(low: number, high: number): number {
+  return high * ARRIVAL_WORD + (low >>> 0);
 }
 
 function sideCounts(): SideCounts {

@@ -9,12 +9,12 @@ export const enum Fate {
   unmatched,
 }
 
-/** A sighting's bits: its Fate in the low two, then what kind of packet it is. */
+/** A sighting's bits: its Fate in the low two, then whether it is UDP, then whether it is chained. */
 const enum Bits {
   fate = 3,
   udp = 4,
-  /** A TCP segment carrying sequence space (data, SYN or FIN). */
-  segment = 8,
+  /** A TCP segment in its flow's in-order chain, not (yet) in the retransmission index (SegmentChains). */
+  chained = 8,
 }
 
 /**
@@ -26,11 +26,18 @@ const enum Bits {
  * garbage collection. Capacity doubles when the window is full and slots are reused as the head
  * moves on, so memory follows the window, never the capture. Growing moves sightings to new
  * slots: `onGrow` gets the old slot → new slot function, for whoever keeps slots elsewhere.
+ *
+ * Each sighting also has an arrival number (0, 1, 2, … in push order) that never moves and is
+ * never reused, so a reference by arrival number can tell by itself whether its sighting is still
+ * in the window (`holds`): a table may keep such references past their sighting and let them go
+ * stale, instead of finding and deleting each one as its sighting leaves.
  */
 export class SightingRing {
   /** The oldest sighting's slot (when size > 0). */
   headSlot = 0;
   size = 0;
+  /** Sightings ever pushed: the next arrival number. */
+  private pushed = 0;
   private capacity = INITIAL_CAPACITY;
   private mask = INITIAL_CAPACITY - 1;
   private times = new Float64Array(INITIAL_CAPACITY);
@@ -57,9 +64,9 @@ export class SightingRing {
     keyB: number,
     check: number,
     udp: boolean,
-    segment: boolean,
   ): number {
     if (this.size === this.capacity) this.grow();
+    this.pushed++;
     const i = (this.headSlot + this.size++) & this.mask;
     this.times[i] = time;
     this.flows[i] = flow;
@@ -68,8 +75,28 @@ export class SightingRing {
     this.checks[i] = check;
     this.retransmissionCounts[i] = 0;
     this.nexts[i] = NONE;
-    this.bits[i] = Fate.pending | (udp ? Bits.udp : 0) | (segment ? Bits.segment : 0);
+    this.bits[i] = Fate.pending | (udp ? Bits.udp : 0);
     return i;
+  }
+
+  /** The arrival number of the newest sighting (size > 0). */
+  newestArrival(): number {
+    return this.pushed - 1;
+  }
+
+  /** The arrival number of the oldest sighting (when size > 0; else the next one's). */
+  oldestArrival(): number {
+    return this.pushed - this.size;
+  }
+
+  /** Whether the sighting with this arrival number is still in the ring. */
+  holds(arrival: number): boolean {
+    return arrival >= this.pushed - this.size && arrival < this.pushed;
+  }
+
+  /** The slot of the sighting with this arrival number, which the ring holds. */
+  slotOf(arrival: number): number {
+    return (this.headSlot + (arrival - (this.pushed - this.size))) & this.mask;
   }
 
   /** Drops the oldest sighting (size > 0); its slot is free for reuse. */
@@ -102,8 +129,12 @@ export class SightingRing {
     return (this.bits[slot]! & Bits.udp) !== 0;
   }
 
-  segment(slot: number): boolean {
-    return (this.bits[slot]! & Bits.segment) !== 0;
+  chained(slot: number): boolean {
+    return (this.bits[slot]! & Bits.chained) !== 0;
+  }
+
+  setChained(slot: number): void {
+    this.bits[slot] = this.bits[slot]! | Bits.chained;
   }
 
   fate(slot: number): Fate {

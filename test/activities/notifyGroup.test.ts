@@ -143,6 +143,87 @@ describe("notifyGroup (one channel per call)", () => {
     expect(hook.received[0]!.headers["idempotency-key"]).toMatch(/^[0-9a-f]{32}$/);
   });
 
+  test("a scale-set member gets a link per instance file (minted at send time), in the JSON and as buttons; one that cannot be minted is listed without", async () => {
+    const SET = `${CONTAINER_URL}/web-set`;
+    const file = (instanceId: string | undefined, name: string) => ({
+      ...(instanceId !== undefined && { instanceId }),
+      storagePath: `${SET}/${name}`,
+      sizeBytes: 2048,
+      format: "pcap" as const,
+    });
+    const report = groupReport("succeeded");
+    report.members = [
+      report.members[0]!,
+      {
+        instanceId: "capture-web-set",
+        name: "web-set",
+        resourceId: "r-set",
+        role: "started",
+        report: captureReport("succeeded", {
+          instances: {
+            storagePath: SET,
+            files: [
+              file("0", "virtualMachines/0/a.cap"),
+              file("2", "virtualMachines/2/a.cap"),
+              file(undefined, "x.cap"),
+            ],
+            missing: [],
+            rejected: [],
+          },
+        }),
+      },
+    ];
+    const hook = await listening(200);
+    const slack = await listening(200);
+    const settings = { NOTIFY_WEBHOOK_URL: hook.url, NOTIFY_SLACK_URL: slack.url };
+    const failures = { [`blob.downloadLink ${SET}/x.cap`]: forbidden() };
+    const { env: e, calls, logged } = env({ settings, failures });
+    await notifyGroup({ report, channel: "webhook" }, e);
+    await notifyGroup({ report, channel: "slack" }, env({ settings, failures }).env);
+    expect(calls).toEqual([
+      `blob.downloadLink ${WEB}`,
+      `blob.downloadLink ${SET}/virtualMachines/0/a.cap`,
+      `blob.downloadLink ${SET}/virtualMachines/2/a.cap`,
+      `blob.downloadLink ${SET}/x.cap`,
+    ]);
+    expect(logged.filter((l) => l.startsWith("no download link"))).toEqual([
+      "no download link for web-set's instance file: 403 AuthorizationFailed: The client does not have authorization.",
+    ]);
+    const body = JSON.parse(hook.received[0]!.body) as GroupNotification;
+    expect(body.members[1]!.files).toEqual([
+      {
+        name: "web-set_0",
+        instanceId: "0",
+        sizeBytes: 2048,
+        downloadUrl: `${SET}/virtualMachines/0/a.cap?sig=read-only&ttl=86400`,
+      },
+      {
+        name: "web-set_2",
+        instanceId: "2",
+        sizeBytes: 2048,
+        downloadUrl: `${SET}/virtualMachines/2/a.cap?sig=read-only&ttl=86400`,
+      },
+      { name: "web-set file 3", sizeBytes: 2048 },
+    ]);
+    const blocks = (
+      JSON.parse(slack.received[0]!.body) as {
+        blocks: Array<{
+          type: string;
+          elements?: Array<{ text: { text: string }; url: string }>;
+          text?: { text: string };
+        }>;
+      }
+    ).blocks;
+    expect(
+      blocks.find((b) => b.type === "actions")!.elements!.map((b) => [b.text.text, b.url]),
+    ).toEqual([
+      ["Download web-1", `${WEB}?sig=read-only&ttl=86400`],
+      ["Download web-set_0", `${SET}/virtualMachines/0/a.cap?sig=read-only&ttl=86400`],
+      ["Download web-set_2", `${SET}/virtualMachines/2/a.cap?sig=read-only&ttl=86400`],
+    ]);
+    expect(blocks.find((b) => b.type === "section")!.text!.text).toContain("web-set_2: 2048 bytes");
+  });
+
   test.each([
     ["teams", "NOTIFY_TEAMS_URL"],
     ["slack", "NOTIFY_SLACK_URL"],

@@ -56,6 +56,36 @@ describe("startCapture on a scale set", () => {
     expect(world.captures?.cap?.scope).toEqual({ exclude: ["1"] });
   });
 
+  test("an included instance the set does not have (a capturePeers typo): refused up front naming it, no capture", async () => {
+    const { env, calls } = fakeEnv({
+      extensions: [AGENT],
+      scaleSet: { upgradeMode: "Automatic", instances: instances(true, true) },
+    });
+    const scoped = { ...input, settings: { ...settings, scope: { include: ["1", "7"] } } };
+    expect(await startCapture(scoped, env)).toEqual({
+      ok: false,
+      failure: {
+        code: "InstancesNotInScaleSet",
+        message:
+          "instance(s) 7 named for web-set (capturePeers or captureScope) do not exist in the scale set; its instances are 0, 1",
+        action:
+          'Name instances the set has (`az vmss list-instances --resource-group app-rg --name web-set --query "[].instanceId"`), then re-run.',
+      },
+    });
+    expect(calls).not.toContain("packetCaptures.create cap");
+  });
+
+  test("included instances named by ID or by instance name, all present: the capture is created", async () => {
+    const { env, calls } = fakeEnv({
+      extensions: [AGENT],
+      // Named as Azure names instances, {set}_{instanceId}.
+      scaleSet: { upgradeMode: "Automatic", instances: instances(true, true) },
+    });
+    const scoped = { ...input, settings: { ...settings, scope: { include: ["0", "WEB-SET_1"] } } };
+    expect(await startCapture(scoped, env)).toMatchObject({ ok: true });
+    expect(calls).toContain("packetCaptures.create cap");
+  });
+
   test("instances that cannot be read: a permanent AgentCheckFailed naming the read action", async () => {
     const { env } = fakeEnv({
       extensions: [AGENT],

@@ -47,6 +47,35 @@ describe("CompareKeyTable", () => {
     expect(largest).toBeGreaterThan(4096); // grown several times
   });
 
+  test("with isStale, keeps every live entry findable while sweeping stale ones out instead of growing", () => {
+    // Values are arrival numbers; an entry is stale once its arrival is older than the newest 500.
+    let oldestLive = 0;
+    const table = new CompareKeyTable((first) => first < oldestLive);
+    const random = prng(7);
+    const live = new Map<string, number>();
+    const lost: string[] = [];
+    let largest = 0;
+    for (let n = 0; n < 50_000; n++) {
+      oldestLive = Math.max(0, n - 500);
+      // Keys recur (300 flows × 400 words), so stale entries are also found and overwritten.
+      const key = [Math.floor(random() * 300), Math.floor(random() * 400), 9] as const;
+      const entry = table.upsert(...key);
+      if (table.created || table.first(entry) < oldestLive) table.setFirst(entry, n);
+      live.set(key.join(), table.first(entry));
+      for (const [name, first] of live)
+        if (first < oldestLive) live.delete(name);
+        else if (n % 5000 === 0) {
+          const found = table.find(...(name.split(",").map(Number) as [number, number, number]));
+          if (found < 0 || table.first(found) !== first) lost.push(`${name} at ${n}`);
+        }
+      largest = Math.max(largest, table.size);
+    }
+    expect(lost).toEqual([]);
+    // At most 500 live entries: sweeps keep the table at 2,048 entries, at most half of them held.
+    // Without them it would hold every key ever seen (up to 120,000).
+    expect(largest).toBeLessThanOrEqual(1024);
+  });
+
   test("remapValues rewrites both values of every entry", () => {
     const table = new CompareKeyTable();
     for (let k = 0; k < 3000; k++) {
@@ -67,7 +96,7 @@ describe("SightingRing", () => {
     const slots = new Map<number, number>(); // arrival number → slot, as a user of the ring keeps it
     const push = (n: number): void => {
       const grown = moves.length;
-      const slot = ring.push(n / 10, n % 5, n, -n, n * 3, n % 2 === 0, n % 3 === 0);
+      const slot = ring.push(n / 10, n % 5, n, -n, n * 3, n % 2 === 0);
       if (moves.length > grown) for (const [k, s] of slots) slots.set(k, moves.at(-1)!(s));
       if (slots.has(n - 1)) ring.setNext(slots.get(n - 1)!, slot);
       slots.set(n, slot);
@@ -92,12 +121,15 @@ describe("SightingRing", () => {
         ring.keyB(slot) !== -n ||
         ring.check(slot) !== n * 3 ||
         ring.udp(slot) !== (n % 2 === 0) ||
-        ring.segment(slot) !== (n % 3 === 0) ||
         ring.next(slot) !== (slots.get(n + 1) ?? NONE),
     );
     expect(wrong.map(([n]) => n)).toEqual([]);
     expect(ring.fate(slots.get(2600)!)).toBe(Fate.matched);
     expect(ring.fate(slots.get(2601)!)).toBe(Fate.pending);
     expect(ring.retransmissions(slots.get(2700)!)).toBe(4);
+    // Arrival numbers: the live ones lead to their sightings' slots, the rest are not held.
+    expect(ring.newestArrival()).toBe(19_999);
+    expect([...slots].filter(([n, slot]) => !ring.holds(n) || ring.slotOf(n) !== slot)).toEqual([]);
+    expect([0, 2499, 20_000].map((n) => ring.holds(n))).toEqual([false, false, false]);
   });
 });
