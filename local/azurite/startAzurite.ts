@@ -78,8 +78,9 @@ export async function startAzurite(options: StartAzuriteOptions): Promise<Runnin
       recent = (recent + safe).slice(-2000);
     }),
   );
+  // "close", not "exit": only then has the last of Azurite's output been read from its pipes.
   const exited = new Promise<number | null>((resolve) =>
-    child.once("exit", (code) => resolve(code)),
+    child.once("close", (code) => resolve(code)),
   );
 
   const endpoint = (port: number): string => `http://127.0.0.1:${port}/${devAccount.name}`;
@@ -92,9 +93,10 @@ export async function startAzurite(options: StartAzuriteOptions): Promise<Runnin
       `DefaultEndpointsProtocol=http;AccountName=${devAccount.name};AccountKey=${devAccount.key};` +
       `BlobEndpoint=${endpoint(blobPort)};QueueEndpoint=${endpoint(queuePort)};TableEndpoint=${endpoint(tablePort)};`,
     stop: () =>
-      stopChild(child, exited, () => {
+      stopChild(child, exited, async () => {
         for (const flush of flushes) flush();
-        output?.end();
+        // Callers read the log right after stop: resolve once it is on disk, not merely queued.
+        if (output) await new Promise<void>((resolve) => output.end(resolve));
       }),
   };
   try {
@@ -171,13 +173,13 @@ export function portOrFree(port: number): Promise<number> {
 async function stopChild(
   child: ChildProcess,
   exited: Promise<number | null>,
-  closeLog: () => void,
+  closeLog: () => Promise<void>,
 ): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
   const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
   await exited;
   clearTimeout(timer);
-  closeLog();
+  await closeLog();
 }
 
 /** Calls `onLine` per complete line of a text stream; the returned flush hands over a final partial line. */
