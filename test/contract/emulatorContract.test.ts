@@ -63,6 +63,7 @@ function adapterClients(): AzureClients {
     compute: () => f.compute,
     blob: unused,
     container: unused,
+    captureContainer: unused,
     downloadLink: unused,
   };
 }

@@ -54,6 +54,9 @@ function clients(): AzureClients {
     container: () => {
       throw new Error("not used: blobs are Azurite's, not ARM's");
     },
+    captureContainer: () => {
+      throw new Error("not used: blobs are Azurite's, not ARM's");
+    },
     downloadLink: () => Promise.reject(new Error("not used")),
   };
 }
