@@ -878,15 +878,19 @@ describe("generations (2.6): the recorder continues as new every 12 h of session
   const DAY = 86400;
   const WEEK = 7 * DAY;
 
-  /** When a 24-h session's first generation hands over: the second generation's first step. */
-  async function handOverSecond(): Promise<number> {
-    const run = await replay(recorderOrchestrator, {
+  /** A one-day ring (two generations), scripted as `activities(DAY)` unless told. */
+  const daySession = (options: Partial<ReplayOptions> = {}) =>
+    replay(recorderOrchestrator, {
       input: request(DAY),
       start: START,
       activities: activities(DAY),
       maxEpisodes: 2000,
+      ...options,
     });
-    return callsOf(run, "readRecorderMailbox")[0]!;
+
+  /** When a one-day session's first generation hands over: the second generation's first step. */
+  async function handOverSecond(): Promise<number> {
+    return callsOf(await daySession(), "readRecorderMailbox")[0]!;
   }
 
   test("a 7-day session runs as 14 bounded executions and ends as one session: one ring, one notification", async () => {
@@ -914,12 +918,7 @@ describe("generations (2.6): the recorder continues as new every 12 h of session
   });
 
   test("the next execution's input carries the ring, and its status shows ops the same recorder", async () => {
-    const run = await replay(recorderOrchestrator, {
-      input: request(DAY),
-      start: START,
-      activities: activities(DAY),
-      maxEpisodes: 2000,
-    });
+    const run = await daySession();
     expect(run.continuedWith).toHaveLength(1);
     const next = run.continuedWith[0] as RecorderInput;
     const polls = next.generation!.polls;
@@ -976,32 +975,16 @@ describe("generations (2.6): the recorder continues as new every 12 h of session
             : [],
       });
 
-    const lost = await replay(recorderOrchestrator, {
-      input: request(DAY),
-      start: START,
-      activities: activities(DAY),
-      events,
-      maxEpisodes: 2000,
-    });
+    const lost = await daySession({ events });
     // Without the mailbox the freeze went with the first execution's history…
     expect((lost.output as CaptureReport).outcome).toBe("sessionEnded");
     // …though it was delivered: a recorder that never hands over (2.5) takes it at its next turn.
-    const single = await replay(recorderOrchestrator, {
-      input: request(DAY),
-      version: "2.5",
-      start: START,
-      activities: activities(DAY),
-      events,
-      maxEpisodes: 2000,
-    });
+    const single = await daySession({ version: "2.5", events });
     expect((single.output as CaptureReport).ring?.firedAt).toBe(freeze.firedAt);
 
-    const run = await replay(recorderOrchestrator, {
-      input: request(DAY),
-      start: START,
+    const run = await daySession({
       activities: activities(DAY, { readRecorderMailbox: mailbox }),
       events,
-      maxEpisodes: 2000,
     });
     const report = run.output as CaptureReport;
     expect(report.outcome).toBe("frozen");
@@ -1019,14 +1002,11 @@ describe("generations (2.6): the recorder continues as new every 12 h of session
 
   test("a disarm found in the mailbox stands the ring down, with the late-freeze grace", async () => {
     const handOver = await handOverSecond();
-    const run = await replay(recorderOrchestrator, {
-      input: request(DAY),
-      start: START,
+    const run = await daySession({
       activities: activities(DAY, {
         readRecorderMailbox: () =>
           ok({ requests: [{ kind: "disarm", writtenAt: iso(handOver - 1) }] }),
       }),
-      maxEpisodes: 2000,
     });
     const report = run.output as CaptureReport;
     expect(report.outcome).toBe("disarmed");
@@ -1039,25 +1019,15 @@ describe("generations (2.6): the recorder continues as new every 12 h of session
 
   test("a freeze raised to the new execution itself is taken as an event", async () => {
     const handOver = await handOverSecond();
-    const run = await replay(recorderOrchestrator, {
-      input: request(DAY),
-      start: START,
-      activities: activities(DAY),
+    const run = await daySession({
       events: [{ name: "freeze", atSecond: handOver + 600, input: freezeAt(handOver + 600) }],
-      maxEpisodes: 2000,
     });
     expect((run.output as CaptureReport).outcome).toBe("frozen");
     expect(callsOf(run, "stopCapture")).toEqual([handOver + 630]);
   });
 
   test("recorders started on 2.5 keep one execution and read no mailbox", async () => {
-    const run = await replay(recorderOrchestrator, {
-      input: request(DAY),
-      version: "2.5",
-      start: START,
-      activities: activities(DAY),
-      maxEpisodes: 2000,
-    });
+    const run = await daySession({ version: "2.5" });
     expect((run.output as CaptureReport).outcome).toBe("sessionEnded");
     expect(run.executions).toHaveLength(1);
     expect(names(run)).not.toContain("readRecorderMailbox");
