@@ -878,6 +878,15 @@ describe("generations (2.6): the recorder continues as new every 12 h of session
   const DAY = 86400;
   const WEEK = 7 * DAY;
 
+  /** What the first generation hands the second: the ring armed at START, under the VM's ring name. */
+  const SECOND = {
+    number: 2,
+    startedAt: START.toISOString(),
+    capture: { watcher: WATCHER, name: RING_NAME },
+    armedAt: START.toISOString(),
+    resolution: "new",
+  } as const;
+
   /** A one-day ring (two generations), scripted as `activities(DAY)` unless told. */
   const daySession = (options: Partial<ReplayOptions> = {}) =>
     replay(recorderOrchestrator, {
@@ -924,14 +933,7 @@ describe("generations (2.6): the recorder continues as new every 12 h of session
     const polls = next.generation!.polls;
     expect(next).toMatchObject({
       ...request(DAY),
-      generation: {
-        number: 2,
-        startedAt: START.toISOString(),
-        capture: { watcher: WATCHER, name: RING_NAME },
-        armedAt: START.toISOString(),
-        resolution: "new",
-        holding: { files: 10, bytes: 10_000_000 },
-      },
+      generation: { ...SECOND, holding: { files: 10, bytes: 10_000_000 } },
     });
     expect(polls).toBeGreaterThan(20);
     // The continued execution's first status (reading its mailbox): armed since the first arming.
@@ -1037,14 +1039,7 @@ describe("generations (2.6): the recorder continues as new every 12 h of session
     const run = await replay(recorderOrchestrator, {
       input: {
         ...request(3600),
-        generation: {
-          number: 2,
-          startedAt: START.toISOString(),
-          capture: { watcher: WATCHER, name: RING_NAME },
-          armedAt: START.toISOString(),
-          resolution: "new",
-          polls: 3,
-        },
+        generation: { ...SECOND, polls: 3 },
       },
       version: "2.5",
       start: START,
