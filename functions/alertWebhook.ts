@@ -26,8 +26,12 @@ import {
   type WebhookAnswer,
 } from "../lib/webhook/answerAlert";
 import { durableCaptureStarter } from "../lib/webhook/captureStarter";
+import { appRecorderMailbox } from "../lib/workflow/recorderMailbox";
 import { RecentInstances } from "../lib/webhook/recentInstances";
 import { statusUrlFor } from "../lib/domain/statusUrl";
+
+/** Recorder freezes are written here before they are raised. */
+const mailbox = appRecorderMailbox();
 
 /** This host's view of instances it just started or saw running (the storm fast path). */
 const recent = new RecentInstances(10_000);
@@ -47,6 +51,7 @@ async function decide(request: HttpRequest, context: InvocationContext): Promise
   if (!settings.ok) return misconfigured(settings.message);
   return answerAlert(body.value, settings.value, {
     starter: durableCaptureStarter(() => df.getClient(context)),
+    mailbox,
     now: new Date(),
     statusUrlOf: (instanceId) => statusUrlFor(request.url, instanceId),
     recent,

@@ -13,6 +13,7 @@ import * as df from "durable-functions";
 import { readWebhookSettings } from "../lib/config/appSettings";
 import { statusUrlFor } from "../lib/domain/statusUrl";
 import { readJsonBody } from "../lib/edge/jsonBody";
+import { appRecorderMailbox } from "../lib/workflow/recorderMailbox";
 import { durableCaptureStore } from "../lib/ops/captureStore";
 import { registerOpsRoute, type OpsHandler } from "../lib/ops/opsRoutes";
 import type { OpsAnswer } from "../lib/ops/operations";
@@ -25,6 +26,9 @@ import {
 } from "../lib/ops/recorders";
 
 /** `body` is the parsed JSON body of a POST, undefined for a GET. */
+/** Disarms are written here before they are raised. */
+const mailbox = appRecorderMailbox();
+
 type Answer = (ctx: RecorderOpsContext, request: HttpRequest, body: unknown) => Promise<OpsAnswer>;
 
 function handle(what: string, answer: Answer, withBody: boolean): OpsHandler {
@@ -47,6 +51,7 @@ function handle(what: string, answer: Answer, withBody: boolean): OpsHandler {
     const ctx: RecorderOpsContext = {
       store,
       starter: store,
+      mailbox,
       settings: settings.value,
       // Our key-less status route, never the Durable management URLs (they carry the system key).
       statusUrlOf: (id) => statusUrlFor(request.url, id),

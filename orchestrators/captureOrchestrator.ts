@@ -300,6 +300,9 @@ const captureOrchestrator: OrchestrationHandler = function* (
   return yield* runToEnd(context, capture, captureAndVerify(context, capture));
 };
 
+/** What a flow returns after `context.df.continueAsNew`: the new execution carries on. */
+export const CONTINUED_AS_NEW = "continuedAsNew";
+
 /**
  * Runs `work` and ends the run the way every capture-like orchestration ends: on failure it
  * compensates, notifies and throws the typed reason (so the instance ends Failed with it); on
@@ -308,10 +311,11 @@ const captureOrchestrator: OrchestrationHandler = function* (
 export function* runToEnd(
   context: OrchestrationContext,
   capture: CaptureRun,
-  work: Flow<void>,
+  work: Flow<typeof CONTINUED_AS_NEW | void>,
 ): Flow<CaptureReport> {
   try {
-    yield* work;
+    // Handed over to a new execution (a recorder's generation): nothing has ended yet.
+    if ((yield* work) === CONTINUED_AS_NEW) return capture.report;
   } catch (error) {
     const failure = asCaptureFailure(error, capture.phase);
     capture.fail(failure);

@@ -12,6 +12,12 @@
  * Deterministic like the capture orchestrator: time from currentUtcDateTime, waits on durable
  * timers no longer than a health-check gap (so never near Durable Functions' maximum timer
  * length, whatever the session), I/O in activities.
+ *
+ * Generations (2.6+): every GENERATION_SECONDS of session the recorder continues as new with the
+ * armed ring in its input, so no execution replays more than half a day of health checks. The
+ * Durable extension drops an event the old execution received but had not taken (see
+ * readMailbox), so a continued generation first reads the freezes and disarms its raisers wrote
+ * to the mailbox before raising them.
  */
 import * as df from "durable-functions";
 import type { OrchestrationContext, OrchestrationHandler, Task } from "durable-functions";
@@ -31,6 +37,8 @@ import {
   RecorderActivities,
   RecorderEvents,
   type FreezeEvent,
+  type RecorderGeneration,
+  type RecorderInput,
   type RecorderRequest,
   type RingReport,
 } from "../lib/workflow/recorderContracts";
@@ -41,13 +49,23 @@ import {
   startedOnOrAfter,
   unstampedVersion,
 } from "../lib/workflow/versions";
-import { runToEnd } from "./captureOrchestrator";
+import { CONTINUED_AS_NEW, runToEnd } from "./captureOrchestrator";
 
-/** How the watch ended; a disarm or a session end hands on the freeze waiter still listening. */
+/**
+ * How the watch ended; a disarm or a session end hands on the freeze waiter still listening. A
+ * hand-over is not an end: the next generation carries on.
+ */
 type RingEnd =
   | { kind: "freeze"; event: FreezeEvent }
   | { kind: "disarm"; freeze: Task }
-  | { kind: "sessionEnded"; status: CaptureStatusOutput; freeze: Task };
+  | { kind: "sessionEnded"; status: CaptureStatusOutput; freeze: Task }
+  | { kind: "handOver" };
+
+/**
+ * Session time one generation watches before it continues as new (2.6+): ~25 health checks at
+ * the schedule's 30-min cap, so an episode replays a few hundred history events, not thousands.
+ */
+export const GENERATION_SECONDS = 12 * 3600;
 
 /**
  * How long a ring that ended still takes a freeze. The webhook reads the recorder's phase and
@@ -64,40 +82,55 @@ function at(start: Date, seconds: number): Date {
   return new Date(start.getTime() + seconds * 1000);
 }
 
-/** Checks on the adaptive schedule until a freeze, a disarm, or the end of the session. */
+/**
+ * Where a generation's watch starts: a continued one (2.6+) starts with the health check the old
+ * generation's last timer was for; one that hands over stops at `handOverAt`.
+ */
+interface WatchSpan {
+  checkFirst: boolean;
+  handOverAt?: Date;
+}
+
+/** Checks on the adaptive schedule until a freeze, a disarm, the end of the session or a hand-over. */
 function* watchRing(
   context: OrchestrationContext,
   recorder: CaptureRun,
-  request: RecorderRequest,
-  ref: CaptureRef,
-  armedAt: Date,
+  { ref, armedAt }: ArmedRing,
+  span: WatchSpan,
 ): Flow<RingEnd> {
-  const limit = request.settings.ring.sessionTimeLimitInSeconds;
+  const limit = (recorder.request as RecorderRequest).settings.ring.sessionTimeLimitInSeconds;
   const giveUpAt = limit + recorder.policy.deadlineGraceSeconds;
   // An event raised while a check's activities run completes that iteration's waiter, which lost
   // to the timer: it is taken at the next turn (2.3+) instead of being lost with the waiter.
   const takesEveryEvent = startedOnOrAfter(context, OrchestrationVersions.recorderTakesLateFreezes);
-  let elapsed = 0;
+  let elapsed = (context.df.currentUtcDateTime.getTime() - armedAt.getTime()) / 1000;
+  let checkDue = span.checkFirst;
   let freeze: Task | undefined;
   let disarm: Task | undefined;
   for (;;) {
-    if (takesEveryEvent && freeze && disarm) {
-      if (freeze.isCompleted) return { kind: "freeze", event: freeze.result as FreezeEvent };
-      if (disarm.isCompleted) return { kind: "disarm", freeze };
+    if (!checkDue) {
+      if (takesEveryEvent && freeze && disarm) {
+        if (freeze.isCompleted) return { kind: "freeze", event: freeze.result as FreezeEvent };
+        if (disarm.isCompleted) return { kind: "disarm", freeze };
+      }
+      const timer = context.df.createTimer(
+        at(armedAt, Math.min(nextHealthCheckAt(elapsed, limit), giveUpAt)),
+      );
+      freeze = context.df.waitForExternalEvent(RecorderEvents.freeze);
+      disarm = context.df.waitForExternalEvent(RecorderEvents.disarm);
+      const winner = (yield context.df.Task.any([timer, freeze, disarm])) as Task;
+      if (winner !== timer) {
+        timer.cancel();
+        return winner === freeze
+          ? { kind: "freeze", event: freeze.result as FreezeEvent }
+          : { kind: "disarm", freeze };
+      }
+      elapsed = (context.df.currentUtcDateTime.getTime() - armedAt.getTime()) / 1000;
+      // The check this timer was for is the next generation's first step; the session's last one stays here.
+      if (span.handOverAt && context.df.currentUtcDateTime >= span.handOverAt && elapsed < giveUpAt)
+        return { kind: "handOver" };
     }
-    const timer = context.df.createTimer(
-      at(armedAt, Math.min(nextHealthCheckAt(elapsed, limit), giveUpAt)),
-    );
-    freeze = context.df.waitForExternalEvent(RecorderEvents.freeze);
-    disarm = context.df.waitForExternalEvent(RecorderEvents.disarm);
-    const winner = (yield context.df.Task.any([timer, freeze, disarm])) as Task;
-    if (winner !== timer) {
-      timer.cancel();
-      return winner === freeze
-        ? { kind: "freeze", event: freeze.result as FreezeEvent }
-        : { kind: "disarm", freeze };
-    }
-    elapsed = (context.df.currentUtcDateTime.getTime() - armedAt.getTime()) / 1000;
+    checkDue = false;
     const status = yield* run(context, Activities.getCaptureStatus, ref);
     recorder.progress.poll(status);
     if (status.status === "Error") {
@@ -109,7 +142,12 @@ function* watchRing(
     }
     yield* takeStock(context, recorder, ref, armedAt);
     if (status.status === "Stopped" || elapsed >= giveUpAt)
-      return { kind: "sessionEnded", status, freeze };
+      return {
+        kind: "sessionEnded",
+        status,
+        // A continued generation's first check has no waiter yet: the late-freeze grace opens one.
+        freeze: freeze ?? context.df.waitForExternalEvent(RecorderEvents.freeze),
+      };
   }
 }
 
@@ -324,21 +362,21 @@ function* confirmCap(
   return false;
 }
 
-/** Watches the armed ring until its ending, and carries that ending out. */
+/** Watches the armed ring until its ending and carries that ending out, or hands it over. */
 function* recordUntilEnd(
   context: OrchestrationContext,
   recorder: CaptureRun,
-  ref: CaptureRef,
-  armedAt: Date,
-): Flow<void> {
+  ring: ArmedRing,
+  span: WatchSpan,
+  pending?: RingEnd,
+): Flow<typeof CONTINUED_AS_NEW | void> {
   const { report } = recorder;
-  const end = yield* watchRing(
-    context,
-    recorder,
-    recorder.request as RecorderRequest,
-    ref,
-    armedAt,
-  );
+  const { ref, armedAt } = ring;
+  const end = pending ?? (yield* watchRing(context, recorder, ring, span));
+  if (end.kind === "handOver") {
+    context.df.continueAsNew(nextGeneration(context, recorder, ring));
+    return CONTINUED_AS_NEW;
+  }
   if (end.kind === "freeze") {
     yield* freeze(context, recorder, ref, armedAt, end.event);
   } else {
@@ -346,12 +384,117 @@ function* recordUntilEnd(
     report.outcome = status ? "sessionEnded" : "disarmed";
     report.status = status;
     yield* standDown(context, recorder, ref, armedAt, status?.status !== "Stopped");
-    yield* lateFreeze(context, recorder, { ref, armedAt }, end.freeze);
+    yield* lateFreeze(context, recorder, ring, end.freeze);
+  }
+}
+
+/** The next generation's input: the request, the armed ring, and what ops see of it. */
+function nextGeneration(
+  context: OrchestrationContext,
+  recorder: CaptureRun,
+  { ref, armedAt }: ArmedRing,
+): RecorderInput {
+  const { generation, ...request } = context.df.getInput<RecorderInput>();
+  const progress = recorder.progress.current;
+  return {
+    ...request,
+    generation: {
+      number: (generation?.number ?? 1) + 1,
+      startedAt: recorder.report.startedAt,
+      capture: ref,
+      armedAt: armedAt.toISOString(),
+      resolution: progress.resolution ?? "new",
+      polls: progress.polls,
+      ...(progress.ring && { holding: progress.ring }),
+      ...(progress.lastStatus && { lastStatus: progress.lastStatus }),
+    },
+  };
+}
+
+/** A generation's span: recorders on 2.6 or later hand over GENERATION_SECONDS after `from`. */
+function spanFrom(context: OrchestrationContext, from: Date, checkFirst: boolean): WatchSpan {
+  return startedOnOrAfter(context, OrchestrationVersions.recorderGenerations)
+    ? { checkFirst, handOverAt: at(from, GENERATION_SECONDS) }
+    : { checkFirst };
+}
+
+/**
+ * A freeze or disarm the previous generation had received but not taken when it continued as
+ * new: the Durable extension's out-of-proc shim calls ContinueAsNew(input) without
+ * preserveUnprocessedEvents, and the default (false) discards such events
+ * (azure-functions-durable-extension, src/WebJobs.Extensions.DurableTask/Listener/
+ * OutOfProcOrchestrationShim.cs:171; ContextInterfaces/IDurableOrchestrationContext.cs:98;
+ * only DurableTaskExtension.cs:829-835 re-sends them, when preserving). Raisers write each request
+ * to the arming's mailbox before raising it (lib/ops/raiseRecorderRequest), so whatever
+ * the old generation dropped is read here; the oldest request wins, as the first event would have.
+ */
+function* readMailbox(
+  context: OrchestrationContext,
+  recorder: CaptureRun,
+  { armedAt }: ArmedRing,
+): Flow<RingEnd | undefined> {
+  recorder.enter("readRecorderMailbox");
+  const { requests } = yield* run(context, RecorderActivities.readRecorderMailbox, {
+    instanceId: context.df.instanceId,
+    armedAt: armedAt.toISOString(),
+    storageAccountId: recorder.request.settings.storageAccountId,
+  });
+  recorder.enter("armed");
+  const first = requests[0];
+  if (!first) return undefined;
+  return first.kind === "freeze"
+    ? { kind: "freeze", event: first.event }
+    : { kind: "disarm", freeze: context.df.waitForExternalEvent(RecorderEvents.freeze) };
+}
+
+/** A continued generation (2.6+): the armed ring as the last one left it, the mailbox, the watch. */
+function* continueRecording(
+  context: OrchestrationContext,
+  recorder: CaptureRun,
+  generation: RecorderGeneration,
+): Flow<typeof CONTINUED_AS_NEW | void> {
+  const { report } = recorder;
+  const ring: ArmedRing = { ref: generation.capture, armedAt: new Date(generation.armedAt) };
+  const limit = (recorder.request as RecorderRequest).settings.ring.sessionTimeLimitInSeconds;
+  recorder.claim(ring.ref);
+  report.startedAt = generation.startedAt;
+  ringOf(recorder).armedAt = generation.armedAt;
+  ringOf(recorder).holding = generation.holding;
+  recorder.enter("armed", {
+    resolution: generation.resolution,
+    startedAt: generation.armedAt,
+    expectedEnd: at(ring.armedAt, limit).toISOString(),
+    polls: generation.polls,
+    ring: generation.holding,
+    lastStatus: generation.lastStatus,
+  });
+  const pending = yield* readMailbox(context, recorder, ring);
+  const span = spanFrom(context, context.df.currentUtcDateTime, true);
+  if ((yield* recordUntilEnd(context, recorder, ring, span, pending)) === CONTINUED_AS_NEW)
+    return CONTINUED_AS_NEW;
+  yield* deleteRing(context, recorder, ring.ref);
+}
+
+/** The ring files stay in storage; the capture resource goes, so the name and the session are free. */
+function* deleteRing(
+  context: OrchestrationContext,
+  recorder: CaptureRun,
+  ref: CaptureRef,
+): Flow<void> {
+  recorder.enter("deleteCapture");
+  try {
+    yield* run(context, Activities.deleteCapture, ref);
+  } catch (error) {
+    if (!(error instanceof CaptureFailure)) throw error;
+    recorder.report.cleanupError = `deleteCapture ${ref.name}: ${error.failure.message}`;
   }
 }
 
 /** Check → quota → cap → name → start → confirm the cap → watch → the ending. Returns without a capture when refused. */
-function* recordAndEnd(context: OrchestrationContext, recorder: CaptureRun): Flow<void> {
+function* recordAndEnd(
+  context: OrchestrationContext,
+  recorder: CaptureRun,
+): Flow<typeof CONTINUED_AS_NEW | void> {
   const request = recorder.request as RecorderRequest;
   const { report } = recorder;
   // Recorders started before 2.2 replay without this step (see lib/workflow/versions).
@@ -412,16 +555,12 @@ function* recordAndEnd(context: OrchestrationContext, recorder: CaptureRun): Flo
       startedAt: armedAt.toISOString(),
       expectedEnd: at(armedAt, request.settings.ring.sessionTimeLimitInSeconds).toISOString(),
     });
-    yield* recordUntilEnd(context, recorder, ref, armedAt);
+    const ring = { ref, armedAt };
+    const span = spanFrom(context, armedAt, false);
+    if ((yield* recordUntilEnd(context, recorder, ring, span)) === CONTINUED_AS_NEW)
+      return CONTINUED_AS_NEW;
   }
-  // The ring files stay in storage; the capture resource goes, so the name and the session are free.
-  recorder.enter("deleteCapture");
-  try {
-    yield* run(context, Activities.deleteCapture, ref);
-  } catch (error) {
-    if (!(error instanceof CaptureFailure)) throw error;
-    report.cleanupError = `deleteCapture ${ref.name}: ${error.failure.message}`;
-  }
+  yield* deleteRing(context, recorder, ref);
 }
 
 /**
@@ -429,7 +568,7 @@ function* recordAndEnd(context: OrchestrationContext, recorder: CaptureRun): Flo
  * shape, or a version no deploy stamped. Recorders started on 2.0/2.1 exist, so naming those
  * skips validateRecorderRequest until that branch is removed (7 days + grace after the 2.2 deploy).
  */
-function startable(context: OrchestrationContext): RequestVerdict<RecorderRequest> {
+function startable(context: OrchestrationContext): RequestVerdict<RecorderInput> {
   const unstamped = unstampedVersion(context);
   if (unstamped) return refused("version", unstamped);
   return parseRecorderRequest(context.df.getInput<unknown>());
@@ -449,10 +588,19 @@ const recorderOrchestrator: OrchestrationHandler = function* (
       ),
     );
   }
-  const { request } = shape;
+  // A generation is only ever continued by 2.6 or later; an older instance never names one.
+  const { generation, ...request } = shape.request;
   const recorder = new CaptureRun(context, request);
   recorder.report.ring = { settings: request.settings.ring };
-  return yield* runToEnd(context, recorder, recordAndEnd(context, recorder));
+  const continued =
+    generation && startedOnOrAfter(context, OrchestrationVersions.recorderGenerations)
+      ? generation
+      : undefined;
+  return yield* runToEnd(
+    context,
+    recorder,
+    continued ? continueRecording(context, recorder, continued) : recordAndEnd(context, recorder),
+  );
 };
 
 df.app.orchestration(OrchestratorNames.recorder, recorderOrchestrator);

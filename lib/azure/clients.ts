@@ -15,7 +15,9 @@ import {
   type StorageSharedKeyCredential,
 } from "@azure/storage-blob";
 import { isLocalRuntime, type ActivitySettings } from "../config/appSettings";
+import { parseStorageAccountId } from "../domain/armId";
 import {
+  CAPTURE_CONTAINER,
   untrustedBlobReason,
   UntrustedBlobUrl,
   type TrustedBlobStores,
@@ -33,6 +35,11 @@ export interface AzureClients {
   blob(url: string): BlobClient;
   /** A client for a capture container named by its URL (listing a ring's files; same check). */
   container(url: string): ContainerClient;
+  /**
+   * The capture container of a storage account named by its ARM ID (a recorder's mailbox lives
+   * there): on the cloud the ARM endpoint belongs to, or the local runtime's Azurite (same check).
+   */
+  captureContainer(storageAccountId: string): ContainerClient;
   /** A read-only link to that blob, valid for `ttlSeconds` (same check). */
   downloadLink(url: string, ttlSeconds: number): Promise<string>;
 }
@@ -61,6 +68,14 @@ function blobCredential(
   // The SDK parses its own connection strings (including Azurite's); we only borrow the key credential.
   return BlobServiceClient.fromConnectionString(settings.CAPTURE_STORAGE_CONNECTION_STRING)
     .credential as StorageSharedKeyCredential;
+}
+
+/** The blob endpoint suffix of the cloud whose ARM endpoint the settings name. */
+function blobSuffix(armEndpoint: string): string {
+  const host = new URL(armEndpoint).hostname;
+  if (host.endsWith("usgovcloudapi.net")) return "blob.core.usgovcloudapi.net";
+  if (host.endsWith("chinacloudapi.cn")) return "blob.core.chinacloudapi.cn";
+  return "blob.core.windows.net";
 }
 
 function trustedStores(settings: ActivitySettings): TrustedBlobStores {
@@ -116,6 +131,14 @@ function createAzureClients(settings: ActivitySettings): AzureClients {
     },
     blob: trustedBlob,
     container: trustedContainer,
+    captureContainer(storageAccountId) {
+      const account = parseStorageAccountId(storageAccountId);
+      if (!account) throw new UntrustedBlobUrl(`${storageAccountId} is not a storage account ID`);
+      const endpoint = stores.localEndpoint
+        ? stores.localEndpoint.replace(/\/+$/, "")
+        : `https://${account.name}.${blobSuffix(settings.AZURE_ARM_ENDPOINT)}`;
+      return trustedContainer(`${endpoint}/${CAPTURE_CONTAINER}`);
+    },
     downloadLink: async (url, ttlSeconds) =>
       readOnlyLink(
         trustedBlob(url),

@@ -19,7 +19,9 @@ import {
 import type { RingHolding } from "../domain/ringFiles";
 import { recorderRequest } from "../workflow/recorderRequest";
 import { OrchestratorNames, type CaptureReport } from "../workflow/contracts";
-import { RecorderEvents, type RecorderRequest } from "../workflow/recorderContracts";
+import type { RecorderMailbox } from "../workflow/recorderMailbox";
+import { raiseRecorderRequest } from "./raiseRecorderRequest";
+import type { RecorderRequest } from "../workflow/recorderContracts";
 import type { CaptureStore } from "./captureStore";
 import { decoded, type InstanceStatus } from "./captureView";
 import { guarded, type OpsAnswer } from "./operations";
@@ -27,15 +29,19 @@ import { guarded, type OpsAnswer } from "./operations";
 export interface RecorderOpsContext {
   store: CaptureStore;
   starter: Pick<CaptureStore, "status" | "startRecorder" | "raise">;
+  /** Where disarms are written before they are raised (lib/ops/raiseRecorderRequest). */
+  mailbox: RecorderMailbox;
   settings: WebhookSettings;
   /** Key-less status URL of an instance. */
   statusUrlOf: (instanceId: string) => string;
   now: Date;
 }
 
+// ContinuedAsNew: a recorder between two generations (2.6+) is still armed.
 const ARMED = new Set<string>([
   OrchestrationRuntimeStatus.Pending,
   OrchestrationRuntimeStatus.Running,
+  OrchestrationRuntimeStatus.ContinuedAsNew,
 ]);
 /** Recorders live at most 7 days; listing a little further back finds every armed one. */
 const LIST_WINDOW_MS = 8 * 24 * 3600 * 1000;
@@ -127,7 +133,12 @@ export async function disarmAnswer(ctx: RecorderOpsContext, body: unknown): Prom
     const existing = await ctx.starter.status(instanceId);
     if (!existing || !ARMED.has(existing.runtimeStatus))
       return error(404, `${target.name} has no armed recorder`);
-    await ctx.starter.raise(instanceId, RecorderEvents.disarm, null);
+    await raiseRecorderRequest(
+      { raise: (id, name, data) => ctx.starter.raise(id, name, data), mailbox: ctx.mailbox },
+      instanceId,
+      existing,
+      { kind: "disarm", writtenAt: ctx.now.toISOString() },
+    );
     return {
       status: 202,
       body: { id: instanceId, message: "disarming: the ring stops and its files stay in storage" },

@@ -5,6 +5,7 @@
  * can make it a 500. Answers carry the instance ID and our key-less status URL only: the Durable
  * management URLs hold the system key and are for the admin ops API.
  */
+import type { RecorderMailbox } from "../workflow/recorderMailbox";
 import { parseAlertPayload } from "../domain/alertPayload";
 import { watcherResourceId } from "../domain/armId";
 import { OVERRIDE_KEYS, resolveCaptureSettings } from "../domain/captureParameters";
@@ -35,6 +36,8 @@ export interface WebhookAnswer {
 /** What one decision runs against. */
 export interface AlertEnvironment {
   starter: CaptureStarter;
+  /** Where freezes are written before they are raised (lib/ops/raiseRecorderRequest). */
+  mailbox: RecorderMailbox;
   now: Date;
   /** The key-less status URL of an instance (statusRoute.ts), as the caller reaches this app. */
   statusUrlOf: (instanceId: string) => string;
@@ -102,6 +105,7 @@ export async function answerAlert(
       resolved.settings,
       settings,
       env.starter,
+      env.mailbox,
       now,
       recorderAnswers(statusUrlOf),
     );

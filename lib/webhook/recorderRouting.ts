@@ -18,7 +18,9 @@ import {
   type CaptureMode,
 } from "../domain/recorderParameters";
 import type { CaptureSettings } from "../domain/types";
-import { RecorderEvents, type FreezeEvent } from "../workflow/recorderContracts";
+import type { RecorderMailbox } from "../workflow/recorderMailbox";
+import { raiseRecorderRequest } from "../ops/raiseRecorderRequest";
+import type { FreezeEvent } from "../workflow/recorderContracts";
 import type { CaptureStarter } from "./captureStarter";
 import { recorderRequest } from "../workflow/recorderRequest";
 
@@ -60,6 +62,7 @@ export async function routeRecorder<A>(
   capture: CaptureSettings,
   settings: WebhookSettings,
   starter: CaptureStarter,
+  mailbox: RecorderMailbox,
   now: Date,
   answers: RecorderAnswers<A>,
 ): Promise<A | undefined> {
@@ -82,7 +85,13 @@ export async function routeRecorder<A>(
         alert: alert.alert,
       };
       try {
-        await starter.raise(instanceId, RecorderEvents.freeze, event);
+        // Mailbox first: a recorder handing over to its next generation may drop the event.
+        const raise = (id: string, name: string, data: unknown) => starter.raise(id, name, data);
+        await raiseRecorderRequest({ raise, mailbox }, instanceId, existing, {
+          kind: "freeze",
+          event,
+          writtenAt: now.toISOString(),
+        });
       } catch (raiseError) {
         // It finished between our read and the raise: nothing is armed, so a one-shot capture.
         const after = await starter.status(instanceId);

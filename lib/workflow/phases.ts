@@ -27,7 +27,8 @@ export type ActivityName =
   | "confirmRecorderCap"
   | "listRingFiles"
   | "verifyRingFiles"
-  | "summarizeRing";
+  | "summarizeRing"
+  | "readRecorderMailbox";
 
 /** States between and around activities. */
 export type FlowPhase =

@@ -45,6 +45,11 @@ export class ProgressReporter {
     return this.state.polls;
   }
 
+  /** What ops see now; a recorder hands it to its next generation. */
+  get current(): Readonly<CaptureProgress> {
+    return this.state;
+  }
+
   update(change: Partial<CaptureProgress>): void {
     this.state = { ...this.state, ...change };
     this.context.df.setCustomStatus(this.state);

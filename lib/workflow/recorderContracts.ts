@@ -8,7 +8,7 @@ import type { FreezeWindow, RingSettings } from "../domain/recorderParameters";
 import type { RingBlob, RingFile, RingHolding } from "../domain/ringFiles";
 import type { AlertInfo, CaptureRequest, CaptureSettings, WatcherRef } from "../domain/types";
 import { contract } from "./activityContract";
-import type { CaptureRef } from "./contracts";
+import type { CaptureRef, ResolveNameOutput } from "./contracts";
 import { armRetry, blobRetry } from "./policies";
 
 /** The recorder orchestration's input. `captureName` is the VM's ring capture name. */
@@ -21,6 +21,28 @@ export interface RecorderRequest extends CaptureRequest {
   maxPerRegion: number;
 }
 
+/**
+ * What a recorder hands its next generation (2.6+, `context.df.continueAsNew`): the armed ring
+ * and what ops see of it, so the new execution carries on where the old one stopped without
+ * replaying its history. Carried in the input beside the request, as `generation`.
+ */
+export interface RecorderGeneration {
+  /** 2 for the first continued execution. */
+  number: number;
+  /** When the first generation started: the report's startedAt. */
+  startedAt: string;
+  capture: CaptureRef;
+  /** The ring's arming time: its session clock, and the key of its mailbox. */
+  armedAt: string;
+  resolution: ResolveNameOutput["resolution"];
+  polls: number;
+  holding?: RingHolding;
+  lastStatus?: string;
+}
+
+/** A continued recorder's input: its request, and the generation it continues. */
+export type RecorderInput = RecorderRequest & { generation?: RecorderGeneration };
+
 /** External events a recorder waits for. */
 export const RecorderEvents = { freeze: "freeze", disarm: "disarm" } as const;
 
@@ -29,6 +51,26 @@ export interface FreezeEvent extends FreezeWindow {
   /** The alert's fired time (ISO): the moment the timeline marks and the lookback counts from. */
   firedAt: string;
   alert: AlertInfo;
+}
+
+/**
+ * A freeze or disarm as its raiser wrote it to the recorder's mailbox before raising the event
+ * (lib/workflow/recorderMailbox): a continued generation reads these first, because
+ * continueAsNew drops an event the old generation had received but not taken.
+ */
+export type MailboxRequest =
+  { kind: "freeze"; event: FreezeEvent; writtenAt: string } | { kind: "disarm"; writtenAt: string };
+
+/** One arming's mailbox: the recorder's instance, its ring's arming time, the ring's account. */
+export interface MailboxRef {
+  instanceId: string;
+  armedAt: string;
+  storageAccountId: string;
+}
+
+export interface MailboxContents {
+  /** Oldest first. */
+  requests: MailboxRequest[];
 }
 
 export interface CheckRecorderCapInput {
@@ -117,4 +159,5 @@ export const RecorderActivities = {
   listRingFiles: contract<CaptureRef, RingListing>("listRingFiles", blobRetry),
   verifyRingFiles: contract<VerifyRingInput, VerifyRingOutput>("verifyRingFiles", blobRetry),
   summarizeRing: contract<SummarizeRingInput, SummarizeRingOutput>("summarizeRing", armRetry),
+  readRecorderMailbox: contract<MailboxRef, MailboxContents>("readRecorderMailbox", blobRetry),
 } as const;

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { parseCaptureRequest, refused, type RequestVerdict } from "../domain/captureRequest";
-import type { RecorderRequest } from "./recorderContracts";
+import type { RecorderInput } from "./recorderContracts";
 
 const recorderFieldsSchema = z.object({
   settings: z.object({
@@ -19,20 +19,38 @@ const recorderFieldsSchema = z.object({
   armedBy: z.enum(["alert", "ops"]),
   freeze: z.object({ lookbackSeconds: z.number(), postTriggerSeconds: z.number() }),
   maxPerRegion: z.number(),
+  // Written by the recorder's own continueAsNew (2.6+); the ring it names must be the VM's own.
+  generation: z
+    .object({
+      number: z.number().int().min(2),
+      startedAt: z.iso.datetime(),
+      capture: z.object({
+        watcher: z.object({
+          subscriptionId: z.string(),
+          resourceGroup: z.string(),
+          name: z.string(),
+        }),
+        name: z.string(),
+      }),
+      armedAt: z.iso.datetime(),
+      resolution: z.enum(["new", "adopted", "replaced", "suffixed"]),
+      polls: z.number().int().min(0),
+    })
+    .optional(),
 });
 
 /** The request, if it has a recorder request's shape; otherwise the first field at fault. */
-export function parseRecorderRequest(input: unknown): RequestVerdict<RecorderRequest> {
+export function parseRecorderRequest(input: unknown): RequestVerdict<RecorderInput> {
   const capture = parseCaptureRequest(input);
   if (!capture.ok) return capture;
   const parsed = recorderFieldsSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return refused<RecorderRequest>(
+    return refused<RecorderInput>(
       issue?.path.join(".") || "input",
       issue?.message ?? "not a recorder request",
     );
   }
   // The original object: fields the schema does not list (alert details) must survive.
-  return { ok: true, request: input as RecorderRequest };
+  return { ok: true, request: input as RecorderInput };
 }

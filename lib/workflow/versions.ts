@@ -31,10 +31,16 @@ export const OrchestrationVersions = {
    * set's per-instance files, and count a member's per-instance files as its capture.
    */
   groupInstanceMembers: "2.5",
+  /**
+   * Recorders continue as new every GENERATION_SECONDS of session, carrying the armed ring, and a
+   * continued generation first reads the requests its raisers wrote to the mailbox (a freeze or
+   * disarm the old generation had received but not taken is dropped by continueAsNew).
+   */
+  recorderGenerations: "2.6",
 } as const;
 
 /** The version new instances get: host.json's defaultVersion must say the same (a test checks). */
-export const CURRENT_VERSION = OrchestrationVersions.groupInstanceMembers;
+export const CURRENT_VERSION = OrchestrationVersions.recorderGenerations;
 
 /** System.Version: two to four dot-separated non-negative integers. */
 function dotNetVersion(text: string): number[] | undefined {

@@ -342,6 +342,10 @@ export class DurableEngine implements DurableEngineHandle {
         );
       if (report.record) {
         this.afterCommit(report.record);
+        // As a restart does: only the current execution's history is kept, so an eternal
+        // orchestration's episodes load half a day of history, not every execution's.
+        if (report.continuedAsNew)
+          this.track(this.deleteStaleHistory(instanceId, report.record.executionId));
         this.dispatch(report.record, report.newWork, report.cancelledTimerIds);
         if (terminalStatuses.has(report.record.runtimeStatus) && report.record.parent)
           this.track(this.notifyParent(report.record));

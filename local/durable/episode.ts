@@ -40,6 +40,8 @@ export interface EpisodeReport {
   cancelledTimerIds: number[];
   /** More messages are waiting (or a new execution was queued): run another episode. */
   again: boolean;
+  /** `record` is a new execution that continued this one: the old one's history can go. */
+  continuedAsNew?: boolean;
   /** Set when versionFailureStrategy Reject left the messages for a worker that accepts the instance's version. */
   rejected?: string;
 }
@@ -106,6 +108,7 @@ export async function runEpisode(deps: EpisodeDeps, instanceId: string): Promise
         : [],
     cancelledTimerIds: step.decision?.cancelledTimerIds ?? [],
     again: inbox.length > batch.length || step.nextExecution !== undefined,
+    ...(step.nextExecution && { continuedAsNew: true }),
   };
 }
 
@@ -184,6 +187,11 @@ async function orchestrate(
         decision,
       };
     case "continuedAsNew": {
+      // The whole batch is consumed with the old history: an event it received but no waiter took
+      // is dropped, as the extension drops it for out-of-proc workers — its shim calls
+      // ContinueAsNew(input) without preserveUnprocessedEvents (azure-functions-durable-extension,
+      // Listener/OutOfProcOrchestrationShim.cs:171; default false, IDurableOrchestrationContext.cs:98).
+      // Messages left in the inbox, and events raised later, go to the new execution.
       const input = decision.outcome.input;
       return {
         events: [...scheduling, events.continueAsNew(now, input)],

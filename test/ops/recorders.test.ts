@@ -11,14 +11,16 @@ import type { CaptureStarter } from "../../lib/webhook/captureStarter";
 import type { RecorderRequest } from "../../lib/workflow/recorderContracts";
 import { armBody } from "../../scripts/ops/recorderCommands";
 import { UsageError } from "../../scripts/ops/connection";
+import { MemoryMailbox } from "../support/memoryMailbox";
 
 const VM = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/web01";
 const NOW = new Date("2026-01-01T03:00:00Z");
+const CAPTURE_ACCOUNT =
+  "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps";
 
 function settings(env: Record<string, string> = {}): WebhookSettings {
   const read = readWebhookSettings({
-    CAPTURE_STORAGE_ACCOUNT_ID:
-      "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps",
+    CAPTURE_STORAGE_ACCOUNT_ID: CAPTURE_ACCOUNT,
     ...env,
   });
   if (!read.ok) throw new Error(read.message);
@@ -28,6 +30,8 @@ function settings(env: Record<string, string> = {}): WebhookSettings {
 function context(instances: InstanceStatus[] = [], env: Record<string, string> = {}) {
   const started: Array<{ id: string; input: RecorderRequest }> = [];
   const raised: Array<{ id: string; name: string }> = [];
+  const log: string[] = [];
+  const mailbox = new MemoryMailbox(log);
   const byId = (id: string) => instances.find((i) => i.instanceId === id);
   const starter = {
     status: async (id: string) => byId(id),
@@ -37,6 +41,7 @@ function context(instances: InstanceStatus[] = [], env: Record<string, string> =
     },
     raise: async (id: string, name: string) => {
       raised.push({ id, name });
+      log.push("raise");
       return Promise.resolve();
     },
   } as unknown as CaptureStarter;
@@ -47,11 +52,12 @@ function context(instances: InstanceStatus[] = [], env: Record<string, string> =
   const ctx: RecorderOpsContext = {
     store,
     starter,
+    mailbox,
     settings: settings(env),
     statusUrlOf: (id) => `http://127.0.0.1:7071/runtime/webhooks/durabletask/instances/${id}`,
     now: NOW,
   };
-  return { ctx, started, raised };
+  return { ctx, started, raised, mailbox, log };
 }
 
 function recorderStatus(id: string, runtimeStatus = "Running"): InstanceStatus {
@@ -63,7 +69,10 @@ function recorderStatus(id: string, runtimeStatus = "Running"): InstanceStatus {
     lastUpdatedTime: NOW,
     input: {
       target: { resourceId: VM },
-      settings: { ring: { fileCount: 10, fileSizeInBytes: 1e8, sessionTimeLimitInSeconds: 86400 } },
+      settings: {
+        storageAccountId: CAPTURE_ACCOUNT,
+        ring: { fileCount: 10, fileSizeInBytes: 1e8, sessionTimeLimitInSeconds: 86400 },
+      },
     },
     output: null,
     customStatus: {
@@ -112,7 +121,26 @@ describe("ops: flight recorders", () => {
   test("disarm raises the disarm event on an armed recorder, 404 when none is armed", async () => {
     const id = ((await armAnswer(context().ctx, { target: VM })).body as { id: string }).id;
     expect(await disarmAnswer(context().ctx, { target: VM })).toMatchObject({ status: 404 });
-    const { ctx, raised } = context([recorderStatus(id)]);
+    const { ctx, raised, mailbox, log } = context([recorderStatus(id)]);
+    expect(await disarmAnswer(ctx, { target: VM })).toMatchObject({ status: 202 });
+    expect(raised).toEqual([{ id, name: "disarm" }]);
+    // Written to the arming's mailbox first: a recorder continuing as new may drop the event.
+    expect(mailbox.posted).toEqual([
+      {
+        ref: {
+          instanceId: id,
+          armedAt: "2026-01-01T02:00:00.000Z",
+          storageAccountId: CAPTURE_ACCOUNT,
+        },
+        request: { kind: "disarm", writtenAt: NOW.toISOString() },
+      },
+    ]);
+    expect(log).toEqual(["post", "raise"]);
+  });
+
+  test("a recorder between two generations (ContinuedAsNew) is still armed: disarm reaches it", async () => {
+    const id = ((await armAnswer(context().ctx, { target: VM })).body as { id: string }).id;
+    const { ctx, raised } = context([recorderStatus(id, "ContinuedAsNew")]);
     expect(await disarmAnswer(ctx, { target: VM })).toMatchObject({ status: 202 });
     expect(raised).toEqual([{ id, name: "disarm" }]);
   });

@@ -11,8 +11,11 @@ import type { CaptureReport } from "../../lib/workflow/contracts";
 import type {
   CheckRecorderCapInput,
   FreezeEvent,
+  RecorderInput,
   RecorderRequest,
 } from "../../lib/workflow/recorderContracts";
+import type { InstanceStatus } from "../../lib/ops/captureView";
+import { recorderRow } from "../../lib/ops/recorders";
 import { fakeEnv } from "../activities/support/fakeAzure";
 import { replay, type ReplayOptions, type ScriptedActivity } from "../support/replayHarness";
 import {
@@ -143,6 +146,8 @@ function activities(
       }),
     deleteCapture: () => ok(null),
     notify: () => ok({ delivered: ["webhook"] }),
+    // Nothing written: every freeze and disarm reached the recorder as its event.
+    readRecorderMailbox: () => ok({ requests: [] }),
     ...overrides,
   };
 }
@@ -866,5 +871,181 @@ describe("recorderOrchestrator, pinned behaviour (replay)", () => {
       phase: "failed",
       lastStatus: "[startCapture] AgentMissing: AgentMissing happened Action: do something",
     });
+  });
+});
+
+describe("generations (2.6): the recorder continues as new every 12 h of session", () => {
+  const DAY = 86400;
+  const WEEK = 7 * DAY;
+
+  /** What the first generation hands the second: the ring armed at START, under the VM's ring name. */
+  const SECOND = {
+    number: 2,
+    startedAt: START.toISOString(),
+    capture: { watcher: WATCHER, name: RING_NAME },
+    armedAt: START.toISOString(),
+    resolution: "new",
+  } as const;
+
+  /** A one-day ring (two generations), scripted as `activities(DAY)` unless told. */
+  const daySession = (options: Partial<ReplayOptions> = {}) =>
+    replay(recorderOrchestrator, {
+      input: request(DAY),
+      start: START,
+      activities: activities(DAY),
+      maxEpisodes: 2000,
+      ...options,
+    });
+
+  /** When a one-day session's first generation hands over: the second generation's first step. */
+  async function handOverSecond(): Promise<number> {
+    return callsOf(await daySession(), "readRecorderMailbox")[0]!;
+  }
+
+  test("a 7-day session runs as 14 bounded executions and ends as one session: one ring, one notification", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: request(WEEK),
+      start: START,
+      activities: activities(WEEK),
+      maxEpisodes: 3000,
+    });
+    const report = run.output as CaptureReport;
+    expect(run.error).toBeUndefined();
+    expect(report.outcome).toBe("sessionEnded");
+    expect(run.executions).toHaveLength(14);
+    // ~400 events each (the first 12 h's denser early checks included), not the whole week's
+    // ~4,200 replayed by every episode.
+    expect(Math.max(...run.executions.map((e) => e.events))).toBeLessThan(450);
+    expect(names(run).filter((n) => n === "startCapture")).toHaveLength(1);
+    expect(names(run).filter((n) => n === "readRecorderMailbox")).toHaveLength(13);
+    expect(names(run).slice(-2)).toEqual(["deleteCapture", "notify"]);
+    // The report and status run on across executions: the first start, the arming, every check.
+    expect(report.startedAt).toBe(START.toISOString());
+    expect(report.ring?.armedAt).toBe(START.toISOString());
+    expect(report.pollCount).toBe(names(run).filter((n) => n === "getCaptureStatus").length);
+    expect(report.ring?.holding).toMatchObject({ files: 10, newest: iso(WEEK) });
+  });
+
+  test("the next execution's input carries the ring, and its status shows ops the same recorder", async () => {
+    const run = await daySession();
+    expect(run.continuedWith).toHaveLength(1);
+    const next = run.continuedWith[0] as RecorderInput;
+    const polls = next.generation!.polls;
+    expect(next).toMatchObject({
+      ...request(DAY),
+      generation: { ...SECOND, holding: { files: 10, bytes: 10_000_000 } },
+    });
+    expect(polls).toBeGreaterThan(20);
+    // The continued execution's first status (reading its mailbox): armed since the first arming.
+    const continued = run.statuses.find(
+      (s) => (s as { phase?: string }).phase === "readRecorderMailbox",
+    );
+    expect(continued).toMatchObject({
+      polls,
+      startedAt: START.toISOString(),
+      expectedEnd: iso(DAY),
+      ring: next.generation!.holding,
+    });
+    const row = recorderRow(
+      {
+        name: "recorderOrchestrator",
+        instanceId: "recorder-vm1",
+        runtimeStatus: "Running",
+        input: next,
+        customStatus: continued,
+      } as InstanceStatus,
+      new Date(next.generation!.holding!.newest!),
+      "status-url",
+    );
+    expect(row).toMatchObject({
+      target: TARGET.resourceId,
+      armedAt: START.toISOString(),
+      ring: request(DAY).settings.ring,
+      holding: { files: 10, bytes: 10_000_000, lookbackSeconds: 600 },
+    });
+  });
+
+  test("a freeze in the same batch as the handing-over timer is dropped with the old execution, and taken from the mailbox", async () => {
+    const handOver = await handOverSecond();
+    const freeze = freezeAt(handOver - 60);
+    const events = [{ name: "freeze", atSecond: handOver - 1, input: freeze, withTimer: true }];
+    const mailbox: ScriptedActivity = (input, { at }) =>
+      ok({
+        requests:
+          secondsFromStart(at) >= handOver - 1
+            ? [{ kind: "freeze", event: freeze, writtenAt: iso(handOver - 1) }]
+            : [],
+      });
+
+    const lost = await daySession({ events });
+    // Without the mailbox the freeze went with the first execution's history…
+    expect((lost.output as CaptureReport).outcome).toBe("sessionEnded");
+    // …though it was delivered: a recorder that never hands over (2.5) takes it at its next turn.
+    const single = await daySession({ version: "2.5", events });
+    expect((single.output as CaptureReport).ring?.firedAt).toBe(freeze.firedAt);
+
+    const run = await daySession({
+      activities: activities(DAY, { readRecorderMailbox: mailbox }),
+      events,
+    });
+    const report = run.output as CaptureReport;
+    expect(report.outcome).toBe("frozen");
+    expect(report.ring?.firedAt).toBe(freeze.firedAt);
+    expect(run.executions).toHaveLength(2);
+    // Read for this arming, before any check of the new execution; the tail had passed: stop at once.
+    expect(run.calls.find((c) => c.name === "readRecorderMailbox")!.input).toEqual({
+      instanceId: "replay-instance",
+      armedAt: START.toISOString(),
+      storageAccountId: STORAGE,
+    });
+    expect(callsOf(run, "stopCapture")).toEqual([handOver]);
+    expect(report.ring?.window).toEqual({ from: iso(handOver - 360), to: iso(handOver) });
+  });
+
+  test("a disarm found in the mailbox stands the ring down, with the late-freeze grace", async () => {
+    const handOver = await handOverSecond();
+    const run = await daySession({
+      activities: activities(DAY, {
+        readRecorderMailbox: () =>
+          ok({ requests: [{ kind: "disarm", writtenAt: iso(handOver - 1) }] }),
+      }),
+    });
+    const report = run.output as CaptureReport;
+    expect(report.outcome).toBe("disarmed");
+    expect(callsOf(run, "stopCapture")).toEqual([handOver]);
+    // Every channel is notified once the grace has passed.
+    expect(new Set(callsOf(run, "notify"))).toEqual(
+      new Set([handOver + LATE_FREEZE_GRACE_SECONDS]),
+    );
+  });
+
+  test("a freeze raised to the new execution itself is taken as an event", async () => {
+    const handOver = await handOverSecond();
+    const run = await daySession({
+      events: [{ name: "freeze", atSecond: handOver + 600, input: freezeAt(handOver + 600) }],
+    });
+    expect((run.output as CaptureReport).outcome).toBe("frozen");
+    expect(callsOf(run, "stopCapture")).toEqual([handOver + 630]);
+  });
+
+  test("recorders started on 2.5 keep one execution and read no mailbox", async () => {
+    const run = await daySession({ version: "2.5" });
+    expect((run.output as CaptureReport).outcome).toBe("sessionEnded");
+    expect(run.executions).toHaveLength(1);
+    expect(names(run)).not.toContain("readRecorderMailbox");
+  });
+
+  test("a generation in the input of a recorder started before 2.6 is ignored: it arms as it did", async () => {
+    const run = await replay(recorderOrchestrator, {
+      input: {
+        ...request(3600),
+        generation: { ...SECOND, polls: 3 },
+      },
+      version: "2.5",
+      start: START,
+      activities: activities(3600),
+    });
+    expect(names(run).slice(0, 2)).toEqual(["validateRecorderRequest", "checkQuota"]);
+    expect((run.output as CaptureReport).request).not.toHaveProperty("generation");
   });
 });

@@ -3,7 +3,10 @@
  * replay: each episode sends the whole history (PascalCase wire events) to the library's
  * Orchestrator, reads back the actions, and appends what the extension would record —
  * TaskScheduled/Completed/Failed, retry timers, TimerCreated/Fired, EventRaised — on a
- * virtual clock. Activities are scripted by the test.
+ * virtual clock. Activities are scripted by the test. continueAsNew starts a new execution with
+ * the new input and an empty history, as the extension does for an out-of-process worker: an
+ * event the old execution had received but not taken is dropped with its history (the shim calls
+ * ContinueAsNew without preserveUnprocessedEvents; see orchestrators/recorderOrchestrator.ts).
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -73,6 +76,7 @@ const ActionType = {
   CallActivity: 0,
   CallActivityWithRetry: 1,
   CallSubOrchestrator: 2,
+  ContinueAsNew: 4,
   CreateTimer: 5,
   WaitForExternalEvent: 6,
   WhenAny: 11,
@@ -122,6 +126,10 @@ export interface ReplayRun {
   statuses: unknown[];
   episodes: number;
   finishedAt: Date;
+  /** One entry per execution (continueAsNew starts another): its episodes and history events. */
+  executions: Array<{ episodes: number; events: number }>;
+  /** The inputs each continueAsNew started the next execution with. */
+  continuedWith: unknown[];
 }
 
 /** A scripted sub-orchestration: finishes `seconds` after it was started with this result (or throws: the child failed). */
@@ -143,8 +151,12 @@ export interface ReplayOptions {
   activities: Record<string, ScriptedActivity>;
   /** Sub-orchestrations by instance ID (the extension's SubOrchestrationInstance* events). */
   children?: Record<string, ScriptedChild>;
-  /** External events, raised at a virtual time offset (seconds from start). */
-  events?: Array<{ name: string; atSecond: number; input?: unknown }>;
+  /**
+   * External events, raised at a virtual time offset (seconds from start). `withTimer`: delivered
+   * in the same batch as the next timer that fires at or after that time, right after it (a
+   * message that reached the queue just behind the timer's).
+   */
+  events?: Array<{ name: string; atSecond: number; input?: unknown; withTimer?: boolean }>;
   start?: Date;
   instanceId?: string;
   maxEpisodes?: number;
@@ -251,7 +263,10 @@ export async function replay(
   const start = started
     ? new Date(started.Timestamp)
     : (options.start ?? new Date("2026-01-01T02:00:00Z"));
-  const input: unknown = started ? JSON.parse(started.Input as string) : options.input;
+  let input: unknown = started ? JSON.parse(started.Input as string) : options.input;
+  const executions: ReplayRun["executions"] = [];
+  const continuedWith: unknown[] = [];
+  let executionStartEpisode = 1;
   let now = recorded ? Date.parse(recorded[recorded.length - 1]!.Timestamp) : start.getTime();
   const events = [...(options.events ?? [])].sort((a, b) => a.atSecond - b.atSecond);
   const push = (event: Omit<WireEvent, "IsPlayed" | "Timestamp">) =>
@@ -262,14 +277,16 @@ export async function replay(
     } as WireEvent);
 
   if (recorded) resume(recorded, history, timers, scheduled);
-  else
+  const version = started ? started.Version : (options.version ?? hostDefaultVersion());
+  const startExecution = () =>
     push({
       EventType: EventType.ExecutionStarted,
       EventId: -1,
       Name: "orchestrator",
-      Version: options.version ?? hostDefaultVersion(),
+      Version: version,
       Input: JSON.stringify(input),
     });
+  if (!recorded) startExecution();
   let nextId = Math.max(-1, ...history.map((e) => e.EventId)) + 1;
   let handledActions = scheduled.length;
   const maxEpisodes = options.maxEpisodes ?? 500;
@@ -296,8 +313,11 @@ export async function replay(
       };
       const state = await runEpisode(run, trigger);
       statuses.push(state.customStatus);
-      const flat = flatten(state.actions.flat()).filter(
-        (a) => a.actionType !== ActionType.WaitForExternalEvent,
+      const all = flatten(state.actions.flat());
+      const flat = all.filter(
+        (a) =>
+          a.actionType !== ActionType.WaitForExternalEvent &&
+          a.actionType !== ActionType.ContinueAsNew,
       );
       flat.slice(0, handledActions).forEach((action, i) => {
         if (describe(action) !== scheduled[i])
@@ -367,8 +387,27 @@ export async function replay(
         handledActions++;
       }
       push({ EventType: EventType.OrchestratorCompleted, EventId: -1 });
+      const continued = all.find((a) => a.actionType === ActionType.ContinueAsNew);
+      if (state.isDone || state.error)
+        executions.push({ episodes: episode - executionStartEpisode + 1, events: history.length });
+      if (continued && state.isDone) {
+        // A new execution: its own history, ids and schedule; what the old one had pending goes with it.
+        input = continued.input;
+        continuedWith.push(input);
+        history.length = 0;
+        activities.length = 0;
+        timers.length = 0;
+        scheduled.length = 0;
+        handledActions = 0;
+        nextId = 0;
+        executionStartEpisode = episode + 1;
+        startExecution();
+        continue;
+      }
       if (state.isDone || state.error) {
         return {
+          executions,
+          continuedWith,
           output: state.output,
           error: state.error,
           customStatus: state.customStatus,
@@ -426,9 +465,9 @@ export async function replay(
     const due = timers
       .filter((t) => Number.isFinite(t.fireAt))
       .sort((a, b) => a.fireAt - b.fireAt)[0];
-    const event = events[0];
+    const event = events.find((e) => !e.withTimer);
     if (event && (!due || start.getTime() + event.atSecond * 1000 <= due.fireAt)) {
-      events.shift();
+      events.splice(events.indexOf(event), 1);
       now = Math.max(now, start.getTime() + event.atSecond * 1000);
       incoming.push({
         EventType: EventType.EventRaised,
@@ -498,6 +537,16 @@ export async function replay(
       TimerId: due.id,
       FireAt: new Date(due.fireAt).toISOString(),
     });
+    for (const behind of events.filter(
+      (e) => e.withTimer && start.getTime() + e.atSecond * 1000 <= due.fireAt,
+    )) {
+      events.splice(events.indexOf(behind), 1);
+      incoming.push({
+        EventType: EventType.EventRaised,
+        Name: behind.name,
+        Input: JSON.stringify(behind.input ?? null),
+      });
+    }
   }
   throw new Error(`replay harness: not done after ${maxEpisodes} episodes`);
 }

@@ -7,6 +7,7 @@ import type { CaptureRequest } from "../../lib/domain/types";
 import type { GroupRequest } from "../../lib/workflow/groupContracts";
 import type { RecorderRequest } from "../../lib/workflow/recorderContracts";
 import { fixture, firedCommonAlert, VM_ID } from "../support/fixtures";
+import { MemoryMailbox } from "../support/memoryMailbox";
 
 const STORAGE =
   "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps";
@@ -82,9 +83,11 @@ function decide(
   engine: CaptureStarter,
   now = NOW,
   recent?: RecentInstances,
+  mailbox = new MemoryMailbox(),
 ) {
   return answerAlert(body, settings, {
     starter: engine,
+    mailbox,
     now,
     statusUrlOf: (id) => statusUrlFor(ALERT_URL, id),
     recent,
@@ -568,6 +571,44 @@ describe("flight recorder routing (captureMode)", () => {
       },
     ]);
     expect(engine.starts).toBe(1);
+  });
+
+  test("freeze on an armed recorder is written to its arming's mailbox before the event is raised", async () => {
+    const engine = new FakeEngine();
+    await decide(firedCommonAlert({ captureMode: "ring" }), settings(), engine);
+    const armedAt = "2019-03-22T13:00:00.000Z";
+    engine.instances.forEach((i) => {
+      i.runtimeStatus = "Running";
+      i.customStatus = JSON.stringify({ phase: "armed", startedAt: armedAt });
+    });
+    const log: string[] = [];
+    const raise = engine.raise.bind(engine);
+    engine.raise = async (...args) => {
+      log.push("raise");
+      await raise(...args);
+    };
+    const mailbox = new MemoryMailbox(log);
+    const frozen = await decide(
+      firedCommonAlert({ captureMode: "freeze" }),
+      settings(),
+      engine,
+      NOW,
+      undefined,
+      mailbox,
+    );
+    expect(frozen.status).toBe(202);
+    expect(log).toEqual(["post", "raise"]);
+    const input = engine.instances.get(frozen.body.id as string)!.input as RecorderRequest;
+    expect(mailbox.posted).toEqual([
+      {
+        ref: {
+          instanceId: frozen.body.id,
+          armedAt,
+          storageAccountId: input.settings.storageAccountId,
+        },
+        request: { kind: "freeze", writtenAt: NOW.toISOString(), event: engine.raised[0]!.data },
+      },
+    ]);
   });
 
   test("freeze with no recorder armed is today's one-shot capture; once on an armed VM too", async () => {

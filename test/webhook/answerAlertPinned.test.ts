@@ -9,6 +9,7 @@ import { readWebhookSettings, type WebhookSettings } from "../../lib/config/appS
 import { captureNameFor } from "../../lib/domain/naming";
 import type { CaptureRequest } from "../../lib/domain/types";
 import { VM_ID, firedCommonAlert } from "../support/fixtures";
+import { MemoryMailbox } from "../support/memoryMailbox";
 
 const SUB = "/subscriptions/00000000-0000-0000-0000-000000000001";
 const STORAGE = `${SUB}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps`;
@@ -34,7 +35,12 @@ function decide(
   engine: PermissiveEngine,
   now = NOW,
 ): Promise<WebhookAnswer> {
-  return answerAlert(body, appSettings, { starter: engine, now, statusUrlOf });
+  return answerAlert(body, appSettings, {
+    starter: engine,
+    mailbox: new MemoryMailbox(),
+    now,
+    statusUrlOf,
+  });
 }
 
 /** Starts whatever it is asked to, every time; records each start. */

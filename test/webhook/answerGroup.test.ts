@@ -9,6 +9,7 @@ import { groupStatus } from "../../lib/webhook/groupStatus";
 import { checkCaptureRequest } from "../../lib/workflow/requestCheck";
 import type { GroupRequest } from "../../lib/workflow/groupContracts";
 import { firedCommonAlert } from "../support/fixtures";
+import { MemoryMailbox } from "../support/memoryMailbox";
 
 const STORAGE =
   "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps";
@@ -50,6 +51,7 @@ const ALERT_URL = "https://app.example.net/api/alerts?code=FUNCTIONKEY";
 function decide(body: unknown, appSettings: WebhookSettings, engine: CaptureStarter) {
   return answerAlert(body, appSettings, {
     starter: engine,
+    mailbox: new MemoryMailbox(),
     now: NOW,
     statusUrlOf: (id) => statusUrlFor(ALERT_URL, id),
   });

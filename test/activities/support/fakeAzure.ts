@@ -8,6 +8,7 @@ import { Readable } from "node:stream";
 import { RestError } from "@azure/core-rest-pipeline";
 import { BlobClient, ContainerClient } from "@azure/storage-blob";
 import { untrustedBlobReason, UntrustedBlobUrl } from "../../../lib/domain/blobLocation";
+import { parseStorageAccountId } from "../../../lib/domain/armId";
 import type { ActivityEnv } from "../../../lib/workflow/activity";
 
 export const SUB = "6d3e1f0a-2b4c-4d5e-8f90-a1b2c3d4e5f6";
@@ -341,11 +342,23 @@ function fakeStorage(world: FakeWorld, call: Call) {
           }));
       for (const item of await call("container.listBlobsFlat", prefix, listing)) yield item;
     }
-    return { listBlobsFlat, getBlobClient: (name: string) => blob(sdk.getBlobClient(name).url) };
+    return {
+      url: sdk.url,
+      listBlobsFlat,
+      getBlobClient: (name: string) => blob(sdk.getBlobClient(name).url),
+      getBlockBlobClient: (name: string) => blob(sdk.getBlobClient(name).url).getBlockBlobClient(),
+      createIfNotExists: () => call("container.createIfNotExists", sdk.url, () => ({})),
+    };
   };
   return {
     blob,
     container,
+    // The public cloud's endpoint, as the app's clients name it for an ARM ID (not the local runtime).
+    captureContainer: (storageAccountId: string) => {
+      const account = parseStorageAccountId(storageAccountId);
+      if (!account) throw new UntrustedBlobUrl(`${storageAccountId} is not a storage account ID`);
+      return container(`https://${account.name}.blob.core.windows.net/network-watcher-logs`);
+    },
     downloadLink: (url: string, ttlSeconds: number) =>
       call("blob.downloadLink", blobKey(url), () => {
         trusted(url);

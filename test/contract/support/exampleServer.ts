@@ -117,6 +117,7 @@ export async function startExampleServer(): Promise<ExampleServer> {
       compute: (sub) => new ComputeManagementClient(staticToken("example-token"), sub, options),
       blob: unused,
       container: unused,
+      captureContainer: unused,
       downloadLink: unused,
     }),
     async close() {

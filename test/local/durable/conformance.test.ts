@@ -288,6 +288,21 @@ describe("continue-as-new", () => {
     expect(done.historyEvents?.[0]).toMatchObject({ EventType: "ExecutionStarted", Input: "3" });
     expect(await stats(id as string)).toMatchObject({ timers: 0 });
   });
+
+  it("drops an event the old execution received but had not taken, as the extension does for out-of-proc workers", async () => {
+    // The extension's out-of-proc shim calls ContinueAsNew(input) without preserveUnprocessedEvents
+    // (OutOfProcOrchestrationShim.cs:171; the default is false, IDurableOrchestrationContext.cs:98).
+    const { id } = await startViaClient("handOver", { sleepMs: 3000 });
+    await eventually(async () => {
+      const status = await statusViaClient(id as string);
+      return status.customStatus === "busy" ? status : undefined;
+    }, "the first execution to be busy");
+    expect(
+      (await api(`client/raise/${id}/note`, { method: "POST", body: JSON.stringify("early") }))
+        .status,
+    ).toBe(202);
+    expect((await waitFor(id as string, "Completed")).output).toEqual({ note: "dropped" });
+  });
 });
 
 describe("terminate, purge, restart", () => {

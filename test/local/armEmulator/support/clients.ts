@@ -64,6 +64,7 @@ export function armOnlyClients(sdk: {
     compute: () => sdk.compute,
     blob: unused,
     container: unused,
+    captureContainer: unused,
     downloadLink: unused,
   };
 }
