@@ -62,11 +62,11 @@ export type SettingsResult =
 
 /** A whole number in range, as a number or the string Azure Monitor sends. */
 export function integerIn(range: { min: number; max: number }) {
+  // The union's own message: without it, a failed union says only "Invalid input".
   return z
-    .union([
-      z.number(),
-      z.string().trim().regex(/^\d+$/, "must be a whole number").transform(Number),
-    ])
+    .union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)], {
+      error: "must be a whole number",
+    })
     .pipe(z.number().int("must be a whole number").min(range.min).max(range.max));
 }
 

@@ -86,6 +86,7 @@ export async function answerAlert(
       body: {
         error: resolved.message,
         key: resolved.key,
+        // Stryker disable next-line ConditionalExpression: an undefined cap and setting vanish when the body is sent as JSON
         ...(resolved.cap !== undefined && { cap: resolved.cap, setting: resolved.setting }),
       },
     };

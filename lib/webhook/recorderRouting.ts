@@ -42,7 +42,7 @@ function phaseOf(customStatus: unknown): unknown {
     try {
       status = JSON.parse(status) as unknown;
     } catch {
-      return undefined;
+      // Unreadable text stays a string: no phase, below.
     }
   }
   return typeof status === "object" && status !== null

@@ -82,4 +82,23 @@ describe("capture blobs the app may read with its identity (issue 18.9)", () => 
       `https://stcaps.blob.core.windows.net/${CAP}`,
     );
   });
+
+  test("the China cloud's blob endpoint is trusted for an allowed account", () => {
+    expect(
+      untrustedBlobReason(`https://stcaps.blob.core.chinacloudapi.cn/${CAP}`, TRUSTED),
+    ).toBeUndefined();
+  });
+
+  test("a local endpoint given with a trailing slash, and a container with no blob in it", () => {
+    const local = { accountIds: [], localEndpoint: "http://127.0.0.1:10000/devstoreaccount1/" };
+    expect(
+      untrustedBlobReason(`http://127.0.0.1:10000/devstoreaccount1/${CAP}`, local),
+    ).toBeUndefined();
+    expect(
+      untrustedBlobReason("http://127.0.0.1:10000/devstoreaccount1/network-watcher-logs/", local),
+    ).toBe("the storage path is not in the network-watcher-logs container");
+    expect(untrustedBlobReason(`http://127.0.0.1:10000/devstoreaccount10/${CAP}`, local)).toBe(
+      "the storage path is not on the local blob endpoint http://127.0.0.1:10000/devstoreaccount1",
+    );
+  });
 });

@@ -17,4 +17,8 @@ describe("detectCaptureFormat", () => {
     expect(detectCaptureFormat(bytes("504b0304"))).toBeUndefined();
     expect(detectCaptureFormat(bytes("d4c3b2"))).toBeUndefined();
   });
+
+  test("four bytes are enough to tell the format", () => {
+    expect(detectCaptureFormat(bytes("d4c3b2a1"))).toBe("pcap");
+  });
 });

@@ -106,3 +106,62 @@ describe("capture groups with scale-set instances", () => {
     expect(ids([vm("db-1")])).toBe("group-2-59a023187708c370");
   });
 });
+
+describe("capturePeers as an alert rule writes it", () => {
+  const web1 = [parseCaptureTarget(vm("web-1"))!];
+
+  test("the key in any case, blanks and empty entries between ;s ignored; members in the order named", () => {
+    const result = groupTargets(
+      web1,
+      { CAPTUREPEERS: ` ${vm("db-1")} ;; ${vm("db-2")};` },
+      allowAll,
+      10,
+    );
+    expect(result).toMatchObject({ ok: true, memberIds: [vm("web-1"), vm("db-1"), vm("db-2")] });
+  });
+
+  test("no capturePeers: the alert's own targets only", () => {
+    expect(groupTargets(web1, {}, allowAll, 10)).toMatchObject({
+      ok: true,
+      memberIds: [vm("web-1")],
+    });
+  });
+
+  test("a value that is not a string: 422 saying what it must be", () => {
+    expect(groupTargets(web1, { capturePeers: ["x"] }, allowAll, 10)).toEqual({
+      ok: false,
+      status: 422,
+      key: PEERS_KEY,
+      message: "capturePeers: must be a string of ;-separated VM, scale-set or instance ARM IDs",
+    });
+  });
+
+  test("a peer that is no VM, set or instance: 422 quoting it", () => {
+    const disk = `${RG}/disks/os`;
+    expect(groupTargets(web1, { capturePeers: disk }, allowAll, 10)).toEqual({
+      ok: false,
+      status: 422,
+      key: PEERS_KEY,
+      message: `capturePeers: ${JSON.stringify(disk)} is not the ARM ID of a virtual machine, scale set or scale-set instance`,
+    });
+  });
+
+  test("more VMs than CAPTURE_GROUP_MAX_TARGETS: 422 naming the cap and the count", () => {
+    expect(grouped([vm("db-1"), vm("db-2")], 2)).toEqual({
+      ok: false,
+      status: 422,
+      key: PEERS_KEY,
+      message:
+        "capturePeers: a capture group holds at most 2 VMs (CAPTURE_GROUP_MAX_TARGETS); this alert names 3",
+    });
+  });
+
+  test("a peer outside the scopes: 403 with the scope check's reason", () => {
+    const refuse = (id: string) => (id === vm("db-1") ? "target db-1 is outside" : undefined);
+    expect(grouped([vm("db-1")], 10, refuse)).toEqual({
+      ok: false,
+      status: 403,
+      message: "target db-1 is outside",
+    });
+  });
+});

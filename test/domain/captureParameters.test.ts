@@ -139,3 +139,90 @@ describe("this app's caps on what an alert may ask for", () => {
     });
   });
 });
+
+describe("what an alert-rule author reads when a custom property is refused", () => {
+  test.each([
+    ["captureTimeLimitSeconds", "5m", "captureTimeLimitSeconds: must be a whole number"],
+    ["captureTimeLimitSeconds", 1.5, "captureTimeLimitSeconds: must be a whole number"],
+    ["captureTimeLimitSeconds", true, "captureTimeLimitSeconds: must be a whole number"],
+    [
+      "captureTimeLimitSeconds",
+      "18001",
+      "captureTimeLimitSeconds: Too big: expected number to be <=18000",
+    ],
+    ["captureFilters", "not json", "captureFilters: must be a JSON array of filter objects"],
+    [
+      "captureFilters",
+      '[{"protocol":"TCP"},{"localPort":"70000"}]',
+      'captureFilters: "70000" is not a port (0-65535) (at 1.localPort)',
+    ],
+    [
+      "captureStorageAccountId",
+      "/x",
+      "captureStorageAccountId: must be the ARM ID of a storage account",
+    ],
+  ])("%s = %j: %s", (key, value, message) => {
+    expect(resolveCaptureSettings({ [key]: value }, defaults)).toEqual({ ok: false, key, message });
+  });
+
+  test("a blank or null custom property falls back to the default", () => {
+    expect(
+      resolveCaptureSettings(
+        { captureTimeLimitSeconds: "", captureTotalBytes: null, captureFilters: "" },
+        defaults,
+      ),
+    ).toEqual(resolveCaptureSettings({}, defaults));
+  });
+
+  test("no storage account anywhere: the message names the key and the app setting", () => {
+    expect(resolveCaptureSettings({}, { ...defaults, storageAccountId: undefined })).toEqual({
+      ok: false,
+      key: "captureStorageAccountId",
+      setting: "CAPTURE_STORAGE_ACCOUNT_ID",
+      message:
+        "captureStorageAccountId: no storage account for the capture; set the app setting CAPTURE_STORAGE_ACCOUNT_ID or the alert rule's custom property",
+    });
+  });
+});
+
+describe("captureScope: a scale set's instances", () => {
+  const onSet = (scope: unknown) =>
+    resolveCaptureSettings({ captureScope: scope }, defaults, "virtualMachineScaleSet");
+
+  test("include or exclude, as JSON text or an object; an empty list is left out", () => {
+    expect(onSet('{"include":["0","web_3"],"exclude":[]}')).toMatchObject({
+      ok: true,
+      settings: { scope: { include: ["0", "web_3"] } },
+    });
+    expect(onSet({ include: [], exclude: ["2"] })).toMatchObject({
+      ok: true,
+      settings: { scope: { exclude: ["2"] } },
+    });
+    const both = onSet({ include: ["1"], exclude: ["2"] });
+    expect(both.ok && both.settings.scope).toEqual({ include: ["1"], exclude: ["2"] });
+  });
+
+  test("a scope naming no instance is every instance: nothing is sent", () => {
+    const empty = onSet('{"include":[],"exclude":[]}');
+    expect(empty).toEqual(resolveCaptureSettings({}, defaults));
+  });
+
+  test.each([
+    ["{nope", 'captureScope: must be JSON such as {"include": ["0", "1"]} or {"exclude": ["2"]}'],
+    ['{"only":["1"]}', 'captureScope: Unrecognized key: "only"'],
+    [
+      '{"include":["-1"]}',
+      "captureScope: must be a scale-set instance ID (e.g. 3) or instance name (e.g. web_3) (at include.0)",
+    ],
+  ])("%s is refused: %s", (scope, message) => {
+    expect(onSet(scope)).toEqual({ ok: false, key: "captureScope", message });
+  });
+
+  test("on a virtual machine, a scope is refused", () => {
+    expect(resolveCaptureSettings({ captureScope: '{"include":["0"]}' }, defaults)).toEqual({
+      ok: false,
+      key: "captureScope",
+      message: "captureScope: selects scale-set instances, but the target is a virtual machine",
+    });
+  });
+});

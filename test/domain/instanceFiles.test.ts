@@ -45,4 +45,16 @@ describe("instance files", () => {
     expect(instancesWithoutFile(SET, [{ instanceId: "0" }, {}])).toEqual(["1", "25"]);
     expect(instancesWithoutFile(SET, [])).toEqual(["0", "1", "25"]);
   });
+
+  test("names match with the capture extension dropped and URL escapes decoded", () => {
+    expect(instanceOfBlob(`${FOLDER}/WEB_1.pcapng`, SET)?.instanceId).toBe("1");
+    expect(instanceOfBlob(`${FOLDER}/web_25.pcap`, SET)?.instanceId).toBe("25");
+    expect(instanceOfBlob(`${FOLDER}/web%5F0.cap`, SET)?.instanceId).toBe("0");
+    expect(instanceOfBlob(`${FOLDER}/web_0.txt`, SET)).toBeUndefined();
+  });
+
+  test("the segment after virtualMachines may be the instance's name; a trailing virtualMachines names none", () => {
+    expect(instanceOfBlob(`${FOLDER}/virtualMachines/web_25/x.cap`, SET)?.instanceId).toBe("25");
+    expect(instanceOfBlob(`${FOLDER}/virtualMachines`, SET)).toBeUndefined();
+  });
 });

@@ -135,3 +135,122 @@ describe("real ARM IDs read into their parts", () => {
     });
   });
 });
+
+describe("malformed payloads: the schema recognised, and the first field at fault", () => {
+  test.each([
+    [
+      { schemaId: "azureMonitorCommonAlertSchema" },
+      "malformed Common Alert Schema: data: Invalid input: expected object, received undefined",
+    ],
+    [
+      { schemaId: "azureMonitorCommonAlertSchema", data: { essentials: { alertTargetIDs: "x" } } },
+      "malformed Common Alert Schema: data.essentials.alertTargetIDs: Invalid input: expected array, received string",
+    ],
+    [
+      { schemaId: "AzureMonitorMetricAlert", data: { status: "Activated" } },
+      "malformed AzureMonitorMetricAlert: data.context: Invalid input: expected object, received undefined",
+    ],
+    [
+      { status: "Activated", context: "x" },
+      "malformed classic metric alert: context: Invalid input: expected object, received string",
+    ],
+    [
+      { targetVM: 42 },
+      "malformed direct request: targetVM: Invalid input: expected string, received number",
+    ],
+  ])("%j: 400 %s", (body, message) => {
+    expect(parseAlertPayload(body)).toEqual({ kind: "rejected", status: 400, message });
+  });
+
+  test("an unknown schemaId is quoted clipped to 80 characters", () => {
+    expect(parseAlertPayload({ schemaId: "x".repeat(100) })).toEqual({
+      kind: "rejected",
+      status: 400,
+      message: `unsupported schemaId "${"x".repeat(80)}"`,
+    });
+  });
+
+  test("a refusal shows at most three of the IDs seen, each clipped to 200 characters", () => {
+    const alert = firedCommonAlert() as { data: { essentials: { alertTargetIDs: string[] } } };
+    const long = `${DISK}/${"y".repeat(300)}`;
+    alert.data.essentials.alertTargetIDs = [DISK, `${DISK}2`, long, `${DISK}4`];
+    const seen = [DISK, `${DISK}2`, long.slice(0, 200)].map((id) => JSON.stringify(id)).join(", ");
+    expect(parseAlertPayload(alert)).toEqual({
+      kind: "rejected",
+      status: 422,
+      message: `data.essentials.alertTargetIDs: packet capture needs a virtual machine or scale set target; got ${seen}`,
+    });
+  });
+});
+
+describe("what a recognised payload carries", () => {
+  const VM2 = VM_ID.replace("wcus-r2-gen2", "second-vm");
+
+  test("a multi-resource alert: the first VM is the target, the other VMs (not disks, not itself) its peers", () => {
+    const alert = firedCommonAlert() as { data: { essentials: { alertTargetIDs: string[] } } };
+    alert.data.essentials.alertTargetIDs = [DISK, VM_ID, VM2, DISK, VM_ID];
+    const result = parseAlertPayload(alert);
+    expect(result).toMatchObject({ kind: "capture", target: { resourceId: VM_ID } });
+    if (result.kind !== "capture") throw new Error("a capture");
+    expect(result.otherTargets?.map((t) => t.resourceId)).toEqual([VM2]);
+  });
+
+  test("a fired non-common metric alert: its context becomes the alert's details", () => {
+    const alert = fixture("azure-monitor-metric-alert-noncommon.json") as {
+      data: { status: string; context: Record<string, unknown> };
+    };
+    alert.data.context.resourceId = VM_ID;
+    alert.data.status = "Activated";
+    const { context } = alert.data;
+    expect(parseAlertPayload(alert)).toMatchObject({
+      kind: "capture",
+      target: { resourceId: VM_ID },
+      alert: {
+        schema: "nonCommon",
+        ruleName: context.name,
+        signalType: "Metric",
+        firedAt: context.timestamp,
+        alertId: context.id,
+      },
+    });
+  });
+
+  test("a RequestBody that is not an object leaves the payload read as it is", () => {
+    const alert = fixture("classic-metric-alert.json") as { context: Record<string, unknown> };
+    alert.context.resourceId = VM_ID;
+    expect(parseAlertPayload({ ...alert, RequestBody: "text" })).toMatchObject({
+      kind: "capture",
+      alert: { schema: "classic" },
+    });
+  });
+
+  test("a direct request's watcher defaults to the target's subscription; half a watcher is refused", () => {
+    const targetVM = `/subscriptions/${GUID}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1`;
+    expect(
+      parseAlertPayload({
+        targetVM,
+        networkWatcherResourceGroup: "NetworkWatcherRG",
+        networkWatcherName: "nw",
+      }),
+    ).toMatchObject({
+      kind: "capture",
+      watcher: { subscriptionId: GUID, resourceGroup: "NetworkWatcherRG", name: "nw" },
+      overrides: {},
+    });
+    expect(
+      parseAlertPayload({ targetVM, networkWatcherResourceGroup: "NetworkWatcherRG" }),
+    ).toEqual({
+      kind: "rejected",
+      status: 422,
+      message:
+        "networkWatcherName and networkWatcherResourceGroup name one watcher: give both or neither",
+    });
+    expect(parseAlertPayload({ targetVM })).toEqual({
+      kind: "capture",
+      target: expect.objectContaining({ resourceId: targetVM }),
+      alert: { schema: "direct", ruleName: "direct request" },
+      overrides: {},
+      watcher: undefined,
+    });
+  });
+});

@@ -43,4 +43,18 @@ describe("ring files by blob time", () => {
     expect(ringHolding(files)).toEqual({ files: 2, bytes: 42, oldest: at(0), newest: at(120) });
     expect(ringHolding([])).toEqual({ files: 0, bytes: 0 });
   });
+
+  test("files written at the same instant are ordered by URL", () => {
+    const files = ringSpans([blob("b", 60), blob("a", 60), blob("c", 30)], START);
+    expect(files.map((f) => [f.url.split("/").pop(), f.from, f.to])).toEqual([
+      ["c", at(0), at(30)],
+      ["a", at(30), at(60)],
+      ["b", at(60), at(60)],
+    ]);
+  });
+
+  test("an oldest file closed soon after the start reaches back to the start, never before it", () => {
+    const files = ringSpans([blob("a", 30), blob("b", 200)], START);
+    expect(files[0]).toMatchObject({ from: at(0), to: at(30) });
+  });
 });

@@ -690,3 +690,106 @@ describe("captureScope (scale-set instances)", () => {
     expect(engine.instances.get(String(answer.body.id))!.input.settings.scope).toBeUndefined();
   });
 });
+
+describe("the webhook's exact words and bounds", () => {
+  const scoped = settings({ CAPTURE_ALLOWED_SCOPES: "/subscriptions/s1/resourceGroups/rg" });
+  const direct = {
+    targetVM: "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1",
+    subscriptionId: "s1",
+    networkWatcherResourceGroup: "OtherRG",
+    networkWatcherName: "nw1",
+  };
+
+  test("a watcher outside the scopes is refused as a network watcher, by its ARM ID", async () => {
+    expect(await decide(direct, scoped, new FakeEngine())).toEqual({
+      status: 403,
+      body: {
+        error:
+          "network watcher /subscriptions/s1/resourceGroups/OtherRG/providers/Microsoft.Network/networkWatchers/nw1 is outside the allowed scopes (CAPTURE_ALLOWED_SCOPES)",
+      },
+    });
+  });
+
+  test("a misconfigured app says so to the caller and names the setting in its log", async () => {
+    const read = readWebhookSettings({});
+    if (!read.ok) throw new Error(read.message);
+    const answer = await decide(firedCommonAlert(), read.value, new FakeEngine());
+    expect(answer.body).toEqual({
+      error: "the function app is misconfigured; retry later (see its logs)",
+    });
+    expect(answer.problem).toMatch(/^app setting CAPTURE_STORAGE_ACCOUNT_ID is unset: /);
+  });
+
+  test("a superseded capture is waited for 8 × 1 s at most, then the 503 says a cancel was sent", async () => {
+    const engine = new FakeEngine();
+    engine.endsOnCancel = false;
+    const blinding = await decide(alertOf("Sev4", NARROW), settings(), engine);
+    const id = String(blinding.body.id);
+    engine.instances.get(id)!.runtimeStatus = "Running";
+    const pauses: number[] = [];
+    const answer = await answerAlert(alertOf("Sev0"), settings(), {
+      starter: engine,
+      now: NOW,
+      statusUrlOf: (instanceId) => statusUrlFor(ALERT_URL, instanceId),
+      pause: (ms) => {
+        pauses.push(ms);
+        return Promise.resolve();
+      },
+    });
+    expect(pauses).toEqual(Array.from({ length: 8 }, () => 1000));
+    const reason = (engine.raised[0]?.data as { reason: string }).reason;
+    expect(answer.body).toEqual({
+      error: `superseding the running capture ${id} (cancel sent: ${reason}); retry to start the new one`,
+    });
+  });
+
+  test("without a pause of its own, the webhook really waits before reading the status again", async () => {
+    const engine = new FakeEngine();
+    const blinding = await decide(alertOf("Sev4", NARROW), settings(), engine);
+    engine.instances.get(String(blinding.body.id))!.runtimeStatus = "Running";
+    // One real one-second wait: the cancel ends the instance, the first re-read finds it ended.
+    const answer = await answerAlert(alertOf("Sev0"), settings(), {
+      starter: engine,
+      now: NOW,
+      statusUrlOf: (instanceId) => statusUrlFor(ALERT_URL, instanceId),
+    });
+    expect(answer.status).toBe(202);
+    expect(engine.starts).toBe(2);
+  });
+
+  test("a concurrent alert asking another capture waits for the leader and reports what it saw", async () => {
+    const engine = new FakeEngine();
+    const recent = new RecentInstances(100);
+    let release = () => {};
+    engine.gate = new Promise<void>((resolve) => (release = resolve));
+    const leader = decide(alertOf("Sev3"), settings(), engine, NOW, recent);
+    const other = decide(
+      alertOf("Sev3", { captureTimeLimitSeconds: "60" }),
+      settings(),
+      engine,
+      NOW,
+      recent,
+    );
+    release();
+    const id = String((await leader).body.id);
+    expect(await other).toEqual({
+      status: 200,
+      body: {
+        id,
+        statusQueryGetUri: `https://app.example.net/api/captures/${id}/status`,
+        deduplicated: true,
+        runtimeStatus: "Pending",
+      },
+    });
+    expect(engine.statusCalls).toBe(1);
+  });
+
+  test("arming a recorder answers 202 with Location, the key-less status URL", async () => {
+    const armed = await decide(
+      firedCommonAlert({ captureMode: "ring" }),
+      settings(),
+      new FakeEngine(),
+    );
+    expect(armed.headers).toEqual({ Location: armed.body.statusQueryGetUri });
+  });
+});

@@ -225,3 +225,28 @@ test("one status answer: the group's phase and every member's progress", async (
   expect((await groupStatus("capture-web-1-x", { read })).status).toBe(400);
   expect((await groupStatus("group-1-0000000000000000", { read })).status).toBe(404);
 });
+
+test("a racing alert started the group first: the refused start is a 200 deduplicated with its status", async () => {
+  const engine = new GroupEngine();
+  const id = groupInstanceIdFor([vm("web-1"), vm("db-1")]);
+  engine.startGroup = (groupId: string, input: GroupRequest) => {
+    engine.groups.set(groupId, { runtimeStatus: "Pending", input });
+    return Promise.reject(new Error("409 instance exists"));
+  };
+  const answer = await decide(multiTarget([vm("web-1"), vm("db-1")]), settings(), engine);
+  expect(answer).toMatchObject({
+    status: 200,
+    body: { id, deduplicated: true, runtimeStatus: "Pending" },
+  });
+});
+
+test("a refused start with no group running afterwards: 503 saying the store is unavailable", async () => {
+  const engine = new GroupEngine();
+  engine.startGroup = () => Promise.reject(new Error("500 from the task hub"));
+  const answer = await decide(multiTarget([vm("web-1"), vm("db-1")]), settings(), engine);
+  expect(answer).toMatchObject({
+    status: 503,
+    body: { error: "the orchestration store is unavailable; retry later" },
+    cause: expect.stringContaining("500 from the task hub"),
+  });
+});

@@ -65,3 +65,22 @@ describe("status answers, as the Durable status endpoint gives them", () => {
     expect(statusAnswer(recorder, ["captureOrchestrator"], SELF).status).toBe(404);
   });
 });
+
+describe("what an ended or missing instance's answer says", () => {
+  test("a completed capture's output is in its answer as the orchestration returned it", () => {
+    const output = { outcome: "Succeeded", files: 1 };
+    const answer = statusAnswer(
+      { ...snapshot("Completed"), output },
+      ["captureOrchestrator"],
+      SELF,
+    );
+    expect(answer).toEqual({ status: 200, body: expect.objectContaining({ output }) });
+  });
+
+  test("a 404 says why, and never what the task hub holds", () => {
+    expect(statusAnswer(undefined, ["captureOrchestrator"], SELF)).toEqual({
+      status: 404,
+      body: { error: "no such capture instance (never started, or purged)" },
+    });
+  });
+});
