@@ -729,6 +729,7 @@ describe("the webhook's exact words and bounds", () => {
     const pauses: number[] = [];
     const answer = await answerAlert(alertOf("Sev0"), settings(), {
       starter: engine,
+      mailbox: new MemoryMailbox(),
       now: NOW,
       statusUrlOf: (instanceId) => statusUrlFor(ALERT_URL, instanceId),
       pause: (ms) => {
@@ -750,6 +751,7 @@ describe("the webhook's exact words and bounds", () => {
     // One real one-second wait: the cancel ends the instance, the first re-read finds it ended.
     const answer = await answerAlert(alertOf("Sev0"), settings(), {
       starter: engine,
+      mailbox: new MemoryMailbox(),
       now: NOW,
       statusUrlOf: (instanceId) => statusUrlFor(ALERT_URL, instanceId),
     });

@@ -9,6 +9,7 @@ import type { CaptureSettings } from "../../lib/domain/types";
 import type { CaptureStarter, InstanceSnapshot } from "../../lib/webhook/captureStarter";
 import { routeRecorder, type RecorderAnswers } from "../../lib/webhook/recorderRouting";
 import { firedCommonAlert } from "../support/fixtures";
+import { MemoryMailbox } from "../support/memoryMailbox";
 
 const STORAGE =
   "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps";
@@ -79,8 +80,10 @@ const armedRecorder = (customStatus: unknown = { phase: "armed" }): InstanceSnap
   customStatus,
 });
 
-function route(mode: "ring" | "freeze", hub: CaptureStarter) {
-  return routeRecorder(mode, alertWith(), CAPTURE, appSettings(), hub, NOW, answers);
+/** The mailbox logs its writes into the hub's calls, so the order of post and raise shows. */
+function route(mode: "ring" | "freeze", hub: ScriptedHub) {
+  const mailbox = new MemoryMailbox(hub.calls);
+  return routeRecorder(mode, alertWith(), CAPTURE, appSettings(), hub, mailbox, NOW, answers);
 }
 
 describe("arming a recorder (captureMode ring)", () => {
@@ -150,6 +153,17 @@ describe("freezing a recorder (captureMode freeze)", () => {
       body: { frozen: true, firedAt: "2019-03-22T13:58:24.371Z" },
     });
     expect(hub.calls).toEqual(["status", "raise freeze"]);
+  });
+
+  test("armed with a ring started: the freeze is written to that arming's mailbox, then raised", async () => {
+    const hub = new ScriptedHub([
+      {
+        ...armedRecorder({ phase: "armed", startedAt: "2026-01-01T01:00:00.000Z" }),
+        input: { settings: { storageAccountId: STORAGE } },
+      },
+    ]);
+    expect(await route("freeze", hub)).toMatchObject({ status: 202, body: { frozen: true } });
+    expect(hub.calls).toEqual(["status", "post", "raise freeze"]);
   });
 
   test("the raise refused while the recorder still runs: 503, not a one-shot capture beside it", async () => {
