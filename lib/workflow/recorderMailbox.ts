@@ -40,6 +40,17 @@ const requestSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("disarm"), writtenAt: z.string() }),
 ]);
 
+/** A stored request, or undefined for anything else a blob in the prefix may hold (never thrown:
+ * one stray blob must not fail the recorder that reads the mailbox). */
+function asRequest(text: string): MailboxRequest | undefined {
+  try {
+    const parsed = requestSchema.safeParse(JSON.parse(text));
+    return parsed.success ? (parsed.data as MailboxRequest) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function upload(container: ContainerClient, name: string, text: string): Promise<void> {
   const blob = container.getBlockBlobClient(name);
   const options = { blobHTTPHeaders: { blobContentType: "application/json" } };
@@ -79,8 +90,8 @@ export function blobRecorderMailbox(clients: AzureClients): RecorderMailbox {
       try {
         for await (const item of container.listBlobsFlat({ prefix: mailboxPrefix(ref) })) {
           const body = await container.getBlobClient(item.name).downloadToBuffer();
-          const parsed = requestSchema.safeParse(JSON.parse(body.toString("utf8")));
-          if (parsed.success) requests.push(parsed.data as MailboxRequest);
+          const request = asRequest(body.toString("utf8"));
+          if (request) requests.push(request);
         }
       } catch (error) {
         if (isNotFound(error)) return [];

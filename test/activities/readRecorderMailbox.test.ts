@@ -82,6 +82,16 @@ describe("readRecorderMailbox", () => {
     expect(read.ok && read.value.requests.map((r) => r.kind)).toEqual(["freeze", "disarm"]);
   });
 
+  test("a blob in the mailbox that is not JSON is left out, not a failed recorder", async () => {
+    const world: FakeWorld = {};
+    const env = await written(world);
+    world.blobs![`${CONTAINER_URL}/recorder-mailbox/${REF.instanceId}/${REF.armedAt}/y.json`] = {
+      bytes: Buffer.from("{ truncated"),
+    };
+    const read = await readRecorderMailbox(REF, env);
+    expect(read.ok && read.value.requests.map((r) => r.kind)).toEqual(["freeze", "disarm"]);
+  });
+
   test("a throttled listing is thrown for the durable retry", async () => {
     const env = await written({ failures: { "container.listBlobsFlat": throttled() } });
     await expect(readRecorderMailbox(REF, env)).rejects.toMatchObject({ statusCode: 429 });
