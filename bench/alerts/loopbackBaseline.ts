@@ -4,12 +4,14 @@
  * HTTP with our client is in its round trip; the rest of the app's latency is the app's.
  */
 import { spawn } from "node:child_process";
+import { PUBLIC_LISTEN_BACKLOG } from "../../local/host/listenBacklog";
 
+// The local host's accept backlog, so a burst meets the same kernel queue at both servers.
 const SERVER = `
 require("node:http").createServer((req, res) => {
   req.resume();
   req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
-}).listen(0, "127.0.0.1", function () { process.stdout.write(this.address().port + "\\n"); });
+}).listen({ port: 0, host: "127.0.0.1", backlog: ${PUBLIC_LISTEN_BACKLOG} }, function () { process.stdout.write(this.address().port + "\\n"); });
 `;
 
 export interface BaselineServer {

@@ -16,6 +16,7 @@ import type { HostConfig } from "./hostConfig";
 import { publicRequestListener, rpcRequestListener } from "./hostServer";
 import { loadApp } from "./appLoader";
 import { compileRoute } from "./httpRoutes";
+import { PUBLIC_LISTEN_BACKLOG } from "./listenBacklog";
 
 export interface RunningHost {
   url: string;
@@ -71,7 +72,7 @@ export async function runHost(
   };
 
   const publicServer = createServer(publicRequestListener(serverOptions));
-  const port = await listen(publicServer, config.port);
+  const port = await listen(publicServer, config.port, PUBLIC_LISTEN_BACKLOG);
   const url = `http://127.0.0.1:${port}`;
   const rpcServer = createServer(rpcRequestListener(serverOptions, rpcBasePath, () => url));
   const rpcBaseUrl = `http://127.0.0.1:${await listen(rpcServer, 0)}${rpcBasePath}`;
@@ -112,10 +113,13 @@ export async function runHost(
   };
 }
 
-function listen(server: Server, port: number): Promise<number> {
+/** Listens on loopback; `backlog` undefined keeps node's default (511). */
+function listen(server: Server, port: number, backlog?: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
+    server.listen({ port, host: "127.0.0.1", backlog }, () =>
+      resolve((server.address() as AddressInfo).port),
+    );
   });
 }
 
