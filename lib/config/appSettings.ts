@@ -167,15 +167,21 @@ function localOnlyRefusal(env: NodeJS.ProcessEnv): SettingsRead<never> | undefin
   return undefined;
 }
 
-/** The portal (and local.settings.json) leave unused settings as empty strings: those mean "not set". */
-function read<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): SettingsRead<T> {
+/**
+ * The portal (and local.settings.json) leave unused settings as empty strings: those mean "not set".
+ * Only the schema's own settings are looked up: the parse would drop every other variable anyway,
+ * and walking the whole environment on each read (every alert, every activity) costs more than the
+ * parse itself.
+ */
+function read<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv): SettingsRead<z.output<S>> {
   const localOnly = localOnlyRefusal(env);
   if (localOnly) return localOnly;
-  const parsed = schema.safeParse(
-    Object.fromEntries(
-      Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""),
-    ),
-  );
+  const present: Record<string, string> = {};
+  for (const name of Object.keys(schema.shape)) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== "") present[name] = value;
+  }
+  const parsed = schema.safeParse(present);
   if (parsed.success) return { ok: true, value: parsed.data };
   const issue = parsed.error.issues[0];
   return refused(issue?.path.join(".") || "?", issue?.message ?? "invalid");

@@ -80,6 +80,27 @@ describe("app settings", () => {
       value: { ENTRA_ALLOWED_CLIENT_APP_IDS: ["a", "b"] },
     });
   });
+
+  test("a read looks up only its own settings, never walking the whole environment", () => {
+    // Every alert and activity reads settings: a read must not cost a walk of every variable.
+    const env = new Proxy<NodeJS.ProcessEnv>(
+      { CAPTURE_TIME_LIMIT_SECONDS: "60", WEBHOOK_AUTH_MODE: "key", UNRELATED: "x" },
+      {
+        ownKeys() {
+          throw new Error("the environment was enumerated");
+        },
+      },
+    );
+    expect(readWebhookSettings(env)).toMatchObject({
+      ok: true,
+      value: { CAPTURE_TIME_LIMIT_SECONDS: 60 },
+    });
+    expect(readWebhookAuthSettings(env)).toMatchObject({ ok: true });
+    expect(readActivitySettings(env)).toMatchObject({ ok: true });
+    // Variables outside the schema stay out of the settings, as the parse dropped them before.
+    const webhook = readWebhookSettings({ UNRELATED: "x", CAPTURE_COOLDOWN_SECONDS: " " });
+    expect(webhook.ok && Object.keys(webhook.value)).not.toContain("UNRELATED");
+  });
 });
 
 describe("local-only settings", () => {
