@@ -45,6 +45,11 @@ export class FunctionRegistry {
   readonly appHookData: Record<string, unknown> = {};
   programmingModel: ProgrammingModel | undefined;
   private locked = false;
+  /**
+   * byTrigger's answers by lower-cased trigger type. The engine asks on every episode and
+   * activity, and the list only changes while the app registers, so it is kept until a change.
+   */
+  private readonly triggerIndex = new Map<string, readonly RegisteredFunction[]>();
 
   /** Registration is only allowed while the app's entry points load, as in the worker. */
   lock(): void {
@@ -57,7 +62,11 @@ export class FunctionRegistry {
     if (this.functions.has(id))
       throw new Error(`A function with id "${id}" has already been registered.`);
     this.functions.set(id, { metadata, callback });
-    return new Disposable(() => this.functions.delete(id));
+    this.triggerIndex.clear();
+    return new Disposable(() => {
+      this.functions.delete(id);
+      this.triggerIndex.clear();
+    });
   }
 
   addHook(name: string, callback: HookCallback): Disposable {
@@ -72,10 +81,14 @@ export class FunctionRegistry {
   }
 
   /** Functions whose trigger binding has the given type (e.g. "orchestrationTrigger"). */
-  byTrigger(type: string): RegisteredFunction[] {
-    return [...this.functions.values()].filter(
-      (f) => triggerOf(f)?.type?.toLowerCase() === type.toLowerCase(),
-    );
+  byTrigger(type: string): readonly RegisteredFunction[] {
+    const key = type.toLowerCase();
+    let found = this.triggerIndex.get(key);
+    if (!found) {
+      found = [...this.functions.values()].filter((f) => triggerOf(f)?.type?.toLowerCase() === key);
+      this.triggerIndex.set(key, found);
+    }
+    return found;
   }
 }
 
