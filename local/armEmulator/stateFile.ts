@@ -2,11 +2,13 @@
 /**
  * What ARM would still know after the emulator's process died: capture resources and their
  * sessions, long-running operations, VM extensions. Kept as one JSON file in the emulator's state
- * dir, rewritten atomically (temp file + rename) at the end of the event-loop turn in which a
- * capture changed (a burst of changes — 200 captures polled at once — costs one write, not one
- * each: the file holds every capture, so per-change writes grew quadratically) and at least every
- * second for the rest, so a SIGKILL loses at most a second of operation bookkeeping and never
- * leaves a torn file.
+ * dir, rewritten atomically (temp file + rename) at most once a second: at the end of the
+ * event-loop turn in which a capture changed when the last write is a second old, else a second
+ * after the last write, and every second for the rest. The file holds every capture and
+ * operation (hundreds of KB after a storm), so writing it on every turn with a change cost the
+ * emulator's process — the bench client's too — more CPU than all it serves; a SIGKILL still loses
+ * at most a second of bookkeeping (Azurite, beside it, persists its tables only every 5 s) and
+ * never leaves a torn file.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -33,7 +35,7 @@ export function loadEmulatorState(stateDir: string): EmulatorState | undefined {
 }
 
 export interface StateWriter {
-  /** Write at the end of this event-loop turn (a capture changed). */
+  /** A capture changed: write at the end of this turn, or a second after the last write. */
   save(): void;
   /** Last write, then no more (the emulator is stopping). */
   close(): void;
@@ -47,8 +49,10 @@ export function writeEmulatorState(
   const file = path.join(stateDir, FILE);
   let last = "";
   let closed = false;
-  let pending: NodeJS.Immediate | undefined;
+  let lastWriteAt = -Infinity;
+  let pending: (() => void) | undefined;
   const write = (): void => {
+    pending?.();
     pending = undefined;
     if (closed) return;
     const text = JSON.stringify(snapshot());
@@ -57,6 +61,7 @@ export function writeEmulatorState(
       writeFileSync(`${file}.tmp`, text);
       renameSync(`${file}.tmp`, file);
       last = text;
+      lastWriteAt = Date.now();
     } catch (err) {
       // The emulator keeps serving; only a restart would miss this change.
       log(`state file not written: ${err instanceof Error ? err.message : String(err)}`);
@@ -66,10 +71,17 @@ export function writeEmulatorState(
   timer.unref();
   return {
     save() {
-      pending ??= setImmediate(write);
+      if (pending || closed) return;
+      const wait = lastWriteAt + FLUSH_MS - Date.now();
+      if (wait <= 0) {
+        const immediate = setImmediate(write);
+        pending = () => clearImmediate(immediate);
+      } else {
+        const timeout = setTimeout(write, wait).unref();
+        pending = () => clearTimeout(timeout);
+      }
     },
     close() {
-      if (pending) clearImmediate(pending);
       write();
       closed = true;
       clearInterval(timer);
