@@ -1,7 +1,9 @@
 /**
  * The local stack as benches and the fuzzer run it: the e2e tests' throwaway stack (free ports,
- * tmp state, every log line kept) with captures short and small, because what is measured is the
- * webhook and the orchestration around the capture, not the packets.
+ * tmp state, every log line of the host kept) with captures short and small, because what is
+ * measured is the webhook and the orchestration around the capture, not the packets; and without
+ * Azurite's access log, which nobody reads in a throwaway state dir and whose per-request line
+ * costs the machine CPU that Azure's storage would not take from the app.
  */
 import type { StackOptions } from "../../local/stack";
 import {
@@ -30,6 +32,7 @@ export interface BenchStack extends TestStack {
 
 export async function startBenchStack(options: Partial<StackOptions> = {}): Promise<BenchStack> {
   const stack = await startTestStack({
+    storageAccessLog: false,
     ...options,
     appSettings: { ...SHORT_CAPTURE_SETTINGS, ...options.appSettings },
   });

@@ -3,6 +3,8 @@
  * alert samples, posted to the webhook of a local stack. Whatever arrives, the answer is never a
  * 5xx, the host survives, and only accepted alerts have an orchestration instance.
  */
+import { existsSync } from "node:fs";
+import * as path from "node:path";
 import { formatFuzzReport, fuzzWebhook, type FuzzOptions } from "../../bench/fuzz/fuzzWebhook";
 import { firedAlertFor } from "../../bench/support/alerts";
 import { startBenchStack } from "../../bench/support/benchStack";
@@ -33,6 +35,10 @@ test("500 mutated alert bodies: no 5xx, no crash, no instance for a refused body
     expect(report.statuses.get(status) ?? 0).toBeGreaterThan(0);
   expect(report.newInstances).toBeGreaterThan(0);
   expect([...report.statuses.keys()].filter((s) => s === "error" || Number(s) >= 500)).toEqual([]);
+});
+
+test("the bench stack keeps no Azurite access log: benches do not pay a line per storage request", () => {
+  expect(existsSync(path.join(stack.stateDir, "azurite.log"))).toBe(false);
 });
 
 // Bodies the 10,000-case run found: valid alerts whose target carries characters a real ARM ID
