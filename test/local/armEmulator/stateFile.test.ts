@@ -3,7 +3,11 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { type EmulatorState, writeEmulatorState } from "../../../local/armEmulator/stateFile";
+import {
+  type EmulatorState,
+  type StateWriter,
+  writeEmulatorState,
+} from "../../../local/armEmulator/stateFile";
 
 let dir: string;
 let captures: string[];
@@ -34,22 +38,25 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("a change after a quiet second is written at the end of its turn", () => {
+/** A writer whose first capture, pc-1, was saved after a quiet second and is on disk. */
+function writerAfterFirstChange(): StateWriter {
   const writer = writeEmulatorState(dir, snapshot, () => undefined);
   captures.push("pc-1");
   writer.save();
   writer.save();
   jest.advanceTimersByTime(0);
+  return writer;
+}
+
+test("a change after a quiet second is written at the end of its turn", () => {
+  const writer = writerAfterFirstChange();
   expect(onDisk()).toEqual(["pc-1"]);
   expect(snapshots).toBe(1);
   writer.close();
 });
 
 test("changes within a second of a write are written together a second after it", () => {
-  const writer = writeEmulatorState(dir, snapshot, () => undefined);
-  captures.push("pc-1");
-  writer.save();
-  jest.advanceTimersByTime(0);
+  const writer = writerAfterFirstChange();
   for (let i = 2; i <= 20; i++) {
     jest.advanceTimersByTime(40);
     captures.push(`pc-${i}`);
@@ -65,10 +72,7 @@ test("changes within a second of a write are written together a second after it"
 });
 
 test("close writes what changed since the last write, and nothing after", () => {
-  const writer = writeEmulatorState(dir, snapshot, () => undefined);
-  captures.push("pc-1");
-  writer.save();
-  jest.advanceTimersByTime(0);
+  const writer = writerAfterFirstChange();
   captures.push("pc-2");
   writer.save();
   writer.close();
