@@ -59,13 +59,20 @@ export function refused<R extends CaptureRequest = CaptureRequest>(
   return { ok: false, field, message: `${field}: ${message}` };
 }
 
+/** Refuses a request at zod's first issue: the field at fault, or `input` when it is no object. */
+export function refusedAtIssue<R extends CaptureRequest = CaptureRequest>(
+  error: z.ZodError,
+): RequestVerdict<R> {
+  const issue = error.issues[0];
+  const field = issue?.path.join(".") || "input";
+  // Stryker disable next-line StringLiteral: zod reports at least one issue with every failure, so the fallback is never read
+  return refused<R>(field, issue?.message ?? "invalid");
+}
+
 /** The request, if it has a capture request's shape; otherwise the first field at fault. */
 export function parseCaptureRequest(input: unknown): RequestVerdict {
   const parsed = captureRequestSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return refused(issue?.path.join(".") || "input", issue?.message ?? "not a capture request");
-  }
+  if (!parsed.success) return refusedAtIssue(parsed.error);
   // The original object, not the parsed one: fields the schema does not list (alert details) must survive.
   return { ok: true, request: input as CaptureRequest };
 }

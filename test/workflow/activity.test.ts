@@ -29,6 +29,10 @@ beforeEach(() => {
       handler: options.handler as Handler,
       ...(options.extraInputs && { extraInputs: options.extraInputs }),
     });
+    // What df.app.activity returns is for orchestrators calling the activity by reference; unused here.
+    return () => {
+      throw new Error("not called by defineActivity");
+    };
   });
   process.env = { ...saved, ...ACTIVITY_ENV };
 });

@@ -17,14 +17,14 @@ function file(instanceId: string | undefined, sizeBytes: number): InstanceFile {
 
 /** A report whose capture wrote the given files (a scale set's) or the given blob (a VM's). */
 function report(extra: Partial<CaptureReport>): CaptureReport {
-  return captureReport("completed", extra);
+  return captureReport("succeeded", extra);
 }
 
 function scaleSetReport(files: InstanceFile[]): CaptureReport {
   return report({ instances: { storagePath: SET_PATH, files, missing: [], rejected: [] } });
 }
 
-const vm: GroupMember = { instanceId: "capture-vm1", request: captureReport("completed").request };
+const vm: GroupMember = { instanceId: "capture-vm1", request: captureReport("succeeded").request };
 const wholeSet: GroupMember = {
   instanceId: "capture-web-set",
   request: {

@@ -69,6 +69,30 @@ describe("checkRecorderRequest (validateRecorderRequest's verdict)", () => {
     },
   );
 
+  test("a capture request without the recorder's fields is refused at the first one missing", () => {
+    const app = settings();
+    const { armedBy: _armedBy, ...unarmed } = built(app, "direct");
+    expect(checkRecorderRequest(unarmed, app)).toEqual({
+      ok: false,
+      field: "armedBy",
+      message: 'armedBy: Invalid option: expected one of "alert"|"ops"',
+    });
+  });
+
+  test("a recorder field of the wrong type is refused by its full path", () => {
+    const app = settings();
+    const input = built(app, "direct");
+    const forged = {
+      ...input,
+      settings: { ...input.settings, ring: { ...input.settings.ring, fileCount: "5" } },
+    };
+    expect(checkRecorderRequest(forged, app)).toEqual({
+      ok: false,
+      field: "settings.ring.fileCount",
+      message: "settings.ring.fileCount: Invalid input: expected number, received string",
+    });
+  });
+
   test("a scope list that excludes the VM refuses it, naming the field", () => {
     const app = settings({ CAPTURE_ALLOWED_SCOPES: "/subscriptions/other" });
     expect(checkRecorderRequest(built(app, "common"), app)).toMatchObject({
