@@ -215,6 +215,42 @@ describe("what a recognised payload carries", () => {
     });
   });
 
+  test.each([
+    [
+      "nonCommon",
+      (context: object) => ({
+        schemaId: "AzureMonitorMetricAlert",
+        data: { status: "Activated", context },
+      }),
+    ],
+    ["classic", (context: object) => ({ status: "Activated", context })],
+  ] as const)(
+    "a %s metric alert without properties or description: no overrides, description undefined (not null)",
+    (schema, body) => {
+      const context = { resourceId: VM_ID, name: "cpu-high", description: null };
+      const result = parseAlertPayload(body(context));
+      expect(result).toMatchObject({
+        kind: "capture",
+        target: parseCaptureTarget(VM_ID)!,
+        alert: { schema, ruleName: "cpu-high", signalType: "Metric", description: undefined },
+      });
+      expect(result.kind === "capture" && result.overrides).toEqual({});
+    },
+  );
+
+  test.each([
+    [
+      { schemaId: "AzureMonitorMetricAlert", data: { status: "Activated", context: {} } },
+      "data.context.resourceId: packet capture needs a virtual machine or scale set target; none given",
+    ],
+    [
+      { status: "Activated", context: { resourceId: DISK } },
+      `context.resourceId: packet capture needs a virtual machine or scale set target; got ${JSON.stringify(DISK)}`,
+    ],
+  ])("a metric alert on no VM: 422 naming the field (%j)", (body, message) => {
+    expect(parseAlertPayload(body)).toEqual({ kind: "rejected", status: 422, message });
+  });
+
   test("a RequestBody that is not an object leaves the payload read as it is", () => {
     const alert = fixture("classic-metric-alert.json") as { context: Record<string, unknown> };
     alert.context.resourceId = VM_ID;
