@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { armSegmentProblem, parseCaptureTarget, type ArmSegment } from "./armId";
 import type { AlertInfo, CaptureTarget, WatcherRef } from "./types";
+import { firstIssue } from "./zodIssue";
 
 export type AlertParseResult =
   | {
@@ -305,11 +306,7 @@ function notAVm(field: string, ids: string[]): AlertParseResult {
 }
 
 function malformed(schema: string, error: z.ZodError): AlertParseResult {
-  const issue = error.issues[0];
-  const path = issue ? issue.path.join(".") || "(root)" : "(root)";
-  return {
-    kind: "rejected",
-    status: 400,
-    message: `malformed ${schema}: ${path}: ${issue?.message ?? "invalid"}`,
-  };
+  // Each shape is an object schema and the payload an object by now: the path names a field.
+  const { path, message } = firstIssue(error);
+  return { kind: "rejected", status: 400, message: `malformed ${schema}: ${path}: ${message}` };
 }

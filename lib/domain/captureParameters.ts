@@ -9,6 +9,7 @@ import { parseStorageAccountId } from "./armId";
 import { captureFiltersSchema } from "./captureFilters";
 import type { InstanceScope } from "./instanceFiles";
 import type { CaptureSettings, TargetKind } from "./types";
+import { firstIssue } from "./zodIssue";
 
 export const OVERRIDE_KEYS = {
   timeLimit: "captureTimeLimitSeconds",
@@ -155,9 +156,9 @@ export function readOverride<T>(
   if (isEmpty(raw)) return { ok: true, value: fallback };
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const issue = parsed.error.issues[0];
-  const where = issue && issue.path.length ? ` (at ${issue.path.join(".")})` : "";
-  return { ok: false, key, message: `${key}: ${issue?.message ?? "invalid value"}${where}` };
+  const { path, message } = firstIssue(parsed.error);
+  const where = path ? ` (at ${path})` : "";
+  return { ok: false, key, message: `${key}: ${message}${where}` };
 }
 
 /** An alert-supplied value over this app's cap: 422 naming the key, the cap and its setting. */

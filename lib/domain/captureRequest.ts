@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { POLICY_LIMITS } from "./orchestrationPolicy";
 import type { CaptureRequest } from "./types";
+import { firstIssue } from "./zodIssue";
 
 /** Network Watcher child resource names: 1-80 letters, digits, `_`, `.`, `-`, starting with a letter or digit. */
 export const CAPTURE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/;
@@ -63,10 +64,8 @@ export function refused<R extends CaptureRequest = CaptureRequest>(
 export function refusedAtIssue<R extends CaptureRequest = CaptureRequest>(
   error: z.ZodError,
 ): RequestVerdict<R> {
-  const issue = error.issues[0];
-  const field = issue?.path.join(".") || "input";
-  // Stryker disable next-line StringLiteral: zod reports at least one issue with every failure, so the fallback is never read
-  return refused<R>(field, issue?.message ?? "invalid");
+  const { path, message } = firstIssue(error);
+  return refused<R>(path || "input", message);
 }
 
 /** The request, if it has a capture request's shape; otherwise the first field at fault. */
