@@ -1028,6 +1028,27 @@ describe("generations (2.6): the recorder continues as new every 12 h of session
     expect(callsOf(run, "stopCapture")).toEqual([handOver + 630]);
   });
 
+  test("a ring found stopped at a continued generation's first check still takes a late freeze", async () => {
+    const handOver = await handOverSecond();
+    // Network Watcher stopped the ring between the hand-over and the new execution's check.
+    const stoppedAtHandOver: ScriptedActivity = (_input, { at }) =>
+      ok(
+        secondsFromStart(at) >= handOver
+          ? { status: "Stopped", stopReason: "Unknown", errors: [] }
+          : { status: "Running", errors: [] },
+      );
+    const run = await daySession({
+      activities: activities(DAY, { getCaptureStatus: stoppedAtHandOver }),
+      events: [{ name: "freeze", atSecond: handOver + 5, input: freezeAt(handOver) }],
+    });
+    expect(run.error).toBeUndefined();
+    expect(run.executions).toHaveLength(2);
+    const report = run.output as CaptureReport;
+    expect(report.outcome).toBe("frozen");
+    expect(report.ring?.endedBeforeFreeze).toEqual({ at: iso(handOver), by: "sessionEnded" });
+    expect(report.ring?.firedAt).toBe(iso(handOver));
+  });
+
   test("recorders started on 2.5 keep one execution and read no mailbox", async () => {
     const run = await daySession({ version: "2.5" });
     expect((run.output as CaptureReport).outcome).toBe("sessionEnded");
