@@ -139,6 +139,18 @@ describe("capture orchestrator, pinned behaviour (replay)", () => {
     expect(notified(run).summary).toEqual(report.summary);
   });
 
+  test("a summarize that answers outside its contract is a bug: it fails the run naming the fault, not a skipped summary", async () => {
+    const run = await replay(captureOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities({ summarizeCapture: () => null }),
+    });
+    expect(run.error).toBe(
+      "[summarizeCapture] OrchestrationError: summarizeCapture: Cannot read properties of null (reading 'ok') " +
+        "Action: This is a bug in the capture orchestration; report it with the instance ID.",
+    );
+  });
+
   test("progress phases follow the flow in order, ending in done", async () => {
     const run = await replay(captureOrchestrator, {
       input: request(300),
