@@ -733,6 +733,24 @@ describe("recorderOrchestrator, pinned behaviour (replay)", () => {
     expect(report.summary).toEqual({ highlights: [], skippedReason: "TooLarge happened" });
   });
 
+  test.each([
+    ["listRingFiles", "armed"],
+    ["summarizeRing", "summarizeRing"],
+    ["deleteCapture", "deleteCapture"],
+  ])(
+    "%s answering outside its contract is a bug: the recorder fails in %s naming the fault, nothing passes as degraded",
+    async (activity, phase) => {
+      const run = await hourLong({
+        activities: activities(3600, { [activity]: () => null }),
+        events: [{ name: "freeze", atSecond: 600, input: freezeAt(600) }],
+      });
+      expect(run.error).toBe(
+        `[${phase}] OrchestrationError: ${phase}: Cannot read properties of null (reading 'ok') ` +
+          "Action: This is a bug in the capture orchestration; report it with the instance ID.",
+      );
+    },
+  );
+
   test("a ring listing that fails while armed is shown in the status and the recorder keeps watching", async () => {
     const run = await replay(recorderOrchestrator, {
       input: request(),
