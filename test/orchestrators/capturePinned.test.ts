@@ -384,6 +384,21 @@ describe("capture orchestrator, pinned behaviour (replay)", () => {
     );
   });
 
+  test("a lost agent's look for its file answering outside its contract is a bug, not 'no partial file'", async () => {
+    const run = await replay(captureOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities({
+        getCaptureStatus: () => ok({ status: "Error", errors: ["AgentStopped"] }),
+        verifyCaptureBlob: () => null,
+      }),
+    });
+    expect(run.error).toBe(
+      "[capturing] OrchestrationError: capturing: Cannot read properties of null (reading 'ok') " +
+        "Action: This is a bug in the capture orchestration; report it with the instance ID.",
+    );
+  });
+
   test("an instance started on 2.0 fails at once on a lost agent, as it did then: no look for a partial file", async () => {
     const run = await replay(captureOrchestrator, {
       input: request(),
