@@ -384,6 +384,18 @@ describe("capture orchestrator, pinned behaviour (replay)", () => {
     );
   });
 
+  test("a start answering outside its contract is a bug, not a full region to wait out", async () => {
+    const run = await replay(captureOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities({ startCapture: () => null }),
+    });
+    expect(run.error).toBe(
+      "[startCapture] OrchestrationError: startCapture: Cannot read properties of null (reading 'ok') " +
+        "Action: This is a bug in the capture orchestration; report it with the instance ID.",
+    );
+  });
+
   test("a lost agent's look for its file answering outside its contract is a bug, not 'no partial file'", async () => {
     const run = await replay(captureOrchestrator, {
       input: request(),
