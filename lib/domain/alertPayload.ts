@@ -268,12 +268,15 @@ function directNameProblem(direct: z.infer<typeof directSchema>): string | undef
 /** Log alerts may name the VM in a dimension (e.g. `_ResourceId`) rather than in the targets. */
 function dimensionValues(alertContext: Record<string, unknown> | null | undefined): string[] {
   const condition = asRecord(alertContext?.condition);
+  // Stryker disable next-line ArrayDeclaration: a stand-in entry is no criterion (it has no dimensions), so it adds no candidate
   const allOf = Array.isArray(condition.allOf) ? condition.allOf : [];
   return allOf.flatMap((criterion) => {
     const dimensions = asRecord(criterion).dimensions;
-    return Array.isArray(dimensions)
-      ? dimensions.map((d) => asRecord(d).value).filter((v): v is string => typeof v === "string")
-      : [];
+    // Stryker disable next-line ArrayDeclaration: a stand-in value is no VM's ARM ID, and a refusal lists alertTargetIDs only
+    if (!Array.isArray(dimensions)) return [];
+    return dimensions
+      .map((d) => asRecord(d).value)
+      .filter((v): v is string => typeof v === "string");
   });
 }
 
