@@ -141,8 +141,7 @@ function scopeOrNone(scope: InstanceScope | undefined): InstanceScope | undefine
 /** Looks a key up the way Azure Monitor users type them: case-insensitively. */
 function lookup(overrides: Record<string, unknown>, key: string): unknown {
   const wanted = key.toLowerCase();
-  const found = Object.keys(overrides).find((k) => k.toLowerCase() === wanted);
-  return found === undefined ? undefined : overrides[found];
+  return Object.entries(overrides).find(([k]) => k.toLowerCase() === wanted)?.[1];
 }
 
 /** One custom property through its schema; absent or empty means the fallback, invalid is a message naming the key. */
