@@ -139,14 +139,24 @@ describe("capture orchestrator, pinned behaviour (replay)", () => {
     expect(notified(run).summary).toEqual(report.summary);
   });
 
-  test("a summarize that answers outside its contract is a bug: it fails the run naming the fault, not a skipped summary", async () => {
+  // An activity answering outside its contract (here null) is a bug: it fails the capture as one,
+  // never passing as a skipped summary, a full region or "no partial file".
+  test.each([
+    ["summarizeCapture", "summarizeCapture", {}],
+    ["startCapture", "startCapture", {}],
+    [
+      "verifyCaptureBlob",
+      "capturing",
+      { getCaptureStatus: () => ok({ status: "Error", errors: ["AgentStopped"] }) },
+    ],
+  ])("%s answering null fails the capture in %s as a bug", async (activity, phase, script) => {
     const run = await replay(captureOrchestrator, {
       input: request(),
       start: START,
-      activities: activities({ summarizeCapture: () => null }),
+      activities: activities({ ...script, [activity]: () => null }),
     });
     expect(run.error).toBe(
-      "[summarizeCapture] OrchestrationError: summarizeCapture: Cannot read properties of null (reading 'ok') " +
+      `[${phase}] OrchestrationError: ${phase}: Cannot read properties of null (reading 'ok') ` +
         "Action: This is a bug in the capture orchestration; report it with the instance ID.",
     );
   });
@@ -381,33 +391,6 @@ describe("capture orchestrator, pinned behaviour (replay)", () => {
     expect(callTimes(run, "verifyCaptureBlob")).toHaveLength(1);
     expect(run.error).toContain(
       "[getCaptureStatus] CaptureFailed: Network Watcher reports the capture failed: AgentStopped",
-    );
-  });
-
-  test("a start answering outside its contract is a bug, not a full region to wait out", async () => {
-    const run = await replay(captureOrchestrator, {
-      input: request(),
-      start: START,
-      activities: activities({ startCapture: () => null }),
-    });
-    expect(run.error).toBe(
-      "[startCapture] OrchestrationError: startCapture: Cannot read properties of null (reading 'ok') " +
-        "Action: This is a bug in the capture orchestration; report it with the instance ID.",
-    );
-  });
-
-  test("a lost agent's look for its file answering outside its contract is a bug, not 'no partial file'", async () => {
-    const run = await replay(captureOrchestrator, {
-      input: request(),
-      start: START,
-      activities: activities({
-        getCaptureStatus: () => ok({ status: "Error", errors: ["AgentStopped"] }),
-        verifyCaptureBlob: () => null,
-      }),
-    });
-    expect(run.error).toBe(
-      "[capturing] OrchestrationError: capturing: Cannot read properties of null (reading 'ok') " +
-        "Action: This is a bug in the capture orchestration; report it with the instance ID.",
     );
   });
 
