@@ -60,9 +60,8 @@ const captureGroupOrchestrator: OrchestrationHandler = function* (
   progress.waitingForJoined(joined.map((m) => m.instanceId));
   yield* awaitJoined(context, joined, results);
 
-  const members = request.members.map(
-    (m) => results.get(m.instanceId) ?? memberResult(m, "joined"),
-  );
+  // Every member has its result by now: a started one from runChildren, a joined one from awaitJoined.
+  const members = request.members.map((m) => results.get(m.instanceId)!);
   // Before 2.5 a member was its one blob; instances named in the group did not exist yet.
   const perInstance = startedOnOrAfter(context, OrchestrationVersions.groupInstanceMembers);
   const files = perInstance

@@ -273,9 +273,8 @@ function* partialFile(
   ref: CaptureRef,
 ): Flow<Stored | undefined> {
   if (!startedOnOrAfter(context, OrchestrationVersions.keepsPartialCaptures)) return undefined;
-  // run() throws nothing but CaptureFailure, so an emptied catch, or one returning undefined for
-  // anything, behaves the same; the rethrow keeps a future bug in run() from passing as "no file".
-  // Stryker disable BlockStatement,ConditionalExpression: equivalent, see above
+  // Only a CaptureFailure means "no file": anything else (an answer outside the activity's
+  // contract) is a bug, and fails the capture as one.
   try {
     return yield* verifyStored(context, capture, ref, { retry: ONE_LOOK });
   } catch (error) {
@@ -284,7 +283,6 @@ function* partialFile(
   }
 }
 
-// Stryker restore BlockStatement,ConditionalExpression
 const captureOrchestrator: OrchestrationHandler = function* (
   context: OrchestrationContext,
 ): Flow<CaptureReport> {

@@ -32,6 +32,7 @@ import {
   OrchestratorNames,
   type CaptureRef,
   type CaptureReport,
+  type ResolveNameOutput,
 } from "../lib/workflow/contracts";
 import {
   RecorderActivities,
@@ -176,9 +177,10 @@ function ringOf(recorder: CaptureRun): RingReport {
   return recorder.report.ring!;
 }
 
-/** An armed ring: its capture and when it was armed (the first file's earliest start). */
+/** An armed ring: its capture, how its name was resolved and when it was armed (the first file's earliest start). */
 interface ArmedRing {
   ref: CaptureRef;
+  resolution: ResolveNameOutput["resolution"];
   armedAt: Date;
 }
 
@@ -224,7 +226,7 @@ function* freeze(
 function* keepWindow(
   context: OrchestrationContext,
   recorder: CaptureRun,
-  { ref, armedAt }: ArmedRing,
+  { ref, armedAt }: Pick<ArmedRing, "ref" | "armedAt">,
   event: FreezeEvent,
 ): Flow<void> {
   const { report } = recorder;
@@ -392,7 +394,7 @@ function* recordUntilEnd(
 function nextGeneration(
   context: OrchestrationContext,
   recorder: CaptureRun,
-  { ref, armedAt }: ArmedRing,
+  { ref, resolution, armedAt }: ArmedRing,
 ): RecorderInput {
   const { generation, ...request } = context.df.getInput<RecorderInput>();
   const progress = recorder.progress.current;
@@ -403,7 +405,7 @@ function nextGeneration(
       startedAt: recorder.report.startedAt,
       capture: ref,
       armedAt: armedAt.toISOString(),
-      resolution: progress.resolution ?? "new",
+      resolution,
       polls: progress.polls,
       ...(progress.ring && { holding: progress.ring }),
       ...(progress.lastStatus && { lastStatus: progress.lastStatus }),
@@ -454,7 +456,11 @@ function* continueRecording(
   generation: RecorderGeneration,
 ): Flow<typeof CONTINUED_AS_NEW | void> {
   const { report } = recorder;
-  const ring: ArmedRing = { ref: generation.capture, armedAt: new Date(generation.armedAt) };
+  const ring: ArmedRing = {
+    ref: generation.capture,
+    resolution: generation.resolution,
+    armedAt: new Date(generation.armedAt),
+  };
   const limit = (recorder.request as RecorderRequest).settings.ring.sessionTimeLimitInSeconds;
   recorder.claim(ring.ref);
   report.startedAt = generation.startedAt;
@@ -555,7 +561,7 @@ function* recordAndEnd(
       startedAt: armedAt.toISOString(),
       expectedEnd: at(armedAt, request.settings.ring.sessionTimeLimitInSeconds).toISOString(),
     });
-    const ring = { ref, armedAt };
+    const ring = { ref, resolution: named.resolution, armedAt };
     const span = spanFrom(context, armedAt, false);
     if ((yield* recordUntilEnd(context, recorder, ring, span)) === CONTINUED_AS_NEW)
       return CONTINUED_AS_NEW;

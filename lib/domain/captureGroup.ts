@@ -54,7 +54,7 @@ export function groupTargets(
         key: PEERS_KEY,
         message: `${PEERS_KEY}: ${JSON.stringify(String(candidate).slice(0, 200))} is not the ARM ID of a virtual machine, scale set or scale-set instance`,
       };
-    const named = typeof candidate === "string" ? candidate.trim() : candidate.resourceId;
+    const named = typeof candidate === "string" ? candidate : candidate.resourceId;
     if (seen.has(canonicalId(named))) continue;
     seen.add(canonicalId(named));
     const outOfScope = scopeRefusal(member.target.resourceId);

@@ -9,6 +9,7 @@ import { parseStorageAccountId } from "./armId";
 import { captureFiltersSchema } from "./captureFilters";
 import type { InstanceScope } from "./instanceFiles";
 import type { CaptureSettings, TargetKind } from "./types";
+import { firstIssue } from "./zodIssue";
 
 export const OVERRIDE_KEYS = {
   timeLimit: "captureTimeLimitSeconds",
@@ -140,8 +141,7 @@ function scopeOrNone(scope: InstanceScope | undefined): InstanceScope | undefine
 /** Looks a key up the way Azure Monitor users type them: case-insensitively. */
 function lookup(overrides: Record<string, unknown>, key: string): unknown {
   const wanted = key.toLowerCase();
-  const found = Object.keys(overrides).find((k) => k.toLowerCase() === wanted);
-  return found === undefined ? undefined : overrides[found];
+  return Object.entries(overrides).find(([k]) => k.toLowerCase() === wanted)?.[1];
 }
 
 /** One custom property through its schema; absent or empty means the fallback, invalid is a message naming the key. */
@@ -155,9 +155,9 @@ export function readOverride<T>(
   if (isEmpty(raw)) return { ok: true, value: fallback };
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const issue = parsed.error.issues[0];
-  const where = issue && issue.path.length ? ` (at ${issue.path.join(".")})` : "";
-  return { ok: false, key, message: `${key}: ${issue?.message ?? "invalid value"}${where}` };
+  const { path, message } = firstIssue(parsed.error);
+  const where = path ? ` (at ${path})` : "";
+  return { ok: false, key, message: `${key}: ${message}${where}` };
 }
 
 /** An alert-supplied value over this app's cap: 422 naming the key, the cap and its setting. */

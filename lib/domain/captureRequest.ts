@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { POLICY_LIMITS } from "./orchestrationPolicy";
 import type { CaptureRequest } from "./types";
+import { firstIssue } from "./zodIssue";
 
 /** Network Watcher child resource names: 1-80 letters, digits, `_`, `.`, `-`, starting with a letter or digit. */
 export const CAPTURE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/;
@@ -59,13 +60,18 @@ export function refused<R extends CaptureRequest = CaptureRequest>(
   return { ok: false, field, message: `${field}: ${message}` };
 }
 
+/** Refuses a request at zod's first issue: the field at fault, or `input` when it is no object. */
+export function refusedAtIssue<R extends CaptureRequest = CaptureRequest>(
+  error: z.ZodError,
+): RequestVerdict<R> {
+  const { path, message } = firstIssue(error);
+  return refused<R>(path || "input", message);
+}
+
 /** The request, if it has a capture request's shape; otherwise the first field at fault. */
 export function parseCaptureRequest(input: unknown): RequestVerdict {
   const parsed = captureRequestSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return refused(issue?.path.join(".") || "input", issue?.message ?? "not a capture request");
-  }
+  if (!parsed.success) return refusedAtIssue(parsed.error);
   // The original object, not the parsed one: fields the schema does not list (alert details) must survive.
   return { ok: true, request: input as CaptureRequest };
 }

@@ -5,7 +5,7 @@
  * activity (lib/workflow/requestCheck), because those may change between deploys.
  */
 import { z } from "zod";
-import { parseCaptureRequest, refused, type RequestVerdict } from "../domain/captureRequest";
+import { parseCaptureRequest, refusedAtIssue, type RequestVerdict } from "../domain/captureRequest";
 import type { RecorderInput } from "./recorderContracts";
 
 const recorderFieldsSchema = z.object({
@@ -44,13 +44,7 @@ export function parseRecorderRequest(input: unknown): RequestVerdict<RecorderInp
   const capture = parseCaptureRequest(input);
   if (!capture.ok) return capture;
   const parsed = recorderFieldsSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return refused<RecorderInput>(
-      issue?.path.join(".") || "input",
-      issue?.message ?? "not a recorder request",
-    );
-  }
+  if (!parsed.success) return refusedAtIssue<RecorderInput>(parsed.error);
   // The original object: fields the schema does not list (alert details) must survive.
   return { ok: true, request: input as RecorderInput };
 }

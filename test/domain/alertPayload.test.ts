@@ -82,6 +82,35 @@ describe("alert payloads: shapes", () => {
     });
   });
 
+  test("a log alert's dimensions of other types (counts, missing values) are skipped, not a crash", () => {
+    const WORKSPACE =
+      "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/ws";
+    const alert = {
+      schemaId: "azureMonitorCommonAlertSchema",
+      data: {
+        essentials: { monitorCondition: "Fired", signalType: "Log", alertTargetIDs: [WORKSPACE] },
+        alertContext: {
+          condition: {
+            allOf: [
+              { dimensions: "none" },
+              {
+                dimensions: [
+                  { name: "Count", value: 42 },
+                  { name: "Computer" },
+                  { name: "_ResourceId", value: VM_ID },
+                ],
+              },
+            ],
+          },
+        },
+      },
+    };
+    expect(parseAlertPayload(alert)).toMatchObject({
+      kind: "capture",
+      target: { resourceId: VM_ID },
+    });
+  });
+
   test("activity log alert (stateless, always Fired) on a VM", () => {
     const alert = {
       schemaId: "azureMonitorCommonAlertSchema",

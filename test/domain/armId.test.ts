@@ -148,6 +148,11 @@ describe("ARM name segments (Azure naming rules)", () => {
         "/subscriptions/s/resourceGroups/../providers/Microsoft.Storage/storageAccounts/caps01",
       ),
     ).toBeUndefined();
+    expect(
+      parseStorageAccountId(
+        "/subscriptions/../resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/caps01",
+      ),
+    ).toBeUndefined();
   });
 });
 

@@ -120,6 +120,21 @@ describe("capturePeers as an alert rule writes it", () => {
     expect(result).toMatchObject({ ok: true, memberIds: [vm("web-1"), vm("db-1"), vm("db-2")] });
   });
 
+  test("a peer naming an alert target in other casing is the same member, listed once as first named", () => {
+    const shouted = vm("web-1").toUpperCase().replace("/SUBSCRIPTIONS/S/", "/subscriptions/s/");
+    const result = groupTargets(web1, { capturePeers: `${shouted};${vm("db-1")}` }, allowAll, 10);
+    expect(result).toMatchObject({ ok: true, memberIds: [vm("web-1"), vm("db-1")] });
+  });
+
+  test("a peer that is no VM is quoted clipped to 200 characters", () => {
+    const long = `${RG}/disks/${"d".repeat(300)}`;
+    expect(groupTargets(web1, { capturePeers: long }, allowAll, 10)).toMatchObject({
+      ok: false,
+      status: 422,
+      message: `capturePeers: ${JSON.stringify(long.slice(0, 200))} is not the ARM ID of a virtual machine, scale set or scale-set instance`,
+    });
+  });
+
   test("no capturePeers: the alert's own targets only", () => {
     expect(groupTargets(web1, {}, allowAll, 10)).toMatchObject({
       ok: true,

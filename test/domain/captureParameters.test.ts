@@ -143,6 +143,7 @@ describe("this app's caps on what an alert may ask for", () => {
 describe("what an alert-rule author reads when a custom property is refused", () => {
   test.each([
     ["captureTimeLimitSeconds", "5m", "captureTimeLimitSeconds: must be a whole number"],
+    ["captureTimeLimitSeconds", "PT60", "captureTimeLimitSeconds: must be a whole number"],
     ["captureTimeLimitSeconds", 1.5, "captureTimeLimitSeconds: must be a whole number"],
     ["captureTimeLimitSeconds", true, "captureTimeLimitSeconds: must be a whole number"],
     [

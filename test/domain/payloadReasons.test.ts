@@ -215,12 +215,88 @@ describe("what a recognised payload carries", () => {
     });
   });
 
-  test("a RequestBody that is not an object leaves the payload read as it is", () => {
-    const alert = fixture("classic-metric-alert.json") as { context: Record<string, unknown> };
-    alert.context.resourceId = VM_ID;
-    expect(parseAlertPayload({ ...alert, RequestBody: "text" })).toMatchObject({
+  test.each([
+    [
+      "nonCommon",
+      (context: object) => ({
+        schemaId: "AzureMonitorMetricAlert",
+        data: { status: "Activated", context },
+      }),
+    ],
+    ["classic", (context: object) => ({ status: "Activated", context })],
+  ] as const)(
+    "a %s metric alert without properties or description: no overrides, description undefined (not null)",
+    (schema, body) => {
+      const context = { resourceId: VM_ID, name: "cpu-high", description: null };
+      const result = parseAlertPayload(body(context));
+      expect(result).toMatchObject({
+        kind: "capture",
+        target: parseCaptureTarget(VM_ID)!,
+        alert: { schema, ruleName: "cpu-high", signalType: "Metric", description: undefined },
+      });
+      expect(result.kind === "capture" && result.overrides).toEqual({});
+    },
+  );
+
+  test.each([
+    [
+      { schemaId: "AzureMonitorMetricAlert", data: { status: "Activated", context: {} } },
+      "data.context.resourceId: packet capture needs a virtual machine or scale set target; none given",
+    ],
+    [
+      { status: "Activated", context: { resourceId: DISK } },
+      `context.resourceId: packet capture needs a virtual machine or scale set target; got ${JSON.stringify(DISK)}`,
+    ],
+  ])("a metric alert on no VM: 422 naming the field (%j)", (body, message) => {
+    expect(parseAlertPayload(body)).toEqual({ kind: "rejected", status: 422, message });
+  });
+
+  test.each(["text", null])(
+    "a RequestBody that is not an object (%j) leaves the payload read as it is",
+    (RequestBody) => {
+      const alert = fixture("classic-metric-alert.json") as { context: Record<string, unknown> };
+      alert.context.resourceId = VM_ID;
+      expect(parseAlertPayload({ ...alert, RequestBody })).toMatchObject({
+        kind: "capture",
+        alert: { schema: "classic" },
+      });
+    },
+  );
+
+  test.each([
+    ["AzureMonitorCommonAlertSchema", "common"],
+    ["AZUREMONITORCOMMONALERTSCHEMA", "common"],
+    ["azureMonitorMetricAlert", "nonCommon"],
+  ])("the schemaId %s is read in any casing (as %s)", (schemaId, schema) => {
+    const body =
+      schema === "common"
+        ? { ...firedCommonAlert(), schemaId }
+        : { schemaId, data: { status: "Activated", context: { resourceId: VM_ID } } };
+    expect(parseAlertPayload(body)).toMatchObject({ kind: "capture", alert: { schema } });
+  });
+
+  test("a common-schema alert without alertTargetIDs still finds the VM in a dimension", () => {
+    const alert = {
+      schemaId: "azureMonitorCommonAlertSchema",
+      data: {
+        essentials: { monitorCondition: "Fired", description: null },
+        alertContext: {
+          condition: { allOf: [{ dimensions: [{ name: "_ResourceId", value: VM_ID }] }] },
+        },
+      },
+    };
+    const result = parseAlertPayload(alert);
+    expect(result).toMatchObject({ kind: "capture", target: { resourceId: VM_ID } });
+    // A null description (as Azure sends for a rule without one) is no description.
+    expect(result.kind === "capture" && result.alert.description).toBeUndefined();
+  });
+
+  test("a common-schema alert whose condition is null is read from its targets", () => {
+    const alert = firedCommonAlert() as { data: { alertContext: unknown } };
+    alert.data.alertContext = { condition: null };
+    expect(parseAlertPayload(alert)).toMatchObject({
       kind: "capture",
-      alert: { schema: "classic" },
+      target: { resourceId: VM_ID },
     });
   });
 

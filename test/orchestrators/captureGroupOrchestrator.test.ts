@@ -373,6 +373,16 @@ describe("capture group, pinned behaviour (replay)", () => {
     ]);
   });
 
+  test("a comparison that answers outside its contract is a bug: the group fails naming the fault", async () => {
+    const result = await replay(captureGroupOrchestrator, {
+      input,
+      start: START,
+      activities: { ...activities(), compareCaptures: () => null },
+      children: { [WEB]: child(WEB, "web-1"), [DB]: child(DB, "db-1") },
+    });
+    expect(result.error).toBe("Cannot read properties of null (reading 'ok')");
+  });
+
   test("the primary is compared with each other member that has a file, and only those", async () => {
     const three: GroupRequest = {
       ...input,

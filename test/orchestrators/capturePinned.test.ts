@@ -139,6 +139,28 @@ describe("capture orchestrator, pinned behaviour (replay)", () => {
     expect(notified(run).summary).toEqual(report.summary);
   });
 
+  // An activity answering outside its contract (here null) is a bug: it fails the capture as one,
+  // never passing as a skipped summary, a full region or "no partial file".
+  test.each([
+    ["summarizeCapture", "summarizeCapture", {}],
+    ["startCapture", "startCapture", {}],
+    [
+      "verifyCaptureBlob",
+      "capturing",
+      { getCaptureStatus: () => ok({ status: "Error", errors: ["AgentStopped"] }) },
+    ],
+  ])("%s answering null fails the capture in %s as a bug", async (activity, phase, script) => {
+    const run = await replay(captureOrchestrator, {
+      input: request(),
+      start: START,
+      activities: activities({ ...script, [activity]: () => null }),
+    });
+    expect(run.error).toBe(
+      `[${phase}] OrchestrationError: ${phase}: Cannot read properties of null (reading 'ok') ` +
+        "Action: This is a bug in the capture orchestration; report it with the instance ID.",
+    );
+  });
+
   test("progress phases follow the flow in order, ending in done", async () => {
     const run = await replay(captureOrchestrator, {
       input: request(300),

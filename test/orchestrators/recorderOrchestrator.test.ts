@@ -733,6 +733,24 @@ describe("recorderOrchestrator, pinned behaviour (replay)", () => {
     expect(report.summary).toEqual({ highlights: [], skippedReason: "TooLarge happened" });
   });
 
+  test.each([
+    ["listRingFiles", "armed"],
+    ["summarizeRing", "summarizeRing"],
+    ["deleteCapture", "deleteCapture"],
+  ])(
+    "%s answering outside its contract is a bug: the recorder fails in %s naming the fault, nothing passes as degraded",
+    async (activity, phase) => {
+      const run = await hourLong({
+        activities: activities(3600, { [activity]: () => null }),
+        events: [{ name: "freeze", atSecond: 600, input: freezeAt(600) }],
+      });
+      expect(run.error).toBe(
+        `[${phase}] OrchestrationError: ${phase}: Cannot read properties of null (reading 'ok') ` +
+          "Action: This is a bug in the capture orchestration; report it with the instance ID.",
+      );
+    },
+  );
+
   test("a ring listing that fails while armed is shown in the status and the recorder keeps watching", async () => {
     const run = await replay(recorderOrchestrator, {
       input: request(),
@@ -1026,6 +1044,27 @@ describe("generations (2.6): the recorder continues as new every 12 h of session
     });
     expect((run.output as CaptureReport).outcome).toBe("frozen");
     expect(callsOf(run, "stopCapture")).toEqual([handOver + 630]);
+  });
+
+  test("a ring found stopped at a continued generation's first check still takes a late freeze", async () => {
+    const handOver = await handOverSecond();
+    // Network Watcher stopped the ring between the hand-over and the new execution's check.
+    const stoppedAtHandOver: ScriptedActivity = (_input, { at }) =>
+      ok(
+        secondsFromStart(at) >= handOver
+          ? { status: "Stopped", stopReason: "Unknown", errors: [] }
+          : { status: "Running", errors: [] },
+      );
+    const run = await daySession({
+      activities: activities(DAY, { getCaptureStatus: stoppedAtHandOver }),
+      events: [{ name: "freeze", atSecond: handOver + 5, input: freezeAt(handOver) }],
+    });
+    expect(run.error).toBeUndefined();
+    expect(run.executions).toHaveLength(2);
+    const report = run.output as CaptureReport;
+    expect(report.outcome).toBe("frozen");
+    expect(report.ring?.endedBeforeFreeze).toEqual({ at: iso(handOver), by: "sessionEnded" });
+    expect(report.ring?.firedAt).toBe(iso(handOver));
   });
 
   test("recorders started on 2.5 keep one execution and read no mailbox", async () => {

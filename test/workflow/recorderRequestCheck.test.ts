@@ -49,6 +49,50 @@ describe("checkRecorderRequest (validateRecorderRequest's verdict)", () => {
     expect(verdict).toMatchObject({ ok: false, field: "maxPerRegion" });
   });
 
+  test.each([0, -1, 1.5, 4])("maxPerRegion %p is refused under a cap of 3", (maxPerRegion) => {
+    const app = settings({ RECORDER_MAX_PER_REGION: "3" });
+    expect(checkRecorderRequest({ ...built(app, "direct"), maxPerRegion }, app)).toEqual({
+      ok: false,
+      field: "maxPerRegion",
+      message: "maxPerRegion: must be a whole number from 1 to RECORDER_MAX_PER_REGION (3)",
+    });
+  });
+
+  test.each([1, 3])(
+    "maxPerRegion %p is accepted under a cap of 3 (both bounds count)",
+    (maxPerRegion) => {
+      const app = settings({ RECORDER_MAX_PER_REGION: "3" });
+      expect(checkRecorderRequest({ ...built(app, "direct"), maxPerRegion }, app)).toMatchObject({
+        ok: true,
+        request: { maxPerRegion },
+      });
+    },
+  );
+
+  test("a capture request without the recorder's fields is refused at the first one missing", () => {
+    const app = settings();
+    const { armedBy: _armedBy, ...unarmed } = built(app, "direct");
+    expect(checkRecorderRequest(unarmed, app)).toEqual({
+      ok: false,
+      field: "armedBy",
+      message: 'armedBy: Invalid option: expected one of "alert"|"ops"',
+    });
+  });
+
+  test("a recorder field of the wrong type is refused by its full path", () => {
+    const app = settings();
+    const input = built(app, "direct");
+    const forged = {
+      ...input,
+      settings: { ...input.settings, ring: { ...input.settings.ring, fileCount: "5" } },
+    };
+    expect(checkRecorderRequest(forged, app)).toEqual({
+      ok: false,
+      field: "settings.ring.fileCount",
+      message: "settings.ring.fileCount: Invalid input: expected number, received string",
+    });
+  });
+
   test("a scope list that excludes the VM refuses it, naming the field", () => {
     const app = settings({ CAPTURE_ALLOWED_SCOPES: "/subscriptions/other" });
     expect(checkRecorderRequest(built(app, "common"), app)).toMatchObject({

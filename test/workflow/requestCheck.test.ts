@@ -36,6 +36,14 @@ describe("checkCaptureRequest", () => {
     });
   });
 
+  test("an input that is no object at all is refused as a whole, naming zod's reason", () => {
+    expect(checkCaptureRequest("capture vm1", settings())).toEqual({
+      ok: false,
+      field: "input",
+      message: "input: Invalid input: expected object, received string",
+    });
+  });
+
   test("field case does not matter: ARM names are case-insensitive", () => {
     const shouted = {
       ...base,

@@ -83,6 +83,11 @@ export interface FakeWorld {
   /** Blobs of the trusted account by URL (query ignored); uploads land here too. */
   blobs?: Record<string, FakeBlob>;
   /**
+   * The capture container does not exist yet (Network Watcher creates it with its first file):
+   * listing and uploads answer 404 ContainerNotFound, as Storage does, until it is created.
+   */
+  containerMissing?: boolean;
+  /**
    * An error every call of this method throws, e.g. `{ "virtualMachines.get": forbidden() }`, or
    * only its calls for one resource: `{ "blob.download https://…/a.cap": forbidden() }`.
    */
@@ -95,6 +100,8 @@ export const armError = (statusCode: number, code: string, message = code) =>
 export const notFound = () => armError(404, "NotFound", "The resource was not found.");
 export const forbidden = () =>
   armError(403, "AuthorizationFailed", "The client does not have authorization.");
+export const containerNotFound = () =>
+  armError(404, "ContainerNotFound", "The specified container does not exist.");
 export const throttled = () => armError(429, "TooManyRequests", "Rate limit.");
 export const unavailable = () => armError(503, "ServerBusy", "The server is busy.");
 
@@ -317,6 +324,7 @@ function fakeStorage(world: FakeWorld, call: Call) {
           options?: { blobHTTPHeaders?: { blobContentType?: string } },
         ) =>
           call("blockBlob.upload", key, () => {
+            if (world.containerMissing) throw containerNotFound();
             const contentType = options?.blobHTTPHeaders?.blobContentType;
             stored[key] = { bytes: Buffer.from(body), contentType };
           }),
@@ -327,19 +335,23 @@ function fakeStorage(world: FakeWorld, call: Call) {
     trusted(`${url.replace(/\/+$/, "")}/ring`);
     const sdk = new ContainerClient(url);
     async function* listBlobsFlat({ prefix = "" }: { prefix?: string } = {}) {
-      const listing = () =>
-        Object.entries(stored)
-          .map(([blobUrl, b]) => ({ at: new BlobClient(blobUrl), b }))
-          .filter(({ at }) => at.url.startsWith(`${sdk.url}/`) && at.name.startsWith(prefix))
-          // Storage lists a container's blobs in name order.
-          .sort((x, y) => (x.at.name < y.at.name ? -1 : x.at.name > y.at.name ? 1 : 0))
-          .map(({ at, b }) => ({
-            name: at.name,
-            properties: {
-              contentLength: b.bytes.length,
-              lastModified: new Date(b.lastModified ?? 0),
-            },
-          }));
+      const listing = () => {
+        if (world.containerMissing) throw containerNotFound();
+        return (
+          Object.entries(stored)
+            .map(([blobUrl, b]) => ({ at: new BlobClient(blobUrl), b }))
+            .filter(({ at }) => at.url.startsWith(`${sdk.url}/`) && at.name.startsWith(prefix))
+            // Storage lists a container's blobs in name order.
+            .sort((x, y) => (x.at.name < y.at.name ? -1 : x.at.name > y.at.name ? 1 : 0))
+            .map(({ at, b }) => ({
+              name: at.name,
+              properties: {
+                contentLength: b.bytes.length,
+                lastModified: new Date(b.lastModified ?? 0),
+              },
+            }))
+        );
+      };
       for (const item of await call("container.listBlobsFlat", prefix, listing)) yield item;
     }
     return {
@@ -347,7 +359,11 @@ function fakeStorage(world: FakeWorld, call: Call) {
       listBlobsFlat,
       getBlobClient: (name: string) => blob(sdk.getBlobClient(name).url),
       getBlockBlobClient: (name: string) => blob(sdk.getBlobClient(name).url).getBlockBlobClient(),
-      createIfNotExists: () => call("container.createIfNotExists", sdk.url, () => ({})),
+      createIfNotExists: () =>
+        call("container.createIfNotExists", sdk.url, () => {
+          world.containerMissing = false;
+          return {};
+        }),
     };
   };
   return {
