@@ -1,15 +1,16 @@
 // LOCAL DEV/TEST INFRASTRUCTURE — not used in production.
 /**
- * A continuous capture as the emulator's Network Watcher agent runs it: tcpdump's own ring
- * rotation (`-C` size, `-W` files, `-z` announcing each closed file), every closed file uploaded
- * at once, the file being written uploaded when the session stops. Status follows `PcStatus` like
- * a one-shot session: NotStarted → Running → Stopped (TimeExceeded at sessionTimeLimitInSeconds,
- * Manual on a stop request) or Error (AgentStopped, StorageFailed).
+ * A continuous capture as the emulator's Network Watcher agent runs it: tcpdump's own rotation
+ * (`-C` size, `-z` announcing each closed file), every closed file uploaded at once and then
+ * deleted, the file being written uploaded when the session stops. tcpdump's `-W` name reuse is
+ * not used: on a loaded machine it truncated a closed file before its queued upload had read it.
+ * Status follows `PcStatus` like a one-shot session: NotStarted → Running → Stopped (TimeExceeded
+ * at sessionTimeLimitInSeconds, Manual on a stop request) or Error (AgentStopped, StorageFailed).
  *
  * EMULATION — Azure documents neither the names nor the rollover of continuous-capture files:
  * - `storagePath` is a blob "folder" `…/packetcapture_{HH}_{mm}_{ss}_{fff}` and ring slot k is the
- *   blob `{storagePath}/{k}.cap`, overwritten when tcpdump reuses the slot, so storage holds the
- *   same ring as the agent (at most fileCount files);
+ *   blob `{storagePath}/{k}.cap`; tcpdump's n-th file goes to slot n mod fileCount, so storage
+ *   holds the same ring as the agent (at most fileCount files);
  * - a file rolls over at fileSizeInBytes rounded to tcpdump's 1,000,000-byte units (tcpdumpProcess);
  * - timeLimitInSeconds and totalBytesPerSession do not apply; the session ends at
  *   sessionTimeLimitInSeconds.
@@ -138,7 +139,6 @@ export class RingSession extends TcpdumpLifecycle {
           bpf: plan.bpf,
           file: path.join(plan.dir, BASE_NAME),
           ring: {
-            fileCount: plan.ring.fileCount,
             fileSizeInBytes: plan.ring.fileSizeInBytes,
             postRotateCommand: script,
           },
@@ -185,7 +185,7 @@ export class RingSession extends TcpdumpLifecycle {
 
   private queueUpload(file: string): void {
     if (this.halted) return;
-    const slot = path.basename(file).slice(BASE_NAME.length) || "0";
+    const slot = fileNumber(file) % this.plan.ring.fileCount;
     const blobName = `${this.plan.blobPrefix}/${slot}.cap`;
     this.uploads = this.uploads.then(async () => {
       try {
@@ -195,6 +195,9 @@ export class RingSession extends TcpdumpLifecycle {
           `ring ${this.plan.captureName}: upload of slot ${slot} failed: ${err instanceof Error ? err.message : String(err)}`,
         );
         if (!this.errors.includes("StorageFailed")) this.errors.push("StorageFailed");
+      } finally {
+        // tcpdump never writes a name twice (no -W), so only this keeps the ring's disk bounded.
+        await rm(file, { force: true });
       }
     });
   }
@@ -235,4 +238,9 @@ export class RingSession extends TcpdumpLifecycle {
   protected async discardLocal(): Promise<void> {
     await rm(this.plan.dir, { recursive: true, force: true });
   }
+}
+
+/** tcpdump's `-C` files are `ring.cap`, `ring.cap1`, `ring.cap2`, …: the k-th file closed is k. */
+function fileNumber(file: string): number {
+  return Number(path.basename(file).slice(BASE_NAME.length) || "0");
 }

@@ -22,10 +22,13 @@ export interface TcpdumpSpec {
   ring?: TcpdumpRing;
 }
 
-/** `-C <MB> -W <files> -z <command>`: rotate at the size, reuse `files` names, announce each closed file. */
+/**
+ * `-C <MB> -z <command>`: rotate at the size, announce each closed file. No `-W`: reusing names
+ * would let tcpdump truncate a closed file before its upload has read it (the ring session maps
+ * file k to slot k mod fileCount and deletes each closed file once uploaded).
+ */
 export interface TcpdumpRing {
   fileSizeInBytes: number;
-  fileCount: number;
   /** Run by tcpdump with the closed file's path after each rotation. */
   postRotateCommand: string;
 }
@@ -84,7 +87,7 @@ export function tcpdumpArgv(spec: TcpdumpSpec): string[] {
  */
 function ringArgs(ring: TcpdumpRing): string[] {
   const millions = Math.max(1, Math.round(ring.fileSizeInBytes / 1_000_000));
-  return ["-C", String(millions), "-W", String(ring.fileCount), "-z", ring.postRotateCommand];
+  return ["-C", String(millions), "-z", ring.postRotateCommand];
 }
 
 /** Resolves once tcpdump reports "listening on", i.e. packets from now on are captured. */
