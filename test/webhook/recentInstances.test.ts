@@ -60,4 +60,12 @@ describe("recent instances", () => {
     await recent.lead("a", "a", () => Promise.resolve({ answer: 2 }));
     expect(recent.recent("a", 2, 100)).toBeUndefined();
   });
+  test("a leader whose decision throws leaves its followers seeing nothing, not the error", async () => {
+    const recent = new RecentInstances(10);
+    const leader = recent.lead("a", "ask", () => Promise.reject(new Error("engine down")));
+    const follower = recent.following("a");
+    await expect(leader).rejects.toThrow("engine down");
+    await expect(follower?.sighting).resolves.toBeUndefined();
+    expect(recent.following("a")).toBeUndefined();
+  });
 });
