@@ -18,7 +18,6 @@ import {
   formatDistribution,
   distribution,
   formatTally,
-  median,
   ms,
   tally,
 } from "../support/stats";
@@ -144,8 +143,9 @@ export async function oneVmStorm(posts: number, print: (line: string) => void): 
     for (const b of baselines)
       print(`    ${formatDistribution(b.answers)}; ${formatOverflows(b.overflows)}`);
     // Listen overflows mean dropped SYNs and 1 s retransmits: then the tail is the kernel's.
-    const baselineP50 = median(baselines.map((b) => b.answers.p50));
-    const baselineP99 = median(baselines.map((b) => b.answers.p99));
+    // A nearest-rank p50 is the median (the lower middle of an even count).
+    const baselineP50 = distribution(baselines.map((b) => b.answers.p50)).p50;
+    const baselineP99 = distribution(baselines.map((b) => b.answers.p99)).p50;
     const ratio = answerTimes.p99 / baselineP99;
     print(
       `  ratio to the baseline's median: p50 ${(answerTimes.p50 / baselineP50).toFixed(1)}× (of ${ms(baselineP50)}), p99 ${ratio.toFixed(1)}× (of ${ms(baselineP99)})`,
